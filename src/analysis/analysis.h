@@ -1,0 +1,92 @@
+#pragma once
+// Analyses over the graph: per-layer figures (evaluated at the bound sizes), totals and their symbolic
+// formulas, totals by operator type, the ops that have no cost rule, and peak live activation memory.
+// Emitters only format what is here.
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace nnscope::analysis {
+
+using sym::Expr;
+using sym::Int;
+
+// One layer's figures as formulas in the size parameters.
+struct LayerFormulas {
+  Expr params, input_bytes, weight_bytes, output_bytes, gathered_bytes;
+  Expr gemm_macs, elementwise_ops, activation_ops, flops;
+};
+
+// One layer's figures as numbers at the bound sizes.
+struct LayerFigures {
+  Int params = 0, input_bytes = 0, weight_bytes = 0, output_bytes = 0, gathered_bytes = 0;
+  Int gemm_macs = 0, elementwise_ops = 0, activation_ops = 0, flops = 0;
+  // FLOPs per byte moved (input + weight + output); 0 when nothing is moved.
+  double intensity() const;
+};
+
+struct Layer {
+  std::size_t op = 0;  // index into Graph::ops
+  std::vector<std::vector<Int>> input_shapes, output_shapes;
+  LayerFormulas formulas;
+  LayerFigures figures;
+};
+
+struct OpTypeTotal {
+  std::string kind;
+  std::size_t count = 0;
+  LayerFigures figures;
+};
+
+struct Totals {
+  LayerFigures figures;      // sums over layers (input/output bytes summed over layers too)
+  Int activation_bytes = 0;  // sum of every op's output bytes
+  Int model_input_bytes = 0;
+  Int peak_activation_bytes = 0;  // live tensors at the worst point of execution, freed after their last use
+  std::string peak_after;         // path of the op at which the peak occurs
+};
+
+struct TotalFormulas {
+  Expr params, weight_bytes, activation_bytes, gemm_macs, elementwise_ops, activation_ops, flops;
+};
+
+struct NotCosted {
+  std::string path;
+  std::string kind;
+};
+
+struct Analysis {
+  const ir::Graph* graph = nullptr;
+  sym::Bindings bindings;  // the point the figures are evaluated at
+  std::vector<Layer> layers;  // execution order, one per op
+  Totals totals;
+  TotalFormulas formulas;
+  std::vector<OpTypeTotal> by_op_type;  // sorted by kind
+  std::vector<NotCosted> not_costed;
+  std::vector<std::vector<Int>> output_shapes;  // of Graph::outputs
+};
+
+// Evaluates the graph at its own bindings. Throws sym::OverflowError or sym::DomainError (the caller
+// reports them) when a figure does not fit or cannot be evaluated.
+Analysis analyze(const ir::Graph& graph);
+// The same at other bindings (a sweep point). Formulas are shared; only the numbers change.
+Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings);
+
+// True when every assumption the interpreter made still holds at `bindings`, so the graph's formulas
+// are valid there (else the model must be elaborated again at that point).
+bool assumptions_hold(const ir::Graph& graph, const sym::Bindings& bindings);
+
+// Rows collapsed to blocks at `depth` (0 = top level): every op deeper than `depth` is summed into the
+// row of its ancestor path with depth + 1 segments. Ops at or above `depth` stay as they are.
+struct GroupRow {
+  std::string path;
+  std::string kind;  // the op kind, or "block" for a collapsed group
+  std::size_t depth = 0;
+  std::size_t first_layer = 0, last_layer = 0;  // range of Analysis::layers it covers (by index)
+  std::size_t op_count = 0;
+  LayerFigures figures;
+};
+std::vector<GroupRow> group_layers(const Analysis& analysis, std::size_t depth);
+
+}  // namespace nnscope::analysis

@@ -1,0 +1,133 @@
+// Details and summary CSV. Both are meant to be diffed and loaded by any CSV reader: RFC 4180 quoting,
+// '\n' line ends, every row as wide as the header, integers exact (never scientific notation).
+#include <algorithm>
+
+#include "emit/emit.h"
+#include "emit/format.h"
+
+namespace nnscope::emit {
+namespace {
+
+using detail::GraphView;
+using detail::Row;
+using sym::Int;
+
+void write_row(std::string& out, const std::vector<std::string>& fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i) out += ',';
+    out += csv_field(fields[i]);
+  }
+  out += '\n';
+}
+
+std::string number(Int value) { return sym::to_string(value); }
+
+}  // namespace
+
+// Columns: path, level_0 .. level_{D-1}, op, input_shape, output_shape, kernel, stride, padding, dilation,
+// groups, params, input_bytes, weight_bytes, output_bytes, gemm_macs, elementwise_ops, activation_ops,
+// flops, intensity. A collapsed block has op "block", the tensors crossing its boundary as shapes, empty
+// kernel..groups, and the sums of its ops' figures. An op with no cost rule leaves gemm_macs..intensity
+// empty: a 0 there would claim the op is free, which is the silent error the tool exists to avoid.
+std::string details_csv(const analysis::Analysis& analysis, const EmitOptions& options) {
+  GraphView view(analysis);
+  std::vector<Row> rows = view.rows(options.depth);
+  std::size_t levels = 0;
+  for (const Row& row : rows) levels = std::max(levels, row.group.depth + 1);
+
+  std::vector<std::string> header = {"path"};
+  for (std::size_t k = 0; k < levels; ++k) header.push_back("level_" + std::to_string(k));
+  for (const char* name : {"op", "input_shape", "output_shape", "kernel", "stride", "padding", "dilation", "groups",
+                           "params", "input_bytes", "weight_bytes", "output_bytes", "gemm_macs", "elementwise_ops",
+                           "activation_ops", "flops", "intensity"}) {
+    header.push_back(name);
+  }
+  std::string out;
+  write_row(out, header);
+
+  for (const Row& row : rows) {
+    const analysis::GroupRow& g = row.group;
+    std::vector<std::string> fields = {g.path};
+    std::vector<std::string> segments = detail::split_path(g.path);
+    for (std::size_t k = 0; k < levels; ++k) fields.push_back(k < segments.size() ? segments[k] : "");
+    fields.push_back(g.kind);
+    ops::Display display;
+    if (row.collapsed) {
+      GraphView::Boundary b = view.boundary(row.layers);
+      fields.push_back(detail::join_shapes(view.shapes(b.inputs)));
+      fields.push_back(detail::join_shapes(view.shapes(b.outputs)));
+    } else {
+      const analysis::Layer& layer = analysis.layers[row.layers.front()];
+      fields.push_back(detail::join_shapes(layer.input_shapes));
+      fields.push_back(detail::join_shapes(layer.output_shapes));
+      display = analysis.graph->ops[layer.op].display;
+    }
+    for (const std::string* s : {&display.kernel, &display.stride, &display.padding, &display.dilation,
+                                 &display.groups}) {
+      fields.push_back(*s);
+    }
+    const analysis::LayerFigures& f = g.figures;
+    for (Int v : {f.params, f.input_bytes, f.weight_bytes, f.output_bytes}) fields.push_back(number(v));
+    bool unknown = !row.collapsed && !row.fully_costed;
+    for (Int v : {f.gemm_macs, f.elementwise_ops, f.activation_ops, f.flops}) {
+      fields.push_back(unknown ? "" : number(v));
+    }
+    fields.push_back(unknown ? "" : detail::decimal(f.intensity()));
+    write_row(out, fields);
+  }
+  return out;
+}
+
+// Long format, one figure per row, so new metrics never change the columns:
+//   section,name,metric,value,formula
+//   model,<key>,,<value>,          key: name, dtype, weight_dtype, peak_after
+//   total,<total>,,<integer>,<formula>
+//                                  params weight_bytes activation_bytes peak_activation_bytes input_bytes
+//                                  gemm_macs elementwise_ops activation_ops flops intensity; the formula
+//                                  (ASCII style) where the analysis has one
+//   op_type,<kind>,<metric>,<integer>,
+//                                  metric: count params weight_bytes gemm_macs elementwise_ops
+//                                  activation_ops flops
+//   binding,<parameter>,,<integer>,
+//   not_costed,<path>,op,<kind>,
+std::string summary_csv(const analysis::Analysis& analysis) {
+  const ir::Graph& graph = *analysis.graph;
+  std::string out;
+  write_row(out, {"section", "name", "metric", "value", "formula"});
+  write_row(out, {"model", "name", "", graph.model_name, ""});
+  write_row(out, {"model", "dtype", "", std::string(dtype_name(graph.activation_dtype)), ""});
+  write_row(out, {"model", "weight_dtype", "", std::string(dtype_name(graph.weight_dtype)), ""});
+  write_row(out, {"model", "peak_after", "", analysis.totals.peak_after, ""});
+
+  const analysis::Totals& t = analysis.totals;
+  const analysis::TotalFormulas& fm = analysis.formulas;
+  auto ascii = [](const sym::Expr& e) { return e.to_string(sym::PrintStyle::kAscii); };
+  write_row(out, {"total", "params", "", number(t.figures.params), ascii(fm.params)});
+  write_row(out, {"total", "weight_bytes", "", number(t.figures.weight_bytes), ascii(fm.weight_bytes)});
+  write_row(out, {"total", "activation_bytes", "", number(t.activation_bytes), ascii(fm.activation_bytes)});
+  write_row(out, {"total", "peak_activation_bytes", "", number(t.peak_activation_bytes), ""});
+  write_row(out, {"total", "input_bytes", "", number(t.model_input_bytes), ""});
+  write_row(out, {"total", "gemm_macs", "", number(t.figures.gemm_macs), ascii(fm.gemm_macs)});
+  write_row(out, {"total", "elementwise_ops", "", number(t.figures.elementwise_ops), ascii(fm.elementwise_ops)});
+  write_row(out, {"total", "activation_ops", "", number(t.figures.activation_ops), ascii(fm.activation_ops)});
+  write_row(out, {"total", "flops", "", number(t.figures.flops), ascii(fm.flops)});
+  write_row(out, {"total", "intensity", "", detail::decimal(t.figures.intensity()), ""});
+
+  for (const analysis::OpTypeTotal& type : analysis.by_op_type) {
+    const analysis::LayerFigures& f = type.figures;
+    write_row(out, {"op_type", type.kind, "count", std::to_string(type.count), ""});
+    write_row(out, {"op_type", type.kind, "params", number(f.params), ""});
+    write_row(out, {"op_type", type.kind, "weight_bytes", number(f.weight_bytes), ""});
+    write_row(out, {"op_type", type.kind, "gemm_macs", number(f.gemm_macs), ""});
+    write_row(out, {"op_type", type.kind, "elementwise_ops", number(f.elementwise_ops), ""});
+    write_row(out, {"op_type", type.kind, "activation_ops", number(f.activation_ops), ""});
+    write_row(out, {"op_type", type.kind, "flops", number(f.flops), ""});
+  }
+  for (const ir::ModelParameter& p : graph.parameters) {
+    write_row(out, {"binding", p.name, "", number(detail::parameter_value(analysis, p)), ""});
+  }
+  for (const analysis::NotCosted& n : analysis.not_costed) write_row(out, {"not_costed", n.path, "op", n.kind, ""});
+  return out;
+}
+
+}  // namespace nnscope::emit

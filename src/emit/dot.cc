@@ -1,0 +1,187 @@
+// Graphviz DOT: ops (or blocks collapsed at --depth) as boxes inside nested clusters that follow the path
+// hierarchy, weights as small note boxes, model inputs and outputs as ellipses, edges labelled with the
+// tensor shape. Node ids are generated (n0, w0_1, in0, out0), never derived from user text, so only
+// labels need escaping.
+#include <algorithm>
+#include <map>
+#include <memory>
+
+#include "emit/emit.h"
+#include "emit/format.h"
+
+namespace nnscope::emit {
+namespace {
+
+using detail::GraphView;
+using detail::Row;
+using sym::Int;
+
+// Inside a double-quoted DOT string only '"' and '\' are special; a line break is written "\n", which
+// Graphviz centres.
+std::string label(const std::vector<std::string>& lines) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i) out += "\\n";
+    for (char c : lines[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      if (c == '\n' || c == '\r') {
+        out += ' ';
+        continue;
+      }
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+struct Cluster {
+  std::string path;
+  std::vector<std::string> statements;  // node definitions, in order
+  std::vector<std::unique_ptr<Cluster>> children;
+  std::map<std::string, Cluster*> by_name;
+};
+
+Cluster& cluster_for(Cluster& root, const std::vector<std::string>& segments, std::size_t count) {
+  Cluster* c = &root;
+  std::string path;
+  for (std::size_t k = 0; k < count; ++k) {
+    path += (k ? "." : "") + segments[k];
+    auto it = c->by_name.find(segments[k]);
+    if (it == c->by_name.end()) {
+      c->children.push_back(std::make_unique<Cluster>());
+      c->children.back()->path = path;
+      it = c->by_name.emplace(segments[k], c->children.back().get()).first;
+    }
+    c = it->second;
+  }
+  return *c;
+}
+
+void write_cluster(std::string& out, const Cluster& c, std::size_t indent, std::size_t& next_id) {
+  std::string pad(indent, ' ');
+  for (const std::string& s : c.statements) out += pad + s + "\n";
+  for (const auto& child : c.children) {
+    out += pad + "subgraph cluster_" + std::to_string(next_id++) + " {\n";
+    out += pad + "  label=" + label({child->path}) + ";\n";
+    out += pad + "  style=\"rounded,dashed\"; color=\"#9a9a9a\"; fontcolor=\"#555555\";\n";
+    write_cluster(out, *child, indent + 2, next_id);
+    out += pad + "}\n";
+  }
+}
+
+}  // namespace
+
+std::string dot(const analysis::Analysis& analysis, const EmitOptions& options) {
+  GraphView view(analysis);
+  const ir::Graph& graph = view.graph();
+  std::vector<Row> rows = view.rows(options.depth);
+
+  std::vector<std::string> op_node(graph.ops.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::size_t i : rows[r].layers) op_node[analysis.layers[i].op] = "n" + std::to_string(r);
+  }
+  std::map<ir::TensorId, std::string> input_node;
+  for (std::size_t k = 0; k < graph.inputs.size(); ++k) input_node[graph.inputs[k]] = "in" + std::to_string(k);
+  auto source_of = [&](ir::TensorId t) -> std::string {
+    std::size_t producer = graph.tensors[t].producer;
+    if (producer != ir::kNoOp) return op_node[producer];
+    auto it = input_node.find(t);
+    return it == input_node.end() ? std::string() : it->second;
+  };
+
+  Cluster root;
+  for (ir::TensorId t : graph.inputs) {
+    root.statements.push_back(input_node[t] + " [shape=ellipse, style=filled, fillcolor=\"#e8f0fe\", label=" +
+                              label({graph.tensors[t].name, shape_text(view.shape(t))}) + "];");
+  }
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const Row& row = rows[r];
+    std::vector<std::string> segments = detail::split_path(row.group.path);
+    Cluster& c = cluster_for(root, segments, segments.size() - 1);
+    std::string id = "n" + std::to_string(r);
+    std::vector<std::string> lines = {segments.back()};
+    std::string attributes;
+    const analysis::LayerFigures& f = row.group.figures;
+    if (row.collapsed) {
+      lines.push_back("block (" + std::to_string(row.group.op_count) + " ops)");
+      lines.push_back(detail::join_shapes(view.shapes(view.boundary(row.layers).outputs)));
+      attributes = ", style=\"rounded,filled,bold\", fillcolor=\"#f3f3f3\"";
+    } else {
+      const analysis::Layer& layer = analysis.layers[row.layers.front()];
+      lines.push_back(row.group.kind);
+      lines.push_back(detail::join_shapes(layer.output_shapes));
+    }
+    if (f.gemm_macs != 0) lines.push_back(human_count(f.gemm_macs, "MACs"));
+    if (!row.fully_costed) {
+      lines.push_back(row.collapsed ? "(has ops not costed)" : "(not costed)");
+      attributes += ", color=\"#c0392b\", fontcolor=\"#c0392b\"";
+    }
+    c.statements.push_back(id + " [label=" + label(lines) + attributes + "];");
+
+    // Weights sit in their op's cluster, next to it. A collapsed block gets one box for all of its own.
+    if (row.collapsed) {
+      std::size_t tensors = 0;
+      for (std::size_t i : row.layers) tensors += graph.ops[analysis.layers[i].op].weights.size();
+      if (tensors) {
+        std::string w = "w" + std::to_string(r);
+        c.statements.push_back(w + " [shape=note, fontsize=8, label=" +
+                               label({"weights ×" + std::to_string(tensors), human_count(f.params, "params")}) +
+                               "];");
+        c.statements.push_back(w + " -> " + id + " [style=dashed, arrowsize=0.5];");
+      }
+    } else {
+      const ir::Op& op = graph.ops[analysis.layers[row.layers.front()].op];
+      for (std::size_t k = 0; k < op.weights.size(); ++k) {
+        std::string w = "w" + std::to_string(r) + "_" + std::to_string(k);
+        c.statements.push_back(w + " [shape=note, fontsize=8, label=" +
+                               label({op.weights[k].name + " " + shape_text(view.weight_shape(op.weights[k]))}) +
+                               "];");
+        c.statements.push_back(w + " -> " + id + " [style=dashed, arrowsize=0.5];");
+      }
+    }
+  }
+  for (std::size_t k = 0; k < graph.outputs.size(); ++k) {
+    root.statements.push_back("out" + std::to_string(k) +
+                              " [shape=ellipse, style=filled, fillcolor=\"#e6f4ea\", label=" +
+                              label({graph.outputs[k].name, shape_text(view.shape(graph.outputs[k].tensor))}) + "];");
+  }
+
+  // One edge per (source, target) pair: a collapsed block fed several tensors by one producer shows
+  // one edge listing the distinct shapes.
+  std::vector<std::pair<std::string, std::string>> order;
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> shapes;
+  auto connect = [&](const std::string& from, const std::string& to, const std::string& shape) {
+    if (from.empty() || from == to) return;
+    auto key = std::pair{from, to};
+    auto [it, inserted] = shapes.try_emplace(key);
+    if (inserted) order.push_back(key);
+    if (std::find(it->second.begin(), it->second.end(), shape) == it->second.end()) it->second.push_back(shape);
+  };
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::size_t i : rows[r].layers) {
+      const ir::Op& op = graph.ops[analysis.layers[i].op];
+      for (ir::TensorId t : op.inputs) connect(source_of(t), op_node[analysis.layers[i].op], shape_text(view.shape(t)));
+    }
+  }
+  for (std::size_t k = 0; k < graph.outputs.size(); ++k) {
+    ir::TensorId t = graph.outputs[k].tensor;
+    connect(source_of(t), "out" + std::to_string(k), shape_text(view.shape(t)));
+  }
+
+  std::string out = "digraph " + label({graph.model_name}) + " {\n";
+  out += "  graph [rankdir=TB, fontname=\"Helvetica\", fontsize=11, labelloc=t, label=" +
+         label({detail::model_title(analysis)}) + "];\n";
+  out += "  node [shape=box, style=rounded, fontname=\"Helvetica\", fontsize=10];\n";
+  out += "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\"];\n";
+  std::size_t next_id = 0;
+  write_cluster(out, root, 2, next_id);
+  for (const auto& key : order) {
+    std::string text;
+    for (const std::string& s : shapes[key]) text += (text.empty() ? "" : ", ") + s;
+    out += "  " + key.first + " -> " + key.second + " [label=" + label({text}) + "];\n";
+  }
+  out += "}\n";
+  return out;
+}
+
+}  // namespace nnscope::emit

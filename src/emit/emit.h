@@ -1,0 +1,38 @@
+#pragma once
+// Emitters: format an Analysis as the terminal table, details CSV, summary CSV, JSON and Graphviz DOT,
+// and a sweep as a table, CSV or JSON. They compute nothing the analysis does not already hold.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "analysis/analysis.h"
+
+namespace nnscope::emit {
+
+struct EmitOptions {
+  std::size_t depth = ~std::size_t{0};  // --depth: collapse blocks below this depth (0 = top level)
+};
+
+std::string table(const analysis::Analysis& analysis, const EmitOptions& options);
+std::string details_csv(const analysis::Analysis& analysis, const EmitOptions& options);
+std::string summary_csv(const analysis::Analysis& analysis);
+std::string json(const analysis::Analysis& analysis, const EmitOptions& options);
+std::string dot(const analysis::Analysis& analysis, const EmitOptions& options);
+
+// One point of a --sweep: the swept parameters' values and the analysis there.
+struct SweepPoint {
+  std::vector<std::pair<std::string, sym::Int>> values;
+  analysis::Analysis analysis;
+};
+std::string sweep_table(const std::vector<SweepPoint>& points);
+std::string sweep_csv(const std::vector<SweepPoint>& points);
+std::string sweep_json(const std::vector<SweepPoint>& points);
+
+// Helpers shared by the emitters (and tested on their own).
+std::string csv_field(const std::string& text);        // RFC 4180 quoting when needed
+std::string json_string(const std::string& text);      // quoted and escaped
+std::string shape_text(const std::vector<sym::Int>& shape);  // "2x64x56x56"
+std::string human_count(sym::Int value, const std::string& unit);  // "25.56 M params", "4.09 G MACs"
+std::string human_bytes(sym::Int bytes);                          // "97.49 MiB"
+
+}  // namespace nnscope::emit

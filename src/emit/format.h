@@ -1,0 +1,107 @@
+#pragma once
+// Internal to the emitters: number and text formatting they share, and a read-only view of the graph
+// that answers the structural questions a collapsed row raises (which tensors cross its boundary).
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/analysis.h"
+
+namespace nnscope::emit::detail {
+
+using sym::Int;
+
+std::string thousands(Int value);  // 25,557,032
+// Finite, never in scientific notation, at most `decimals` places and trailing zeros trimmed: CSV and
+// JSON readers must not meet "inf" or "1e+06" where they expect a plain number.
+std::string decimal(double value, int decimals = 6);
+
+// Terminal columns a UTF-8 string occupies (every glyph we print is one column wide).
+std::size_t display_width(std::string_view text);
+// Shortens to `width` columns, marking the cut with an ellipsis.
+std::string truncate(const std::string& text, std::size_t width);
+std::string pad_right(const std::string& text, std::size_t width);
+std::string pad_left(const std::string& text, std::size_t width);
+
+std::vector<std::string> split_path(const std::string& path);
+std::string join_shapes(const std::vector<std::vector<Int>>& shapes);  // "2x64;2x10"
+
+// "resnet50 (batch=1, height=224)": the values at the analysis' bindings, in declaration order.
+std::string model_title(const analysis::Analysis& analysis);
+Int parameter_value(const analysis::Analysis& analysis, const ir::ModelParameter& parameter);
+
+// Pretty-printed JSON, one member per line, with small arrays and objects kept on one line so a diff
+// of two runs shows one changed figure as one changed line.
+class JsonWriter {
+ public:
+  void begin_object(bool one_line = false);
+  void end_object();
+  void begin_array(bool one_line = false);
+  void end_array();
+  JsonWriter& key(std::string_view name);
+  void string(const std::string& text);
+  void integer(Int value);
+  void number(double value);  // finite; NaN and infinities are written as 0
+  void boolean(bool value);
+  void null();
+  std::string take();
+
+ private:
+  struct Level {
+    bool object;
+    bool one_line;
+    std::size_t count = 0;
+  };
+  void element();
+  void raw(const std::string& text);
+  void newline();
+  std::vector<Level> stack_;
+  std::string out_;
+  bool after_key_ = false;
+};
+
+// The "totals" object shared by json() and sweep_json() (written after its key).
+void write_totals(JsonWriter& json, const analysis::Analysis& analysis);
+
+// A row of output (an op, or a block collapsed at --depth) with the ops it covers.
+struct Row {
+  analysis::GroupRow group;
+  std::vector<std::size_t> layers;  // indices into Analysis::layers
+  bool collapsed = false;
+  bool fully_costed = true;
+};
+
+class GraphView {
+ public:
+  explicit GraphView(const analysis::Analysis& analysis);
+
+  const analysis::Analysis& analysis() const { return analysis_; }
+  const ir::Graph& graph() const { return graph_; }
+  const std::vector<Int>& shape(ir::TensorId tensor) const { return shapes_[tensor]; }
+  bool is_model_output(ir::TensorId tensor) const { return model_output_[tensor]; }
+  const std::vector<std::size_t>& consumers(ir::TensorId tensor) const { return consumers_[tensor]; }
+
+  // Rows at `depth` (SIZE_MAX: one per op), in execution order.
+  std::vector<Row> rows(std::size_t depth) const;
+
+  // Tensors a set of ops reads from outside it, and those it produces that something outside it (or
+  // the model's result) reads; each once, in order of first use.
+  struct Boundary {
+    std::vector<ir::TensorId> inputs, outputs;
+  };
+  Boundary boundary(const std::vector<std::size_t>& layers) const;
+  std::vector<std::vector<Int>> shapes(const std::vector<ir::TensorId>& tensors) const;
+
+  // A weight's dimensions at the analysis' bindings.
+  std::vector<Int> weight_shape(const ops::Weight& weight) const;
+
+ private:
+  const analysis::Analysis& analysis_;
+  const ir::Graph& graph_;
+  std::vector<std::vector<Int>> shapes_;
+  std::vector<bool> model_output_;
+  std::vector<std::vector<std::size_t>> consumers_;  // op indices
+};
+
+}  // namespace nnscope::emit::detail

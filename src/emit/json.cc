@@ -1,0 +1,213 @@
+// The JSON report; docs/json.md documents every key. Integers are exact JSON numbers even beyond 2^53
+// (GPT-3-scale counts): a reader that needs them exact parses numbers as big integers, as Python does.
+#include "emit/emit.h"
+#include "emit/format.h"
+
+namespace nnscope::emit {
+namespace {
+
+using detail::GraphView;
+using detail::JsonWriter;
+using detail::Row;
+
+void write_shape(JsonWriter& json, const std::vector<sym::Int>& shape) {
+  json.begin_array(true);
+  for (sym::Int d : shape) json.integer(d);
+  json.end_array();
+}
+
+void write_shapes(JsonWriter& json, const std::vector<std::vector<sym::Int>>& shapes) {
+  json.begin_array(true);
+  for (const auto& shape : shapes) write_shape(json, shape);
+  json.end_array();
+}
+
+void write_formulas(JsonWriter& json, const analysis::TotalFormulas& f, sym::PrintStyle style) {
+  json.begin_object();
+  json.key("params").string(f.params.to_string(style));
+  json.key("gemm_macs").string(f.gemm_macs.to_string(style));
+  json.key("elementwise_ops").string(f.elementwise_ops.to_string(style));
+  json.key("activation_ops").string(f.activation_ops.to_string(style));
+  json.key("flops").string(f.flops.to_string(style));
+  json.key("weight_bytes").string(f.weight_bytes.to_string(style));
+  json.key("activation_bytes").string(f.activation_bytes.to_string(style));
+  json.end_object();
+}
+
+void write_layer(JsonWriter& json, const GraphView& view, const Row& row) {
+  const analysis::Analysis& analysis = view.analysis();
+  const ir::Graph& graph = view.graph();
+  const analysis::GroupRow& g = row.group;
+  json.begin_object();
+  json.key("path").string(g.path);
+  json.key("op").string(g.kind);
+  json.key("depth").integer(static_cast<sym::Int>(g.depth));
+  json.key("op_count").integer(static_cast<sym::Int>(g.op_count));
+  json.key("costed").boolean(row.fully_costed);
+  const ir::Op* op = row.collapsed ? nullptr : &graph.ops[analysis.layers[row.layers.front()].op];
+  if (op) {
+    const analysis::Layer& layer = analysis.layers[row.layers.front()];
+    json.key("inputs");
+    write_shapes(json, layer.input_shapes);
+    json.key("outputs");
+    write_shapes(json, layer.output_shapes);
+    const ops::Display& d = op->display;
+    for (auto [name, value] : {std::pair{"kernel", &d.kernel}, std::pair{"stride", &d.stride},
+                               std::pair{"padding", &d.padding}, std::pair{"dilation", &d.dilation},
+                               std::pair{"groups", &d.groups}}) {
+      if (!value->empty()) json.key(name).string(*value);
+    }
+  } else {
+    GraphView::Boundary b = view.boundary(row.layers);
+    json.key("inputs");
+    write_shapes(json, view.shapes(b.inputs));
+    json.key("outputs");
+    write_shapes(json, view.shapes(b.outputs));
+  }
+  const analysis::LayerFigures& f = g.figures;
+  json.key("params").integer(f.params);
+  json.key("input_bytes").integer(f.input_bytes);
+  json.key("weight_bytes").integer(f.weight_bytes);
+  json.key("output_bytes").integer(f.output_bytes);
+  json.key("gathered_bytes").integer(f.gathered_bytes);
+  // A single op without a cost rule has unknown work, which is not zero work.
+  bool unknown = op && !op->costed;
+  for (auto [name, value] : {std::pair{"gemm_macs", f.gemm_macs}, std::pair{"elementwise_ops", f.elementwise_ops},
+                             std::pair{"activation_ops", f.activation_ops}, std::pair{"flops", f.flops}}) {
+    json.key(name);
+    unknown ? json.null() : json.integer(value);
+  }
+  json.key("intensity");
+  unknown ? json.null() : json.number(f.intensity());
+  json.key("weights").begin_array();
+  for (std::size_t i : row.layers) {
+    const ir::Op& member = graph.ops[analysis.layers[i].op];
+    // Inside a collapsed block a weight is named by its op's path relative to the block.
+    std::string prefix = row.collapsed ? member.path.substr(g.path.size() + 1) + "." : "";
+    for (const ops::Weight& w : member.weights) {
+      json.begin_object(true);
+      json.key("name").string(prefix + w.name);
+      json.key("shape");
+      write_shape(json, view.weight_shape(w));
+      json.end_object();
+    }
+  }
+  json.end_array();
+  json.end_object();
+}
+
+}  // namespace
+
+namespace detail {
+
+void write_totals(JsonWriter& json, const analysis::Analysis& analysis) {
+  const analysis::Totals& t = analysis.totals;
+  json.begin_object();
+  json.key("params").integer(t.figures.params);
+  json.key("gemm_macs").integer(t.figures.gemm_macs);
+  json.key("elementwise_ops").integer(t.figures.elementwise_ops);
+  json.key("activation_ops").integer(t.figures.activation_ops);
+  json.key("flops").integer(t.figures.flops);
+  json.key("weight_bytes").integer(t.figures.weight_bytes);
+  json.key("activation_bytes").integer(t.activation_bytes);
+  json.key("peak_activation_bytes").integer(t.peak_activation_bytes);
+  json.key("input_bytes").integer(t.model_input_bytes);
+  json.key("intensity").number(t.figures.intensity());
+  json.end_object();
+}
+
+}  // namespace detail
+
+std::string json(const analysis::Analysis& analysis, const EmitOptions& options) {
+  GraphView view(analysis);
+  const ir::Graph& graph = *analysis.graph;
+  JsonWriter json;
+  json.begin_object();
+  json.key("schema_version").integer(1);
+  json.key("model").string(graph.model_name);
+  json.key("dtype").string(std::string(dtype_name(graph.activation_dtype)));
+  json.key("weight_dtype").string(std::string(dtype_name(graph.weight_dtype)));
+
+  json.key("bindings").begin_object();
+  for (const auto& [name, value] : analysis.bindings.values()) json.key(name).integer(value);
+  json.end_object();
+  json.key("parameters").begin_array();
+  for (const ir::ModelParameter& p : graph.parameters) {
+    json.begin_object(true);
+    json.key("name").string(p.name);
+    json.key("value").integer(detail::parameter_value(analysis, p));
+    json.key("symbolic").boolean(!p.is_const);
+    json.end_object();
+  }
+  json.end_array();
+
+  json.key("collapse_depth");
+  if (options.depth == ~std::size_t{0}) {
+    json.null();
+  } else {
+    json.integer(static_cast<sym::Int>(options.depth));
+  }
+
+  json.key("totals");
+  detail::write_totals(json, analysis);
+  json.key("peak_after").string(analysis.totals.peak_after);
+  json.key("formulas");
+  write_formulas(json, analysis.formulas, sym::PrintStyle::kUnicode);
+  json.key("formulas_ascii");
+  write_formulas(json, analysis.formulas, sym::PrintStyle::kAscii);
+
+  json.key("outputs").begin_array();
+  for (std::size_t i = 0; i < graph.outputs.size(); ++i) {
+    json.begin_object(true);
+    json.key("name").string(graph.outputs[i].name);
+    json.key("shape");
+    write_shape(json, i < analysis.output_shapes.size() ? analysis.output_shapes[i] : view.shape(graph.outputs[i].tensor));
+    json.end_object();
+  }
+  json.end_array();
+  json.key("inputs").begin_array();
+  for (ir::TensorId t : graph.inputs) {
+    json.begin_object(true);
+    json.key("name").string(graph.tensors[t].name);
+    json.key("shape");
+    write_shape(json, view.shape(t));
+    json.key("dtype").string(std::string(dtype_name(graph.tensors[t].dtype)));
+    json.end_object();
+  }
+  json.end_array();
+
+  json.key("layers").begin_array();
+  for (const Row& row : view.rows(options.depth)) write_layer(json, view, row);
+  json.end_array();
+
+  json.key("by_op_type").begin_array();
+  for (const analysis::OpTypeTotal& type : analysis.by_op_type) {
+    const analysis::LayerFigures& f = type.figures;
+    json.begin_object(true);
+    json.key("op").string(type.kind);
+    json.key("count").integer(static_cast<sym::Int>(type.count));
+    json.key("params").integer(f.params);
+    json.key("weight_bytes").integer(f.weight_bytes);
+    json.key("input_bytes").integer(f.input_bytes);
+    json.key("output_bytes").integer(f.output_bytes);
+    json.key("gemm_macs").integer(f.gemm_macs);
+    json.key("elementwise_ops").integer(f.elementwise_ops);
+    json.key("activation_ops").integer(f.activation_ops);
+    json.key("flops").integer(f.flops);
+    json.end_object();
+  }
+  json.end_array();
+
+  json.key("not_costed").begin_array();
+  for (const analysis::NotCosted& n : analysis.not_costed) {
+    json.begin_object(true);
+    json.key("path").string(n.path);
+    json.key("op").string(n.kind);
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+  return json.take();
+}
+
+}  // namespace nnscope::emit

@@ -1,0 +1,144 @@
+// A --sweep: one row per point, the swept values first, then the totals at that point.
+#include <algorithm>
+
+#include "emit/emit.h"
+#include "emit/format.h"
+
+namespace nnscope::emit {
+namespace {
+
+using detail::pad_left;
+using sym::Int;
+
+struct Metric {
+  const char* key;    // CSV / JSON name
+  const char* title;  // table header
+  bool bytes;
+  Int (*get)(const analysis::Totals&);
+};
+
+const std::vector<Metric>& metrics() {
+  static const std::vector<Metric> kMetrics = {
+      {"params", "params", false, [](const analysis::Totals& t) { return t.figures.params; }},
+      {"gemm_macs", "MACs", false, [](const analysis::Totals& t) { return t.figures.gemm_macs; }},
+      {"elementwise_ops", "elem ops", false, [](const analysis::Totals& t) { return t.figures.elementwise_ops; }},
+      {"activation_ops", "act ops", false, [](const analysis::Totals& t) { return t.figures.activation_ops; }},
+      {"flops", "FLOPs", false, [](const analysis::Totals& t) { return t.figures.flops; }},
+      {"weight_bytes", "weights", true, [](const analysis::Totals& t) { return t.figures.weight_bytes; }},
+      {"activation_bytes", "activations", true, [](const analysis::Totals& t) { return t.activation_bytes; }},
+      {"peak_activation_bytes", "peak act.", true, [](const analysis::Totals& t) { return t.peak_activation_bytes; }},
+  };
+  return kMetrics;
+}
+
+// The swept names in the order of the first point; every point of one sweep has the same names.
+std::vector<std::string> swept_names(const std::vector<SweepPoint>& points) {
+  std::vector<std::string> names;
+  if (!points.empty()) {
+    for (const auto& [name, value] : points.front().values) names.push_back(name);
+  }
+  return names;
+}
+
+std::string value_of(const SweepPoint& point, const std::string& name) {
+  for (const auto& [n, v] : point.values) {
+    if (n == name) return sym::to_string(v);
+  }
+  return "";
+}
+
+void append_grid(std::string& out, const std::vector<std::vector<std::string>>& grid, std::size_t left_columns) {
+  std::vector<std::size_t> width;
+  for (const auto& row : grid) {
+    width.resize(std::max(width.size(), row.size()), 0);
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], detail::display_width(row[c]));
+  }
+  for (std::size_t r = 0; r < grid.size(); ++r) {
+    std::string line;
+    for (std::size_t c = 0; c < grid[r].size(); ++c) {
+      if (c) line += c == left_columns ? "  │ " : "  ";
+      line += pad_left(grid[r][c], width[c]);
+    }
+    out += line + "\n";
+    if (r == 0) {
+      std::size_t total = detail::display_width(line);
+      for (std::size_t i = 0; i < total; ++i) out += "─";
+      out += "\n";
+    }
+  }
+}
+
+}  // namespace
+
+// Two tables with the same rows: human units to read, exact integers to quote.
+std::string sweep_table(const std::vector<SweepPoint>& points) {
+  std::string out;
+  if (points.empty()) return "sweep: no points\n";
+  std::vector<std::string> names = swept_names(points);
+  out += "Sweep of " + points.front().analysis.graph->model_name + " over " + std::to_string(points.size()) +
+         " points (counts: K/M/G = 10³/10⁶/10⁹; bytes: KiB/MiB/GiB = 2¹⁰/2²⁰/2³⁰)\n\n";
+  for (bool exact : {false, true}) {
+    std::vector<std::vector<std::string>> grid;
+    std::vector<std::string> header = names;
+    for (const Metric& m : metrics()) header.push_back(m.title);
+    grid.push_back(header);
+    for (const SweepPoint& p : points) {
+      std::vector<std::string> row;
+      for (const std::string& name : names) row.push_back(value_of(p, name));
+      for (const Metric& m : metrics()) {
+        Int v = m.get(p.analysis.totals);
+        row.push_back(exact ? detail::thousands(v) : m.bytes ? human_bytes(v) : human_count(v, ""));
+      }
+      grid.push_back(row);
+    }
+    out += exact ? "\nExact values\n" : "";
+    append_grid(out, grid, names.size());
+  }
+  return out;
+}
+
+// Columns: the swept parameters (by name), then params, gemm_macs, elementwise_ops, activation_ops,
+// flops, weight_bytes, activation_bytes, peak_activation_bytes.
+std::string sweep_csv(const std::vector<SweepPoint>& points) {
+  std::vector<std::string> names = swept_names(points);
+  std::vector<std::string> header = names;
+  for (const Metric& m : metrics()) header.push_back(m.key);
+  auto write = [](std::string& out, const std::vector<std::string>& fields) {
+    for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csv_field(fields[i]);
+    out += '\n';
+  };
+  std::string out;
+  write(out, header);
+  for (const SweepPoint& p : points) {
+    std::vector<std::string> row;
+    for (const std::string& name : names) row.push_back(value_of(p, name));
+    for (const Metric& m : metrics()) row.push_back(sym::to_string(m.get(p.analysis.totals)));
+    write(out, row);
+  }
+  return out;
+}
+
+std::string sweep_json(const std::vector<SweepPoint>& points) {
+  detail::JsonWriter json;
+  json.begin_object();
+  json.key("schema_version").integer(1);
+  json.key("model").string(points.empty() ? "" : points.front().analysis.graph->model_name);
+  json.key("parameters").begin_array(true);
+  for (const std::string& name : swept_names(points)) json.string(name);
+  json.end_array();
+  json.key("points").begin_array();
+  for (const SweepPoint& p : points) {
+    json.begin_object();
+    json.key("values").begin_object(true);
+    for (const auto& [name, value] : p.values) json.key(name).integer(value);
+    json.end_object();
+    json.key("totals");
+    detail::write_totals(json, p.analysis);
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+  return json.take();
+}
+
+}  // namespace nnscope::emit

@@ -1,0 +1,962 @@
+#include "interp/interpreter.h"
+
+#include <cmath>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "interp/builtins.h"
+#include "ops/common.h"
+#include "ops/registry.h"
+
+namespace nnscope::interp {
+namespace {
+
+using ast::ExprKind;
+using ast::StmtKind;
+using Kind = Value::Kind;
+
+// Deep recursion (hostile nesting through block calls) is stopped before the C++ stack runs out.
+constexpr std::size_t kMaxStackBytes = 6u << 20;
+
+struct Frame {
+  const ast::Definition* definition = nullptr;
+  std::unordered_map<std::string, Value> variables;
+  std::string prefix;  // path prefix of the ops created in this frame
+  Location call_site = Location::none();
+};
+
+std::string binary_op_name(const std::string& op) {
+  if (op == "+") return "add";
+  if (op == "-") return "sub";
+  if (op == "*") return "mul";
+  if (op == "/") return "div";
+  if (op == "@") return "matmul";
+  return "";
+}
+
+bool valid_label(const std::string& label) {
+  if (label.empty() || label.front() == '.' || label.back() == '.') return false;
+  for (std::size_t i = 0; i < label.size(); ++i) {
+    char c = label[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+              (c == '.' && label[i - 1] != '.');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+class Interpreter final : public ops::OpContext, public BuiltinHost {
+ public:
+  Interpreter(const Program& program, const ElaborateOptions& options) : program_(program), options_(options) {
+    int marker = 0;
+    stack_base_ = reinterpret_cast<std::uintptr_t>(&marker);
+  }
+
+  ir::Graph run(const ast::Definition& model) {
+    graph_.model_name = model.name;
+    graph_.model_doc = model.doc.empty() ? program_.main().doc : model.doc;
+    graph_.weight_dtype = options_.weight_dtype;
+    graph_.activation_dtype = options_.activation_dtype;
+    frames_.push_back(Frame{&model, {}, "", Location::none()});
+    bind_model_parameters(model);
+    exec_body(model.body);
+    if (returning_) {
+      for (std::size_t i = 0; i < return_values_.size(); ++i) add_output(return_values_[i], return_names_[i], i);
+    }
+    if (graph_.outputs.empty() && !graph_.ops.empty()) {
+      // A model without `return` reports the tensors nothing consumed, so its totals still make sense.
+      std::vector<bool> consumed(graph_.tensors.size(), false);
+      for (const ir::Op& op : graph_.ops)
+        for (ir::TensorId t : op.inputs) consumed[t] = true;
+      for (ir::TensorId t = 0; t < graph_.tensors.size(); ++t) {
+        if (!consumed[t] && graph_.tensors[t].producer != ir::kNoOp) graph_.outputs.push_back({graph_.tensors[t].name, t});
+      }
+    }
+    return std::move(graph_);
+  }
+
+  // ops::OpContext
+  bool same_size(const sym::Expr& a, const sym::Expr& b) override {
+    if (a == b) return true;
+    sym::Expr difference = a - b;
+    if (difference.is_constant()) return difference.is_zero();
+    return value(difference) == 0;
+  }
+
+  sym::Int value(const sym::Expr& e) override {
+    if (auto v = e.integer_value()) return *v;
+    sym::Int result = e.evaluate_integer(graph_.bindings);
+    if (recorded_.insert(e).second) graph_.assumptions.push_back({e, result});
+    return result;
+  }
+
+  DType activation_dtype() const override { return options_.activation_dtype; }
+
+  // BuiltinHost
+  const ir::Tensor& tensor(const Value& v) const override { return graph_.tensors[v.tensor]; }
+  sym::Int concrete(const sym::Expr& e, Location at) override {
+    try {
+      return value(e);
+    } catch (const std::exception& ex) {
+      fail(at, ex.what());
+    }
+  }
+  [[noreturn]] void fail(Location at, std::string message) override {
+    Diagnostic d{Severity::kError, at, std::move(message), {}};
+    for (std::size_t i = frames_.size(); i-- > 1;) {
+      d.notes.push_back({frames_[i].call_site, "in block '" + frames_[i].definition->name + "' instantiated here"});
+    }
+    throw DiagnosticError(std::move(d));
+  }
+  Value call_operator(const std::string& name, std::vector<Value> positional, Location at) override {
+    const ops::OpDef* def = ops::Registry::instance().find(name);
+    std::vector<std::optional<ops::ArgValue>> given(def->args.size());
+    for (std::size_t i = 0; i < positional.size() && i < def->args.size(); ++i) {
+      given[i] = convert_argument(def->args[i], positional[i], at, *def);
+    }
+    return apply_operator(*def, std::move(given), at, "");
+  }
+
+ private:
+  // ---- model parameters -------------------------------------------------------------------------------
+
+  void bind_model_parameters(const ast::Definition& model) {
+    for (const auto& [name, value] : options_.overrides) {
+      bool known = false;
+      for (const ast::Parameter& p : model.parameters) known |= p.name == name;
+      if (!known) {
+        std::string list;
+        std::vector<std::string> names;
+        for (const ast::Parameter& p : model.parameters) {
+          list += (list.empty() ? "" : ", ") + p.name;
+          names.push_back(p.name);
+        }
+        std::string hint = closest_name(name, names);
+        fail(model.name_location, "--set " + name + ": model '" + model.name + "' has no parameter '" + name + "'" +
+                                      (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+                                      " (its parameters: " + (list.empty() ? "none" : list) + ")");
+      }
+      (void)value;
+    }
+    Frame& frame = frames_.back();
+    for (const ast::Parameter& p : model.parameters) {
+      sym::Int bound;
+      auto override_it = options_.overrides.find(p.name);
+      if (override_it != options_.overrides.end()) {
+        bound = override_it->second;
+      } else {
+        if (!p.default_value) fail(p.location, "model parameter '" + p.name + "' needs a default value");
+        Value v = eval(*p.default_value);
+        if (v.kind != Kind::kInt) {
+          fail(p.default_value->location,
+               "model parameter '" + p.name + "' must be an integer, got " + std::string(kind_name(v.kind)));
+        }
+        bound = concrete(v.integer, p.default_value->location);
+      }
+      if (!p.is_const && bound < 1) {
+        fail(p.location, "size parameter '" + p.name + "' must be at least 1, got " + sym::to_string(bound));
+      }
+      graph_.parameters.push_back({p.name, bound, p.is_const});
+      graph_.bindings.set(p.name, bound);
+      frame.variables[p.name] = Value::of_int(p.is_const ? sym::Expr(bound) : sym::Expr::symbol(p.name));
+    }
+  }
+
+  void add_output(const Value& v, const std::string& name, std::size_t index) {
+    if (v.kind == Kind::kTensor) {
+      std::string n = name.empty() ? (index == 0 ? "output" : "output" + std::to_string(index)) : name;
+      graph_.outputs.push_back({n, v.tensor});
+    } else if (v.is_sequence()) {
+      for (std::size_t i = 0; i < v.items->size(); ++i) {
+        add_output((*v.items)[i], name.empty() ? "" : name + "." + std::to_string(i), graph_.outputs.size());
+      }
+    } else {
+      fail(Location::none(), "a model must return tensors");
+    }
+  }
+
+  // ---- statements -------------------------------------------------------------------------------------
+
+  void step(Location at) {
+    if (++steps_ > options_.limits.max_steps) {
+      fail(at, "elaboration takes more than " + std::to_string(options_.limits.max_steps) +
+                   " steps; is a loop much larger than intended?");
+    }
+    int marker = 0;
+    std::uintptr_t here = reinterpret_cast<std::uintptr_t>(&marker);
+    std::uintptr_t used = stack_base_ > here ? stack_base_ - here : here - stack_base_;
+    if (used > kMaxStackBytes) fail(at, "nesting too deep to evaluate (blocks calling blocks too many levels down)");
+  }
+
+  void exec_body(const std::vector<ast::StmtPtr>& body) {
+    for (const ast::StmtPtr& stmt : body) {
+      exec(*stmt);
+      if (returning_) return;
+    }
+  }
+
+  void assign(const std::string& name, Value v) {
+    if (name == "_") return;
+    frames_.back().variables[name] = std::move(v);
+  }
+
+  void exec(const ast::Stmt& s) {
+    step(s.location);
+    switch (s.kind) {
+      case StmtKind::kInput:
+        exec_input(s);
+        return;
+      case StmtKind::kAssign: {
+        Value v = eval(*s.value);
+        if (s.targets.size() == 1) {
+          assign(s.targets[0], std::move(v));
+          return;
+        }
+        if (!v.is_sequence()) {
+          fail(s.value->location, "cannot unpack " + std::string(kind_name(v.kind)) + " into " +
+                                      std::to_string(s.targets.size()) + " names");
+        }
+        if (v.items->size() != s.targets.size()) {
+          fail(s.value->location, "cannot unpack " + std::to_string(v.items->size()) + " values into " +
+                                      std::to_string(s.targets.size()) + " names");
+        }
+        for (std::size_t i = 0; i < s.targets.size(); ++i) assign(s.targets[i], (*v.items)[i]);
+        return;
+      }
+      case StmtKind::kFor:
+        exec_for(s);
+        return;
+      case StmtKind::kRepeat: {
+        sym::Int count = int_value(*s.value, "repeat count");
+        check_trips(count, s.value->location);
+        for (sym::Int i = 0; i < count && !returning_; ++i) exec_body(s.body);
+        return;
+      }
+      case StmtKind::kIf:
+        for (std::size_t i = 0; i < s.conditions.size(); ++i) {
+          if (bool_value(*s.conditions[i])) {
+            exec_body(s.branches[i]);
+            return;
+          }
+        }
+        if (s.has_else) exec_body(s.else_body);
+        return;
+      case StmtKind::kAssert:
+        if (!bool_value(*s.value)) {
+          std::string message = "assertion failed";
+          if (s.message) message += ": " + display_string(eval(*s.message), s.message->location);
+          fail(s.value->location, message);
+        }
+        return;
+      case StmtKind::kReturn:
+        return_values_.clear();
+        return_names_.clear();
+        for (const ast::ExprPtr& e : s.values) {
+          return_values_.push_back(eval(*e));
+          return_names_.push_back(e->kind == ExprKind::kName ? e->text : "");
+        }
+        returning_ = true;
+        return;
+      case StmtKind::kExpr:
+        eval(*s.value);
+        return;
+      case StmtKind::kScope: {
+        std::string label = label_text(*s.label);
+        std::string saved = frames_.back().prefix;
+        frames_.back().prefix = unique_path(saved, label);
+        exec_body(s.body);
+        frames_.back().prefix = saved;
+        return;
+      }
+    }
+  }
+
+  void exec_input(const ast::Stmt& s) {
+    if (frames_.size() != 1) fail(s.location, "'input' declares a model input; it is not allowed inside a block");
+    std::optional<DType> dtype = parse_dtype(s.dtype);
+    if (!dtype) fail(s.dtype_location, "unknown dtype '" + s.dtype + "' (known: f32, tf32, f16, bf16, fp8, i8, i4, i32, i64, bool)");
+    ir::Tensor t;
+    for (const ast::ExprPtr& d : s.dims) {
+      Value v = eval(*d);
+      if (v.kind != Kind::kInt) fail(d->location, "a dimension must be an integer, got " + std::string(kind_name(v.kind)));
+      if (concrete(v.integer, d->location) < 1) {
+        fail(d->location, "dimension " + v.integer.to_string() + " of input '" + s.name + "' must be at least 1");
+      }
+      t.shape.push_back(v.integer);
+    }
+    // Floating-point inputs take the run's activation dtype; integer inputs (token ids) keep theirs.
+    t.dtype = is_floating(*dtype) ? options_.activation_dtype : *dtype;
+    t.name = s.name;
+    graph_.tensors.push_back(std::move(t));
+    graph_.inputs.push_back(graph_.tensors.size() - 1);
+    assign(s.name, Value::of_tensor(graph_.tensors.size() - 1));
+  }
+
+  void check_trips(sym::Int count, Location at) {
+    if (count > static_cast<sym::Int>(options_.limits.max_loop_trips)) {
+      fail(at, "loop of " + sym::to_string(count) + " iterations exceeds the limit of " +
+                   std::to_string(options_.limits.max_loop_trips));
+    }
+  }
+
+  void bind_pattern(const ast::Pattern& pattern, const Value& v) {
+    if (pattern.elements.empty()) {
+      assign(pattern.name, v);
+      return;
+    }
+    if (!v.is_sequence() || v.items->size() != pattern.elements.size()) {
+      fail(pattern.location, "cannot unpack " + describe(v) + " into " + std::to_string(pattern.elements.size()) +
+                                 " names");
+    }
+    for (std::size_t i = 0; i < pattern.elements.size(); ++i) bind_pattern(pattern.elements[i], (*v.items)[i]);
+  }
+
+  void exec_for(const ast::Stmt& s) {
+    Value iterable = eval(*s.value);
+    auto run_one = [&](sym::Int index, const Value& item) {
+      if (!s.index_name.empty()) assign(s.index_name, Value::of_int(sym::Expr(index)));
+      bind_pattern(s.pattern, item);
+      exec_body(s.body);
+    };
+    if (iterable.kind == Kind::kRange) {
+      check_trips(iterable.range_end - iterable.range_begin, s.value->location);
+      sym::Int index = 0;
+      for (sym::Int i = iterable.range_begin; i < iterable.range_end && !returning_; ++i, ++index) {
+        run_one(index, Value::of_int(sym::Expr(i)));
+      }
+      return;
+    }
+    if (!iterable.is_sequence()) fail(s.value->location, "cannot iterate over " + describe(iterable));
+    auto items = iterable.items;  // keep alive even if the loop reassigns the variable holding the list
+    for (std::size_t i = 0; i < items->size() && !returning_; ++i) run_one(static_cast<sym::Int>(i), (*items)[i]);
+  }
+
+  // ---- expressions ------------------------------------------------------------------------------------
+
+  std::string describe(const Value& v) const {
+    switch (v.kind) {
+      case Kind::kTensor:
+        return "a tensor of shape " + ops::shape_string(graph_.tensors[v.tensor].shape);
+      case Kind::kInt:
+        return "the integer " + v.integer.to_string();
+      case Kind::kList:
+      case Kind::kTuple:
+        return std::string("a ") + kind_name(v.kind) + " of " + std::to_string(v.items->size()) + " values";
+      default:
+        return std::string("a ") + kind_name(v.kind);
+    }
+  }
+
+  sym::Int int_value(const ast::Expr& e, const std::string& what) {
+    Value v = eval(e);
+    if (v.kind != Kind::kInt) fail(e.location, what + " must be an integer, got " + describe(v));
+    return concrete(v.integer, e.location);
+  }
+
+  bool bool_value(const ast::Expr& e) {
+    Value v = eval(e);
+    if (v.kind != Kind::kBool) fail(e.location, "a condition must be true or false, got " + describe(v));
+    return v.boolean;
+  }
+
+  std::string display_string(const Value& v, Location at) {
+    switch (v.kind) {
+      case Kind::kString:
+        return v.string;
+      case Kind::kInt:
+        return sym::to_string(concrete(v.integer, at));
+      case Kind::kFloat: {
+        std::string s = std::to_string(v.number);
+        return s;
+      }
+      case Kind::kBool:
+        return v.boolean ? "true" : "false";
+      case Kind::kTensor:
+        return ops::shape_string(graph_.tensors[v.tensor].shape);
+      case Kind::kList:
+      case Kind::kTuple: {
+        std::string s = v.kind == Kind::kList ? "[" : "(";
+        for (std::size_t i = 0; i < v.items->size(); ++i) s += (i ? ", " : "") + display_string((*v.items)[i], at);
+        return s + (v.kind == Kind::kList ? "]" : ")");
+      }
+      case Kind::kRange:
+        return sym::to_string(v.range_begin) + ".." + sym::to_string(v.range_end);
+      case Kind::kNone:
+        return "none";
+    }
+    return "";
+  }
+
+  std::string label_text(const ast::Expr& label) {
+    std::string text = label.kind == ExprKind::kName ? label.text : display_string(eval(label), label.location);
+    if (!valid_label(text)) {
+      fail(label.location, "'" + text + "' is not a valid name: use letters, digits, '_' and '-', with '.' between parts");
+    }
+    return text;
+  }
+
+  std::string unique_path(const std::string& prefix, const std::string& label) {
+    std::string base = prefix.empty() ? label : prefix + "." + label;
+    if (used_paths_.insert(base).second) return base;
+    std::size_t& next = next_suffix_[base];
+    for (;;) {
+      std::string candidate = base + "_" + std::to_string(++next);
+      if (used_paths_.insert(candidate).second) return candidate;
+    }
+  }
+
+  Value eval(const ast::Expr& e) {
+    step(e.location);
+    switch (e.kind) {
+      case ExprKind::kInt:
+        return Value::of_int(sym::Expr(e.int_value));
+      case ExprKind::kFloat:
+        return Value::of_float(e.float_value);
+      case ExprKind::kBool:
+        return Value::of_bool(e.bool_value);
+      case ExprKind::kString: {
+        std::string s;
+        for (const ast::StringPart& part : e.parts) {
+          s += part.expr ? display_string(eval(*part.expr), part.expr->location) : part.text;
+        }
+        return Value::of_string(std::move(s));
+      }
+      case ExprKind::kName:
+        return lookup(e);
+      case ExprKind::kUnary:
+        return eval_unary(e);
+      case ExprKind::kBinary:
+        return eval_binary(e, "");
+      case ExprKind::kRange: {
+        sym::Int begin = int_value(*e.operands[0], "a range bound");
+        sym::Int end = int_value(*e.operands[1], "a range bound");
+        return Value::of_range(begin, std::max(begin, end));
+      }
+      case ExprKind::kCall:
+        return eval_call(e, "");
+      case ExprKind::kIndex:
+        return eval_index(e);
+      case ExprKind::kList:
+      case ExprKind::kTuple: {
+        std::vector<Value> items;
+        items.reserve(e.operands.size());
+        for (const ast::ExprPtr& o : e.operands) items.push_back(eval(*o));
+        return Value::of_items(e.kind == ExprKind::kList ? Kind::kList : Kind::kTuple, std::move(items));
+      }
+      case ExprKind::kIf:
+        return bool_value(*e.operands[0]) ? eval(*e.operands[1]) : eval(*e.operands[2]);
+      case ExprKind::kLabeled: {
+        std::string label = label_text(*e.label);
+        const ast::Expr& target = *e.operands[0];
+        if (target.kind == ExprKind::kCall) return eval_call(target, label);
+        if (target.kind == ExprKind::kBinary && !binary_op_name(target.text).empty()) return eval_binary(target, label);
+        fail(e.label->location, "a label names an operator or block call, not " + std::string("this expression"));
+      }
+    }
+    fail(e.location, "cannot evaluate this expression");
+  }
+
+  Value lookup(const ast::Expr& e) {
+    for (const Frame* f : {&frames_.back()}) {
+      auto it = f->variables.find(e.text);
+      if (it != f->variables.end()) return it->second;
+    }
+    std::vector<std::string> names;
+    for (const auto& [name, v] : frames_.back().variables) names.push_back(name);
+    std::string hint = closest_name(e.text, names);
+    std::string extra;
+    if (program_.definitions.count(e.text) || ops::Registry::instance().find(e.text) || is_builtin(e.text)) {
+      extra = " ('" + e.text + "' is called like a function: " + e.text + "(...))";
+    }
+    fail(e.location, "unknown name '" + e.text + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?") + extra);
+  }
+
+  Value eval_unary(const ast::Expr& e) {
+    Value v = eval(*e.operands[0]);
+    if (e.text == "not") {
+      if (v.kind != Kind::kBool) fail(e.operands[0]->location, "'not' needs true or false, got " + describe(v));
+      return Value::of_bool(!v.boolean);
+    }
+    if (e.text == "+") return v;
+    switch (v.kind) {
+      case Kind::kInt:
+        return Value::of_int(-v.integer);
+      case Kind::kFloat:
+        return Value::of_float(-v.number);
+      case Kind::kTensor:
+        return call_operator_at("neg", {v}, e.operator_location, "");
+      default:
+        fail(e.location, "cannot negate " + describe(v));
+    }
+  }
+
+  double number_of(const Value& v, Location at) {
+    if (v.kind == Kind::kFloat) return v.number;
+    return static_cast<double>(concrete(v.integer, at));
+  }
+
+  // Compares two integers exactly when their difference is a constant, else at the bound sizes.
+  int compare_ints(const sym::Expr& a, const sym::Expr& b, Location at) {
+    sym::Int d = concrete(a - b, at);
+    return d < 0 ? -1 : (d > 0 ? 1 : 0);
+  }
+
+  Value eval_binary(const ast::Expr& e, const std::string& label) {
+    const std::string& op = e.text;
+    if (op == "and" || op == "or") {
+      bool left = bool_value(*e.operands[0]);
+      if (op == "and" && !left) return Value::of_bool(false);
+      if (op == "or" && left) return Value::of_bool(true);
+      return Value::of_bool(bool_value(*e.operands[1]));
+    }
+    Value a = eval(*e.operands[0]);
+    Value b = eval(*e.operands[1]);
+    Location at = e.operator_location;
+    if (a.kind == Kind::kTensor || b.kind == Kind::kTensor) return eval_tensor_binary(e, a, b, label);
+    if (!label.empty()) fail(e.location, "a label names an operator or block call; this '" + op + "' computes a number");
+    if (op == "==" || op == "!=") {
+      bool equal;
+      if (a.kind == Kind::kInt && b.kind == Kind::kInt) {
+        equal = compare_ints(a.integer, b.integer, at) == 0;
+      } else if ((a.kind == Kind::kInt || a.kind == Kind::kFloat) && (b.kind == Kind::kInt || b.kind == Kind::kFloat)) {
+        equal = number_of(a, at) == number_of(b, at);
+      } else if (a.kind != b.kind) {
+        equal = false;
+      } else if (a.kind == Kind::kBool) {
+        equal = a.boolean == b.boolean;
+      } else if (a.kind == Kind::kString) {
+        equal = a.string == b.string;
+      } else {
+        fail(at, "cannot compare " + describe(a) + " and " + describe(b));
+      }
+      return Value::of_bool(op == "==" ? equal : !equal);
+    }
+    bool numeric = (a.kind == Kind::kInt || a.kind == Kind::kFloat) && (b.kind == Kind::kInt || b.kind == Kind::kFloat);
+    if (!numeric) {
+      if (op == "+" && a.kind == Kind::kString && b.kind == Kind::kString) return Value::of_string(a.string + b.string);
+      if (op == "+" && a.kind == Kind::kList && b.kind == Kind::kList) {
+        std::vector<Value> items(*a.items);
+        items.insert(items.end(), b.items->begin(), b.items->end());
+        return Value::of_items(Kind::kList, std::move(items));
+      }
+      fail(at, "cannot apply '" + op + "' to " + describe(a) + " and " + describe(b));
+    }
+    if (op == "<" || op == "<=" || op == ">" || op == ">=") {
+      int c = (a.kind == Kind::kInt && b.kind == Kind::kInt)
+                  ? compare_ints(a.integer, b.integer, at)
+                  : (number_of(a, at) < number_of(b, at) ? -1 : (number_of(a, at) > number_of(b, at) ? 1 : 0));
+      bool r = op == "<" ? c < 0 : op == "<=" ? c <= 0 : op == ">" ? c > 0 : c >= 0;
+      return Value::of_bool(r);
+    }
+    if (a.kind == Kind::kFloat || b.kind == Kind::kFloat) {
+      double x = number_of(a, at), y = number_of(b, at);
+      if (op == "+") return Value::of_float(x + y);
+      if (op == "-") return Value::of_float(x - y);
+      if (op == "*") return Value::of_float(x * y);
+      if (op == "/") return Value::of_float(x / y);
+      if (op == "**") return Value::of_float(std::pow(x, y));
+      if (op == "//") return Value::of_float(std::floor(x / y));
+      fail(at, "cannot apply '" + op + "' to floating-point numbers");
+    }
+    try {
+      const sym::Expr& x = a.integer;
+      const sym::Expr& y = b.integer;
+      if (op == "+") return Value::of_int(x + y);
+      if (op == "-") return Value::of_int(x - y);
+      if (op == "*") return checked_size(x * y, at);
+      if (op == "**") {
+        sym::Int exponent = concrete(y, e.operands[1]->location);
+        if (exponent < 0 || exponent > 128) fail(e.operands[1]->location, "exponent must be between 0 and 128");
+        return checked_size(sym::Expr::pow(x, static_cast<unsigned>(exponent)), at);
+      }
+      if (concrete(y, e.operands[1]->location) == 0) fail(e.operands[1]->location, "division by zero");
+      if (op == "//") return Value::of_int(sym::Expr::floordiv(x, y));
+      if (op == "%") return Value::of_int(sym::Expr::mod(x, y));
+      if (op == "/") {
+        sym::Expr q = sym::Expr::divide(x, y);
+        sym::Rational at_bound = q.evaluate(graph_.bindings);
+        if (!at_bound.is_integer()) {
+          fail(at, x.to_string() + " / " + y.to_string() + " is not an integer (" + at_bound.to_string() +
+                       "); use // for floor division");
+        }
+        return Value::of_int(q);
+      }
+    } catch (const DiagnosticError&) {
+      throw;
+    } catch (const std::exception& ex) {
+      fail(at, ex.what());
+    }
+    fail(at, "unknown operator '" + op + "'");
+  }
+
+  Value checked_size(sym::Expr value, Location at) {
+    if (value.size() > options_.limits.max_expr_size) {
+      fail(at, "expression too large (" + std::to_string(value.size()) + " terms, limit " +
+                   std::to_string(options_.limits.max_expr_size) + ")");
+    }
+    return Value::of_int(std::move(value));
+  }
+
+  Value eval_tensor_binary(const ast::Expr& e, Value a, Value b, const std::string& label) {
+    std::string name = binary_op_name(e.text);
+    if (name.empty()) {
+      fail(e.operator_location, "cannot apply '" + e.text + "' to " + describe(a) + " and " + describe(b));
+    }
+    if (a.kind != Kind::kTensor) {
+      // A number on the left: only the commutative operators can swap their operands.
+      if (name == "add" || name == "mul") {
+        std::swap(a, b);
+      } else {
+        fail(e.operator_location, "a number on the left of '" + e.text + "' with a tensor on the right is not supported; "
+                                  "rewrite it (e.g. -x + 1 instead of 1 - x)");
+      }
+    }
+    if (b.kind != Kind::kTensor && b.kind != Kind::kInt && b.kind != Kind::kFloat) {
+      fail(e.operator_location, "cannot apply '" + e.text + "' to " + describe(a) + " and " + describe(b));
+    }
+    return call_operator_at(name, {a, b}, e.operator_location, label);
+  }
+
+  Value call_operator_at(const std::string& name, std::vector<Value> positional, Location at, const std::string& label) {
+    const ops::OpDef* def = ops::Registry::instance().find(name);
+    if (!def) fail(at, "internal: operator '" + name + "' is not registered");
+    std::vector<std::optional<ops::ArgValue>> given(def->args.size());
+    for (std::size_t i = 0; i < positional.size() && i < def->args.size(); ++i) {
+      given[i] = convert_argument(def->args[i], positional[i], at, *def);
+    }
+    return apply_operator(*def, std::move(given), at, label);
+  }
+
+  Value eval_index(const ast::Expr& e) {
+    Value base = eval(*e.operands[0]);
+    sym::Int index = int_value(*e.operands[1], "an index");
+    if (base.kind == Kind::kTensor) {
+      fail(e.location, "tensors are not indexed with []; use slice(x, axis, start, end) or split");
+    }
+    if (!base.is_sequence()) fail(e.operands[0]->location, "cannot index " + describe(base));
+    sym::Int size = static_cast<sym::Int>(base.items->size());
+    sym::Int i = index < 0 ? index + size : index;
+    if (i < 0 || i >= size) {
+      fail(e.operands[1]->location, "index " + sym::to_string(index) + " is out of range for " + describe(base));
+    }
+    return (*base.items)[static_cast<std::size_t>(i)];
+  }
+
+  // ---- calls ------------------------------------------------------------------------------------------
+
+  Value eval_call(const ast::Expr& call, const std::string& label) {
+    const std::string& name = call.text;
+    auto def_it = program_.definitions.find(name);
+    if (def_it != program_.definitions.end()) {
+      if (def_it->second->kind == ast::DefinitionKind::kModel) {
+        fail(call.location, "'" + name + "' is a model; only blocks can be called");
+      }
+      return call_block(call, *def_it->second, label);
+    }
+    if (const ops::OpDef* def = ops::Registry::instance().find(name)) return call_op(call, *def, label);
+    if (is_builtin(name)) {
+      if (!label.empty()) fail(call.location, "'" + name + "' computes a value, not an operator; it cannot be labelled");
+      std::vector<Value> args;
+      std::vector<Location> locations;
+      for (const ast::Argument& a : call.arguments) {
+        if (!a.name.empty()) fail(a.name_location, "'" + name + "' takes no named arguments");
+        args.push_back(eval(*a.value));
+        locations.push_back(a.value->location);
+      }
+      return call_builtin(*this, name, args, locations, call.location);
+    }
+    std::vector<std::string> names = builtin_names();
+    for (const auto& [n, d] : program_.definitions) names.push_back(n);
+    for (const ops::OpDef& d : ops::Registry::instance().all()) names.push_back(d.name);
+    std::string hint = closest_name(name, names);
+    fail(Location{call.location.file, call.location.begin,
+                  static_cast<std::uint32_t>(call.location.begin + name.size())},
+         "unknown operator or block '" + name + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+  }
+
+  // Binds positional then named arguments to parameter names; reports unknown, duplicate and surplus ones.
+  template <typename NameAt>
+  std::vector<const ast::Argument*> match_arguments(const ast::Expr& call, std::size_t count, NameAt name_at,
+                                                    const std::string& what) {
+    std::vector<const ast::Argument*> slots(count, nullptr);
+    std::size_t position = 0;
+    for (const ast::Argument& a : call.arguments) {
+      std::size_t slot = count;
+      if (a.name.empty()) {
+        if (position >= count) {
+          fail(a.value->location, what + " takes at most " + std::to_string(count) + " arguments");
+        }
+        slot = position++;
+      } else {
+        for (std::size_t i = 0; i < count; ++i) {
+          if (name_at(i) == a.name) slot = i;
+        }
+        if (slot == count) {
+          std::vector<std::string> names;
+          for (std::size_t i = 0; i < count; ++i) names.push_back(name_at(i));
+          std::string hint = closest_name(a.name, names);
+          fail(a.name_location, what + " has no argument '" + a.name + "'" +
+                                    (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+        }
+      }
+      if (slots[slot]) {
+        Diagnostic d{Severity::kError, a.name.empty() ? a.value->location : a.name_location,
+                     "argument '" + name_at(slot) + "' of " + what + " is given twice", {}};
+        d.notes.push_back({slots[slot]->value->location, "first given here"});
+        throw DiagnosticError(std::move(d));
+      }
+      slots[slot] = &a;
+    }
+    return slots;
+  }
+
+  Value call_op(const ast::Expr& call, const ops::OpDef& def, const std::string& label) {
+    auto slots = match_arguments(
+        call, def.args.size(), [&](std::size_t i) -> const std::string& { return def.args[i].name; },
+        def.name + "()");
+    std::vector<std::optional<ops::ArgValue>> given(def.args.size());
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      if (!slots[i]) {
+        if (def.args[i].required) {
+          fail(call.location, def.name + "() is missing its argument '" + def.args[i].name + "'");
+        }
+        continue;
+      }
+      Value v = eval(*slots[i]->value);
+      given[i] = convert_argument(def.args[i], v, slots[i]->value->location, def);
+    }
+    Location at{call.location.file, call.location.begin, static_cast<std::uint32_t>(call.location.begin + call.text.size())};
+    return apply_operator(def, std::move(given), at, label);
+  }
+
+  ops::ArgValue convert_argument(const ops::ArgSpec& spec, const Value& v, Location at, const ops::OpDef& def) {
+    ops::ArgValue a;
+    a.kind = spec.kind;
+    a.present = true;
+    a.location = at;
+    auto wrong = [&](const std::string& expected) -> ops::ArgValue {
+      fail(at, "argument '" + spec.name + "' of " + def.name + "() must be " + expected + ", got " + describe(v));
+    };
+    auto ints_from = [&](const Value& value) -> bool {
+      if (value.kind == Kind::kInt) {
+        a.ints = {value.integer};
+        a.scalar_int = true;
+        return true;
+      }
+      if (!value.is_sequence()) return false;
+      for (const Value& item : *value.items) {
+        if (item.kind != Kind::kInt) return false;
+        a.ints.push_back(item.integer);
+      }
+      return true;
+    };
+    switch (spec.kind) {
+      case ops::ArgKind::kTensor:
+        if (v.kind != Kind::kTensor) return wrong("a tensor");
+        a.tensor = &graph_.tensors[v.tensor];
+        return a;
+      case ops::ArgKind::kTensors:
+        if (!v.is_sequence()) return wrong("a list of tensors");
+        for (const Value& item : *v.items) {
+          if (item.kind != Kind::kTensor) return wrong("a list of tensors");
+          a.tensors.push_back(&graph_.tensors[item.tensor]);
+        }
+        return a;
+      case ops::ArgKind::kTensorOrNumber:
+        if (v.kind == Kind::kTensor) {
+          a.tensor = &graph_.tensors[v.tensor];
+        } else if (v.kind == Kind::kInt || v.kind == Kind::kFloat) {
+          a.number = number_of(v, at);
+        } else {
+          return wrong("a tensor or a number");
+        }
+        return a;
+      case ops::ArgKind::kInt:
+        if (v.kind != Kind::kInt) return wrong("an integer");
+        a.ints = {v.integer};
+        a.scalar_int = true;
+        return a;
+      case ops::ArgKind::kInts:
+        if (!ints_from(v)) return wrong("an integer or a list of integers");
+        return a;
+      case ops::ArgKind::kIntsOrString:
+        if (v.kind == Kind::kString) {
+          a.string = v.string;
+          a.is_string = true;
+          return a;
+        }
+        if (!ints_from(v)) return wrong("an integer, a list of integers or a string");
+        return a;
+      case ops::ArgKind::kNumber:
+        if (v.kind != Kind::kInt && v.kind != Kind::kFloat) return wrong("a number");
+        a.number = number_of(v, at);
+        return a;
+      case ops::ArgKind::kBool:
+        if (v.kind != Kind::kBool) return wrong("true or false");
+        a.boolean = v.boolean;
+        return a;
+      case ops::ArgKind::kString:
+        if (v.kind != Kind::kString) return wrong("a string");
+        a.string = v.string;
+        a.is_string = true;
+        return a;
+    }
+    return a;
+  }
+
+  Value apply_operator(const ops::OpDef& def, std::vector<std::optional<ops::ArgValue>> given, Location at,
+                       const std::string& label) {
+    if (graph_.ops.size() >= options_.limits.max_ops) {
+      fail(at, "the graph has more than " + std::to_string(options_.limits.max_ops) + " ops (the limit)");
+    }
+    std::vector<Location> argument_locations(def.args.size(), at);
+    std::vector<ir::TensorId> inputs;
+    for (std::size_t i = 0; i < given.size(); ++i) {
+      if (!given[i]) continue;
+      if (given[i]->location.valid()) argument_locations[i] = given[i]->location;
+      if (given[i]->tensor) {
+        inputs.push_back(static_cast<ir::TensorId>(static_cast<const ir::Tensor*>(given[i]->tensor) - graph_.tensors.data()));
+      }
+      for (const ops::TensorType* t : given[i]->tensors) {
+        inputs.push_back(static_cast<ir::TensorId>(static_cast<const ir::Tensor*>(t) - graph_.tensors.data()));
+      }
+    }
+    ops::OpResult result;
+    try {
+      result = def.apply(ops::bind_args(def, std::move(given)), *this);
+    } catch (const ops::OpError& error) {
+      Location where = at;
+      for (std::size_t i = 0; i < def.args.size(); ++i) {
+        if (def.args[i].name == error.argument()) where = argument_locations[i];
+      }
+      fail(where, def.name + ": " + error.what());
+    } catch (const DiagnosticError&) {
+      throw;
+    } catch (const sym::OverflowError& error) {
+      fail(at, def.name + ": arithmetic overflow: " + std::string(error.what()));
+    } catch (const sym::DomainError& error) {
+      fail(at, def.name + ": " + std::string(error.what()));
+    }
+
+    ir::Op op;
+    op.kind = def.name;
+    op.def = &def;
+    op.path = unique_path(frames_.back().prefix, label.empty() ? def.name : label);
+    op.inputs = std::move(inputs);
+    op.location = at;
+    op.weights = std::move(result.weights);
+    for (const ops::Weight& w : op.weights) op.params += ops::numel(w.shape);
+    op.forward = std::move(result.forward);
+    op.costed = result.costed;
+    op.gathered_elements = std::move(result.gathered_elements);
+    op.display = std::move(result.display);
+    std::size_t op_index = graph_.ops.size();
+    std::vector<Value> outputs;
+    for (std::size_t k = 0; k < result.outputs.size(); ++k) {
+      ir::Tensor t;
+      t.shape = std::move(result.outputs[k].shape);
+      for (const sym::Expr& d : t.shape) {
+        if (d.size() > options_.limits.max_expr_size) {
+          fail(at, def.name + ": a dimension of its output grew to " + std::to_string(d.size()) +
+                       " terms (limit " + std::to_string(options_.limits.max_expr_size) + ")");
+        }
+      }
+      t.dtype = result.outputs[k].dtype;
+      t.producer = op_index;
+      t.view = result.view && k == 0;
+      t.name = result.outputs.size() == 1 ? op.path : op.path + ":" + std::to_string(k);
+      graph_.tensors.push_back(std::move(t));
+      op.outputs.push_back(graph_.tensors.size() - 1);
+      outputs.push_back(Value::of_tensor(graph_.tensors.size() - 1));
+    }
+    graph_.ops.push_back(std::move(op));
+    if (outputs.size() == 1) return outputs.front();
+    return Value::of_items(Kind::kTuple, std::move(outputs));
+  }
+
+  Value call_block(const ast::Expr& call, const ast::Definition& block, const std::string& label) {
+    if (frames_.size() > options_.limits.max_call_depth) {
+      fail(call.location, "blocks nested more than " + std::to_string(options_.limits.max_call_depth) +
+                              " deep; does '" + block.name + "' call itself?");
+    }
+    auto slots = match_arguments(
+        call, block.parameters.size(), [&](std::size_t i) -> const std::string& { return block.parameters[i].name; },
+        "block '" + block.name + "'");
+    std::vector<std::optional<Value>> values(slots.size());
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      if (slots[i]) values[i] = eval(*slots[i]->value);
+    }
+    Frame frame;
+    frame.definition = &block;
+    frame.call_site = call.location;
+    frame.prefix = unique_path(frames_.back().prefix, label.empty() ? block.name : label);
+    frames_.push_back(std::move(frame));
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      const ast::Parameter& p = block.parameters[i];
+      if (values[i]) {
+        assign(p.name, std::move(*values[i]));
+      } else if (p.default_value) {
+        // Defaults are evaluated in the block's own frame, so they may refer to earlier parameters.
+        assign(p.name, eval(*p.default_value));
+      } else {
+        frames_.pop_back();
+        fail(call.location, "block '" + block.name + "' is missing its argument '" + p.name + "'");
+      }
+    }
+    exec_body(block.body);
+    Value result;
+    if (returning_) {
+      result = return_values_.size() == 1 ? return_values_.front() : Value::of_items(Kind::kTuple, return_values_);
+      returning_ = false;
+    }
+    frames_.pop_back();
+    return result;
+  }
+
+  const Program& program_;
+  const ElaborateOptions& options_;
+  ir::Graph graph_;
+  std::vector<Frame> frames_;
+  std::unordered_set<std::string> used_paths_;
+  std::unordered_map<std::string, std::size_t> next_suffix_;
+  std::unordered_set<sym::Expr> recorded_;
+  bool returning_ = false;
+  std::vector<Value> return_values_;
+  std::vector<std::string> return_names_;
+  std::uint64_t steps_ = 0;
+  std::uintptr_t stack_base_ = 0;
+};
+
+}  // namespace
+
+const char* kind_name(Value::Kind kind) {
+  switch (kind) {
+    case Kind::kNone:
+      return "nothing";
+    case Kind::kInt:
+      return "integer";
+    case Kind::kFloat:
+      return "number";
+    case Kind::kBool:
+      return "boolean";
+    case Kind::kString:
+      return "string";
+    case Kind::kTensor:
+      return "tensor";
+    case Kind::kList:
+      return "list";
+    case Kind::kTuple:
+      return "tuple";
+    case Kind::kRange:
+      return "range";
+  }
+  return "value";
+}
+
+ir::Graph elaborate(const Program& program, const ast::Definition& model, const ElaborateOptions& options) {
+  Interpreter interpreter(program, options);
+  return interpreter.run(model);
+}
+
+}  // namespace nnscope::interp

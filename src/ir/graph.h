@@ -1,0 +1,77 @@
+#pragma once
+// The graph IR: what the interpreter produces and every analysis reads. Ops are stored in execution order;
+// tensors are values produced by ops (or the model's inputs). Shapes and costs are symbolic; the bindings
+// say what each size symbol is bound to in this run.
+#include <string>
+#include <vector>
+
+#include "ir/dtype.h"
+#include "ops/op.h"
+#include "source/source.h"
+#include "symbolic/expr.h"
+
+namespace nnscope::ir {
+
+using ops::Shape;
+using TensorId = std::size_t;
+constexpr std::size_t kNoOp = ~std::size_t{0};
+
+// A value in the graph; its shape and dtype are the ops::TensorType base, which operator rules read.
+struct Tensor : ops::TensorType {
+  std::size_t producer = kNoOp;  // index into Graph::ops, or kNoOp for a model input
+  std::string name;              // the input's name, or "<op path>" / "<op path>:<k>" for op outputs
+  bool view = false;             // shares storage with the producer's first input
+};
+
+struct Op {
+  std::string path;  // stable, unique, hierarchical: "layer3.1.conv2"
+  std::string kind;  // the operator: "conv2d"
+  const ops::OpDef* def = nullptr;
+  std::vector<TensorId> inputs;
+  std::vector<TensorId> outputs;
+  std::vector<ops::Weight> weights;
+  sym::Expr params;  // sum of the weights' element counts
+  ops::Cost forward;
+  bool costed = true;
+  sym::Expr gathered_elements;
+  ops::Display display;
+  Location location;  // the call in the model source
+
+  // Number of '.'-separated segments of path, minus one: 0 for a top-level op.
+  std::size_t depth() const;
+};
+
+struct ModelParameter {
+  std::string name;
+  sym::Int value = 0;
+  bool is_const = false;  // a concrete hyper-parameter, not a size symbol
+};
+
+struct Output {
+  std::string name;
+  TensorId tensor;
+};
+
+// A decision the interpreter made from the bound value of a symbolic expression (a loop count, a
+// branch, a shape check). While every assumption still holds, the symbolic formulas remain valid at
+// other bindings; a sweep re-elaborates the model at points where one fails.
+struct Assumption {
+  sym::Expr expr;
+  sym::Int value = 0;
+};
+
+struct Graph {
+  std::string model_name;
+  std::string model_doc;  // the model's header comment
+  std::vector<ModelParameter> parameters;
+  sym::Bindings bindings;  // every parameter's value (const ones too)
+  DType weight_dtype = DType::kF32;
+  DType activation_dtype = DType::kF32;
+  std::vector<Tensor> tensors;
+  std::vector<Op> ops;
+  std::vector<TensorId> inputs;
+  std::vector<Output> outputs;
+  std::vector<Assumption> assumptions;
+};
+
+}  // namespace nnscope::ir

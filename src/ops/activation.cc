@@ -1,0 +1,172 @@
+// Activation functions, softmax / log_softmax, dice (DIN) and the special-function unary ops.
+//
+// Every activation function costs 1 activation (special-function unit) op per output element, relu
+// included, however many instructions a particular kernel spends on it: that is the contract NNparser
+// established and docs/cost-model.md keeps. exp, log, sqrt, rsqrt and erf count the same way.
+// softmax over rows of S elements (E elements, R = E / S rows): max-reduce S - 1, subtract E, exp E
+// (activation), sum S - 1, divide E: element-wise 4E - 2R, activation E. log_softmax replaces the divide
+// by one log per row (activation) and a subtraction per element: element-wise 4E - 2R, activation E + R.
+#include "ops/common.h"
+#include "ops/registry.h"
+
+namespace nnscope::ops {
+namespace {
+
+OpResult unary(const OpArgs& args) {
+  const TensorType& x = args.tensor("x");
+  OpResult result;
+  result.outputs.push_back(x);
+  result.forward.activation = numel(x);
+  return result;
+}
+
+OpResult plain(const OpArgs& args, OpContext&) { return unary(args); }
+
+OpResult prelu(const OpArgs& args, OpContext& context) {
+  const TensorType& x = args.tensor("x");
+  Expr n = args.integer("num_parameters");
+  require_at_least({n}, 1, context, "num_parameters");
+  // PyTorch: one shared slope, or one per channel where the channel axis is 1 (rank >= 2).
+  if (context.value(n) != 1) {
+    if (x.shape.size() < 2 || !context.same_size(n, x.shape[1])) {
+      throw OpError("prelu num_parameters must be 1 or the number of channels (axis 1) of x " + shape_string(x.shape) +
+                        ", got " + n.to_string(),
+                    "num_parameters");
+    }
+  }
+  OpResult result = unary(args);
+  result.weights.push_back(Weight{"weight", {n}});
+  return result;
+}
+
+OpResult gelu(const OpArgs& args, OpContext&) {
+  const std::string& approximate = args.string("approximate");
+  if (approximate != "none" && approximate != "tanh") {
+    throw OpError("gelu approximate must be \"none\" or \"tanh\", got \"" + approximate + "\"", "approximate");
+  }
+  return unary(args);
+}
+
+OpResult softplus(const OpArgs& args, OpContext&) {
+  if (args.number("beta") == 0) throw OpError("softplus beta must not be 0", "beta");
+  return unary(args);
+}
+
+// Shape of the softmax reduction: rows R and the total E.
+struct Rows {
+  Expr elements, rows;
+};
+
+Rows softmax_rows(const OpArgs& args, OpContext& context, const std::string& op) {
+  require_min_rank(args, "x", 1, op);
+  const TensorType& x = args.tensor("x");
+  std::size_t axis = normalize_axis(args.integer("axis"), x.shape.size(), context, "axis");
+  Shape others = x.shape;
+  others.erase(others.begin() + static_cast<std::ptrdiff_t>(axis));
+  return {numel(x), numel(others)};
+}
+
+OpResult softmax(const OpArgs& args, OpContext& context) {
+  Rows r = softmax_rows(args, context, "softmax");
+  OpResult result;
+  result.outputs.push_back(args.tensor("x"));
+  result.forward.elementwise = 4 * r.elements - 2 * r.rows;
+  result.forward.activation = r.elements;
+  return result;
+}
+
+OpResult log_softmax(const OpArgs& args, OpContext& context) {
+  Rows r = softmax_rows(args, context, "log_softmax");
+  OpResult result;
+  result.outputs.push_back(args.tensor("x"));
+  result.forward.elementwise = 4 * r.elements - 2 * r.rows;
+  result.forward.activation = r.elements + r.rows;
+  return result;
+}
+
+// Dice (Zhou et al., DIN, 2018): f(s) = p(s)·s + (1 - p(s))·alpha·s, p(s) = sigmoid((s - E[s]) / sqrt(Var[s] +
+// eps)), with the statistics taken over the batch, i.e. over every axis except `axis`, as the reference
+// implementation does, and one learnable alpha per feature along `axis`.
+OpResult dice(const OpArgs& args, OpContext& context) {
+  require_min_rank(args, "x", 2, "dice");
+  const TensorType& x = args.tensor("x");
+  std::size_t axis = normalize_axis(args.integer("axis"), x.shape.size(), context, "axis");
+  if (!(args.number("eps") >= 0)) throw OpError("eps must be non-negative", "eps");
+  Expr features = x.shape[axis];
+  Expr e = numel(x);
+  OpResult result;
+  result.outputs.push_back(x);
+  result.weights.push_back(Weight{"alpha", {features}});
+  // mean E, centre E, variance 2E (square; adds and divide), + eps F, normalise E, then p·s, 1 - p,
+  // ·alpha, ·s and the add: 5E.
+  result.forward.elementwise = 10 * e + features;
+  // one rsqrt per feature, one sigmoid per element
+  result.forward.activation = e + features;
+  return result;
+}
+
+std::vector<ArgSpec> x_only() { return {ArgSpec::tensor("x")}; }
+
+void add_unary(Registry& registry, const std::string& name, const std::string& summary) {
+  registry.add({name, "activation", summary, x_only(), plain});
+}
+
+}  // namespace
+
+void register_activation_ops(Registry& registry) {
+  add_unary(registry, "relu", "max(x, 0)");
+  add_unary(registry, "relu6", "min(max(x, 0), 6)");
+  registry.add({"leaky_relu",
+                "activation",
+                "x for x >= 0, negative_slope·x otherwise",
+                {ArgSpec::tensor("x"), ArgSpec::number("negative_slope", 0.01)},
+                plain});
+  registry.add({"prelu",
+                "activation",
+                "leaky relu with a learned slope, shared or one per channel (axis 1)",
+                {ArgSpec::tensor("x"), ArgSpec::integer("num_parameters", 1)},
+                prelu});
+  registry.add({"elu",
+                "activation",
+                "x for x > 0, alpha·(exp(x) - 1) otherwise",
+                {ArgSpec::tensor("x"), ArgSpec::number("alpha", 1.0)},
+                plain});
+  registry.add({"gelu",
+                "activation",
+                "x·Phi(x), exact (erf) or with the tanh approximation",
+                {ArgSpec::tensor("x"), ArgSpec::string("approximate", "none")},
+                gelu});
+  add_unary(registry, "silu", "x·sigmoid(x) (swish)");
+  add_unary(registry, "sigmoid", "1 / (1 + exp(-x))");
+  add_unary(registry, "tanh", "hyperbolic tangent");
+  add_unary(registry, "hardswish", "x·relu6(x + 3) / 6");
+  add_unary(registry, "hardsigmoid", "relu6(x + 3) / 6");
+  registry.add({"softplus",
+                "activation",
+                "log(1 + exp(beta·x)) / beta, linear above threshold",
+                {ArgSpec::tensor("x"), ArgSpec::number("beta", 1.0), ArgSpec::number("threshold", 20.0)},
+                softplus});
+  add_unary(registry, "mish", "x·tanh(softplus(x))");
+  registry.add({"dice",
+                "activation",
+                "data-adaptive activation of DIN with batch statistics and a learned alpha per feature",
+                {ArgSpec::tensor("x"), ArgSpec::integer("axis", -1), ArgSpec::number("eps", 1e-8)},
+                dice});
+  registry.add({"softmax",
+                "activation",
+                "exp(x - max) / sum(exp(x - max)) along axis",
+                {ArgSpec::tensor("x"), ArgSpec::integer("axis", -1)},
+                softmax});
+  registry.add({"log_softmax",
+                "activation",
+                "x - max - log(sum(exp(x - max))) along axis",
+                {ArgSpec::tensor("x"), ArgSpec::integer("axis", -1)},
+                log_softmax});
+  add_unary(registry, "exp", "e^x");
+  add_unary(registry, "log", "natural logarithm");
+  add_unary(registry, "sqrt", "square root");
+  add_unary(registry, "rsqrt", "1 / sqrt(x)");
+  add_unary(registry, "erf", "error function");
+}
+
+}  // namespace nnscope::ops

@@ -1,0 +1,160 @@
+// Convolutions: conv1d/2d/3d and their transposes (PyTorch semantics, NC* layout).
+//
+// GEMM MACs: conv = N·Cout·prod(out spatial)·(Cin/groups)·prod(kernel);
+//            transposed conv = N·Cin·prod(in spatial)·(Cout/groups)·prod(kernel).
+// Bias adds one element-wise op per output element. No activation ops.
+#include "ops/common.h"
+#include "ops/registry.h"
+
+namespace nnscope::ops {
+namespace {
+
+void require_divisible(const Expr& value, const Expr& groups, const std::string& what, OpContext& context) {
+  if (context.value(Expr::mod(value, groups)) != 0) {
+    throw OpError(what + " (" + value.to_string() + ") is not divisible by groups (" + groups.to_string() + ")",
+                  "groups");
+  }
+}
+
+// Everything a convolution and its transpose share: validated arguments and the spatial rank.
+struct ConvArgs {
+  const TensorType* x;
+  Expr batch, in_channels, out_channels, groups;
+  std::vector<Expr> kernel, stride, dilation;
+  bool bias;
+};
+
+ConvArgs conv_args(const OpArgs& args, OpContext& context, std::size_t rank, const std::string& op_name) {
+  require_rank(args, "x", rank + 2, op_name);
+  ConvArgs c;
+  c.x = &args.tensor("x");
+  c.batch = c.x->shape[0];
+  c.in_channels = c.x->shape[1];
+  c.out_channels = args.integer("out_channels");
+  c.groups = args.integer("groups");
+  c.kernel = args.ints("kernel", rank);
+  c.stride = args.ints("stride", rank);
+  c.dilation = args.ints("dilation", rank);
+  c.bias = args.boolean("bias");
+  require_at_least({c.out_channels}, 1, context, "out_channels");
+  require_at_least({c.groups}, 1, context, "groups");
+  require_at_least(c.kernel, 1, context, "kernel");
+  require_at_least(c.stride, 1, context, "stride");
+  require_at_least(c.dilation, 1, context, "dilation");
+  require_divisible(c.in_channels, c.groups, "input channels", context);
+  require_divisible(c.out_channels, c.groups, "output channels", context);
+  return c;
+}
+
+Display conv_display(const ConvArgs& c, const std::string& padding) {
+  return Display{dims_string(c.kernel), dims_string(c.stride), padding, dims_string(c.dilation), c.groups.to_string()};
+}
+
+OpResult conv(const OpArgs& args, OpContext& context, std::size_t rank) {
+  const std::string op_name = "conv" + std::to_string(rank) + "d";
+  ConvArgs c = conv_args(args, context, rank, op_name);
+  Shape out_shape = {c.batch, c.out_channels};
+  std::string padding_text;
+  if (args.is_string("padding")) {
+    const std::string& mode = args.string("padding");
+    if (mode != "same" && mode != "valid") {
+      throw OpError("padding must be an integer, a list of integers, \"same\" or \"valid\"; got \"" + mode + "\"",
+                    "padding");
+    }
+    padding_text = mode;
+    for (std::size_t i = 0; i < rank; ++i) {
+      const Expr& in = c.x->shape[2 + i];
+      if (mode == "same") {
+        // TensorFlow's rule, which equals PyTorch's for stride 1: the output covers ceil(in / stride).
+        out_shape.push_back(Expr::ceildiv(in, c.stride[i]));
+      } else {
+        out_shape.push_back(window_output(in, c.kernel[i], c.stride[i], 0, c.dilation[i], false, context, 2 + i, 0));
+      }
+    }
+  } else {
+    std::vector<Expr> padding = args.ints("padding", rank);
+    require_at_least(padding, 0, context, "padding");
+    padding_text = dims_string(padding);
+    for (std::size_t i = 0; i < rank; ++i) {
+      out_shape.push_back(window_output(c.x->shape[2 + i], c.kernel[i], c.stride[i], 2 * padding[i], c.dilation[i],
+                                        false, context, 2 + i, padding[i]));
+    }
+  }
+
+  OpResult result;
+  result.outputs.push_back(TensorType{out_shape, c.x->dtype});
+  Shape weight_shape = {c.out_channels, Expr::divide(c.in_channels, c.groups)};
+  weight_shape.insert(weight_shape.end(), c.kernel.begin(), c.kernel.end());
+  result.weights.push_back(Weight{"weight", weight_shape});
+  if (c.bias) result.weights.push_back(Weight{"bias", {c.out_channels}});
+
+  Expr out_elements = numel(out_shape);
+  result.forward.gemm_macs = out_elements * Expr::divide(c.in_channels, c.groups) * product(c.kernel, 0, rank);
+  if (c.bias) result.forward.elementwise = out_elements;
+  result.display = conv_display(c, padding_text);
+  return result;
+}
+
+OpResult conv_transpose(const OpArgs& args, OpContext& context, std::size_t rank) {
+  const std::string op_name = "conv_transpose" + std::to_string(rank) + "d";
+  ConvArgs c = conv_args(args, context, rank, op_name);
+  std::vector<Expr> padding = args.ints("padding", rank);
+  std::vector<Expr> output_padding = args.ints("output_padding", rank);
+  require_at_least(padding, 0, context, "padding");
+  require_at_least(output_padding, 0, context, "output_padding");
+  Shape out_shape = {c.batch, c.out_channels};
+  for (std::size_t i = 0; i < rank; ++i) {
+    const Expr& in = c.x->shape[2 + i];
+    Expr out = (in - 1) * c.stride[i] - 2 * padding[i] + c.dilation[i] * (c.kernel[i] - 1) + output_padding[i] + 1;
+    if (context.value(out) < 1) {
+      throw OpError("transposed convolution output along axis " + std::to_string(2 + i) + " would be " +
+                    out.to_string() + " = " + sym::to_string(context.value(out)) + ", less than 1");
+    }
+    out_shape.push_back(out);
+  }
+
+  OpResult result;
+  result.outputs.push_back(TensorType{out_shape, c.x->dtype});
+  // PyTorch stores a transposed convolution's weight as [Cin, Cout/groups, *kernel].
+  Shape weight_shape = {c.in_channels, Expr::divide(c.out_channels, c.groups)};
+  weight_shape.insert(weight_shape.end(), c.kernel.begin(), c.kernel.end());
+  result.weights.push_back(Weight{"weight", weight_shape});
+  if (c.bias) result.weights.push_back(Weight{"bias", {c.out_channels}});
+
+  Expr in_elements = numel(c.x->shape);
+  result.forward.gemm_macs = in_elements * Expr::divide(c.out_channels, c.groups) * product(c.kernel, 0, rank);
+  if (c.bias) result.forward.elementwise = numel(out_shape);
+  result.display = conv_display(c, dims_string(padding));
+  return result;
+}
+
+std::vector<ArgSpec> conv_signature() {
+  return {ArgSpec::tensor("x"),          ArgSpec::integer("out_channels"),    ArgSpec::ints("kernel"),
+          ArgSpec::ints("stride", 1),    ArgSpec::ints_or_string("padding", 0), ArgSpec::ints("dilation", 1),
+          ArgSpec::integer("groups", 1), ArgSpec::boolean("bias", true)};
+}
+
+std::vector<ArgSpec> conv_transpose_signature() {
+  return {ArgSpec::tensor("x"),         ArgSpec::integer("out_channels"),    ArgSpec::ints("kernel"),
+          ArgSpec::ints("stride", 1),   ArgSpec::ints("padding", 0),         ArgSpec::ints("output_padding", 0),
+          ArgSpec::ints("dilation", 1), ArgSpec::integer("groups", 1),       ArgSpec::boolean("bias", true)};
+}
+
+}  // namespace
+
+void register_conv_ops(Registry& registry) {
+  registry.add({"conv1d", "conv", "1-d convolution over [N, C, L]", conv_signature(),
+                [](const OpArgs& a, OpContext& c) { return conv(a, c, 1); }});
+  registry.add({"conv2d", "conv", "2-d convolution over [N, C, H, W]", conv_signature(),
+                [](const OpArgs& a, OpContext& c) { return conv(a, c, 2); }});
+  registry.add({"conv3d", "conv", "3-d convolution over [N, C, D, H, W]", conv_signature(),
+                [](const OpArgs& a, OpContext& c) { return conv(a, c, 3); }});
+  registry.add({"conv_transpose1d", "conv", "1-d transposed convolution", conv_transpose_signature(),
+                [](const OpArgs& a, OpContext& c) { return conv_transpose(a, c, 1); }});
+  registry.add({"conv_transpose2d", "conv", "2-d transposed convolution", conv_transpose_signature(),
+                [](const OpArgs& a, OpContext& c) { return conv_transpose(a, c, 2); }});
+  registry.add({"conv_transpose3d", "conv", "3-d transposed convolution", conv_transpose_signature(),
+                [](const OpArgs& a, OpContext& c) { return conv_transpose(a, c, 3); }});
+}
+
+}  // namespace nnscope::ops

@@ -1,0 +1,86 @@
+// Lookup tables: embedding and embedding_bag (DLRM's sparse features).
+//
+// An embedding is a gather, not a matrix product: it does no GEMM work (counting it as GEMM was a fault
+// of the seed tool). What it costs is memory traffic, reported as gathered_elements, the elements of the
+// table rows actually read. embedding_bag also reduces each bag on the vector unit.
+#include "ops/common.h"
+#include "ops/registry.h"
+
+namespace nnscope::ops {
+namespace {
+
+void require_integer_ids(const TensorType& ids, const std::string& op) {
+  // PyTorch indexes tables with integer tensors only; a float here usually means the wrong input was wired.
+  if (is_floating(ids.dtype) || ids.dtype == DType::kBool) {
+    throw OpError(op + " ids must be an integer tensor, got " + std::string(dtype_name(ids.dtype)) + " " +
+                      shape_string(ids.shape),
+                  "ids");
+  }
+}
+
+struct Table {
+  Expr num_embeddings, embedding_dim;
+};
+
+Table table_args(const OpArgs& args, OpContext& context) {
+  Table t{args.integer("num_embeddings"), args.integer("embedding_dim")};
+  require_at_least({t.num_embeddings}, 1, context, "num_embeddings");
+  require_at_least({t.embedding_dim}, 1, context, "embedding_dim");
+  return t;
+}
+
+OpResult embedding(const OpArgs& args, OpContext& context) {
+  const TensorType& ids = args.tensor("ids");
+  require_integer_ids(ids, "embedding");
+  Table t = table_args(args, context);
+
+  Shape out_shape = ids.shape;
+  out_shape.push_back(t.embedding_dim);
+  OpResult result;
+  result.outputs.push_back(TensorType{out_shape, context.activation_dtype()});
+  result.weights.push_back(Weight{"weight", {t.num_embeddings, t.embedding_dim}});
+  result.gathered_elements = numel(ids) * t.embedding_dim;
+  return result;
+}
+
+OpResult embedding_bag(const OpArgs& args, OpContext& context) {
+  require_rank(args, "ids", 2, "embedding_bag");
+  const TensorType& ids = args.tensor("ids");
+  require_integer_ids(ids, "embedding_bag");
+  Table t = table_args(args, context);
+  const std::string& mode = args.string("mode");
+  if (mode != "sum" && mode != "mean" && mode != "max") {
+    throw OpError("embedding_bag mode must be \"sum\", \"mean\" or \"max\", got \"" + mode + "\"", "mode");
+  }
+  Expr bags = ids.shape[0];
+  Expr bag_size = ids.shape[1];
+  require_at_least({bag_size}, 1, context, "ids");
+
+  OpResult result;
+  result.outputs.push_back(TensorType{{bags, t.embedding_dim}, context.activation_dtype()});
+  result.weights.push_back(Weight{"weight", {t.num_embeddings, t.embedding_dim}});
+  // Reducing L rows takes L - 1 adds (or maxes) per output element; mean then divides each once.
+  Expr out_elements = bags * t.embedding_dim;
+  result.forward.elementwise = (bag_size - 1) * out_elements;
+  if (mode == "mean") result.forward.elementwise += out_elements;
+  result.gathered_elements = bags * bag_size * t.embedding_dim;
+  return result;
+}
+
+}  // namespace
+
+void register_embedding_ops(Registry& registry) {
+  registry.add({"embedding",
+                "embedding",
+                "table lookup: integer ids [...] -> [..., embedding_dim], weight [num_embeddings, embedding_dim]",
+                {ArgSpec::tensor("ids"), ArgSpec::integer("num_embeddings"), ArgSpec::integer("embedding_dim")},
+                embedding});
+  registry.add({"embedding_bag",
+                "embedding",
+                "bags of lookups reduced by sum, mean or max: ids [B, L] -> [B, embedding_dim]",
+                {ArgSpec::tensor("ids"), ArgSpec::integer("num_embeddings"), ArgSpec::integer("embedding_dim"),
+                 ArgSpec::string("mode", "sum")},
+                embedding_bag});
+}
+
+}  // namespace nnscope::ops

@@ -1,0 +1,120 @@
+// Dense layers and matrix products: linear, matmul (the language's `a @ b`) and bmm.
+//
+// GEMM MACs: linear = prod(leading dims)·in·out; matmul = prod(broadcast batch dims)·M·N·K.
+// A bias adds one element-wise op per output element (bias is never GEMM work). No activation ops.
+#include "ops/common.h"
+#include "ops/registry.h"
+
+namespace nnscope::ops {
+namespace {
+
+OpResult linear(const OpArgs& args, OpContext& context) {
+  require_min_rank(args, "x", 1, "linear");
+  const TensorType& x = args.tensor("x");
+  Expr in_features = x.shape.back();
+  Expr out_features = args.integer("out_features");
+  require_at_least({out_features}, 1, context, "out_features");
+  bool bias = args.boolean("bias");
+
+  Shape out_shape = x.shape;
+  out_shape.back() = out_features;
+
+  OpResult result;
+  result.outputs.push_back(TensorType{out_shape, x.dtype});
+  result.weights.push_back(Weight{"weight", {out_features, in_features}});
+  if (bias) result.weights.push_back(Weight{"bias", {out_features}});
+  // numel(x) = prod(leading dims)·in, so this is prod(leading dims)·in·out.
+  result.forward.gemm_macs = numel(x) * out_features;
+  if (bias) result.forward.elementwise = numel(out_shape);
+  return result;
+}
+
+void require_same_inner(const Shape& a, std::size_t a_axis, const Shape& b, std::size_t b_axis, OpContext& context,
+                        const std::string& op) {
+  if (!context.same_size(a[a_axis], b[b_axis])) {
+    throw OpError(op + ": inner dimensions differ: a " + shape_string(a) + " has " + a[a_axis].to_string() +
+                  " at axis " + std::to_string(a_axis) + " but b " + shape_string(b) + " has " + b[b_axis].to_string() +
+                  " at axis " + std::to_string(b_axis));
+  }
+}
+
+// torch.matmul: a 1-D operand is promoted to a matrix (a row for a, a column for b) and the promoted axis
+// is removed from the result; the leading (batch) axes of higher-rank operands broadcast.
+OpResult matmul(const OpArgs& args, OpContext& context) {
+  const TensorType& ta = args.tensor("a");
+  const TensorType& tb = args.tensor("b");
+  const Shape& a = ta.shape;
+  const Shape& b = tb.shape;
+  if (a.empty() || b.empty()) {
+    throw OpError("matmul needs operands of rank at least 1, got " + shape_string(a) + " @ " + shape_string(b),
+                  a.empty() ? "a" : "b");
+  }
+  std::size_t ra = a.size();
+  std::size_t rb = b.size();
+  // Axis of K in each operand: a's last axis; b's first axis when 1-D, else its second-to-last.
+  std::size_t a_k = ra - 1;
+  std::size_t b_k = rb == 1 ? 0 : rb - 2;
+  require_same_inner(a, a_k, b, b_k, context, "matmul");
+  Expr k = a[a_k];
+  Expr m = ra == 1 ? Expr(1) : a[ra - 2];
+  Expr n = rb == 1 ? Expr(1) : b[rb - 1];
+
+  Shape batch_a = ra > 2 ? Shape(a.begin(), a.end() - 2) : Shape{};
+  Shape batch_b = rb > 2 ? Shape(b.begin(), b.end() - 2) : Shape{};
+  Shape batch;
+  try {
+    batch = broadcast(batch_a, batch_b, context);
+  } catch (const OpError& e) {
+    // broadcast() only sees the batch axes; name the operands the user wrote.
+    throw OpError("matmul: batch dimensions of a " + shape_string(a) + " and b " + shape_string(b) +
+                  " do not broadcast (" + e.what() + ")");
+  }
+
+  Shape out_shape = batch;
+  if (ra > 1) out_shape.push_back(m);
+  if (rb > 1) out_shape.push_back(n);
+
+  OpResult result;
+  result.outputs.push_back(TensorType{out_shape, ta.dtype});
+  result.forward.gemm_macs = numel(batch) * m * n * k;
+  return result;
+}
+
+OpResult bmm(const OpArgs& args, OpContext& context) {
+  require_rank(args, "a", 3, "bmm");
+  require_rank(args, "b", 3, "bmm");
+  const TensorType& ta = args.tensor("a");
+  const Shape& a = ta.shape;
+  const Shape& b = args.tensor("b").shape;
+  if (!context.same_size(a[0], b[0])) {
+    throw OpError("bmm: batch sizes differ: a " + shape_string(a) + " has " + a[0].to_string() + " at axis 0 but b " +
+                  shape_string(b) + " has " + b[0].to_string() + " at axis 0");
+  }
+  require_same_inner(a, 2, b, 1, context, "bmm");
+  OpResult result;
+  result.outputs.push_back(TensorType{{a[0], a[1], b[2]}, ta.dtype});
+  result.forward.gemm_macs = a[0] * a[1] * b[2] * a[2];
+  return result;
+}
+
+}  // namespace
+
+void register_linear_ops(Registry& registry) {
+  registry.add({"linear",
+                "linear",
+                "fully connected layer: [..., in] -> [..., out_features], weight [out, in]",
+                {ArgSpec::tensor("x"), ArgSpec::integer("out_features"), ArgSpec::boolean("bias", true)},
+                linear});
+  registry.add({"matmul",
+                "linear",
+                "matrix product with torch.matmul semantics (1-D operands, broadcast batch dims); a @ b",
+                {ArgSpec::tensor("a"), ArgSpec::tensor("b")},
+                matmul});
+  registry.add({"bmm",
+                "linear",
+                "batched matrix product [B, M, K] @ [B, K, N] -> [B, M, N]",
+                {ArgSpec::tensor("a"), ArgSpec::tensor("b")},
+                bmm});
+}
+
+}  // namespace nnscope::ops

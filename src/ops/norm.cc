@@ -1,0 +1,185 @@
+// Normalisation layers: batchnorm (inference), layernorm, groupnorm, instancenorm, rmsnorm.
+//
+// batchnorm at inference uses its running statistics, folded into one scale and one shift per channel:
+// 2 element-wise ops per element and no activation ops. The others compute statistics over "rows" of S
+// elements (E elements in all, R = E / S rows):
+//   mean         S - 1 adds + 1 divide per row            = E
+//   variance     subtract the mean, square, S - 1 adds, 1 divide per row = 3E
+//   + eps        1 per row                                = R
+//   rsqrt        1 per row                                = R activation ops
+//   normalise    multiply the centred values by the rsqrt = E
+//   scale, shift 1 multiply and 1 add per element when the weight and bias exist
+// so element-wise = 5E + R (+ E per affine weight, + E per affine bias), activation = R.
+// rmsnorm has no mean: square, S - 1 adds, 1 divide (2E), + eps (R), multiply by the rsqrt (E), by the
+// weight (E): element-wise = 3E + R (+ E), activation = R.
+#include "ops/common.h"
+#include "ops/registry.h"
+
+namespace nnscope::ops {
+namespace {
+
+void require_eps(const OpArgs& args) {
+  double eps = args.number("eps");
+  if (!(eps >= 0)) throw OpError("eps must be non-negative, got " + std::to_string(eps), "eps");
+}
+
+Cost normalize_cost(const Expr& elements, const Expr& rows, bool scale, bool shift) {
+  Cost cost;
+  cost.elementwise = 5 * elements + rows;
+  if (scale) cost.elementwise += elements;
+  if (shift) cost.elementwise += elements;
+  cost.activation = rows;
+  return cost;
+}
+
+// The channel axis of [N, C, ...] layers.
+const Expr& channels(const OpArgs& args, std::size_t min_rank, const std::string& op) {
+  require_min_rank(args, "x", min_rank, op);
+  return args.tensor("x").shape[1];
+}
+
+OpResult batchnorm(const OpArgs& args, OpContext&) {
+  Expr c = channels(args, 2, "batchnorm");
+  require_eps(args);
+  const TensorType& x = args.tensor("x");
+  OpResult result;
+  result.outputs.push_back(x);
+  // running_mean and running_var are buffers, not parameters.
+  if (args.boolean("affine")) {
+    result.weights.push_back(Weight{"weight", {c}});
+    result.weights.push_back(Weight{"bias", {c}});
+  }
+  result.forward.elementwise = 2 * numel(x);
+  return result;
+}
+
+// normalized_shape names the trailing axes the statistics run over: an int (one axis) or a list; omitted
+// means the last axis. Returns how many trailing axes that is, after checking they match x.
+std::size_t normalized_rank(const OpArgs& args, OpContext& context, const std::string& op) {
+  require_min_rank(args, "x", 1, op);
+  const Shape& x = args.tensor("x").shape;
+  if (!args.has("normalized_shape")) return 1;
+  const std::vector<Expr>& dims = args.get("normalized_shape").ints;
+  if (dims.empty() || dims.size() > x.size()) {
+    throw OpError(
+        op + ": normalized_shape has " + std::to_string(dims.size()) + " dimensions but x is " + shape_string(x),
+        "normalized_shape");
+  }
+  std::size_t offset = x.size() - dims.size();
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    if (!context.same_size(dims[i], x[offset + i])) {
+      throw OpError(op + ": normalized_shape " + shape_string(dims) + " does not match the trailing dimensions of x " +
+                        shape_string(x) + ": axis " + std::to_string(offset + i) + " has " + x[offset + i].to_string() +
+                        ", not " + dims[i].to_string(),
+                    "normalized_shape");
+    }
+  }
+  return dims.size();
+}
+
+OpResult layernorm(const OpArgs& args, OpContext& context) {
+  std::size_t k = normalized_rank(args, context, "layernorm");
+  require_eps(args);
+  const TensorType& x = args.tensor("x");
+  std::size_t rank = x.shape.size();
+  Shape normalized(x.shape.end() - static_cast<std::ptrdiff_t>(k), x.shape.end());
+  bool affine = args.boolean("affine");
+  bool bias = affine && args.boolean("bias");
+  OpResult result;
+  result.outputs.push_back(x);
+  if (affine) result.weights.push_back(Weight{"weight", normalized});
+  if (bias) result.weights.push_back(Weight{"bias", normalized});
+  result.forward = normalize_cost(numel(x), product(x.shape, 0, rank - k), affine, bias);
+  return result;
+}
+
+OpResult groupnorm(const OpArgs& args, OpContext& context) {
+  Expr c = channels(args, 2, "groupnorm");
+  require_eps(args);
+  const TensorType& x = args.tensor("x");
+  Expr groups = args.integer("num_groups");
+  require_at_least({groups}, 1, context, "num_groups");
+  if (context.value(Expr::mod(c, groups)) != 0) {
+    throw OpError("groupnorm: channels (" + c.to_string() + ") of x " + shape_string(x.shape) +
+                      " are not divisible by num_groups (" + groups.to_string() + ")",
+                  "num_groups");
+  }
+  bool affine = args.boolean("affine");
+  OpResult result;
+  result.outputs.push_back(x);
+  if (affine) {
+    result.weights.push_back(Weight{"weight", {c}});
+    result.weights.push_back(Weight{"bias", {c}});
+  }
+  result.forward = normalize_cost(numel(x), x.shape[0] * groups, affine, affine);
+  return result;
+}
+
+OpResult instancenorm(const OpArgs& args, OpContext&) {
+  Expr c = channels(args, 3, "instancenorm");
+  require_eps(args);
+  const TensorType& x = args.tensor("x");
+  bool affine = args.boolean("affine");
+  OpResult result;
+  result.outputs.push_back(x);
+  if (affine) {
+    result.weights.push_back(Weight{"weight", {c}});
+    result.weights.push_back(Weight{"bias", {c}});
+  }
+  result.forward = normalize_cost(numel(x), x.shape[0] * c, affine, affine);
+  return result;
+}
+
+OpResult rmsnorm(const OpArgs& args, OpContext& context) {
+  std::size_t k = normalized_rank(args, context, "rmsnorm");
+  require_eps(args);
+  const TensorType& x = args.tensor("x");
+  std::size_t rank = x.shape.size();
+  bool affine = args.boolean("affine");
+  OpResult result;
+  result.outputs.push_back(x);
+  if (affine) {
+    result.weights.push_back(Weight{"weight", Shape(x.shape.end() - static_cast<std::ptrdiff_t>(k), x.shape.end())});
+  }
+  Expr elements = numel(x);
+  Expr rows = product(x.shape, 0, rank - k);
+  result.forward.elementwise = 3 * elements + rows;
+  if (affine) result.forward.elementwise += elements;
+  result.forward.activation = rows;
+  return result;
+}
+
+}  // namespace
+
+void register_norm_ops(Registry& registry) {
+  registry.add({"batchnorm",
+                "norm",
+                "batch normalisation at inference over [N, C, ...] (running statistics), weight and bias [C]",
+                {ArgSpec::tensor("x"), ArgSpec::number("eps", 1e-5), ArgSpec::boolean("affine", true)},
+                batchnorm});
+  registry.add({"layernorm",
+                "norm",
+                "layer normalisation over the trailing normalized_shape (default: the last axis)",
+                {ArgSpec::tensor("x"), ArgSpec::optional_ints("normalized_shape"), ArgSpec::number("eps", 1e-5),
+                 ArgSpec::boolean("affine", true), ArgSpec::boolean("bias", true)},
+                layernorm});
+  registry.add({"groupnorm",
+                "norm",
+                "group normalisation over [N, C, ...] in num_groups groups of channels, weight and bias [C]",
+                {ArgSpec::tensor("x"), ArgSpec::integer("num_groups"), ArgSpec::number("eps", 1e-5),
+                 ArgSpec::boolean("affine", true)},
+                groupnorm});
+  registry.add({"instancenorm",
+                "norm",
+                "instance normalisation over [N, C, spatial...], per sample and channel",
+                {ArgSpec::tensor("x"), ArgSpec::number("eps", 1e-5), ArgSpec::boolean("affine", false)},
+                instancenorm});
+  registry.add({"rmsnorm",
+                "norm",
+                "root-mean-square normalisation over the trailing normalized_shape, weight only",
+                {ArgSpec::tensor("x"), ArgSpec::optional_ints("normalized_shape"), ArgSpec::number("eps", 1e-6),
+                 ArgSpec::boolean("affine", true)},
+                rmsnorm});
+}
+
+}  // namespace nnscope::ops

@@ -1,0 +1,132 @@
+// Recurrent layers: lstm, gru, rnn with PyTorch's signature, weights and outputs.
+//
+// Per layer l and direction, with G gates (LSTM 4, GRU 3, RNN 1), T steps, N sequences, H hidden units and
+// I_l inputs (I_0 = I, then D·H):
+//   GEMM MACs   = T·N·G·H·(I_l + H)                    (the input and hidden projections, every step)
+//   element-wise = T·N·H·(2·G [bias] + G + cell)        cell: LSTM 4, GRU 5, RNN 0
+//   activation  = T·N·H·act                             act:  LSTM 5, GRU 3, RNN 1
+// docs/ops/recurrent.md derives the per-cell counts. Sequence length and direction both multiply the work,
+// which the seed tool forgot.
+#include "ops/common.h"
+#include "ops/registry.h"
+
+namespace nnscope::ops {
+namespace {
+
+enum class Cell { kLstm, kGru, kRnn };
+
+struct CellCounts {
+  sym::Int gates;        // G: rows of the weight matrices are G·H
+  sym::Int cell_ops;     // element-wise ops per hidden unit and step beyond the bias and projection adds
+  sym::Int activations;  // special-function ops per hidden unit and step
+};
+
+CellCounts counts(Cell cell) {
+  switch (cell) {
+    case Cell::kLstm:
+      // c' = f·c + i·g (2 mul, 1 add), h' = o·tanh(c') (1 mul); sigmoid for i, f, o; tanh for g and c'.
+      return {4, 4, 5};
+    case Cell::kGru:
+      // r·(W_hn h + b_hn) (1 mul), h' = (1 - z)·n + z·h (1 sub, 2 mul, 1 add); sigmoid r, z; tanh n.
+      return {3, 5, 3};
+    case Cell::kRnn:
+      // h' = act(W_ih x + b_ih + W_hh h + b_hh): only the adds, all counted with the projections.
+      return {1, 0, 1};
+  }
+  return {1, 0, 1};
+}
+
+OpResult recurrent(const OpArgs& args, OpContext& context, Cell cell, const std::string& op) {
+  const TensorType& x = args.tensor("x");
+  // PyTorch also accepts an unbatched sequence [T, I]; its outputs then lack the batch axis too.
+  if (x.shape.size() != 3 && x.shape.size() != 2) {
+    throw OpError(op + " expects x of shape [T, N, I] ([N, T, I] with batch_first) or unbatched [T, I], got " +
+                      shape_string(x.shape) + " (rank " + std::to_string(x.shape.size()) + ")",
+                  "x");
+  }
+  bool batched = x.shape.size() == 3;
+  bool batch_first = batched && args.boolean("batch_first");
+  Expr steps = batched ? x.shape[batch_first ? 1 : 0] : x.shape[0];
+  Expr batch = batched ? x.shape[batch_first ? 0 : 1] : Expr(1);
+  Expr input_size = x.shape.back();
+
+  Expr hidden = args.integer("hidden_size");
+  require_at_least({hidden}, 1, context, "hidden_size");
+  require_at_least({args.integer("num_layers")}, 1, context, "num_layers");
+  // Weight names are per layer, so the layer count must be concrete; its bound value is used.
+  sym::Int layers = context.value(args.integer("num_layers"));
+  // One weight per layer: a hostile layer count must not build millions of weights.
+  constexpr sym::Int kMaxLayers = 10000;
+  if (layers > kMaxLayers) {
+    throw OpError("num_layers is " + sym::to_string(layers) + ", more than the limit of " + sym::to_string(kMaxLayers),
+                  "num_layers");
+  }
+  bool bidirectional = args.boolean("bidirectional");
+  sym::Int directions = bidirectional ? 2 : 1;
+  bool bias = args.boolean("bias");
+  if (cell == Cell::kRnn) {
+    const std::string& nonlinearity = args.string("nonlinearity");
+    if (nonlinearity != "tanh" && nonlinearity != "relu") {
+      throw OpError("rnn nonlinearity must be \"tanh\" or \"relu\", got \"" + nonlinearity + "\"", "nonlinearity");
+    }
+  }
+  CellCounts cc = counts(cell);
+  Expr gate_rows = cc.gates * hidden;
+
+  OpResult result;
+  for (sym::Int l = 0; l < layers; ++l) {
+    Expr layer_input = l == 0 ? input_size : directions * hidden;
+    for (sym::Int d = 0; d < directions; ++d) {
+      std::string suffix = "_l" + sym::to_string(l) + (d == 1 ? "_reverse" : "");
+      result.weights.push_back(Weight{"weight_ih" + suffix, {gate_rows, layer_input}});
+      result.weights.push_back(Weight{"weight_hh" + suffix, {gate_rows, hidden}});
+      if (bias) {
+        result.weights.push_back(Weight{"bias_ih" + suffix, {gate_rows}});
+        result.weights.push_back(Weight{"bias_hh" + suffix, {gate_rows}});
+      }
+      result.forward.gemm_macs += steps * batch * gate_rows * (layer_input + hidden);
+    }
+  }
+
+  // The element-wise and activation work of one step does not depend on the layer's input width.
+  Expr cells = Expr(layers * directions) * steps * batch * hidden;
+  sym::Int per_unit = (bias ? 2 * cc.gates : 0) + cc.gates + cc.cell_ops;
+  result.forward.elementwise = cells * per_unit;
+  result.forward.activation = cells * cc.activations;
+
+  Expr out_features = directions * hidden;
+  Shape output = batched ? (batch_first ? Shape{batch, steps, out_features} : Shape{steps, batch, out_features})
+                         : Shape{steps, out_features};
+  Shape state = batched ? Shape{Expr(layers * directions), batch, hidden} : Shape{Expr(layers * directions), hidden};
+  result.outputs.push_back(TensorType{output, x.dtype});
+  result.outputs.push_back(TensorType{state, x.dtype});
+  if (cell == Cell::kLstm) result.outputs.push_back(TensorType{state, x.dtype});
+  return result;
+}
+
+std::vector<ArgSpec> signature(Cell cell) {
+  std::vector<ArgSpec> specs = {ArgSpec::tensor("x"),
+                                ArgSpec::integer("hidden_size"),
+                                ArgSpec::integer("num_layers", 1),
+                                ArgSpec::boolean("bidirectional", false),
+                                ArgSpec::boolean("batch_first", false),
+                                ArgSpec::boolean("bias", true)};
+  if (cell == Cell::kRnn) specs.push_back(ArgSpec::string("nonlinearity", "tanh"));
+  return specs;
+}
+
+}  // namespace
+
+void register_recurrent_ops(Registry& registry) {
+  registry.add({"lstm", "recurrent", "LSTM over [T, N, I] -> (output [T, N, D·H], h_n, c_n [D·layers, N, H])",
+                signature(Cell::kLstm),
+                [](const OpArgs& a, OpContext& c) { return recurrent(a, c, Cell::kLstm, "lstm"); }});
+  registry.add({"gru", "recurrent", "GRU over [T, N, I] -> (output [T, N, D·H], h_n [D·layers, N, H])",
+                signature(Cell::kGru),
+                [](const OpArgs& a, OpContext& c) { return recurrent(a, c, Cell::kGru, "gru"); }});
+  registry.add({"rnn", "recurrent", "Elman RNN (tanh or relu) over [T, N, I] -> (output [T, N, D·H], h_n)",
+                signature(Cell::kRnn),
+                [](const OpArgs& a, OpContext& c) { return recurrent(a, c, Cell::kRnn, "rnn"); }});
+}
+
+}  // namespace nnscope::ops

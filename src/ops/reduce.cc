@@ -1,0 +1,79 @@
+// Reductions: reduce_sum, reduce_mean, reduce_max, reduce_min over one or several axes.
+//
+// Element-wise ops: each output combines the n reduced elements with n - 1 adds (sum, mean) or comparisons
+// (max, min), so the total is input elements - output elements; mean adds one divide per output, which
+// makes it exactly the input element count. No GEMM MACs, no activation ops, no weights.
+#include "ops/common.h"
+#include "ops/registry.h"
+
+namespace nnscope::ops {
+namespace {
+
+enum class Reduction { kSum, kMean, kMax, kMin };
+
+std::string reduction_name(Reduction kind) {
+  switch (kind) {
+    case Reduction::kSum:
+      return "reduce_sum";
+    case Reduction::kMean:
+      return "reduce_mean";
+    case Reduction::kMax:
+      return "reduce_max";
+    case Reduction::kMin:
+      return "reduce_min";
+  }
+  return "reduce";
+}
+
+OpResult reduce(const OpArgs& args, OpContext& context, Reduction kind) {
+  const TensorType& x = args.tensor("x");
+  std::size_t rank = x.shape.size();
+  std::vector<bool> reduced(rank, false);
+  if (args.has("axis")) {
+    for (const Expr& axis : args.get("axis").ints) {
+      std::size_t a = normalize_axis(axis, rank, context, "axis");
+      if (reduced[a]) {
+        throw OpError(reduction_name(kind) + " reduces axis " + std::to_string(a) + " of " + shape_string(x.shape) +
+                          " more than once",
+                      "axis");
+      }
+      reduced[a] = true;
+    }
+  } else {
+    // Without an axis every dimension is reduced, as torch.sum(x) does.
+    reduced.assign(rank, true);
+  }
+  bool keepdim = args.boolean("keepdim");
+  Shape out_shape;
+  for (std::size_t i = 0; i < rank; ++i) {
+    if (!reduced[i]) {
+      out_shape.push_back(x.shape[i]);
+    } else if (keepdim) {
+      out_shape.push_back(1);
+    }
+  }
+  OpResult result;
+  Expr in_elements = numel(x);
+  result.forward.elementwise = kind == Reduction::kMean ? in_elements : in_elements - numel(out_shape);
+  result.outputs.push_back(TensorType{std::move(out_shape), x.dtype});
+  return result;
+}
+
+std::vector<ArgSpec> reduce_signature() {
+  return {ArgSpec::tensor("x"), ArgSpec::optional_ints("axis"), ArgSpec::boolean("keepdim", false)};
+}
+
+}  // namespace
+
+void register_reduce_ops(Registry& registry) {
+  registry.add({"reduce_sum", "reduce", "sum over axes", reduce_signature(),
+                [](const OpArgs& a, OpContext& c) { return reduce(a, c, Reduction::kSum); }});
+  registry.add({"reduce_mean", "reduce", "mean over axes", reduce_signature(),
+                [](const OpArgs& a, OpContext& c) { return reduce(a, c, Reduction::kMean); }});
+  registry.add({"reduce_max", "reduce", "maximum over axes", reduce_signature(),
+                [](const OpArgs& a, OpContext& c) { return reduce(a, c, Reduction::kMax); }});
+  registry.add({"reduce_min", "reduce", "minimum over axes", reduce_signature(),
+                [](const OpArgs& a, OpContext& c) { return reduce(a, c, Reduction::kMin); }});
+}
+
+}  // namespace nnscope::ops

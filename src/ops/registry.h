@@ -1,0 +1,33 @@
+#pragma once
+// The table of operators. Each family file defines register_<family>_ops(); registry.cc calls them all.
+#include <string_view>
+#include <vector>
+
+#include "ops/op.h"
+
+namespace nnscope::ops {
+
+class Registry {
+ public:
+  static const Registry& instance();
+  const OpDef* find(std::string_view name) const;
+  const std::vector<OpDef>& all() const { return defs_; }
+  void add(OpDef def);
+
+ private:
+  std::vector<OpDef> defs_;
+};
+
+// One per family file.
+void register_activation_ops(Registry& registry);
+void register_conv_ops(Registry& registry);
+void register_elementwise_ops(Registry& registry);
+void register_embedding_ops(Registry& registry);
+void register_linear_ops(Registry& registry);
+void register_norm_ops(Registry& registry);
+void register_pooling_ops(Registry& registry);
+void register_recurrent_ops(Registry& registry);
+void register_reduce_ops(Registry& registry);
+void register_shape_ops(Registry& registry);
+
+}  // namespace nnscope::ops

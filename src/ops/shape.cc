@@ -1,0 +1,470 @@
+// Data movement: concat, split, chunk, reshape, flatten, squeeze, unsqueeze, transpose, permute, slice, pad,
+// upsample, expand, dropout, identity.
+//
+// These do no arithmetic: 0 GEMM MACs, 0 element-wise, 0 activation ops (the caller still counts the bytes
+// they move). The one exception is upsample with an interpolating mode, which blends 2^d neighbours per
+// output element: 2^d multiplies and 2^d - 1 adds (linear 3, bilinear 7, trilinear 15; bicubic blends 16
+// neighbours: 31). Dropout is the identity at inference. No weights.
+
+#include "ops/common.h"
+#include "ops/registry.h"
+
+namespace nnscope::ops {
+namespace {
+
+// A hostile split size (1 out of a billion) must not make the graph explode.
+constexpr sym::Int kMaxPieces = 1 << 16;
+
+OpResult single(TensorType out, bool view = false) {
+  OpResult result;
+  result.outputs.push_back(std::move(out));
+  result.view = view;
+  return result;
+}
+
+OpResult concat(const OpArgs& args, OpContext& context) {
+  const std::vector<const TensorType*>& tensors = args.tensors("tensors");
+  if (tensors.empty()) throw OpError("concat needs at least one tensor", "tensors");
+  const TensorType& first = *tensors.front();
+  std::size_t rank = first.shape.size();
+  if (rank == 0) throw OpError("concat cannot join rank-0 tensors", "tensors");
+  std::size_t axis = normalize_axis(args.integer("axis"), rank, context, "axis");
+  Shape out = first.shape;
+  for (std::size_t k = 1; k < tensors.size(); ++k) {
+    const Shape& s = tensors[k]->shape;
+    if (s.size() != rank) {
+      throw OpError("cannot concatenate shapes " + shape_string(first.shape) + " and " + shape_string(s) + ": ranks " +
+                        std::to_string(rank) + " and " + std::to_string(s.size()) + " differ",
+                    "tensors");
+    }
+    for (std::size_t i = 0; i < rank; ++i) {
+      if (i != axis && !context.same_size(first.shape[i], s[i])) {
+        throw OpError("cannot concatenate shapes " + shape_string(first.shape) + " and " + shape_string(s) +
+                          " along axis " + std::to_string(axis) + ": axis " + std::to_string(i) + " has " +
+                          first.shape[i].to_string() + " and " + s[i].to_string(),
+                      "tensors");
+      }
+    }
+    out[axis] += s[axis];
+  }
+  return single(TensorType{std::move(out), first.dtype});
+}
+
+// Pieces of `size` elements, the last one taking what remains (torch.split with an integer).
+std::vector<Expr> even_pieces(const Expr& total, const Expr& size, OpContext& context, const std::string& argument) {
+  sym::Int n = context.value(total);
+  sym::Int c = context.value(size);
+  sym::Int count = n <= 0 ? 1 : (n + c - 1) / c;
+  if (count > kMaxPieces) {
+    throw OpError("splitting " + total.to_string() + " = " + sym::to_string(n) + " into pieces of " + size.to_string() +
+                      " would give " + sym::to_string(count) + " outputs (at most " + sym::to_string(kMaxPieces) + ")",
+                  argument);
+  }
+  std::vector<Expr> pieces(static_cast<std::size_t>(count - 1), size);
+  pieces.push_back(total - size * Expr(count - 1));
+  return pieces;
+}
+
+OpResult pieces_result(const TensorType& x, std::size_t axis, const std::vector<Expr>& pieces) {
+  OpResult result;
+  for (const Expr& piece : pieces) {
+    Shape s = x.shape;
+    s[axis] = piece;
+    result.outputs.push_back(TensorType{std::move(s), x.dtype});
+  }
+  return result;
+}
+
+OpResult split(const OpArgs& args, OpContext& context) {
+  require_min_rank(args, "x", 1, "split");
+  const TensorType& x = args.tensor("x");
+  std::size_t axis = normalize_axis(args.integer("axis"), x.shape.size(), context, "axis");
+  const Expr& total = x.shape[axis];
+  const ArgValue& sizes = args.get("sizes");
+  if (sizes.scalar_int && sizes.ints.size() == 1) {
+    require_at_least(sizes.ints, 1, context, "sizes");
+    return pieces_result(x, axis, even_pieces(total, sizes.ints.front(), context, "sizes"));
+  }
+  if (sizes.ints.empty()) throw OpError("split 'sizes' must not be empty", "sizes");
+  require_at_least(sizes.ints, 0, context, "sizes");
+  Expr sum;
+  for (const Expr& s : sizes.ints) sum += s;
+  if (!context.same_size(sum, total)) {
+    throw OpError("split sizes " + shape_string(sizes.ints) + " sum to " + sum.to_string() + " but axis " +
+                      std::to_string(axis) + " of " + shape_string(x.shape) + " has " + total.to_string(),
+                  "sizes");
+  }
+  return pieces_result(x, axis, sizes.ints);
+}
+
+OpResult chunk(const OpArgs& args, OpContext& context) {
+  require_min_rank(args, "x", 1, "chunk");
+  const TensorType& x = args.tensor("x");
+  std::size_t axis = normalize_axis(args.integer("axis"), x.shape.size(), context, "axis");
+  const Expr& chunks = args.integer("chunks");
+  require_at_least({chunks}, 1, context, "chunks");
+  const Expr& total = x.shape[axis];
+  // torch.chunk: pieces of ceil(n / chunks), hence possibly fewer than `chunks` of them.
+  Expr size = context.value(Expr::mod(total, chunks)) == 0 ? Expr::divide(total, chunks) : Expr::ceildiv(total, chunks);
+  if (context.value(size) < 1) size = Expr(1);
+  return pieces_result(x, axis, even_pieces(total, size, context, "chunks"));
+}
+
+OpResult reshape(const OpArgs& args, OpContext& context) {
+  const TensorType& x = args.tensor("x");
+  Shape out = args.get("shape").ints;
+  std::size_t inferred = out.size();
+  Expr known(1);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i].integer_value() == -1) {
+      if (inferred != out.size()) throw OpError("reshape 'shape' may contain only one -1", "shape");
+      inferred = i;
+    } else if (context.value(out[i]) < 0) {
+      throw OpError("reshape 'shape' entries must be non-negative or -1, got " + out[i].to_string(), "shape");
+    } else {
+      known *= out[i];
+    }
+  }
+  Expr in_elements = numel(x);
+  if (inferred != out.size()) {
+    sym::Int k = context.value(known);
+    if (k == 0 || context.value(Expr::mod(in_elements, known)) != 0) {
+      throw OpError("cannot reshape " + shape_string(x.shape) + " (" + in_elements.to_string() + " elements) into " +
+                        shape_string(out) + ": the other dimensions (" + known.to_string() +
+                        " elements) do not divide it",
+                    "shape");
+    }
+    out[inferred] = Expr::divide(in_elements, known);
+  } else if (!context.same_size(in_elements, numel(out))) {
+    throw OpError("cannot reshape " + shape_string(x.shape) + " (" + in_elements.to_string() + " elements) into " +
+                      shape_string(out) + " (" + numel(out).to_string() + " elements)",
+                  "shape");
+  }
+  return single(TensorType{std::move(out), x.dtype}, true);
+}
+
+OpResult flatten(const OpArgs& args, OpContext& context) {
+  const TensorType& x = args.tensor("x");
+  if (x.shape.empty()) return single(TensorType{{Expr(1)}, x.dtype}, true);
+  std::size_t rank = x.shape.size();
+  std::size_t start = normalize_axis(args.integer("start"), rank, context, "start");
+  std::size_t end = normalize_axis(args.integer("end"), rank, context, "end");
+  if (start > end) {
+    throw OpError("flatten 'start' (axis " + std::to_string(start) + ") comes after 'end' (axis " +
+                      std::to_string(end) + ") for " + shape_string(x.shape),
+                  "start");
+  }
+  Shape out(x.shape.begin(), x.shape.begin() + static_cast<std::ptrdiff_t>(start));
+  out.push_back(product(x.shape, start, end + 1));
+  out.insert(out.end(), x.shape.begin() + static_cast<std::ptrdiff_t>(end + 1), x.shape.end());
+  return single(TensorType{std::move(out), x.dtype}, true);
+}
+
+OpResult squeeze(const OpArgs& args, OpContext& context) {
+  const TensorType& x = args.tensor("x");
+  std::size_t rank = x.shape.size();
+  std::vector<bool> drop(rank, false);
+  if (args.has("axis")) {
+    for (const Expr& axis : args.get("axis").ints) {
+      std::size_t a = normalize_axis(axis, rank, context, "axis");
+      // PyTorch silently keeps a non-1 axis; a model that asks to squeeze one almost certainly has a bug.
+      if (!context.same_size(x.shape[a], 1)) {
+        throw OpError("cannot squeeze axis " + std::to_string(a) + " of " + shape_string(x.shape) + ": its size is " +
+                          x.shape[a].to_string() + ", not 1",
+                      "axis");
+      }
+      drop[a] = true;
+    }
+  } else {
+    // Only dims that are 1 in every binding: squeezing a size parameter bound to 1 would change the rank.
+    for (std::size_t i = 0; i < rank; ++i) drop[i] = x.shape[i].integer_value() == 1;
+  }
+  Shape out;
+  for (std::size_t i = 0; i < rank; ++i) {
+    if (!drop[i]) out.push_back(x.shape[i]);
+  }
+  return single(TensorType{std::move(out), x.dtype}, true);
+}
+
+OpResult unsqueeze(const OpArgs& args, OpContext& context) {
+  const TensorType& x = args.tensor("x");
+  std::size_t axis = normalize_axis(args.integer("axis"), x.shape.size() + 1, context, "axis");
+  Shape out = x.shape;
+  out.insert(out.begin() + static_cast<std::ptrdiff_t>(axis), Expr(1));
+  return single(TensorType{std::move(out), x.dtype}, true);
+}
+
+OpResult transpose(const OpArgs& args, OpContext& context) {
+  const TensorType& x = args.tensor("x");
+  std::size_t a = normalize_axis(args.integer("axis0"), x.shape.size(), context, "axis0");
+  std::size_t b = normalize_axis(args.integer("axis1"), x.shape.size(), context, "axis1");
+  Shape out = x.shape;
+  std::swap(out[a], out[b]);
+  return single(TensorType{std::move(out), x.dtype});
+}
+
+OpResult permute(const OpArgs& args, OpContext& context) {
+  const TensorType& x = args.tensor("x");
+  const std::vector<Expr>& dims = args.get("dims").ints;
+  std::size_t rank = x.shape.size();
+  if (dims.size() != rank) {
+    throw OpError("permute 'dims' has " + std::to_string(dims.size()) + " entries but " + shape_string(x.shape) +
+                      " has rank " + std::to_string(rank),
+                  "dims");
+  }
+  std::vector<bool> used(rank, false);
+  Shape out;
+  for (const Expr& d : dims) {
+    std::size_t a = normalize_axis(d, rank, context, "dims");
+    if (used[a]) throw OpError("permute 'dims' names axis " + std::to_string(a) + " twice", "dims");
+    used[a] = true;
+    out.push_back(x.shape[a]);
+  }
+  return single(TensorType{std::move(out), x.dtype});
+}
+
+OpResult slice(const OpArgs& args, OpContext& context) {
+  require_min_rank(args, "x", 1, "slice");
+  const TensorType& x = args.tensor("x");
+  std::size_t axis = normalize_axis(args.integer("axis"), x.shape.size(), context, "axis");
+  const Expr& dim = x.shape[axis];
+  const Expr& step = args.integer("step");
+  require_at_least({step}, 1, context, "step");
+  sym::Int dim_value = context.value(dim);
+  // Python's rules: a negative bound counts from the end, then bounds clamp to [0, dim]. The symbolic form
+  // follows the branch taken at the bound sizes.
+  auto resolve = [&](Expr bound) -> Expr {
+    sym::Int v = context.value(bound);
+    if (v < 0) {
+      bound = dim + bound;
+      v += dim_value;
+    }
+    if (v < 0) return Expr(0);
+    if (v > dim_value) return dim;
+    return bound;
+  };
+  Expr start = resolve(args.integer("start"));
+  Expr end = args.has("end") ? resolve(args.integer("end")) : dim;
+  Expr length(0);
+  if (context.value(end) > context.value(start)) {
+    length = step.integer_value() == 1 ? end - start : Expr::ceildiv(end - start, step);
+  }
+  Shape out = x.shape;
+  out[axis] = length;
+  return single(TensorType{std::move(out), x.dtype});
+}
+
+OpResult pad(const OpArgs& args, OpContext& context) {
+  const TensorType& x = args.tensor("x");
+  const std::vector<Expr>& pads = args.get("pads").ints;
+  std::size_t rank = x.shape.size();
+  if (pads.size() % 2 != 0 || pads.size() > 2 * rank) {
+    throw OpError("pad 'pads' needs pairs (before, after) for at most " + std::to_string(rank) +
+                      " dimensions, last dimension first; got " + std::to_string(pads.size()) + " values",
+                  "pads");
+  }
+  const std::string& mode = args.string("mode");
+  if (mode != "constant" && mode != "reflect" && mode != "replicate" && mode != "circular") {
+    throw OpError("pad 'mode' must be \"constant\", \"reflect\", \"replicate\" or \"circular\"; got \"" + mode + "\"",
+                  "mode");
+  }
+  Shape out = x.shape;
+  for (std::size_t k = 0; k < pads.size() / 2; ++k) {
+    std::size_t axis = rank - 1 - k;
+    const Expr& before = pads[2 * k];
+    const Expr& after = pads[2 * k + 1];
+    // Reflection mirrors about the edge element, so it cannot reach further than in - 1.
+    if (mode == "reflect" || mode == "circular") {
+      sym::Int in = context.value(x.shape[axis]);
+      sym::Int limit = mode == "reflect" ? in - 1 : in;
+      if (context.value(before) > limit || context.value(after) > limit) {
+        throw OpError("pad " + before.to_string() + ", " + after.to_string() + " is too wide for " + mode +
+                          " padding of axis " + std::to_string(axis) + " of " + shape_string(x.shape),
+                      "pads");
+      }
+    }
+    out[axis] = x.shape[axis] + before + after;
+    // Negative padding crops, as in PyTorch, but not below an empty axis.
+    bool crops = context.value(before) < 0 || context.value(after) < 0;
+    if (crops && context.value(out[axis]) < 0) {
+      throw OpError("padding axis " + std::to_string(axis) + " of " + shape_string(x.shape) + " by " +
+                        before.to_string() + ", " + after.to_string() + " gives a negative size",
+                    "pads");
+    }
+  }
+  OpResult result = single(TensorType{std::move(out), x.dtype});
+  result.display.padding = dims_string(pads);
+  return result;
+}
+
+OpResult upsample(const OpArgs& args, OpContext& context) {
+  require_min_rank(args, "x", 3, "upsample");
+  const TensorType& x = args.tensor("x");
+  std::size_t rank = x.shape.size() - 2;
+  bool has_scale = args.has("scale_factor");
+  if (has_scale == args.has("size")) {
+    throw OpError("upsample needs exactly one of 'scale_factor' and 'size'", has_scale ? "size" : "scale_factor");
+  }
+  const std::string& mode = args.string("mode");
+  struct Mode {
+    const char* name;
+    std::size_t rank;  // 0: any
+    sym::Int ops;      // element-wise ops per output element
+  };
+  static constexpr Mode kModes[] = {
+      {"nearest", 0, 0},  {"nearest-exact", 0, 0}, {"linear", 1, 3},
+      {"bilinear", 2, 7}, {"bicubic", 2, 31},      {"trilinear", 3, 15},
+  };
+  const Mode* chosen = nullptr;
+  for (const Mode& m : kModes) {
+    if (mode == m.name) chosen = &m;
+  }
+  if (!chosen) {
+    throw OpError(
+        "upsample 'mode' must be \"nearest\", \"nearest-exact\", \"linear\", \"bilinear\", \"bicubic\" or "
+        "\"trilinear\"; got \"" +
+            mode + "\"",
+        "mode");
+  }
+  if (chosen->rank != 0 && chosen->rank != rank) {
+    throw OpError("upsample mode \"" + mode + "\" needs " + std::to_string(chosen->rank) +
+                      " spatial dimensions (a tensor of rank " + std::to_string(chosen->rank + 2) + "), got " +
+                      shape_string(x.shape),
+                  "mode");
+  }
+  Shape out(x.shape.begin(), x.shape.begin() + 2);
+  if (has_scale) {
+    std::vector<Expr> scale = args.ints("scale_factor", rank);
+    require_at_least(scale, 1, context, "scale_factor");
+    for (std::size_t i = 0; i < rank; ++i) out.push_back(x.shape[2 + i] * scale[i]);
+  } else {
+    std::vector<Expr> size = args.ints("size", rank);
+    require_at_least(size, 1, context, "size");
+    out.insert(out.end(), size.begin(), size.end());
+  }
+  OpResult result;
+  result.forward.elementwise = Expr(chosen->ops) * numel(out);
+  result.outputs.push_back(TensorType{std::move(out), x.dtype});
+  return result;
+}
+
+OpResult expand(const OpArgs& args, OpContext& context) {
+  const TensorType& x = args.tensor("x");
+  const std::vector<Expr>& target = args.get("shape").ints;
+  std::size_t rank = x.shape.size();
+  if (target.size() < rank) {
+    throw OpError("cannot expand " + shape_string(x.shape) + " to " + shape_string(target) + ": fewer dimensions",
+                  "shape");
+  }
+  std::size_t lead = target.size() - rank;
+  Shape out;
+  for (std::size_t i = 0; i < target.size(); ++i) {
+    const Expr& t = target[i];
+    if (i < lead) {
+      if (t.integer_value() && *t.integer_value() < 0) {
+        throw OpError("expand: new leading axis " + std::to_string(i) + " needs a size, got " + t.to_string(), "shape");
+      }
+      out.push_back(t);
+      continue;
+    }
+    const Expr& s = x.shape[i - lead];
+    // A size-1 axis takes the target before any comparison at the bound sizes: with batch bound to 1,
+    // expanding 1 to batch must still give batch.
+    if (t.integer_value() == -1 || s == t) {
+      out.push_back(s);
+    } else if (s.integer_value() == 1) {
+      out.push_back(t);
+    } else if (context.same_size(s, t)) {
+      out.push_back(s);
+    } else {
+      throw OpError("cannot expand " + shape_string(x.shape) + " to " + shape_string(target) + ": axis " +
+                        std::to_string(i) + " has " + s.to_string() + ", which is neither 1 nor " + t.to_string(),
+                    "shape");
+    }
+  }
+  return single(TensorType{std::move(out), x.dtype}, true);
+}
+
+OpResult dropout(const OpArgs& args, OpContext&) {
+  double p = args.number("p");
+  if (!(p >= 0 && p <= 1)) throw OpError("dropout 'p' must be between 0 and 1", "p");
+  return single(args.tensor("x"), true);
+}
+
+OpResult identity(const OpArgs& args, OpContext&) { return single(args.tensor("x"), true); }
+
+// Position ids 0 .. end-1 as an int64 tensor (what BERT and GPT-2 index their position embeddings with).
+OpResult arange(const OpArgs& args, OpContext& context) {
+  const Expr& end = args.integer("end");
+  require_at_least({end}, 1, context, "end");
+  return single(TensorType{{end}, DType::kI64});
+}
+
+}  // namespace
+
+void register_shape_ops(Registry& registry) {
+  registry.add({"arange", "shape", "the integers 0 .. end-1 as an int64 tensor [end]", {ArgSpec::integer("end")}, arange});
+  registry.add({"concat",
+                "shape",
+                "join tensors along an axis",
+                {ArgSpec::tensors("tensors"), ArgSpec::integer("axis", 0)},
+                concat});
+  registry.add({"split",
+                "shape",
+                "split along an axis into pieces of a size, or of listed sizes",
+                {ArgSpec::tensor("x"), ArgSpec::ints("sizes"), ArgSpec::integer("axis", 0)},
+                split});
+  registry.add({"chunk",
+                "shape",
+                "split along an axis into `chunks` pieces of ceil(n / chunks)",
+                {ArgSpec::tensor("x"), ArgSpec::integer("chunks"), ArgSpec::integer("axis", 0)},
+                chunk});
+  registry.add({"reshape",
+                "shape",
+                "same elements, new shape (one -1 inferred)",
+                {ArgSpec::tensor("x"), ArgSpec::ints("shape")},
+                reshape});
+  registry.add({"flatten",
+                "shape",
+                "merge axes start..end into one",
+                {ArgSpec::tensor("x"), ArgSpec::integer("start", 1), ArgSpec::integer("end", -1)},
+                flatten});
+  registry.add(
+      {"squeeze", "shape", "drop size-1 axes", {ArgSpec::tensor("x"), ArgSpec::optional_ints("axis")}, squeeze});
+  registry.add(
+      {"unsqueeze", "shape", "insert a size-1 axis", {ArgSpec::tensor("x"), ArgSpec::integer("axis")}, unsqueeze});
+  registry.add({"transpose",
+                "shape",
+                "swap two axes",
+                {ArgSpec::tensor("x"), ArgSpec::integer("axis0"), ArgSpec::integer("axis1")},
+                transpose});
+  registry.add({"permute", "shape", "reorder axes", {ArgSpec::tensor("x"), ArgSpec::ints("dims")}, permute});
+  registry.add({"slice",
+                "shape",
+                "x[start:end:step] along an axis",
+                {ArgSpec::tensor("x"), ArgSpec::integer("axis"), ArgSpec::integer("start", 0),
+                 ArgSpec::optional_integer("end"), ArgSpec::integer("step", 1)},
+                slice});
+  registry.add({"pad",
+                "shape",
+                "pad like torch.nn.functional.pad (last axis first)",
+                {ArgSpec::tensor("x"), ArgSpec::ints("pads"), ArgSpec::number("value", 0.0),
+                 ArgSpec::string("mode", "constant")},
+                pad});
+  registry.add({"upsample",
+                "shape",
+                "resize spatial axes (nearest or interpolating)",
+                {ArgSpec::tensor("x"), ArgSpec::optional_ints("scale_factor"), ArgSpec::optional_ints("size"),
+                 ArgSpec::string("mode", "nearest"), ArgSpec::boolean("align_corners", false)},
+                upsample});
+  registry.add({"expand",
+                "shape",
+                "broadcast size-1 axes to a shape (-1 keeps an axis)",
+                {ArgSpec::tensor("x"), ArgSpec::ints("shape")},
+                expand});
+  registry.add(
+      {"dropout", "shape", "identity at inference", {ArgSpec::tensor("x"), ArgSpec::number("p", 0.5)}, dropout});
+  registry.add({"identity", "shape", "returns its input", {ArgSpec::tensor("x")}, identity});
+}
+
+}  // namespace nnscope::ops

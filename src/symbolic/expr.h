@@ -1,0 +1,109 @@
+#pragma once
+// Symbolic integer expressions over a model's size parameters (batch, seq, height, ...).
+//
+// Canonical form: a Laurent polynomial with rational coefficients whose "variables" are atoms. An atom is
+// either a symbol or an opaque term that division or min/max could not remove: floor(P / Q), min(P, Q),
+// max(P, Q), where P and Q are themselves canonical expressions. Because the form is canonical, two
+// expressions that are equal by these rules compare equal structurally (==), which is what shape checking
+// relies on, and printing is compact and deterministic.
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "symbolic/rational.h"
+
+namespace nnscope::sym {
+
+// Values bound to symbols, by name.
+class Bindings {
+ public:
+  void set(std::string_view name, Int value);
+  const Int* find(std::string_view name) const;
+  bool empty() const { return values_.empty(); }
+  const std::map<std::string, Int, std::less<>>& values() const { return values_; }
+
+ private:
+  std::map<std::string, Int, std::less<>> values_;
+};
+
+enum class PrintStyle {
+  kUnicode,  // 16·batch·seq², ⌊(height + 1)/2⌋, ⌈height/32⌉
+  kAscii,    // 16*batch*seq^2, floor((height + 1)/2), ceil(height/32)
+};
+
+class ExprNode;  // implementation detail, defined in expr.cc
+
+class Expr {
+ public:
+  Expr();           // zero
+  Expr(Int value);  // NOLINT(google-explicit-constructor): integer literals are expressions
+  static Expr constant(const Rational& value);
+  static Expr symbol(std::string_view name);
+
+  bool is_constant() const;
+  bool is_zero() const;
+  std::optional<Rational> constant_value() const;  // set when the expression has no atoms
+  std::optional<Int> integer_value() const;        // set when the expression is a constant integer
+
+  friend Expr operator+(const Expr& a, const Expr& b);
+  friend Expr operator-(const Expr& a, const Expr& b);
+  friend Expr operator*(const Expr& a, const Expr& b);
+  Expr operator-() const;
+  Expr& operator+=(const Expr& other) { return *this = *this + other; }
+  Expr& operator-=(const Expr& other) { return *this = *this - other; }
+  Expr& operator*=(const Expr& other) { return *this = *this * other; }
+
+  // Exact division a / b, for quantities known to divide (hidden / heads). A constant divisor scales the
+  // coefficients; a monomial divisor gives negative exponents (hidden·heads⁻¹, printed hidden/heads);
+  // anything else becomes an opaque quotient atom. Throws DomainError when b is the constant 0.
+  static Expr divide(const Expr& a, const Expr& b);
+  // floor(a / b) and ceil(a / b) for integer-valued a and b. Constant results fold; a positive
+  // integer divisor cancels the terms of a it divides and flattens nested floors
+  // (floor((floor(x/a) + c)/b) = floor((x + c·a)/(a·b))), so conv/pool chains stay compact.
+  // ceildiv is stored as a floor (ceil(a/b) = floor((a + b - 1)/b) for b > 0).
+  static Expr floordiv(const Expr& a, const Expr& b);
+  static Expr ceildiv(const Expr& a, const Expr& b);
+  static Expr mod(const Expr& a, const Expr& b);  // a - b·floor(a/b)
+  // min/max fold when both sides are constant or their difference is a constant.
+  static Expr min(const Expr& a, const Expr& b);
+  static Expr max(const Expr& a, const Expr& b);
+  static Expr pow(const Expr& base, unsigned exponent);
+
+  // Throws DomainError naming the symbol when a symbol is unbound, or on division by zero;
+  // OverflowError when an intermediate value does not fit.
+  Rational evaluate(const Bindings& bindings) const;
+  // Like evaluate, but throws DomainError when the value is not an integer.
+  Int evaluate_integer(const Bindings& bindings) const;
+  // Replaces the bound symbols by their values and re-canonicalises; unbound symbols stay.
+  Expr substitute(const Bindings& bindings) const;
+
+  // Every symbol that occurs, also inside floor/min/max atoms; sorted and unique.
+  std::vector<std::string> symbols() const;
+  // Highest exponent of `symbol` among the polynomial's top-level terms (0 when absent; atoms that
+  // contain the symbol count as degree 1 if they occur). Lets tests say "linear in batch".
+  int degree(std::string_view symbol) const;
+  // Number of nodes (terms, factors and atoms, recursively): the measure that expression-size limits use.
+  std::size_t size() const;
+
+  std::string to_string(PrintStyle style = PrintStyle::kUnicode) const;
+  std::size_t hash() const;
+  friend bool operator==(const Expr& a, const Expr& b);
+  friend bool operator!=(const Expr& a, const Expr& b) { return !(a == b); }
+
+ private:
+  explicit Expr(std::shared_ptr<const ExprNode> node) : node_(std::move(node)) {}
+  std::shared_ptr<const ExprNode> node_;  // nullptr is zero
+  friend class ExprNode;
+  friend struct ExprAccess;
+};
+
+}  // namespace nnscope::sym
+
+template <>
+struct std::hash<nnscope::sym::Expr> {
+  std::size_t operator()(const nnscope::sym::Expr& e) const { return e.hash(); }
+};

@@ -1,0 +1,134 @@
+#include "ops/op_test_util.h"
+
+namespace nnscope::ops::testing {
+namespace {
+
+const Expr kBatch = Expr::symbol("batch");
+const Expr kSeq = Expr::symbol("seq");
+
+TEST(Embedding, BertWordEmbeddings) {
+  FakeContext context;
+  context.act_dtype = DType::kF16;
+  OpResult r = Call("embedding")
+                   .tensor("ids", shape({kBatch, kSeq}), DType::kI64)
+                   .integer("num_embeddings", 30522)
+                   .integer("embedding_dim", 768)
+                   .run(context);
+  ASSERT_EQ(r.outputs.size(), 1u);
+  EXPECT_EQ(r.outputs[0].shape, shape({kBatch, kSeq, 768}));
+  EXPECT_EQ(r.outputs[0].dtype, DType::kF16);  // the activation dtype, not the ids' int64
+  EXPECT_EQ(params(r), 30522 * 768);
+  ASSERT_EQ(r.weights.size(), 1u);
+  EXPECT_EQ(r.weights[0].shape, shape({30522, 768}));
+  // A gather: no GEMM work and no arithmetic at all, only the rows read.
+  EXPECT_TRUE(r.forward.gemm_macs.is_zero());
+  EXPECT_TRUE(r.forward.elementwise.is_zero());
+  EXPECT_TRUE(r.forward.activation.is_zero());
+  EXPECT_EQ(r.gathered_elements, kBatch * kSeq * 768);
+}
+
+TEST(Embedding, AnyRankOfIds) {
+  OpResult scalar = Call("embedding")
+                        .tensor("ids", shape({}), DType::kI32)
+                        .integer("num_embeddings", 10)
+                        .integer("embedding_dim", 4)
+                        .run();
+  EXPECT_EQ(scalar.outputs[0].shape, shape({4}));
+  EXPECT_EQ(eval(scalar.gathered_elements), 4);
+
+  OpResult r3 = Call("embedding")
+                    .tensor("ids", shape({2, 3, 5}), DType::kI64)
+                    .integer("num_embeddings", 100)
+                    .integer("embedding_dim", 8)
+                    .run();
+  EXPECT_EQ(r3.outputs[0].shape, shape({2, 3, 5, 8}));
+  EXPECT_EQ(eval(r3.gathered_elements), 2 * 3 * 5 * 8);
+}
+
+TEST(Embedding, RejectsFloatingIds) {
+  try {
+    Call("embedding")
+        .tensor("ids", shape({2, 3}), DType::kF32)
+        .integer("num_embeddings", 10)
+        .integer("embedding_dim", 4)
+        .run();
+    FAIL();
+  } catch (const OpError& e) {
+    EXPECT_EQ(e.argument(), "ids");
+    EXPECT_NE(std::string(e.what()).find("fp32"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(Call("embedding")
+                   .tensor("ids", shape({2}), DType::kBool)
+                   .integer("num_embeddings", 10)
+                   .integer("embedding_dim", 4)
+                   .run(),
+               OpError);
+}
+
+TEST(Embedding, RejectsEmptyTables) {
+  EXPECT_THROW(Call("embedding")
+                   .tensor("ids", shape({2}), DType::kI64)
+                   .integer("num_embeddings", 0)
+                   .integer("embedding_dim", 4)
+                   .run(),
+               OpError);
+}
+
+TEST(EmbeddingBag, SumMeanMax) {
+  // B = 4 bags of L = 3 ids each, dim 16.
+  auto call = [](const std::string& mode) {
+    return Call("embedding_bag")
+        .tensor("ids", shape({4, 3}), DType::kI64)
+        .integer("num_embeddings", 1000)
+        .integer("embedding_dim", 16)
+        .string("mode", mode)
+        .run();
+  };
+  OpResult sum = call("sum");
+  EXPECT_EQ(sum.outputs[0].shape, shape({4, 16}));
+  EXPECT_EQ(params(sum), 16000);
+  EXPECT_TRUE(sum.forward.gemm_macs.is_zero());
+  EXPECT_EQ(eval(sum.forward.elementwise), (3 - 1) * 4 * 16);
+  EXPECT_EQ(eval(sum.gathered_elements), 4 * 3 * 16);
+
+  OpResult mean = call("mean");
+  EXPECT_EQ(eval(mean.forward.elementwise), (3 - 1) * 4 * 16 + 4 * 16);
+
+  OpResult max = call("max");
+  EXPECT_EQ(eval(max.forward.elementwise), (3 - 1) * 4 * 16);
+
+  EXPECT_THROW(call("median"), OpError);
+}
+
+TEST(EmbeddingBag, DefaultModeIsSumAndSymbolic) {
+  Expr bag = Expr::symbol("bag");
+  FakeContext context;
+  context.bindings.set("batch", 2);
+  context.bindings.set("bag", 5);
+  OpResult r = Call("embedding_bag")
+                   .tensor("ids", shape({kBatch, bag}), DType::kI64)
+                   .integer("num_embeddings", 39884406)
+                   .integer("embedding_dim", 128)
+                   .run(context);
+  EXPECT_EQ(r.outputs[0].shape, shape({kBatch, 128}));
+  EXPECT_EQ(r.forward.elementwise, (bag - 1) * kBatch * 128);
+  EXPECT_EQ(r.gathered_elements, kBatch * bag * 128);
+}
+
+TEST(EmbeddingBag, Errors) {
+  EXPECT_THROW(Call("embedding_bag")
+                   .tensor("ids", shape({4}), DType::kI64)
+                   .integer("num_embeddings", 10)
+                   .integer("embedding_dim", 4)
+                   .run(),
+               OpError);
+  EXPECT_THROW(Call("embedding_bag")
+                   .tensor("ids", shape({4, 2}), DType::kF16)
+                   .integer("num_embeddings", 10)
+                   .integer("embedding_dim", 4)
+                   .run(),
+               OpError);
+}
+
+}  // namespace
+}  // namespace nnscope::ops::testing
