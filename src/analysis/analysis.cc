@@ -166,7 +166,7 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
 bool assumptions_hold(const ir::Graph& graph, const sym::Bindings& bindings) {
   for (const ir::Assumption& assumption : graph.assumptions) {
     try {
-      if (assumption.expr.evaluate_integer(bindings) != assumption.value) return false;
+      if (!assumption.satisfied_by(assumption.expr.evaluate_integer(bindings))) return false;
     } catch (const std::exception&) {
       return false;
     }

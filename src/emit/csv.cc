@@ -62,8 +62,8 @@ std::string details_csv(const analysis::Analysis& analysis, const EmitOptions& o
       fields.push_back(detail::join_shapes(layer.output_shapes));
       display = analysis.graph->ops[layer.op].display;
     }
-    for (const std::string* s : {&display.kernel, &display.stride, &display.padding, &display.dilation,
-                                 &display.groups}) {
+    for (const std::string* s :
+         {&display.kernel, &display.stride, &display.padding, &display.dilation, &display.groups}) {
       fields.push_back(*s);
     }
     const analysis::LayerFigures& f = g.figures;

@@ -124,18 +124,16 @@ std::string dot(const analysis::Analysis& analysis, const EmitOptions& options) 
       for (std::size_t i : row.layers) tensors += graph.ops[analysis.layers[i].op].weights.size();
       if (tensors) {
         std::string w = "w" + std::to_string(r);
-        c.statements.push_back(w + " [shape=note, fontsize=8, label=" +
-                               label({"weights ×" + std::to_string(tensors), human_count(f.params, "params")}) +
-                               "];");
+        c.statements.push_back(w + " [shape=note, style=filled, fillcolor=\"#fff8dc\", fontsize=8, label=" +
+                               label({"weights ×" + std::to_string(tensors), human_count(f.params, "params")}) + "];");
         c.statements.push_back(w + " -> " + id + " [style=dashed, arrowsize=0.5];");
       }
     } else {
       const ir::Op& op = graph.ops[analysis.layers[row.layers.front()].op];
       for (std::size_t k = 0; k < op.weights.size(); ++k) {
         std::string w = "w" + std::to_string(r) + "_" + std::to_string(k);
-        c.statements.push_back(w + " [shape=note, fontsize=8, label=" +
-                               label({op.weights[k].name + " " + shape_text(view.weight_shape(op.weights[k]))}) +
-                               "];");
+        c.statements.push_back(w + " [shape=note, style=filled, fillcolor=\"#fff8dc\", fontsize=8, label=" +
+                               label({op.weights[k].name + " " + shape_text(view.weight_shape(op.weights[k]))}) + "];");
         c.statements.push_back(w + " -> " + id + " [style=dashed, arrowsize=0.5];");
       }
     }

@@ -52,9 +52,9 @@ void write_layer(JsonWriter& json, const GraphView& view, const Row& row) {
     json.key("outputs");
     write_shapes(json, layer.output_shapes);
     const ops::Display& d = op->display;
-    for (auto [name, value] : {std::pair{"kernel", &d.kernel}, std::pair{"stride", &d.stride},
-                               std::pair{"padding", &d.padding}, std::pair{"dilation", &d.dilation},
-                               std::pair{"groups", &d.groups}}) {
+    for (auto [name, value] :
+         {std::pair{"kernel", &d.kernel}, std::pair{"stride", &d.stride}, std::pair{"padding", &d.padding},
+          std::pair{"dilation", &d.dilation}, std::pair{"groups", &d.groups}}) {
       if (!value->empty()) json.key(name).string(*value);
     }
   } else {
@@ -161,7 +161,8 @@ std::string json(const analysis::Analysis& analysis, const EmitOptions& options)
     json.begin_object(true);
     json.key("name").string(graph.outputs[i].name);
     json.key("shape");
-    write_shape(json, i < analysis.output_shapes.size() ? analysis.output_shapes[i] : view.shape(graph.outputs[i].tensor));
+    write_shape(json,
+                i < analysis.output_shapes.size() ? analysis.output_shapes[i] : view.shape(graph.outputs[i].tensor));
     json.end_object();
   }
   json.end_array();

@@ -22,7 +22,7 @@ struct Node {
   std::string name, op, shape;
   analysis::LayerFigures figures;
   std::vector<std::size_t> layers;
-  bool header = false;     // a path prefix that is not an op: figures are its subtree's
+  bool header = false;      // a path prefix that is not an op: figures are its subtree's
   bool not_costed = false;  // an op without a cost rule
   bool partial = false;     // a header or collapsed block containing such an op
   bool last = false;        // last child of its parent
@@ -227,8 +227,8 @@ void append_summary(std::string& out, const GraphView& view) {
       {"Input bytes", detail::thousands(t.model_input_bytes), human_bytes(t.model_input_bytes), ""},
       {"GEMM MACs", detail::thousands(t.figures.gemm_macs), human_count(t.figures.gemm_macs, "MACs"),
        formula(f.gemm_macs)},
-      {"Element-wise ops", detail::thousands(t.figures.elementwise_ops),
-       human_count(t.figures.elementwise_ops, "ops"), formula(f.elementwise_ops)},
+      {"Element-wise ops", detail::thousands(t.figures.elementwise_ops), human_count(t.figures.elementwise_ops, "ops"),
+       formula(f.elementwise_ops)},
       {"Activation ops", detail::thousands(t.figures.activation_ops), human_count(t.figures.activation_ops, "ops"),
        formula(f.activation_ops)},
       {"FLOPs (2·MACs + elem + act)", detail::thousands(t.figures.flops), human_count(t.figures.flops, "FLOPs"),
@@ -240,7 +240,8 @@ void append_summary(std::string& out, const GraphView& view) {
     human_width = std::max(human_width, display_width(l.human));
   }
   for (const SummaryLine& l : lines) {
-    std::string text = pad_right(l.label, kLabel) + pad_left(l.exact, exact_width) + "   " + pad_right(l.human, human_width);
+    std::string text =
+        pad_right(l.label, kLabel) + pad_left(l.exact, exact_width) + "   " + pad_right(l.human, human_width);
     if (!l.note.empty()) {
       if (display_width(text) + 3 + display_width(l.note) <= kWidth) {
         text += "   " + l.note;
@@ -257,7 +258,8 @@ void append_summary(std::string& out, const GraphView& view) {
   if (a.not_costed.empty()) {
     out += "Not costed: none, all ops costed\n";
   } else {
-    out += "Not costed (" + std::to_string(a.not_costed.size()) + " ops, counted in no total):\n";
+    std::size_t n = a.not_costed.size();
+    out += "Not costed (" + std::to_string(n) + (n == 1 ? " op" : " ops") + ", so absent from every total):\n";
     for (const analysis::NotCosted& n : a.not_costed) out += "  " + n.path + " (" + n.kind + ")\n";
   }
 }

@@ -87,11 +87,34 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   sym::Int value(const sym::Expr& e) override {
     if (auto v = e.integer_value()) return *v;
     sym::Int result = e.evaluate_integer(graph_.bindings);
-    if (recorded_.insert(e).second) graph_.assumptions.push_back({e, result});
+    if (recorded_.insert(e).second) graph_.assumptions.push_back({e, ir::Assumption::Kind::kEquals, result, true});
     return result;
   }
 
+  bool is_negative(const sym::Expr& e) override { return predicate(e, ir::Assumption::Kind::kNegative); }
+  bool is_zero(const sym::Expr& e) override { return predicate(e, ir::Assumption::Kind::kZero); }
+  bool is_positive(const sym::Expr& e) override { return predicate(e, ir::Assumption::Kind::kPositive); }
+
+  bool predicate(const sym::Expr& e, ir::Assumption::Kind kind) {
+    std::optional<sym::Int> constant = e.integer_value();
+    sym::Int v = constant ? *constant : e.evaluate_integer(graph_.bindings);
+    bool holds = kind == ir::Assumption::Kind::kNegative ? v < 0 : kind == ir::Assumption::Kind::kZero ? v == 0 : v > 0;
+    if (!constant && recorded_predicates_.insert({e, static_cast<int>(kind)}).second) {
+      graph_.assumptions.push_back({e, kind, 0, holds});
+    }
+    return holds;
+  }
+
   DType activation_dtype() const override { return options_.activation_dtype; }
+
+  // A predicate evaluated for the language (comparisons), with evaluation errors reported at `at`.
+  bool concrete_predicate(const sym::Expr& e, ir::Assumption::Kind kind, Location at) {
+    try {
+      return predicate(e, kind);
+    } catch (const std::exception& ex) {
+      fail(at, ex.what());
+    }
+  }
 
   // BuiltinHost
   const ir::Tensor& tensor(const Value& v) const override { return graph_.tensors[v.tensor]; }
@@ -280,7 +303,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     for (const ast::ExprPtr& d : s.dims) {
       Value v = eval(*d);
       if (v.kind != Kind::kInt) fail(d->location, "a dimension must be an integer, got " + std::string(kind_name(v.kind)));
-      if (concrete(v.integer, d->location) < 1) {
+      if (concrete_predicate(v.integer - 1, ir::Assumption::Kind::kNegative, d->location)) {
         fail(d->location, "dimension " + v.integer.to_string() + " of input '" + s.name + "' must be at least 1");
       }
       t.shape.push_back(v.integer);
@@ -497,9 +520,17 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   }
 
   // Compares two integers exactly when their difference is a constant, else at the bound sizes.
-  int compare_ints(const sym::Expr& a, const sym::Expr& b, Location at) {
-    sym::Int d = concrete(a - b, at);
-    return d < 0 ? -1 : (d > 0 ? 1 : 0);
+  // Compares two integers exactly when their difference is a constant, else at the bound sizes (recording
+  // only the outcome of the comparison).
+  bool compare_ints(const std::string& op, const sym::Expr& a, const sym::Expr& b, Location at) {
+    using K = ir::Assumption::Kind;
+    sym::Expr d = a - b;
+    if (op == "==") return concrete_predicate(d, K::kZero, at);
+    if (op == "!=") return !concrete_predicate(d, K::kZero, at);
+    if (op == "<") return concrete_predicate(d, K::kNegative, at);
+    if (op == ">=") return !concrete_predicate(d, K::kNegative, at);
+    if (op == ">") return concrete_predicate(d, K::kPositive, at);
+    return !concrete_predicate(d, K::kPositive, at);  // <=
   }
 
   Value eval_binary(const ast::Expr& e, const std::string& label) {
@@ -518,7 +549,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     if (op == "==" || op == "!=") {
       bool equal;
       if (a.kind == Kind::kInt && b.kind == Kind::kInt) {
-        equal = compare_ints(a.integer, b.integer, at) == 0;
+        equal = compare_ints("==", a.integer, b.integer, at);
       } else if ((a.kind == Kind::kInt || a.kind == Kind::kFloat) && (b.kind == Kind::kInt || b.kind == Kind::kFloat)) {
         equal = number_of(a, at) == number_of(b, at);
       } else if (a.kind != b.kind) {
@@ -543,11 +574,9 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       fail(at, "cannot apply '" + op + "' to " + describe(a) + " and " + describe(b));
     }
     if (op == "<" || op == "<=" || op == ">" || op == ">=") {
-      int c = (a.kind == Kind::kInt && b.kind == Kind::kInt)
-                  ? compare_ints(a.integer, b.integer, at)
-                  : (number_of(a, at) < number_of(b, at) ? -1 : (number_of(a, at) > number_of(b, at) ? 1 : 0));
-      bool r = op == "<" ? c < 0 : op == "<=" ? c <= 0 : op == ">" ? c > 0 : c >= 0;
-      return Value::of_bool(r);
+      if (a.kind == Kind::kInt && b.kind == Kind::kInt) return Value::of_bool(compare_ints(op, a.integer, b.integer, at));
+      double x = number_of(a, at), y = number_of(b, at);
+      return Value::of_bool(op == "<" ? x < y : op == "<=" ? x <= y : op == ">" ? x > y : x >= y);
     }
     if (a.kind == Kind::kFloat || b.kind == Kind::kFloat) {
       double x = number_of(a, at), y = number_of(b, at);
@@ -921,6 +950,10 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   std::unordered_set<std::string> used_paths_;
   std::unordered_map<std::string, std::size_t> next_suffix_;
   std::unordered_set<sym::Expr> recorded_;
+  struct PredicateHash {
+    std::size_t operator()(const std::pair<sym::Expr, int>& p) const { return p.first.hash() * 4 + p.second; }
+  };
+  std::unordered_set<std::pair<sym::Expr, int>, PredicateHash> recorded_predicates_;
   bool returning_ = false;
   std::vector<Value> return_values_;
   std::vector<std::string> return_names_;

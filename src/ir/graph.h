@@ -56,8 +56,18 @@ struct Output {
 // branch, a shape check). While every assumption still holds, the symbolic formulas remain valid at
 // other bindings; a sweep re-elaborates the model at points where one fails.
 struct Assumption {
+  enum class Kind {
+    kEquals,    // expr == value
+    kNegative,  // (expr < 0) == holds
+    kZero,      // (expr == 0) == holds
+    kPositive,  // (expr > 0) == holds
+  };
   sym::Expr expr;
+  Kind kind = Kind::kEquals;
   sym::Int value = 0;
+  bool holds = true;
+
+  bool satisfied_by(sym::Int actual) const;
 };
 
 struct Graph {

@@ -89,10 +89,9 @@ void require_min_rank(const OpArgs& args, const std::string& name, std::size_t m
 void require_at_least(const std::vector<Expr>& values, sym::Int minimum, OpContext& context,
                       const std::string& argument) {
   for (const Expr& v : values) {
-    sym::Int value = context.value(v);
-    if (value < minimum) {
+    if (context.is_negative(v - minimum)) {
       throw OpError("'" + argument + "' must be at least " + sym::to_string(minimum) + ", got " + v.to_string() +
-                        (v.is_constant() ? "" : " = " + sym::to_string(value)),
+                        (v.is_constant() ? "" : " = " + sym::to_string(context.value(v))),
                     argument);
     }
   }
@@ -102,7 +101,7 @@ Expr window_output(const Expr& in, const Expr& kernel, const Expr& stride, const
                    const Expr& dilation, bool ceil_mode, OpContext& context, std::size_t axis,
                    const Expr& pad_before) {
   Expr span = in + pad_total - dilation * (kernel - 1) - 1;
-  if (context.value(span) < 0) {
+  if (context.is_negative(span)) {
     throw OpError("window of size " + (dilation * (kernel - 1) + 1).to_string() + " does not fit the input along axis " +
                   std::to_string(axis) + ": input size " + in.to_string() + " = " + sym::to_string(context.value(in)) +
                   " with padding " + pad_total.to_string());
@@ -110,7 +109,7 @@ Expr window_output(const Expr& in, const Expr& kernel, const Expr& stride, const
   if (!ceil_mode) return Expr::floordiv(span, stride) + 1;
   Expr out = Expr::ceildiv(span, stride) + 1;
   // PyTorch: the last window must start inside the input or the left padding.
-  if (context.value((out - 1) * stride) >= context.value(in + pad_before)) out = out - 1;
+  if (!context.is_negative((out - 1) * stride - in - pad_before)) out = out - 1;
   return out;
 }
 

@@ -106,7 +106,7 @@ OpResult conv_transpose(const OpArgs& args, OpContext& context, std::size_t rank
   for (std::size_t i = 0; i < rank; ++i) {
     const Expr& in = c.x->shape[2 + i];
     Expr out = (in - 1) * c.stride[i] - 2 * padding[i] + c.dilation[i] * (c.kernel[i] - 1) + output_padding[i] + 1;
-    if (context.value(out) < 1) {
+    if (context.is_negative(out - 1)) {
       throw OpError("transposed convolution output along axis " + std::to_string(2 + i) + " would be " +
                     out.to_string() + " = " + sym::to_string(context.value(out)) + ", less than 1");
     }

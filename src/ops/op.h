@@ -114,6 +114,11 @@ class OpContext {
   virtual bool same_size(const Expr& a, const Expr& b) = 0;
   // The value of `e` at the bound sizes (recorded as an assumption like same_size).
   virtual sym::Int value(const Expr& e) = 0;
+  // Predicates on `e` at the bound sizes. Prefer them to value() for checks such as "at least 1": they record
+  // only the outcome, so a sweep need not elaborate again where only magnitudes change.
+  virtual bool is_negative(const Expr& e) = 0;
+  virtual bool is_zero(const Expr& e) = 0;
+  virtual bool is_positive(const Expr& e) = 0;
   // The dtype floating-point activations have in this run (--dtype / --act-dtype).
   virtual DType activation_dtype() const = 0;
 };

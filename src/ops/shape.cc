@@ -119,7 +119,7 @@ OpResult reshape(const OpArgs& args, OpContext& context) {
     if (out[i].integer_value() == -1) {
       if (inferred != out.size()) throw OpError("reshape 'shape' may contain only one -1", "shape");
       inferred = i;
-    } else if (context.value(out[i]) < 0) {
+    } else if (context.is_negative(out[i])) {
       throw OpError("reshape 'shape' entries must be non-negative or -1, got " + out[i].to_string(), "shape");
     } else {
       known *= out[i];
@@ -127,8 +127,7 @@ OpResult reshape(const OpArgs& args, OpContext& context) {
   }
   Expr in_elements = numel(x);
   if (inferred != out.size()) {
-    sym::Int k = context.value(known);
-    if (k == 0 || context.value(Expr::mod(in_elements, known)) != 0) {
+    if (context.is_zero(known) || !context.is_zero(Expr::mod(in_elements, known))) {
       throw OpError("cannot reshape " + shape_string(x.shape) + " (" + in_elements.to_string() + " elements) into " +
                         shape_string(out) + ": the other dimensions (" + known.to_string() +
                         " elements) do not divide it",
@@ -230,23 +229,18 @@ OpResult slice(const OpArgs& args, OpContext& context) {
   const Expr& dim = x.shape[axis];
   const Expr& step = args.integer("step");
   require_at_least({step}, 1, context, "step");
-  sym::Int dim_value = context.value(dim);
   // Python's rules: a negative bound counts from the end, then bounds clamp to [0, dim]. The symbolic form
-  // follows the branch taken at the bound sizes.
+  // follows the branch taken at the bound sizes; only signs are recorded, so sweeps keep the formula.
   auto resolve = [&](Expr bound) -> Expr {
-    sym::Int v = context.value(bound);
-    if (v < 0) {
-      bound = dim + bound;
-      v += dim_value;
-    }
-    if (v < 0) return Expr(0);
-    if (v > dim_value) return dim;
+    if (context.is_negative(bound)) bound = dim + bound;
+    if (context.is_negative(bound)) return Expr(0);
+    if (context.is_positive(bound - dim)) return dim;
     return bound;
   };
   Expr start = resolve(args.integer("start"));
   Expr end = args.has("end") ? resolve(args.integer("end")) : dim;
   Expr length(0);
-  if (context.value(end) > context.value(start)) {
+  if (context.is_positive(end - start)) {
     length = step.integer_value() == 1 ? end - start : Expr::ceildiv(end - start, step);
   }
   Shape out = x.shape;

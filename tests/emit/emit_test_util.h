@@ -2,6 +2,7 @@
 // A hand-built graph with known figures, and runners for the external checkers (Python's csv and json
 // modules, Graphviz dot) that the emitters' output must satisfy; tests skip when a checker is missing.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "emit/emit.h"
 #include "emit/format.h"
 
@@ -25,9 +27,11 @@ TEST(JsonString, EscapesQuotesBackslashesAndControls) {
 
 TEST(JsonString, KeepsUtf8AndReplacesInvalidBytes) {
   EXPECT_EQ(json_string("16·batch·seq²"), "\"16·batch·seq²\"");
-  EXPECT_EQ(json_string("a\xff" "b"), "\"a\\ufffdb\"");
-  EXPECT_EQ(json_string("\xc3"), "\"\\ufffd\"");          // truncated sequence
-  EXPECT_EQ(json_string("\xc0\xaf"), "\"\\ufffd\\ufffd\"");  // overlong '/'
+  EXPECT_EQ(json_string("a\xff"
+                        "b"),
+            "\"a\\ufffdb\"");
+  EXPECT_EQ(json_string("\xc3"), "\"\\ufffd\"");                        // truncated sequence
+  EXPECT_EQ(json_string("\xc0\xaf"), "\"\\ufffd\\ufffd\"");             // overlong '/'
   EXPECT_EQ(json_string("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");  // surrogate
 }
 
@@ -43,14 +47,14 @@ TEST(HumanCount, DecimalUnitsWithTheUnitNamed) {
   EXPECT_EQ(human_count(999, "params"), "999 params");
   EXPECT_EQ(human_count(0, "MACs"), "0 MACs");
   EXPECT_EQ(human_count(1000, ""), "1.00 K");
-  EXPECT_EQ(human_count(1005, ""), "1.01 K");  // half up
+  EXPECT_EQ(human_count(1005, ""), "1.01 K");    // half up
   EXPECT_EQ(human_count(999999, ""), "1.00 M");  // rounding never prints 1000.00 K
   EXPECT_EQ(human_count(999994999, ""), "999.99 M");
   EXPECT_EQ(human_count(1234567890123, "FLOPs"), "1.23 T FLOPs");
   sym::Int big = 1;
   for (int i = 0; i < 24; ++i) big *= 10;
   EXPECT_EQ(human_count(3 * big / 10, "FLOPs"), "300.00 Z FLOPs");  // GPT-3 training scale
-  EXPECT_EQ(human_count(big * 5000, ""), "5000.00 Y");                // past the last unit
+  EXPECT_EQ(human_count(big * 5000, ""), "5000.00 Y");              // past the last unit
   EXPECT_EQ(human_count(-1500, ""), "-1.50 K");
 }
 

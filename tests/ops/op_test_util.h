@@ -22,6 +22,9 @@ class FakeContext : public OpContext {
     return a == b || a.evaluate_integer(bindings) == b.evaluate_integer(bindings);
   }
   sym::Int value(const Expr& e) override { return e.evaluate_integer(bindings); }
+  bool is_negative(const Expr& e) override { return e.evaluate_integer(bindings) < 0; }
+  bool is_zero(const Expr& e) override { return e.evaluate_integer(bindings) == 0; }
+  bool is_positive(const Expr& e) override { return e.evaluate_integer(bindings) > 0; }
   DType activation_dtype() const override { return act_dtype; }
 };
 

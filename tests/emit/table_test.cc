@@ -1,0 +1,174 @@
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "emit/emit_test_util.h"
+#include "emit/format.h"
+
+namespace nnscope::emit {
+namespace {
+
+using namespace testing;
+
+bool has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+const std::string* line_with(const std::vector<std::string>& all, const std::string& what) {
+  for (const std::string& l : all) {
+    if (has(l, what)) return &l;
+  }
+  return nullptr;
+}
+
+TEST(Table, TreeRowsHeadersAndHumanUnits) {
+  ir::Graph g = tiny_graph();
+  analysis::Analysis a = analysis::analyze(g);
+  std::string text = table(a, {});
+  auto all = lines(text);
+  EXPECT_EQ(all[0], "tiny (batch=2)");
+  for (const char* column : {"layer", "op", "output shape", "params", "MACs", "FLOPs"}) {
+    EXPECT_TRUE(has(text, column)) << column;
+  }
+  // "stem" is not an op: its header row carries its subtree's sums and outputs.
+  const std::string* stem = line_with(all, "├─ stem");
+  ASSERT_NE(stem, nullptr) << text;
+  EXPECT_TRUE(has(*stem, "2x4x8x8"));
+  EXPECT_TRUE(has(*stem, "112"));
+  EXPECT_TRUE(has(*stem, "13.82 K"));
+  EXPECT_TRUE(has(*stem, "28.67 K"));
+  EXPECT_NE(line_with(all, "│  ├─ conv"), nullptr) << text;
+  EXPECT_NE(line_with(all, "│  └─ relu"), nullptr) << text;
+  const std::string* head = line_with(all, "└─ head");
+  ASSERT_NE(head, nullptr);
+  EXPECT_TRUE(has(*head, "*")) << "a sum that leaves out an uncosted op is marked";
+  const std::string* custom = line_with(all, "   └─ custom");
+  ASSERT_NE(custom, nullptr) << text;
+  EXPECT_TRUE(has(*custom, "n/c"));
+  const std::string* fc = line_with(all, "├─ fc");
+  ASSERT_NE(fc, nullptr);
+  EXPECT_TRUE(has(*fc, "257.00 K"));
+  EXPECT_TRUE(has(*fc, "512.00 K"));
+  for (const std::string& l : all) EXPECT_LE(detail::display_width(l), 120u) << l;
+}
+
+TEST(Table, SummaryHasExactTotalsUnitsFormulasAndNotCosted) {
+  ir::Graph g = tiny_graph();
+  analysis::Analysis a = analysis::analyze(g);
+  std::string text = table(a, {});
+  auto all = lines(text);
+  const std::string* params = line_with(all, "Params");
+  ASSERT_NE(params, nullptr);
+  EXPECT_TRUE(has(*params, "257,112"));
+  EXPECT_TRUE(has(*params, "257.11 K params"));
+  const std::string* macs = line_with(all, "GEMM MACs");
+  ASSERT_NE(macs, nullptr);
+  EXPECT_TRUE(has(*macs, "525,824"));
+  EXPECT_TRUE(has(*macs, "525.82 K MACs"));
+  EXPECT_TRUE(has(*macs, "= 262912·batch"));
+  const std::string* weights = line_with(all, "Weight bytes");
+  ASSERT_NE(weights, nullptr);
+  EXPECT_TRUE(has(*weights, "1,028,448"));
+  EXPECT_TRUE(has(*weights, "1004.34 KiB"));
+  EXPECT_TRUE(has(text, "1,054,672"));
+  EXPECT_TRUE(has(text, "FLOPs (2·MACs + elem + act)"));
+  EXPECT_TRUE(has(text, "Element-wise ops"));
+  EXPECT_TRUE(has(text, "2,512"));
+  EXPECT_TRUE(has(text, "Activation ops"));
+  EXPECT_TRUE(has(text, "Peak live activations"));
+  EXPECT_TRUE(has(text, "Input bytes"));
+  EXPECT_TRUE(has(text, "Arithmetic intensity"));
+  EXPECT_TRUE(has(text, "activations fp32, weights fp32"));
+  EXPECT_TRUE(has(text, "x: fp32 2x3x8x8"));
+  EXPECT_TRUE(has(text, "logits: 2x1000"));
+  EXPECT_TRUE(has(text, "head.custom (mystery)"));
+  EXPECT_FALSE(has(text, "MB")) << "bytes use binary units with binary labels";
+}
+
+TEST(Table, AllCostedSaysSo) {
+  ir::Graph g = tiny_graph();
+  g.ops[4].costed = true;
+  std::string text = table(analysis::analyze(g), {});
+  EXPECT_TRUE(has(text, "all ops costed"));
+  EXPECT_FALSE(has(text, "n/c"));
+}
+
+TEST(Table, DepthCollapsesRowsAndSumsFigures) {
+  ir::Graph g = tiny_graph();
+  analysis::Analysis a = analysis::analyze(g);
+  std::string text = table(a, {.depth = 0});
+  auto all = lines(text);
+  EXPECT_EQ(line_with(all, "conv"), nullptr) << text;
+  const std::string* stem = line_with(all, "├─ stem");
+  ASSERT_NE(stem, nullptr) << text;
+  EXPECT_TRUE(has(*stem, "block (2 ops)"));
+  EXPECT_TRUE(has(*stem, "13.82 K"));
+  EXPECT_TRUE(has(*stem, "28.67 K"));
+  const std::string* head = line_with(all, "└─ head");
+  ASSERT_NE(head, nullptr);
+  EXPECT_TRUE(has(*head, "block (3 ops)"));
+  EXPECT_TRUE(has(*head, "257.00 K"));
+  EXPECT_TRUE(has(text, "257,112")) << "totals do not depend on the depth";
+}
+
+TEST(Table, StaysWithin120ColumnsForADeepLongNetwork) {
+  ir::Graph g = tiny_graph();
+  // 150 ops with long, deep paths and several outputs' worth of shape text.
+  ir::Op proto = g.ops[1];
+  for (int i = 0; i < 150; ++i) {
+    ir::Op op = proto;
+    op.path = "encoder.layer." + std::to_string(i / 10) + ".attention.output.dense_projection_with_a_long_name" +
+              std::to_string(i);
+    ir::Tensor t = g.tensors[op.outputs[0]];
+    t.producer = g.ops.size();
+    g.tensors.push_back(t);
+    op.outputs = {g.tensors.size() - 1, g.tensors.size() - 1};
+    g.ops.push_back(op);
+  }
+  std::string text = table(analysis::analyze(g), {});
+  for (const std::string& l : lines(text)) EXPECT_LE(detail::display_width(l), 120u) << l;
+}
+
+TEST(SweepTable, HumanAndExact) {
+  ir::Graph g = tiny_graph();
+  std::vector<SweepPoint> points;
+  for (sym::Int batch : {1, 1000}) {
+    sym::Bindings b;
+    b.set("batch", batch);
+    points.push_back({{{"batch", batch}}, analysis::analyze_at(g, b)});
+  }
+  std::string text = sweep_table(points);
+  EXPECT_TRUE(has(text, "batch"));
+  EXPECT_TRUE(has(text, "262.91 K"));
+  EXPECT_TRUE(has(text, "262,912,000"));
+  EXPECT_TRUE(has(text, "262.91 M"));
+  EXPECT_TRUE(has(text, "1004.34 KiB"));
+  EXPECT_TRUE(has(text, "peak act."));
+}
+
+TEST(SweepCsv, OneRowPerPoint) {
+  ir::Graph g = tiny_graph();
+  std::vector<SweepPoint> points;
+  for (sym::Int batch : {1, 2, 4}) {
+    sym::Bindings b;
+    b.set("batch", batch);
+    points.push_back({{{"batch", batch}}, analysis::analyze_at(g, b)});
+  }
+  std::string csv = sweep_csv(points);
+  auto rows = parse_csv(csv);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"batch", "params", "gemm_macs", "elementwise_ops", "activation_ops",
+                                               "flops", "weight_bytes", "activation_bytes", "peak_activation_bytes"}));
+  EXPECT_EQ(rows[2][0], "2");
+  EXPECT_EQ(rows[2][2], "525824");
+  EXPECT_EQ(rows[3][2], "1051648");
+  check_csv_with_python(csv);
+}
+
+}  // namespace
+}  // namespace nnscope::emit

@@ -1,0 +1,309 @@
+// Elaboration: blocks, arguments, loops, branches, labels and paths, symbols, assumptions, and the
+// diagnostics of semantic errors (with their source positions and instantiation notes).
+#include "interp/interpreter.h"
+
+#include <gtest/gtest.h>
+
+#include "analysis/analysis.h"
+
+namespace nnscope::interp {
+namespace {
+
+struct Elaborated {
+  std::unique_ptr<Program> program;
+  ir::Graph graph;
+};
+
+Elaborated elaborate_text(const std::string& text, ElaborateOptions options = {}) {
+  Elaborated e;
+  e.program = load_program_from_text("test.nn", text);
+  if (!e.program->ok()) throw std::runtime_error(render_all(e.program->diagnostics, e.program->sources));
+  const ast::Definition* model = e.program->select_model("");
+  if (!model) throw std::runtime_error(render_all(e.program->diagnostics, e.program->sources));
+  e.graph = elaborate(*e.program, *model, options);
+  return e;
+}
+
+// The rendered diagnostic of a model that must fail to elaborate.
+std::string error_of(const std::string& text, ElaborateOptions options = {}) {
+  auto program = load_program_from_text("test.nn", text);
+  if (!program->ok()) return render_all(program->diagnostics, program->sources);
+  const ast::Definition* model = program->select_model("");
+  if (!model) return render_all(program->diagnostics, program->sources);
+  try {
+    elaborate(*program, *model, options);
+  } catch (const DiagnosticError& error) {
+    return render(error.diagnostic(), program->sources);
+  }
+  ADD_FAILURE() << "expected an error";
+  return "";
+}
+
+std::vector<std::string> paths(const ir::Graph& g) {
+  std::vector<std::string> out;
+  for (const ir::Op& op : g.ops) out.push_back(op.path);
+  return out;
+}
+
+TEST(Interpreter, BlocksWithDefaultsNamedArgumentsAndSeveralReturns) {
+  auto e = elaborate_text(R"(
+block pair(x, n, scale = 2) {
+    a = first: linear(x, n * scale)
+    b = second: linear(x, n, bias = false)
+    return a, b
+}
+model m(batch = 4) {
+    input x: f32[batch, 8]
+    p, q = pair(x, 3, scale = 5)
+    r = pair(x, n = 1)
+    return p, q
+}
+)");
+  const ir::Graph& g = e.graph;
+  ASSERT_EQ(g.ops.size(), 4u);
+  EXPECT_EQ(paths(g), (std::vector<std::string>{"pair.first", "pair.second", "pair_1.first", "pair_1.second"}));
+  sym::Expr batch = sym::Expr::symbol("batch");
+  EXPECT_EQ(g.tensors[g.ops[0].outputs[0]].shape, (ops::Shape{batch, 15}));
+  EXPECT_EQ(g.tensors[g.ops[1].outputs[0]].shape, (ops::Shape{batch, 3}));
+  EXPECT_EQ(g.tensors[g.ops[2].outputs[0]].shape, (ops::Shape{batch, 2}));
+  // 8·15 + 15 and 8·3 (no bias).
+  EXPECT_EQ(g.ops[0].params, sym::Expr(135));
+  EXPECT_EQ(g.ops[1].params, sym::Expr(24));
+  ASSERT_EQ(g.outputs.size(), 2u);
+  EXPECT_EQ(g.outputs[0].name, "p");
+}
+
+TEST(Interpreter, ForLoopsOverRangesAndListsWithIndexAndPatterns) {
+  auto e = elaborate_text(R"(
+model m(batch = 1) {
+    input x: f32[batch, 4]
+    for stage, (width, count) in [(8, 2), (16, 1)] {
+        for i in 0..count {
+            x = "stage{stage}.{i}": linear(x, width)
+        }
+    }
+    repeat 2 {
+        x = relu(x)
+    }
+    return x
+}
+)");
+  EXPECT_EQ(paths(e.graph), (std::vector<std::string>{"stage0.0", "stage0.1", "stage1.0", "relu", "relu_1"}));
+  EXPECT_EQ(e.graph.ops[3].depth(), 0u);
+  EXPECT_EQ(e.graph.ops[1].depth(), 1u);
+}
+
+TEST(Interpreter, IfStatementsAndExpressionsComparisonsAndArithmetic) {
+  auto e = elaborate_text(R"(
+model m(batch = 2, const c = 6) {
+    input x: f32[batch, c]
+    n = if c % 4 == 0 { 1 } else if c // 4 == 1 and not (c < 5) { 7 } else { 3 }
+    if n == 7 {
+        x = linear(x, n * 2 ** 3 - min(c, 100) + max(1, 2) + ceil_div(c, 4))
+    } else {
+        x = relu(x)
+    }
+    assert channels(x) == 7 * 8 - 6 + 2 + 2, "unexpected {channels(x)}"
+    return x
+}
+)");
+  ASSERT_EQ(e.graph.ops.size(), 1u);
+  EXPECT_EQ(e.graph.ops[0].kind, "linear");
+  EXPECT_EQ(e.graph.tensors[e.graph.ops[0].outputs[0]].shape[1], sym::Expr(54));
+}
+
+TEST(Interpreter, SizeParametersAreSymbolsAndConstParametersAreNumbers) {
+  ElaborateOptions options;
+  options.overrides["batch"] = 3;
+  options.overrides["hidden"] = 16;
+  auto e = elaborate_text(R"(
+model m(batch = 1, seq = 10, const hidden = 8) {
+    input x: f32[batch, seq, hidden]
+    return linear(x, hidden * 2)
+}
+)",
+                          options);
+  const ir::Graph& g = e.graph;
+  sym::Expr batch = sym::Expr::symbol("batch"), seq = sym::Expr::symbol("seq");
+  EXPECT_EQ(g.tensors[g.outputs[0].tensor].shape, (ops::Shape{batch, seq, 32}));
+  EXPECT_EQ(g.ops[0].forward.gemm_macs, batch * seq * 16 * 32);
+  EXPECT_EQ(*g.bindings.find("batch"), 3);
+  EXPECT_EQ(*g.bindings.find("seq"), 10);
+  EXPECT_EQ(*g.bindings.find("hidden"), 16);
+}
+
+TEST(Interpreter, LoopsOverSizeParametersRecordAssumptions) {
+  auto e = elaborate_text(R"(
+model m(batch = 1, depth = 3) {
+    input x: f32[batch, 4]
+    for i in 0..depth {
+        x = linear(x, 4)
+    }
+    return x
+}
+)");
+  EXPECT_EQ(e.graph.ops.size(), 3u);
+  sym::Bindings other = e.graph.bindings;
+  other.set("batch", 64);
+  EXPECT_TRUE(analysis::assumptions_hold(e.graph, other));
+  other.set("depth", 4);
+  EXPECT_FALSE(analysis::assumptions_hold(e.graph, other));
+}
+
+TEST(Interpreter, ScopesAndDuplicateLabelsGiveUniquePaths) {
+  auto e = elaborate_text(R"(
+model m(batch = 1) {
+    input x: f32[batch, 4]
+    scope head {
+        x = fc: linear(x, 4)
+        x = fc: linear(x, 4)
+    }
+    scope head {
+        x = fc: linear(x, 4)
+    }
+    return x
+}
+)");
+  EXPECT_EQ(paths(e.graph), (std::vector<std::string>{"head.fc", "head.fc_1", "head_1.fc"}));
+}
+
+TEST(Interpreter, TensorArithmeticBecomesOps) {
+  auto e = elaborate_text(R"(
+model m(batch = 1) {
+    input x: f32[batch, 4]
+    input w: f32[4, 3]
+    y = residual: (x + x * 0.5)
+    z = 2 * y
+    return z @ w
+}
+)");
+  EXPECT_EQ(paths(e.graph), (std::vector<std::string>{"mul", "residual", "mul_1", "matmul"}));
+  EXPECT_EQ(e.graph.ops[3].forward.gemm_macs, sym::Expr::symbol("batch") * 4 * 3);
+}
+
+TEST(InterpreterErrors, BroadcastMismatchNamesBothShapesTheAxisAndThePlus) {
+  std::string error = error_of(R"(model m(b = 2) {
+    input x: f32[b, 8]
+    input y: f32[b, 9]
+    z = x + y
+    return z
+}
+)");
+  EXPECT_NE(error.find("test.nn:4:11: error:"), std::string::npos) << error;
+  EXPECT_NE(error.find("[b, 8]"), std::string::npos) << error;
+  EXPECT_NE(error.find("[b, 9]"), std::string::npos) << error;
+  EXPECT_NE(error.find("axis 1"), std::string::npos) << error;
+  EXPECT_NE(error.find("        z = x + y\n              ^"), std::string::npos) << error;
+}
+
+TEST(InterpreterErrors, ErrorsInsideBlocksCarryTheInstantiationChain) {
+  std::string error = error_of(R"(block inner(x) {
+    return conv2d(x, 8, kernel = 9)
+}
+block outer(x) {
+    return inner(x)
+}
+model m(batch = 1) {
+    input x: f32[batch, 3, 4, 4]
+    return outer(x)
+}
+)");
+  EXPECT_NE(error.find("test.nn:2:12: error: conv2d:"), std::string::npos) << error;
+  EXPECT_NE(error.find("test.nn:5:12: note: in block 'inner' instantiated here"), std::string::npos) << error;
+  EXPECT_NE(error.find("test.nn:9:12: note: in block 'outer' instantiated here"), std::string::npos) << error;
+}
+
+TEST(InterpreterErrors, UnknownNamesSuggestTheNearest) {
+  EXPECT_NE(error_of("model m(batch = 1) {\n    input x: f32[batch, 4]\n    return relux(x)\n}\n")
+                .find("unknown operator or block 'relux'; did you mean 'relu'?"),
+            std::string::npos);
+  EXPECT_NE(error_of("model m(batch = 1) {\n    input image: f32[batch, 4]\n    return relu(imag)\n}\n")
+                .find("unknown name 'imag'; did you mean 'image'?"),
+            std::string::npos);
+  EXPECT_NE(error_of("model m(batch = 1) {\n    input x: f32[batch, 4]\n    return linear(x, 4, bais = false)\n}\n")
+                .find("has no argument 'bais'; did you mean 'bias'?"),
+            std::string::npos);
+}
+
+TEST(InterpreterErrors, ArgumentProblems) {
+  std::string twice = error_of("model m(batch = 1) {\n    input x: f32[batch, 4]\n    return linear(x, 4, out_features = 5)\n}\n");
+  EXPECT_NE(twice.find("given twice"), std::string::npos) << twice;
+  std::string missing = error_of("model m(batch = 1) {\n    input x: f32[batch, 4]\n    return linear(x)\n}\n");
+  EXPECT_NE(missing.find("missing its argument 'out_features'"), std::string::npos) << missing;
+  std::string type = error_of("model m(batch = 1) {\n    input x: f32[batch, 4]\n    return linear(x, \"four\")\n}\n");
+  EXPECT_NE(type.find("test.nn:3:22: error: argument 'out_features' of linear() must be an integer, got a string"),
+            std::string::npos)
+      << type;
+}
+
+TEST(InterpreterErrors, AssertReportsItsMessage) {
+  std::string error = error_of(R"(model m(batch = 1, const heads = 5) {
+    input x: f32[batch, 64]
+    assert 64 % heads == 0, "64 is not divisible by {heads} heads"
+    return x
+}
+)");
+  EXPECT_NE(error.find("test.nn:3:12: error: assertion failed: 64 is not divisible by 5 heads"), std::string::npos)
+      << error;
+}
+
+TEST(InterpreterErrors, LimitsStopRecursionAndHugeLoops) {
+  std::string recursion = error_of(R"(block again(x) {
+    return again(x)
+}
+model m(batch = 1) {
+    input x: f32[batch, 4]
+    return again(x)
+}
+)");
+  EXPECT_NE(recursion.find("does 'again' call itself?"), std::string::npos) << recursion;
+  std::string loop = error_of(R"(model m(batch = 1) {
+    input x: f32[batch, 4]
+    for i in 0..1000000000000 {
+        x = relu(x)
+    }
+    return x
+}
+)");
+  EXPECT_NE(loop.find("exceeds the limit"), std::string::npos) << loop;
+}
+
+TEST(InterpreterErrors, UnknownSetNameListsTheParameters) {
+  ElaborateOptions options;
+  options.overrides["bacth"] = 2;
+  std::string error = error_of("model m(batch = 1, seq = 2) {\n    input x: f32[batch, seq]\n    return x\n}\n", options);
+  EXPECT_NE(error.find("has no parameter 'bacth'; did you mean 'batch'?"), std::string::npos) << error;
+  EXPECT_NE(error.find("(its parameters: batch, seq)"), std::string::npos) << error;
+}
+
+TEST(InterpreterErrors, ExactDivisionAndSizes) {
+  EXPECT_NE(error_of("model m(batch = 1) {\n    input x: f32[batch, 7 / 2]\n    return x\n}\n").find("use // for floor division"),
+            std::string::npos);
+  EXPECT_NE(error_of("model m(batch = 0) {\n    input x: f32[batch, 2]\n    return x\n}\n").find("must be at least 1"),
+            std::string::npos);
+  EXPECT_NE(error_of("model m(batch = 1) {\n    input x: q32[batch, 2]\n    return x\n}\n").find("unknown dtype 'q32'"),
+            std::string::npos);
+}
+
+TEST(Program, ImportsResolveAndCyclesAndMissingFilesAreErrors) {
+  auto ok = load_program_from_text("t.nn", "import \"std/attention.nn\"\nmodel m(batch = 1) {\n    input x: f32[batch, 2]\n    return x\n}\n");
+  EXPECT_TRUE(ok->ok()) << render_all(ok->diagnostics, ok->sources);
+  EXPECT_TRUE(ok->definitions.count("multi_head_attention"));
+  auto missing = load_program_from_text("t.nn", "import \"std/nothing.nn\"\n");
+  ASSERT_FALSE(missing->ok());
+  EXPECT_NE(render_all(missing->diagnostics, missing->sources).find("t.nn:1:1: error: cannot find 'std/nothing.nn'"),
+            std::string::npos)
+      << render_all(missing->diagnostics, missing->sources);
+  auto duplicate = load_program_from_text("t.nn", "block a(x) {\n    return x\n}\nblock a(x) {\n    return x\n}\n");
+  ASSERT_FALSE(duplicate->ok());
+  EXPECT_NE(render_all(duplicate->diagnostics, duplicate->sources).find("'a' is defined twice"), std::string::npos);
+}
+
+TEST(Program, ClosestName) {
+  EXPECT_EQ(closest_name("resnet5", {"resnet18", "resnet50", "vgg16"}), "resnet50");
+  EXPECT_EQ(closest_name("bert", {"bert_base", "vgg16"}), "bert_base");
+  EXPECT_EQ(closest_name("xyzzy", {"resnet50", "vgg16"}), "");
+}
+
+}  // namespace
+}  // namespace nnscope::interp
