@@ -127,9 +127,29 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   }
   [[noreturn]] void fail(Location at, std::string message) override {
     Diagnostic d{Severity::kError, at, std::move(message), {}};
+    // Innermost first. A run of instantiations from the same call site (recursion) is shown once with its
+    // count, and a very deep chain keeps only its innermost and outermost notes.
+    constexpr std::size_t kMaxNotes = 12;
+    std::vector<DiagnosticNote> notes;
     for (std::size_t i = frames_.size(); i-- > 1;) {
-      d.notes.push_back({frames_[i].call_site, "in block '" + frames_[i].definition->name + "' instantiated here"});
+      std::size_t repeats = 1;
+      while (i > 1 && frames_[i - 1].call_site.begin == frames_[i].call_site.begin &&
+             frames_[i - 1].call_site.file == frames_[i].call_site.file &&
+             frames_[i - 1].definition == frames_[i].definition) {
+        --i;
+        ++repeats;
+      }
+      std::string message = "in block '" + frames_[i].definition->name + "' instantiated here";
+      if (repeats > 1) message += " (" + std::to_string(repeats) + " times, recursively)";
+      notes.push_back({frames_[i].call_site, message});
     }
+    if (notes.size() > kMaxNotes) {
+      std::size_t skipped = notes.size() - kMaxNotes;
+      notes.erase(notes.begin() + kMaxNotes / 2, notes.begin() + kMaxNotes / 2 + skipped);
+      notes.insert(notes.begin() + kMaxNotes / 2,
+                   {Location::none(), "(" + std::to_string(skipped) + " more instantiations not shown)"});
+    }
+    d.notes = std::move(notes);
     throw DiagnosticError(std::move(d));
   }
   Value call_operator(const std::string& name, std::vector<Value> positional, Location at) override {

@@ -140,19 +140,19 @@ class Loader {
   std::set<std::string> loaded_;
 };
 
+// Optimal string alignment distance: insertions, deletions, substitutions and transpositions of
+// neighbours ("rleu" is one edit from "relu"), the typos people make.
 std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return row[b.size()];
+  return d[a.size()][b.size()];
 }
 
 }  // namespace
@@ -170,8 +170,9 @@ std::string closest_name(const std::string& word, const std::vector<std::string>
   // Close enough to be a plausible typo: at most a third of the word (at least 2 edits), or a prefix.
   std::size_t allowed = std::max<std::size_t>(2, word.size() / 3);
   if (best_distance <= allowed) return best;
+  // Or one is an abbreviation of the other ("bert" for "bert_base", "sequence" for "seq").
   for (const std::string& c : candidates) {
-    if (!word.empty() && c.starts_with(word)) return c;
+    if (!word.empty() && !c.empty() && (c.starts_with(word) || word.starts_with(c))) return c;
   }
   return "";
 }

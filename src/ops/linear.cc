@@ -29,10 +29,9 @@ OpResult linear(const OpArgs& args, OpContext& context) {
   return result;
 }
 
-void require_same_inner(const Shape& a, std::size_t a_axis, const Shape& b, std::size_t b_axis, OpContext& context,
-                        const std::string& op) {
+void require_same_inner(const Shape& a, std::size_t a_axis, const Shape& b, std::size_t b_axis, OpContext& context) {
   if (!context.same_size(a[a_axis], b[b_axis])) {
-    throw OpError(op + ": inner dimensions differ: a " + shape_string(a) + " has " + a[a_axis].to_string() +
+    throw OpError("inner dimensions differ: a " + shape_string(a) + " has " + a[a_axis].to_string() +
                   " at axis " + std::to_string(a_axis) + " but b " + shape_string(b) + " has " + b[b_axis].to_string() +
                   " at axis " + std::to_string(b_axis));
   }
@@ -54,7 +53,7 @@ OpResult matmul(const OpArgs& args, OpContext& context) {
   // Axis of K in each operand: a's last axis; b's first axis when 1-D, else its second-to-last.
   std::size_t a_k = ra - 1;
   std::size_t b_k = rb == 1 ? 0 : rb - 2;
-  require_same_inner(a, a_k, b, b_k, context, "matmul");
+  require_same_inner(a, a_k, b, b_k, context);
   Expr k = a[a_k];
   Expr m = ra == 1 ? Expr(1) : a[ra - 2];
   Expr n = rb == 1 ? Expr(1) : b[rb - 1];
@@ -66,7 +65,7 @@ OpResult matmul(const OpArgs& args, OpContext& context) {
     batch = broadcast(batch_a, batch_b, context);
   } catch (const OpError& e) {
     // broadcast() only sees the batch axes; name the operands the user wrote.
-    throw OpError("matmul: batch dimensions of a " + shape_string(a) + " and b " + shape_string(b) +
+    throw OpError("batch dimensions of a " + shape_string(a) + " and b " + shape_string(b) +
                   " do not broadcast (" + e.what() + ")");
   }
 
@@ -87,10 +86,10 @@ OpResult bmm(const OpArgs& args, OpContext& context) {
   const Shape& a = ta.shape;
   const Shape& b = args.tensor("b").shape;
   if (!context.same_size(a[0], b[0])) {
-    throw OpError("bmm: batch sizes differ: a " + shape_string(a) + " has " + a[0].to_string() + " at axis 0 but b " +
+    throw OpError("batch sizes differ: a " + shape_string(a) + " has " + a[0].to_string() + " at axis 0 but b " +
                   shape_string(b) + " has " + b[0].to_string() + " at axis 0");
   }
-  require_same_inner(a, 2, b, 1, context, "bmm");
+  require_same_inner(a, 2, b, 1, context);
   OpResult result;
   result.outputs.push_back(TensorType{{a[0], a[1], b[2]}, ta.dtype});
   result.forward.gemm_macs = a[0] * a[1] * b[2] * a[2];

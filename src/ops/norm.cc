@@ -100,7 +100,7 @@ OpResult groupnorm(const OpArgs& args, OpContext& context) {
   Expr groups = args.integer("num_groups");
   require_at_least({groups}, 1, context, "num_groups");
   if (context.value(Expr::mod(c, groups)) != 0) {
-    throw OpError("groupnorm: channels (" + c.to_string() + ") of x " + shape_string(x.shape) +
+    throw OpError("channels (" + c.to_string() + ") of x " + shape_string(x.shape) +
                       " are not divisible by num_groups (" + groups.to_string() + ")",
                   "num_groups");
   }

@@ -356,7 +356,7 @@ OpResult expand(const OpArgs& args, OpContext& context) {
     const Expr& t = target[i];
     if (i < lead) {
       if (t.integer_value() && *t.integer_value() < 0) {
-        throw OpError("expand: new leading axis " + std::to_string(i) + " needs a size, got " + t.to_string(), "shape");
+        throw OpError("new leading axis " + std::to_string(i) + " needs a size, got " + t.to_string(), "shape");
       }
       out.push_back(t);
       continue;

@@ -122,8 +122,10 @@ TEST(Stdlib, BertBaseParametersAndGemmFormula) {
   EXPECT_TRUE(found);
 }
 
-TEST(Stdlib, BertBaseRejectsSequencesBeyondItsPositions) {
-  EXPECT_THROW(run("bert_base", {{"seq", 513}}), std::runtime_error);
+TEST(Stdlib, BertBasePositionTableGrowsBeyond512Positions) {
+  // Up to 512 tokens the 512 learned positions suffice; beyond, the table is extended to seq rows.
+  EXPECT_EQ(run("bert_base", {{"seq", 512}})->analysis.totals.figures.params, Int(109'482'240));
+  EXPECT_EQ(run("bert_base", {{"seq", 2048}})->analysis.totals.figures.params, Int(109'482'240) + (2048 - 512) * 768);
 }
 
 TEST(Examples, MlpByHand) {

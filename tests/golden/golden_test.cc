@@ -1,0 +1,42 @@
+// Golden tests for diagnostics: every tests/golden/diagnostics/NAME.nn is checked with `nnscope check`
+// (plus the options in NAME.args, if any); the exit status and stderr must equal NAME.expected.
+// To review a change in wording, run the test with NNSCOPE_UPDATE_GOLDEN=1 and read the diff.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "cli/run_util.h"
+
+namespace nnscope::testing {
+namespace {
+
+std::vector<std::string> golden_cases() {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(NNSCOPE_SOURCE_DIR "/tests/golden/diagnostics")) {
+    if (entry.path().extension() == ".nn") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+class Golden : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Golden, DiagnosticMatches) {
+  const std::string base = "tests/golden/diagnostics/" + GetParam();
+  std::string args = read_text(NNSCOPE_SOURCE_DIR "/" + base + ".args");
+  while (!args.empty() && args.back() == '\n') args.pop_back();
+  CommandResult r = run_nnscope("check " + base + ".nn " + args);
+  std::string actual = "exit " + std::to_string(r.status) + "\n" + r.err;
+  std::string expected_path = std::string(NNSCOPE_SOURCE_DIR) + "/" + base + ".expected";
+  if (std::getenv("NNSCOPE_UPDATE_GOLDEN")) std::ofstream(expected_path, std::ios::binary) << actual;
+  EXPECT_EQ(actual, read_text(expected_path));
+  EXPECT_EQ(r.status, 1) << "a bad model must exit with status 1";
+  EXPECT_TRUE(r.out.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Diagnostics, Golden, ::testing::ValuesIn(golden_cases()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+}  // namespace
+}  // namespace nnscope::testing
