@@ -158,7 +158,8 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
         sym::checked_add(a.totals.model_input_bytes, whole_bytes(tensor_bytes(graph.tensors[t]), bindings));
   }
   for (auto& [kind, total] : by_type) a.by_op_type.push_back(std::move(total));
-  for (const ir::Output& o : graph.outputs) a.output_shapes.push_back(evaluate_shape(graph.tensors[o.tensor].shape, bindings));
+  for (const ir::Output& o : graph.outputs)
+    a.output_shapes.push_back(evaluate_shape(graph.tensors[o.tensor].shape, bindings));
   peak_memory(graph, bindings, a.totals);
   return a;
 }

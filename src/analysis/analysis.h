@@ -58,7 +58,7 @@ struct NotCosted {
 
 struct Analysis {
   const ir::Graph* graph = nullptr;
-  sym::Bindings bindings;  // the point the figures are evaluated at
+  sym::Bindings bindings;     // the point the figures are evaluated at
   std::vector<Layer> layers;  // execution order, one per op
   Totals totals;
   TotalFormulas formulas;

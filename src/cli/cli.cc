@@ -126,7 +126,8 @@ Options parse_options(const std::vector<std::string>& args) {
       o.activation_dtype = parse_dtype_option(value(), "--act-dtype");
     } else if (arg == "--format") {
       o.format = value();
-      if (o.format != "table" && o.format != "csv" && o.format != "summary" && o.format != "json" && o.format != "dot") {
+      if (o.format != "table" && o.format != "csv" && o.format != "summary" && o.format != "json" &&
+          o.format != "dot") {
         throw UsageError("--format must be table, csv, summary, json or dot; got '" + o.format + "'");
       }
     } else if (arg == "--out") {
@@ -196,7 +197,8 @@ int analyze_sweep(const Options& o, const Loaded& loaded, const ir::Graph& base,
   for (const auto& [name, values] : o.sweeps) {
     bool known = false;
     for (const ir::ModelParameter& p : base.parameters) known |= p.name == name;
-    if (!known) throw UsageError("--sweep " + name + ": model '" + base.model_name + "' has no parameter '" + name + "'");
+    if (!known)
+      throw UsageError("--sweep " + name + ": model '" + base.model_name + "' has no parameter '" + name + "'");
     points *= values.size();
     if (points > 1'000'000) throw UsageError("--sweep: more than 1,000,000 points");
   }
@@ -245,7 +247,8 @@ int analyze_sweep(const Options& o, const Loaded& loaded, const ir::Graph& base,
 }
 
 int analyze(const Options& o, std::ostream& out, std::ostream& err, bool dot_command) {
-  if (o.positional.size() != 1) throw UsageError(o.command + " takes one MODEL (a .nn file or a standard-library name)");
+  if (o.positional.size() != 1)
+    throw UsageError(o.command + " takes one MODEL (a .nn file or a standard-library name)");
   Loaded loaded;
   if (int code = load(o.positional[0], o.model_name, loaded, err)) return code;
   try {

@@ -29,10 +29,10 @@ std::string sweep_csv(const std::vector<SweepPoint>& points);
 std::string sweep_json(const std::vector<SweepPoint>& points);
 
 // Helpers shared by the emitters (and tested on their own).
-std::string csv_field(const std::string& text);        // RFC 4180 quoting when needed
-std::string json_string(const std::string& text);      // quoted and escaped
-std::string shape_text(const std::vector<sym::Int>& shape);  // "2x64x56x56"
+std::string csv_field(const std::string& text);                    // RFC 4180 quoting when needed
+std::string json_string(const std::string& text);                  // quoted and escaped
+std::string shape_text(const std::vector<sym::Int>& shape);        // "2x64x56x56"
 std::string human_count(sym::Int value, const std::string& unit);  // "25.56 M params", "4.09 G MACs"
-std::string human_bytes(sym::Int bytes);                          // "97.49 MiB"
+std::string human_bytes(sym::Int bytes);                           // "97.49 MiB"
 
 }  // namespace nnscope::emit

@@ -7,7 +7,7 @@ namespace {
 
 using Kind = Value::Kind;
 
-constexpr std::array<std::string_view, 10> kNames = {"ceil_div", "channels", "dim", "len",  "max",
+constexpr std::array<std::string_view, 10> kNames = {"ceil_div", "channels", "dim",  "len",   "max",
                                                      "min",      "prod",     "rank", "shape", "sum"};
 
 void expect_count(BuiltinHost& host, const std::string& name, const std::vector<Value>& args, std::size_t count,
@@ -72,8 +72,8 @@ Value call_builtin(BuiltinHost& host, const std::string& name, const std::vector
     sym::Int axis = host.concrete(int_arg(host, name, args[1], locations[1]), locations[1]);
     sym::Int rank = static_cast<sym::Int>(t.shape.size());
     if (axis < -rank || axis >= rank) {
-      host.fail(locations[1], "axis " + sym::to_string(axis) + " is out of range for a tensor of rank " +
-                                  sym::to_string(rank));
+      host.fail(locations[1],
+                "axis " + sym::to_string(axis) + " is out of range for a tensor of rank " + sym::to_string(rank));
     }
     return Value::of_int(t.shape[static_cast<std::size_t>(axis < 0 ? axis + rank : axis)]);
   }

@@ -70,7 +70,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       for (const ir::Op& op : graph_.ops)
         for (ir::TensorId t : op.inputs) consumed[t] = true;
       for (ir::TensorId t = 0; t < graph_.tensors.size(); ++t) {
-        if (!consumed[t] && graph_.tensors[t].producer != ir::kNoOp) graph_.outputs.push_back({graph_.tensors[t].name, t});
+        if (!consumed[t] && graph_.tensors[t].producer != ir::kNoOp)
+          graph_.outputs.push_back({graph_.tensors[t].name, t});
       }
     }
     return std::move(graph_);
@@ -318,11 +319,14 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   void exec_input(const ast::Stmt& s) {
     if (frames_.size() != 1) fail(s.location, "'input' declares a model input; it is not allowed inside a block");
     std::optional<DType> dtype = parse_dtype(s.dtype);
-    if (!dtype) fail(s.dtype_location, "unknown dtype '" + s.dtype + "' (known: f32, tf32, f16, bf16, fp8, i8, i4, i32, i64, bool)");
+    if (!dtype)
+      fail(s.dtype_location,
+           "unknown dtype '" + s.dtype + "' (known: f32, tf32, f16, bf16, fp8, i8, i4, i32, i64, bool)");
     ir::Tensor t;
     for (const ast::ExprPtr& d : s.dims) {
       Value v = eval(*d);
-      if (v.kind != Kind::kInt) fail(d->location, "a dimension must be an integer, got " + std::string(kind_name(v.kind)));
+      if (v.kind != Kind::kInt)
+        fail(d->location, "a dimension must be an integer, got " + std::string(kind_name(v.kind)));
       if (concrete_predicate(v.integer - 1, ir::Assumption::Kind::kNegative, d->location)) {
         fail(d->location, "dimension " + v.integer.to_string() + " of input '" + s.name + "' must be at least 1");
       }
@@ -349,8 +353,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       return;
     }
     if (!v.is_sequence() || v.items->size() != pattern.elements.size()) {
-      fail(pattern.location, "cannot unpack " + describe(v) + " into " + std::to_string(pattern.elements.size()) +
-                                 " names");
+      fail(pattern.location,
+           "cannot unpack " + describe(v) + " into " + std::to_string(pattern.elements.size()) + " names");
     }
     for (std::size_t i = 0; i < pattern.elements.size(); ++i) bind_pattern(pattern.elements[i], (*v.items)[i]);
   }
@@ -434,7 +438,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   std::string label_text(const ast::Expr& label) {
     std::string text = label.kind == ExprKind::kName ? label.text : display_string(eval(label), label.location);
     if (!valid_label(text)) {
-      fail(label.location, "'" + text + "' is not a valid name: use letters, digits, '_' and '-', with '.' between parts");
+      fail(label.location,
+           "'" + text + "' is not a valid name: use letters, digits, '_' and '-', with '.' between parts");
     }
     return text;
   }
@@ -565,7 +570,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     Value b = eval(*e.operands[1]);
     Location at = e.operator_location;
     if (a.kind == Kind::kTensor || b.kind == Kind::kTensor) return eval_tensor_binary(e, a, b, label);
-    if (!label.empty()) fail(e.location, "a label names an operator or block call; this '" + op + "' computes a number");
+    if (!label.empty())
+      fail(e.location, "a label names an operator or block call; this '" + op + "' computes a number");
     if (op == "==" || op == "!=") {
       bool equal;
       if (a.kind == Kind::kInt && b.kind == Kind::kInt) {
@@ -594,7 +600,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       fail(at, "cannot apply '" + op + "' to " + describe(a) + " and " + describe(b));
     }
     if (op == "<" || op == "<=" || op == ">" || op == ">=") {
-      if (a.kind == Kind::kInt && b.kind == Kind::kInt) return Value::of_bool(compare_ints(op, a.integer, b.integer, at));
+      if (a.kind == Kind::kInt && b.kind == Kind::kInt)
+        return Value::of_bool(compare_ints(op, a.integer, b.integer, at));
       double x = number_of(a, at), y = number_of(b, at);
       return Value::of_bool(op == "<" ? x < y : op == "<=" ? x <= y : op == ">" ? x > y : x >= y);
     }
@@ -657,8 +664,9 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       if (name == "add" || name == "mul") {
         std::swap(a, b);
       } else {
-        fail(e.operator_location, "a number on the left of '" + e.text + "' with a tensor on the right is not supported; "
-                                  "rewrite it (e.g. -x + 1 instead of 1 - x)");
+        fail(e.operator_location, "a number on the left of '" + e.text +
+                                      "' with a tensor on the right is not supported; "
+                                      "rewrite it (e.g. -x + 1 instead of 1 - x)");
       }
     }
     if (b.kind != Kind::kTensor && b.kind != Kind::kInt && b.kind != Kind::kFloat) {
@@ -667,7 +675,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     return call_operator_at(name, {a, b}, e.operator_location, label);
   }
 
-  Value call_operator_at(const std::string& name, std::vector<Value> positional, Location at, const std::string& label) {
+  Value call_operator_at(const std::string& name, std::vector<Value> positional, Location at,
+                         const std::string& label) {
     const ops::OpDef* def = ops::Registry::instance().find(name);
     if (!def) fail(at, "internal: operator '" + name + "' is not registered");
     std::vector<std::optional<ops::ArgValue>> given(def->args.size());
@@ -705,7 +714,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     }
     if (const ops::OpDef* def = ops::Registry::instance().find(name)) return call_op(call, *def, label);
     if (is_builtin(name)) {
-      if (!label.empty()) fail(call.location, "'" + name + "' computes a value, not an operator; it cannot be labelled");
+      if (!label.empty())
+        fail(call.location, "'" + name + "' computes a value, not an operator; it cannot be labelled");
       std::vector<Value> args;
       std::vector<Location> locations;
       for (const ast::Argument& a : call.arguments) {
@@ -745,13 +755,15 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
           std::vector<std::string> names;
           for (std::size_t i = 0; i < count; ++i) names.push_back(name_at(i));
           std::string hint = closest_name(a.name, names);
-          fail(a.name_location, what + " has no argument '" + a.name + "'" +
-                                    (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+          fail(a.name_location,
+               what + " has no argument '" + a.name + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
         }
       }
       if (slots[slot]) {
-        Diagnostic d{Severity::kError, a.name.empty() ? a.value->location : a.name_location,
-                     "argument '" + name_at(slot) + "' of " + what + " is given twice", {}};
+        Diagnostic d{Severity::kError,
+                     a.name.empty() ? a.value->location : a.name_location,
+                     "argument '" + name_at(slot) + "' of " + what + " is given twice",
+                     {}};
         d.notes.push_back({slots[slot]->value->location, "first given here"});
         throw DiagnosticError(std::move(d));
       }
@@ -762,8 +774,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
 
   Value call_op(const ast::Expr& call, const ops::OpDef& def, const std::string& label) {
     auto slots = match_arguments(
-        call, def.args.size(), [&](std::size_t i) -> const std::string& { return def.args[i].name; },
-        def.name + "()");
+        call, def.args.size(), [&](std::size_t i) -> const std::string& { return def.args[i].name; }, def.name + "()");
     std::vector<std::optional<ops::ArgValue>> given(def.args.size());
     for (std::size_t i = 0; i < slots.size(); ++i) {
       if (!slots[i]) {
@@ -775,7 +786,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       Value v = eval(*slots[i]->value);
       given[i] = convert_argument(def.args[i], v, slots[i]->value->location, def);
     }
-    Location at{call.location.file, call.location.begin, static_cast<std::uint32_t>(call.location.begin + call.text.size())};
+    Location at{call.location.file, call.location.begin,
+                static_cast<std::uint32_t>(call.location.begin + call.text.size())};
     return apply_operator(def, std::move(given), at, label);
   }
 
@@ -865,7 +877,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       if (!given[i]) continue;
       if (given[i]->location.valid()) argument_locations[i] = given[i]->location;
       if (given[i]->tensor) {
-        inputs.push_back(static_cast<ir::TensorId>(static_cast<const ir::Tensor*>(given[i]->tensor) - graph_.tensors.data()));
+        inputs.push_back(
+            static_cast<ir::TensorId>(static_cast<const ir::Tensor*>(given[i]->tensor) - graph_.tensors.data()));
       }
       for (const ops::TensorType* t : given[i]->tensors) {
         inputs.push_back(static_cast<ir::TensorId>(static_cast<const ir::Tensor*>(t) - graph_.tensors.data()));
@@ -907,8 +920,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       t.shape = std::move(result.outputs[k].shape);
       for (const sym::Expr& d : t.shape) {
         if (d.size() > options_.limits.max_expr_size) {
-          fail(at, def.name + ": a dimension of its output grew to " + std::to_string(d.size()) +
-                       " terms (limit " + std::to_string(options_.limits.max_expr_size) + ")");
+          fail(at, def.name + ": a dimension of its output grew to " + std::to_string(d.size()) + " terms (limit " +
+                       std::to_string(options_.limits.max_expr_size) + ")");
         }
       }
       t.dtype = result.outputs[k].dtype;

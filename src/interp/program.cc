@@ -77,8 +77,8 @@ class Loader {
       shown = std::string(kStdlibPrefix) + path;
     } else {
       std::filesystem::path base = std::filesystem::path(from.path).parent_path();
-      std::filesystem::path path = std::filesystem::path(import.path).is_absolute() ? std::filesystem::path(import.path)
-                                                                                    : base / import.path;
+      std::filesystem::path path =
+          std::filesystem::path(import.path).is_absolute() ? std::filesystem::path(import.path) : base / import.path;
       target = Origin{false, path.lexically_normal().generic_string()};
       shown = target.path;
       std::string problem;
@@ -149,7 +149,8 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   for (std::size_t i = 1; i <= a.size(); ++i) {
     for (std::size_t j = 1; j <= b.size(); ++j) {
       d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.size()][b.size()];
@@ -190,9 +191,11 @@ const ast::Definition* Program::select_model(const std::string& name) {
     std::vector<std::string> names;
     for (const auto* m : models) names.push_back(m->name);
     std::string hint = closest_name(name, names);
-    diagnostics.push_back({Severity::kError, file_start,
-                           "no model named '" + name + "' in this file" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"),
-                           {}});
+    diagnostics.push_back(
+        {Severity::kError,
+         file_start,
+         "no model named '" + name + "' in this file" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"),
+         {}});
     return nullptr;
   }
   if (models.size() == 1) return models.front();
@@ -216,12 +219,13 @@ std::unique_ptr<Program> load_program(const std::string& target, bool* found) {
   Loader loader(*program);
   *found = true;
   std::error_code ec;
-  bool is_path = target.ends_with(".nn") || target.find('/') != std::string::npos ||
-                 std::filesystem::exists(target, ec);
+  bool is_path =
+      target.ends_with(".nn") || target.find('/') != std::string::npos || std::filesystem::exists(target, ec);
   if (is_path) {
     std::string text, problem;
     if (!Loader::read_file(target, &text, &problem)) {
-      program->diagnostics.push_back({Severity::kError, Location::none(), "cannot read '" + target + "': " + problem, {}});
+      program->diagnostics.push_back(
+          {Severity::kError, Location::none(), "cannot read '" + target + "': " + problem, {}});
       *found = problem != "no such file";
       return program;
     }

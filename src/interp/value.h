@@ -20,7 +20,7 @@ struct Value {
   std::string string;
   ir::TensorId tensor = 0;
   std::shared_ptr<const std::vector<Value>> items;  // kList, kTuple
-  sym::Int range_begin = 0, range_end = 0;           // kRange: [begin, end)
+  sym::Int range_begin = 0, range_end = 0;          // kRange: [begin, end)
 
   static Value none() { return Value{}; }
   static Value of_int(sym::Expr value) {

@@ -12,11 +12,11 @@ struct Spelling {
 };
 
 constexpr std::array<Spelling, 20> kSpellings = {{
-    {"f32", DType::kF32},  {"fp32", DType::kF32},  {"float32", DType::kF32}, {"tf32", DType::kTF32},
-    {"f16", DType::kF16},  {"fp16", DType::kF16},  {"half", DType::kF16},    {"bf16", DType::kBF16},
-    {"fp8", DType::kFP8},  {"f8", DType::kFP8},    {"i8", DType::kI8},       {"int8", DType::kI8},
-    {"i4", DType::kI4},    {"int4", DType::kI4},   {"i32", DType::kI32},     {"int32", DType::kI32},
-    {"i64", DType::kI64},  {"int64", DType::kI64}, {"bool", DType::kBool},   {"float16", DType::kF16},
+    {"f32", DType::kF32}, {"fp32", DType::kF32},  {"float32", DType::kF32}, {"tf32", DType::kTF32},
+    {"f16", DType::kF16}, {"fp16", DType::kF16},  {"half", DType::kF16},    {"bf16", DType::kBF16},
+    {"fp8", DType::kFP8}, {"f8", DType::kFP8},    {"i8", DType::kI8},       {"int8", DType::kI8},
+    {"i4", DType::kI4},   {"int4", DType::kI4},   {"i32", DType::kI32},     {"int32", DType::kI32},
+    {"i64", DType::kI64}, {"int64", DType::kI64}, {"bool", DType::kBool},   {"float16", DType::kF16},
 }};
 
 }  // namespace

@@ -80,9 +80,9 @@ void require_rank(const OpArgs& args, const std::string& name, std::size_t rank,
 void require_min_rank(const OpArgs& args, const std::string& name, std::size_t min_rank, const std::string& what) {
   const TensorType& t = args.tensor(name);
   if (t.shape.size() < min_rank) {
-    throw OpError(what + " expects a tensor of rank at least " + std::to_string(min_rank) + ", got " +
-                      shape_string(t.shape),
-                  name);
+    throw OpError(
+        what + " expects a tensor of rank at least " + std::to_string(min_rank) + ", got " + shape_string(t.shape),
+        name);
   }
 }
 
@@ -97,14 +97,13 @@ void require_at_least(const std::vector<Expr>& values, sym::Int minimum, OpConte
   }
 }
 
-Expr window_output(const Expr& in, const Expr& kernel, const Expr& stride, const Expr& pad_total,
-                   const Expr& dilation, bool ceil_mode, OpContext& context, std::size_t axis,
-                   const Expr& pad_before) {
+Expr window_output(const Expr& in, const Expr& kernel, const Expr& stride, const Expr& pad_total, const Expr& dilation,
+                   bool ceil_mode, OpContext& context, std::size_t axis, const Expr& pad_before) {
   Expr span = in + pad_total - dilation * (kernel - 1) - 1;
   if (context.is_negative(span)) {
-    throw OpError("window of size " + (dilation * (kernel - 1) + 1).to_string() + " does not fit the input along axis " +
-                  std::to_string(axis) + ": input size " + in.to_string() + " = " + sym::to_string(context.value(in)) +
-                  " with padding " + pad_total.to_string());
+    throw OpError("window of size " + (dilation * (kernel - 1) + 1).to_string() +
+                  " does not fit the input along axis " + std::to_string(axis) + ": input size " + in.to_string() +
+                  " = " + sym::to_string(context.value(in)) + " with padding " + pad_total.to_string());
   }
   if (!ceil_mode) return Expr::floordiv(span, stride) + 1;
   Expr out = Expr::ceildiv(span, stride) + 1;

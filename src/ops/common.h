@@ -34,8 +34,7 @@ void require_at_least(const std::vector<Expr>& values, sym::Int minimum, OpConte
 // floor((in + pad_total - dilation·(kernel - 1) - 1) / stride) + 1, or with ceil instead of floor in ceil
 // mode (dropping a last window that would start in the right padding, as PyTorch does). OpError when the
 // window does not fit the padded input.
-Expr window_output(const Expr& in, const Expr& kernel, const Expr& stride, const Expr& pad_total,
-                   const Expr& dilation, bool ceil_mode, OpContext& context, std::size_t axis,
-                   const Expr& pad_before);
+Expr window_output(const Expr& in, const Expr& kernel, const Expr& stride, const Expr& pad_total, const Expr& dilation,
+                   bool ceil_mode, OpContext& context, std::size_t axis, const Expr& pad_before);
 
 }  // namespace nnscope::ops

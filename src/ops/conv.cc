@@ -129,15 +129,15 @@ OpResult conv_transpose(const OpArgs& args, OpContext& context, std::size_t rank
 }
 
 std::vector<ArgSpec> conv_signature() {
-  return {ArgSpec::tensor("x"),          ArgSpec::integer("out_channels"),    ArgSpec::ints("kernel"),
+  return {ArgSpec::tensor("x"),          ArgSpec::integer("out_channels"),      ArgSpec::ints("kernel"),
           ArgSpec::ints("stride", 1),    ArgSpec::ints_or_string("padding", 0), ArgSpec::ints("dilation", 1),
           ArgSpec::integer("groups", 1), ArgSpec::boolean("bias", true)};
 }
 
 std::vector<ArgSpec> conv_transpose_signature() {
-  return {ArgSpec::tensor("x"),         ArgSpec::integer("out_channels"),    ArgSpec::ints("kernel"),
-          ArgSpec::ints("stride", 1),   ArgSpec::ints("padding", 0),         ArgSpec::ints("output_padding", 0),
-          ArgSpec::ints("dilation", 1), ArgSpec::integer("groups", 1),       ArgSpec::boolean("bias", true)};
+  return {ArgSpec::tensor("x"),         ArgSpec::integer("out_channels"), ArgSpec::ints("kernel"),
+          ArgSpec::ints("stride", 1),   ArgSpec::ints("padding", 0),      ArgSpec::ints("output_padding", 0),
+          ArgSpec::ints("dilation", 1), ArgSpec::integer("groups", 1),    ArgSpec::boolean("bias", true)};
 }
 
 }  // namespace

@@ -31,9 +31,9 @@ OpResult linear(const OpArgs& args, OpContext& context) {
 
 void require_same_inner(const Shape& a, std::size_t a_axis, const Shape& b, std::size_t b_axis, OpContext& context) {
   if (!context.same_size(a[a_axis], b[b_axis])) {
-    throw OpError("inner dimensions differ: a " + shape_string(a) + " has " + a[a_axis].to_string() +
-                  " at axis " + std::to_string(a_axis) + " but b " + shape_string(b) + " has " + b[b_axis].to_string() +
-                  " at axis " + std::to_string(b_axis));
+    throw OpError("inner dimensions differ: a " + shape_string(a) + " has " + a[a_axis].to_string() + " at axis " +
+                  std::to_string(a_axis) + " but b " + shape_string(b) + " has " + b[b_axis].to_string() + " at axis " +
+                  std::to_string(b_axis));
   }
 }
 
@@ -65,8 +65,8 @@ OpResult matmul(const OpArgs& args, OpContext& context) {
     batch = broadcast(batch_a, batch_b, context);
   } catch (const OpError& e) {
     // broadcast() only sees the batch axes; name the operands the user wrote.
-    throw OpError("batch dimensions of a " + shape_string(a) + " and b " + shape_string(b) +
-                  " do not broadcast (" + e.what() + ")");
+    throw OpError("batch dimensions of a " + shape_string(a) + " and b " + shape_string(b) + " do not broadcast (" +
+                  e.what() + ")");
   }
 
   Shape out_shape = batch;

@@ -40,12 +40,12 @@ struct ArgValue {
   bool present = false;  // given by the caller or by a default
   const TensorType* tensor = nullptr;
   std::vector<const TensorType*> tensors;
-  std::vector<Expr> ints;     // kInt: one element; kInts: as written
-  bool scalar_int = false;    // kInts written as a single integer (broadcast over the spatial rank)
-  double number = 0;          // kNumber, kTensorOrNumber without a tensor
+  std::vector<Expr> ints;   // kInt: one element; kInts: as written
+  bool scalar_int = false;  // kInts written as a single integer (broadcast over the spatial rank)
+  double number = 0;        // kNumber, kTensorOrNumber without a tensor
   bool boolean = false;
   std::string string;
-  bool is_string = false;     // kIntsOrString given a string
+  bool is_string = false;  // kIntsOrString given a string
   Location location = Location::none();
 };
 
@@ -144,10 +144,10 @@ struct OpResult {
   std::vector<TensorType> outputs;
   std::vector<Weight> weights;  // parameters = the sum of their element counts
   Cost forward;
-  bool costed = true;           // false: no cost rule, the op is listed as "not costed"
-  Expr gathered_elements;       // embeddings: elements of the table rows actually read (x weight dtype = bytes)
+  bool costed = true;      // false: no cost rule, the op is listed as "not costed"
+  Expr gathered_elements;  // embeddings: elements of the table rows actually read (x weight dtype = bytes)
   Display display;
-  bool view = false;            // outputs share storage with inputs[0] (reshape, flatten, dropout at inference)
+  bool view = false;  // outputs share storage with inputs[0] (reshape, flatten, dropout at inference)
 };
 
 struct OpDef;

@@ -397,7 +397,8 @@ OpResult arange(const OpArgs& args, OpContext& context) {
 }  // namespace
 
 void register_shape_ops(Registry& registry) {
-  registry.add({"arange", "shape", "the integers 0 .. end-1 as an int64 tensor [end]", {ArgSpec::integer("end")}, arange});
+  registry.add(
+      {"arange", "shape", "the integers 0 .. end-1 as an int64 tensor [end]", {ArgSpec::integer("end")}, arange});
   registry.add({"concat",
                 "shape",
                 "join tensors along an axis",

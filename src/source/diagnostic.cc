@@ -29,8 +29,8 @@ void render_one(std::string& out, Severity severity, const Location& location, c
   const SourceFile& file = sources.file(location.file);
   std::uint32_t begin = std::min<std::uint32_t>(location.begin, static_cast<std::uint32_t>(file.text.size()));
   LineColumn lc = sources.line_column(location.file, begin);
-  out += file.name + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column) + ": " +
-         severity_name(severity) + ": " + message + "\n";
+  out += file.name + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column) + ": " + severity_name(severity) +
+         ": " + message + "\n";
   std::string_view line = sources.line_text(location.file, begin);
   // Very long lines (generated files, hostile input) are clipped around the caret so the excerpt stays readable.
   constexpr std::size_t kMaxExcerpt = 160;
@@ -61,7 +61,8 @@ void render_one(std::string& out, Severity severity, const Location& location, c
 std::string render(const Diagnostic& diagnostic, const SourceManager& sources) {
   std::string out;
   render_one(out, diagnostic.severity, diagnostic.location, diagnostic.message, sources);
-  for (const DiagnosticNote& note : diagnostic.notes) render_one(out, Severity::kNote, note.location, note.message, sources);
+  for (const DiagnosticNote& note : diagnostic.notes)
+    render_one(out, Severity::kNote, note.location, note.message, sources);
   return out;
 }
 

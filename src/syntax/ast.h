@@ -16,21 +16,21 @@ using ExprPtr = std::unique_ptr<Expr>;
 using StmtPtr = std::unique_ptr<Stmt>;
 
 enum class ExprKind {
-  kInt,       // int_value
-  kFloat,     // float_value, text holds the spelling
-  kString,    // parts (literal text and {interpolated} expressions)
-  kBool,      // bool_value
-  kName,      // text
-  kUnary,     // text is the operator ("-", "+", "not"); operands[0]
-  kBinary,    // text is the operator ("+", "-", "*", "/", "//", "%", "**", "@", "==", "!=", "<", "<=", ">",
-              // ">=", "and", "or"); operands[0], operands[1]; operator_location is the operator's span
-  kRange,     // operands[0] .. operands[1] (end exclusive)
-  kCall,      // text is the callee's name (an operator, a block or a built-in function); arguments
-  kIndex,     // operands[0][operands[1]]
-  kList,      // [operands...]
-  kTuple,     // (operands...) with at least one comma
-  kIf,        // if operands[0] { operands[1] } else { operands[2] }
-  kLabeled,   // label: operands[0]; label holds the label (a kName or kString expression)
+  kInt,      // int_value
+  kFloat,    // float_value, text holds the spelling
+  kString,   // parts (literal text and {interpolated} expressions)
+  kBool,     // bool_value
+  kName,     // text
+  kUnary,    // text is the operator ("-", "+", "not"); operands[0]
+  kBinary,   // text is the operator ("+", "-", "*", "/", "//", "%", "**", "@", "==", "!=", "<", "<=", ">",
+             // ">=", "and", "or"); operands[0], operands[1]; operator_location is the operator's span
+  kRange,    // operands[0] .. operands[1] (end exclusive)
+  kCall,     // text is the callee's name (an operator, a block or a built-in function); arguments
+  kIndex,    // operands[0][operands[1]]
+  kList,     // [operands...]
+  kTuple,    // (operands...) with at least one comma
+  kIf,       // if operands[0] { operands[1] } else { operands[2] }
+  kLabeled,  // label: operands[0]; label holds the label (a kName or kString expression)
 };
 
 struct Argument {
@@ -96,11 +96,11 @@ struct Stmt {
   Location index_location;
   Pattern pattern;
 
-  ExprPtr value;                   // kAssign, kFor (the iterable), kRepeat (the count), kAssert, kExpr
-  ExprPtr message;                 // kAssert (a string expression), may be null
-  ExprPtr label;                   // kScope
-  std::vector<ExprPtr> values;     // kReturn
-  std::vector<StmtPtr> body;       // kFor, kRepeat, kScope
+  ExprPtr value;                    // kAssign, kFor (the iterable), kRepeat (the count), kAssert, kExpr
+  ExprPtr message;                  // kAssert (a string expression), may be null
+  ExprPtr label;                    // kScope
+  std::vector<ExprPtr> values;      // kReturn
+  std::vector<StmtPtr> body;        // kFor, kRepeat, kScope
   std::vector<ExprPtr> conditions;  // kIf: one per branch
   std::vector<std::vector<StmtPtr>> branches;
   std::vector<StmtPtr> else_body;

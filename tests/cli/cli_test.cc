@@ -71,8 +71,9 @@ TEST(Cli, BertBaseFormulaIsAPolynomialInBatchAndSeq) {
   if (!have_tool("python3")) GTEST_SKIP() << "python3 not installed";
   CommandResult r = run_nnscope("analyze bert_base --set seq=128 --format json");
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(python_on(r.out, "d = json.load(open(path)); print(d['totals']['params'], d['formulas_ascii']['gemm_macs'])"),
-            "109482240 18432*batch*seq^2 + 84934656*batch*seq + 589824*batch");
+  EXPECT_EQ(
+      python_on(r.out, "d = json.load(open(path)); print(d['totals']['params'], d['formulas_ascii']['gemm_macs'])"),
+      "109482240 18432*batch*seq^2 + 84934656*batch*seq + 589824*batch");
 }
 
 TEST(Cli, SweepPrintsOneRowPerPoint) {
@@ -83,8 +84,8 @@ TEST(Cli, SweepPrintsOneRowPerPoint) {
   std::string rows = python_on(r.out, R"(rows = list(csv.DictReader(open(path, newline='')))
 print(len(rows), ' '.join(r['seq'] + ':' + r['gemm_macs'] for r in rows)))");
   auto macs = [](long long s) { return 12 * (4 * s * 768 * 768 + 2 * s * s * 768 + 2 * s * 768 * 3072) + 768 * 768; };
-  EXPECT_EQ(rows, "3 128:" + std::to_string(macs(128)) + " 512:" + std::to_string(macs(512)) + " 2048:" +
-                      std::to_string(macs(2048)));
+  EXPECT_EQ(rows, "3 128:" + std::to_string(macs(128)) + " 512:" + std::to_string(macs(512)) +
+                      " 2048:" + std::to_string(macs(2048)));
   CommandResult table = run_nnscope("analyze bert_base --sweep seq=128,512,2048");
   ASSERT_EQ(table.status, 0);
   EXPECT_NE(table.out.find("2048"), std::string::npos);
@@ -100,7 +101,8 @@ print(len(set(len(r) for r in rows)), rows[0][0], len(rows) > 10))"),
               "1 path True");
     CommandResult summary = run_nnscope(std::string("analyze ") + model + " --format summary");
     ASSERT_EQ(summary.status, 0) << summary.err;
-    EXPECT_EQ(python_on(summary.out, "rows = list(csv.reader(open(path, newline='')))\nprint(len(set(len(r) for r in rows)))"),
+    EXPECT_EQ(python_on(summary.out,
+                        "rows = list(csv.reader(open(path, newline='')))\nprint(len(set(len(r) for r in rows)))"),
               "1");
   }
 }

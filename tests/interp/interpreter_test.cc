@@ -226,7 +226,8 @@ TEST(InterpreterErrors, UnknownNamesSuggestTheNearest) {
 }
 
 TEST(InterpreterErrors, ArgumentProblems) {
-  std::string twice = error_of("model m(batch = 1) {\n    input x: f32[batch, 4]\n    return linear(x, 4, out_features = 5)\n}\n");
+  std::string twice =
+      error_of("model m(batch = 1) {\n    input x: f32[batch, 4]\n    return linear(x, 4, out_features = 5)\n}\n");
   EXPECT_NE(twice.find("given twice"), std::string::npos) << twice;
   std::string missing = error_of("model m(batch = 1) {\n    input x: f32[batch, 4]\n    return linear(x)\n}\n");
   EXPECT_NE(missing.find("missing its argument 'out_features'"), std::string::npos) << missing;
@@ -271,13 +272,15 @@ model m(batch = 1) {
 TEST(InterpreterErrors, UnknownSetNameListsTheParameters) {
   ElaborateOptions options;
   options.overrides["bacth"] = 2;
-  std::string error = error_of("model m(batch = 1, seq = 2) {\n    input x: f32[batch, seq]\n    return x\n}\n", options);
+  std::string error =
+      error_of("model m(batch = 1, seq = 2) {\n    input x: f32[batch, seq]\n    return x\n}\n", options);
   EXPECT_NE(error.find("has no parameter 'bacth'; did you mean 'batch'?"), std::string::npos) << error;
   EXPECT_NE(error.find("(its parameters: batch, seq)"), std::string::npos) << error;
 }
 
 TEST(InterpreterErrors, ExactDivisionAndSizes) {
-  EXPECT_NE(error_of("model m(batch = 1) {\n    input x: f32[batch, 7 / 2]\n    return x\n}\n").find("use // for floor division"),
+  EXPECT_NE(error_of("model m(batch = 1) {\n    input x: f32[batch, 7 / 2]\n    return x\n}\n")
+                .find("use // for floor division"),
             std::string::npos);
   EXPECT_NE(error_of("model m(batch = 0) {\n    input x: f32[batch, 2]\n    return x\n}\n").find("must be at least 1"),
             std::string::npos);
@@ -286,7 +289,8 @@ TEST(InterpreterErrors, ExactDivisionAndSizes) {
 }
 
 TEST(Program, ImportsResolveAndCyclesAndMissingFilesAreErrors) {
-  auto ok = load_program_from_text("t.nn", "import \"std/attention.nn\"\nmodel m(batch = 1) {\n    input x: f32[batch, 2]\n    return x\n}\n");
+  auto ok = load_program_from_text(
+      "t.nn", "import \"std/attention.nn\"\nmodel m(batch = 1) {\n    input x: f32[batch, 2]\n    return x\n}\n");
   EXPECT_TRUE(ok->ok()) << render_all(ok->diagnostics, ok->sources);
   EXPECT_TRUE(ok->definitions.count("multi_head_attention"));
   auto missing = load_program_from_text("t.nn", "import \"std/nothing.nn\"\n");

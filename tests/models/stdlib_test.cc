@@ -53,7 +53,8 @@ TEST(Stdlib, ResNet50MatchesTorchvision) {
   EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 1000}));
   // Paths read like torchvision's module names.
   bool found = false;
-  for (const ir::Op& op : r->graph.ops) found |= op.path == "layer3.5.downsample.0" || op.path == "layer4.0.downsample.0";
+  for (const ir::Op& op : r->graph.ops)
+    found |= op.path == "layer3.5.downsample.0" || op.path == "layer4.0.downsample.0";
   EXPECT_TRUE(found);
   EXPECT_EQ(r->graph.ops.front().path, "conv1");
   EXPECT_EQ(r->graph.ops.back().path, "fc");
@@ -111,7 +112,8 @@ TEST(Stdlib, BertBaseParametersAndGemmFormula) {
       sym::Bindings bindings;
       bindings.set("batch", b);
       bindings.set("seq", s);
-      EXPECT_EQ(macs.evaluate_integer(bindings), expected) << "batch " << sym::to_string(b) << " seq " << sym::to_string(s);
+      EXPECT_EQ(macs.evaluate_integer(bindings), expected)
+          << "batch " << sym::to_string(b) << " seq " << sym::to_string(s);
     }
   }
   Int s = 128;
@@ -144,7 +146,8 @@ TEST(Examples, LeNet5ByHand) {
   auto r = run(example("lenet5.nn"));
   EXPECT_EQ(r->analysis.totals.figures.params, Int(156 + 2416 + 48120 + 10164 + 850));
   // C1 28·28·6·25, C3 10·10·16·150, C5 120·400, F6 120·84, output 84·10.
-  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(28 * 28 * 6 * 25 + 10 * 10 * 16 * 150 + 120 * 400 + 120 * 84 + 840));
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs,
+            Int(28 * 28 * 6 * 25 + 10 * 10 * 16 * 150 + 120 * 400 + 120 * 84 + 840));
 }
 
 TEST(Examples, TinyTransformerByHand) {
