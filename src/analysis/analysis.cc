@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "ops/common.h"
+#include "source/diagnostic.h"
 
 namespace nnscope::analysis {
 namespace {
@@ -136,7 +137,12 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
     for (ir::TensorId t : op.inputs) layer.input_shapes.push_back(evaluate_shape(graph.tensors[t].shape, bindings));
     for (ir::TensorId t : op.outputs) layer.output_shapes.push_back(evaluate_shape(graph.tensors[t].shape, bindings));
     layer.formulas = layer_formulas(graph, op);
-    layer.figures = evaluate(layer.formulas, bindings);
+    try {
+      layer.figures = evaluate(layer.formulas, bindings);
+    } catch (const sym::OverflowError& error) {
+      // Point at the op whose figures do not fit, not just at "the model".
+      throw DiagnosticError(op.location, "arithmetic overflow in the figures of '" + op.path + "': " + error.what());
+    }
     accumulate(a.totals.figures, layer.figures);
     a.totals.activation_bytes = sym::checked_add(a.totals.activation_bytes, layer.figures.output_bytes);
     OpTypeTotal& type = by_type[op.kind];

@@ -38,6 +38,8 @@ Options for analyze and dot:
   --out DIR               also write MODEL.details.csv, MODEL.summary.csv, MODEL.json and MODEL.dot to DIR
   --depth N               collapse blocks deeper than N levels (0 = top level only)
   --model NAME            which model of a file that defines several
+  --limit NAME=N          raise a safety limit: ops (5000000), steps (50000000), loop-trips (10000000),
+                          call-depth (200), expr-size (20000)
   -o FILE                 (dot) write to FILE instead of stdout
 
   --help, --version
@@ -57,6 +59,7 @@ struct Options {
   std::string output_file;
   std::string model_name;
   std::size_t depth = ~std::size_t{0};
+  interp::Limits limits;
 };
 
 class UsageError : public std::runtime_error {
@@ -78,6 +81,8 @@ sym::Int parse_value(const std::string& text, const std::string& what) {
 
 DType parse_dtype_option(const std::string& text, const std::string& option) {
   std::optional<DType> dtype = parse_dtype(text);
+  // Weights and activations are floating point or quantised integers; int32/int64/bool are index types.
+  if (dtype && (*dtype == DType::kI32 || *dtype == DType::kI64 || *dtype == DType::kBool)) dtype.reset();
   if (!dtype) throw UsageError(option + ": unknown dtype '" + text + "' (fp32 tf32 fp16 bf16 fp8 int8 int4)");
   return *dtype;
 }
@@ -134,6 +139,26 @@ Options parse_options(const std::vector<std::string>& args) {
       o.out_dir = value();
     } else if (arg == "-o" || arg == "--output") {
       o.output_file = value();
+    } else if (arg == "--limit") {
+      std::string v = value();
+      std::size_t eq = v.find('=');
+      std::string name = v.substr(0, eq);
+      sym::Int n = eq == std::string::npos ? -1 : parse_value(v.substr(eq + 1), "--limit " + name);
+      if (n < 1 || n > (sym::Int(1) << 62)) throw UsageError("--limit needs NAME=VALUE with a positive VALUE");
+      auto count = static_cast<std::uint64_t>(n);
+      if (name == "ops") {
+        o.limits.max_ops = count;
+      } else if (name == "steps") {
+        o.limits.max_steps = count;
+      } else if (name == "loop-trips") {
+        o.limits.max_loop_trips = count;
+      } else if (name == "call-depth") {
+        o.limits.max_call_depth = static_cast<std::uint32_t>(std::min<std::uint64_t>(count, 100'000));
+      } else if (name == "expr-size") {
+        o.limits.max_expr_size = count;
+      } else {
+        throw UsageError("--limit: unknown limit '" + name + "' (ops, steps, loop-trips, call-depth, expr-size)");
+      }
     } else if (arg == "--model") {
       o.model_name = value();
     } else if (arg == "--depth") {
@@ -179,6 +204,7 @@ interp::ElaborateOptions elaborate_options(const Options& o) {
   e.overrides = o.overrides;
   e.weight_dtype = o.weight_dtype;
   e.activation_dtype = o.activation_dtype;
+  e.limits = o.limits;
   return e;
 }
 
@@ -313,8 +339,9 @@ int check(const Options& o, std::ostream& err) {
     for (const ast::Definition& def : program->main().definitions) {
       if (def.kind != ast::DefinitionKind::kModel) continue;
       try {
-        interp::ElaborateOptions e = elaborate_options(o);
-        interp::elaborate(*program, def, e);
+        // Analysing too catches figures that overflow.
+        ir::Graph graph = interp::elaborate(*program, def, elaborate_options(o));
+        analysis::analyze(graph);
       } catch (const DiagnosticError& error) {
         err << render(error.diagnostic(), program->sources);
         code = std::max(code, kExitModelError);

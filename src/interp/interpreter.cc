@@ -293,15 +293,20 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
           fail(s.value->location, message);
         }
         return;
-      case StmtKind::kReturn:
-        return_values_.clear();
-        return_names_.clear();
+      case StmtKind::kReturn: {
+        // Collected locally first: evaluating a returned expression may call a block whose own return
+        // would otherwise overwrite these.
+        std::vector<Value> values;
+        std::vector<std::string> names;
         for (const ast::ExprPtr& e : s.values) {
-          return_values_.push_back(eval(*e));
-          return_names_.push_back(e->kind == ExprKind::kName ? e->text : "");
+          values.push_back(eval(*e));
+          names.push_back(e->kind == ExprKind::kName ? e->text : "");
         }
+        return_values_ = std::move(values);
+        return_names_ = std::move(names);
         returning_ = true;
         return;
+      }
       case StmtKind::kExpr:
         eval(*s.value);
         return;
@@ -892,7 +897,11 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       for (std::size_t i = 0; i < def.args.size(); ++i) {
         if (def.args[i].name == error.argument()) where = argument_locations[i];
       }
-      fail(where, def.name + ": " + error.what());
+      std::string message = error.what();
+      // Prefix the operator's name unless the message already starts with it.
+      bool named = message.starts_with(def.name) && message.size() > def.name.size() &&
+                   (message[def.name.size()] == ' ' || message[def.name.size()] == ':');
+      fail(where, named ? message : def.name + ": " + message);
     } catch (const DiagnosticError&) {
       throw;
     } catch (const sym::OverflowError& error) {

@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "interp/builtins.h"
+#include "ops/registry.h"
 #include "stdlib/embedded.h"
 #include "syntax/parser.h"
 
@@ -40,6 +42,11 @@ class Loader {
   void collect_definitions() {
     for (const auto& module : program_.modules) {
       for (const ast::Definition& def : module->definitions) {
+        if (ops::Registry::instance().find(def.name) || is_builtin(def.name)) {
+          error(def.name_location, "'" + def.name + "' is the name of a built-in " +
+                                       (is_builtin(def.name) ? "function" : "operator") + "; choose another name");
+          continue;
+        }
         auto [it, inserted] = program_.definitions.emplace(def.name, &def);
         if (!inserted) {
           Diagnostic d{Severity::kError, def.name_location, "'" + def.name + "' is defined twice", {}};

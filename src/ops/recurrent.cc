@@ -5,7 +5,7 @@
 //   GEMM MACs   = T·N·G·H·(I_l + H)                    (the input and hidden projections, every step)
 //   element-wise = T·N·H·(2·G [bias] + G + cell)        cell: LSTM 4, GRU 5, RNN 0
 //   activation  = T·N·H·act                             act:  LSTM 5, GRU 3, RNN 1
-// docs/ops/recurrent.md derives the per-cell counts. Sequence length and direction both multiply the work,
+// docs/cost-model.md derives the per-cell counts. Sequence length and direction both multiply the work,
 // which the seed tool forgot.
 #include "ops/common.h"
 #include "ops/registry.h"

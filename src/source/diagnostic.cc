@@ -5,6 +5,17 @@
 namespace nnscope {
 namespace {
 
+// Length of the valid UTF-8 sequence starting text, or 0 when it is not one.
+std::size_t utf8_length(std::string_view text) {
+  unsigned char c = static_cast<unsigned char>(text[0]);
+  std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+  if (length == 0 || length > text.size()) return 0;
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((static_cast<unsigned char>(text[i]) >> 6) != 0x2) return 0;
+  }
+  return length;
+}
+
 const char* severity_name(Severity severity) {
   switch (severity) {
     case Severity::kError:
@@ -40,11 +51,21 @@ void render_one(std::string& out, Severity severity, const Location& location, c
   std::string_view excerpt = line.substr(excerpt_begin, kMaxExcerpt);
   std::string shown;
   std::string caret;
-  for (std::size_t i = 0; i < excerpt.size(); ++i) {
+  for (std::size_t i = 0; i < excerpt.size();) {
     unsigned char c = static_cast<unsigned char>(excerpt[i]);
-    bool printable = c == '\t' || c >= 0x20;
-    shown += printable ? static_cast<char>(c) : '?';
+    // Control bytes and malformed UTF-8 print as '?', so a diagnostic is always clean text.
+    std::size_t length = utf8_length(excerpt.substr(i));
+    if (c == '\t' || (c >= 0x20 && c < 0x7f)) {
+      shown += static_cast<char>(c);
+    } else if (c >= 0x80 && length > 0) {
+      shown.append(excerpt.substr(i, length));
+    } else {
+      shown += '?';
+      length = 1;
+    }
+    // One caret column per character; a multi-byte character still takes one column.
     if (i + excerpt_begin < column) caret += c == '\t' ? '\t' : ' ';
+    i += std::max<std::size_t>(length, 1);
   }
   if (column > line.size()) caret.append(column - std::max(line.size(), excerpt_begin), ' ');
   caret += '^';

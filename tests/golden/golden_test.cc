@@ -1,5 +1,6 @@
-// Golden tests for diagnostics: every tests/golden/diagnostics/NAME.nn is checked with `nnscope check`
-// (plus the options in NAME.args, if any); the exit status and stderr must equal NAME.expected.
+// Golden tests for diagnostics: every NAME.nn in tests/golden/diagnostics/ and tests/bad/ is checked with
+// `nnscope check` (plus the options in NAME.args, if any); the exit status and stderr must equal
+// NAME.expected.
 // To review a change in wording, run the test with NNSCOPE_UPDATE_GOLDEN=1 and read the diff.
 #include <gtest/gtest.h>
 
@@ -11,10 +12,13 @@
 namespace nnscope::testing {
 namespace {
 
+// Paths relative to the source directory, without ".nn".
 std::vector<std::string> golden_cases() {
   std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(NNSCOPE_SOURCE_DIR "/tests/golden/diagnostics")) {
-    if (entry.path().extension() == ".nn") names.push_back(entry.path().stem().string());
+  for (const char* dir : {"tests/golden/diagnostics", "tests/bad"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(NNSCOPE_SOURCE_DIR) + "/" + dir)) {
+      if (entry.path().extension() == ".nn") names.push_back(std::string(dir) + "/" + entry.path().stem().string());
+    }
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -23,7 +27,7 @@ std::vector<std::string> golden_cases() {
 class Golden : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Golden, DiagnosticMatches) {
-  const std::string base = "tests/golden/diagnostics/" + GetParam();
+  const std::string& base = GetParam();
   std::string args = read_text(NNSCOPE_SOURCE_DIR "/" + base + ".args");
   while (!args.empty() && args.back() == '\n') args.pop_back();
   CommandResult r = run_nnscope("check " + base + ".nn " + args);
@@ -36,7 +40,11 @@ TEST_P(Golden, DiagnosticMatches) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Diagnostics, Golden, ::testing::ValuesIn(golden_cases()),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param.substr(info.param.find('/') + 1);
+                           std::replace(name.begin(), name.end(), '/', '_');
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace nnscope::testing

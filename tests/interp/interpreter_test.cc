@@ -73,6 +73,24 @@ model m(batch = 4) {
   EXPECT_EQ(g.outputs[0].name, "p");
 }
 
+TEST(Interpreter, ReturningABlockCallReturnsItsValueOnce) {
+  auto e = elaborate_text(R"(
+block inner(x) {
+    return relu(x)
+}
+block outer(x) {
+    return inner(x)
+}
+model m(batch = 1) {
+    input x: f32[batch, 4]
+    return tanh(x), outer(x)
+}
+)");
+  ASSERT_EQ(e.graph.outputs.size(), 2u);
+  EXPECT_EQ(e.graph.ops[e.graph.tensors[e.graph.outputs[0].tensor].producer].kind, "tanh");
+  EXPECT_EQ(e.graph.ops[e.graph.tensors[e.graph.outputs[1].tensor].producer].path, "outer.inner.relu");
+}
+
 TEST(Interpreter, ForLoopsOverRangesAndListsWithIndexAndPatterns) {
   auto e = elaborate_text(R"(
 model m(batch = 1) {
