@@ -38,8 +38,8 @@ Options for analyze and dot:
   --out DIR               also write MODEL.details.csv, MODEL.summary.csv, MODEL.json and MODEL.dot to DIR
   --depth N               collapse blocks deeper than N levels (0 = top level only)
   --model NAME            which model of a file that defines several
-  --limit NAME=N          raise a safety limit: ops (5000000), steps (50000000), loop-trips (10000000),
-                          call-depth (200), expr-size (20000)
+  --limit NAME=N          raise a safety limit: ops (5000000), steps (20000000), loop-trips (10000000),
+                          call-depth (200), expr-size (1000)
   -o FILE                 (dot) write to FILE instead of stdout
 
   --help, --version

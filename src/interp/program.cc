@@ -166,9 +166,12 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }  // namespace
 
 std::string closest_name(const std::string& word, const std::vector<std::string>& candidates) {
+  // Names that long are not typos of anything; comparing them would only cost time (hostile input).
+  if (word.size() > 128) return "";
   std::string best;
   std::size_t best_distance = ~std::size_t{0};
   for (const std::string& c : candidates) {
+    if (c.size() > 128) continue;
     std::size_t d = edit_distance(word, c);
     if (d < best_distance) {
       best_distance = d;

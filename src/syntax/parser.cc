@@ -109,6 +109,7 @@ class Parser {
 
   // --- Errors.
   std::string describe(const Token& token) const;
+  void check_element_count(std::size_t count, const char* what);
   [[noreturn]] void fail(Location location, std::string message, std::vector<DiagnosticNote> notes = {});
   [[noreturn]] void fail_at(const Token& token, std::string message, std::vector<DiagnosticNote> notes = {});
   [[noreturn]] void fail_expected(const std::string& what) {
@@ -203,6 +204,10 @@ std::string Parser::describe(const Token& token) const {
   constexpr std::size_t kMaxShown = 32;
   if (token.text.size() > kMaxShown) return "'" + std::string(token.text.substr(0, kMaxShown)) + "...'";
   return "'" + std::string(token.text) + "'";
+}
+
+void Parser::check_element_count(std::size_t count, const char* what) {
+  if (count > kMaxElements) fail(cur().location, "more than " + std::to_string(kMaxElements) + " " + what);
 }
 
 void Parser::fail(Location location, std::string message, std::vector<DiagnosticNote> notes) {
@@ -854,6 +859,7 @@ ExprPtr Parser::parse_call(ExprPtr callee) {
       }
     }
     call->arguments.push_back(std::move(argument));
+    check_element_count(call->arguments.size(), "arguments in one call");
     if (!at(TK::kComma)) break;
     advance();
   }
@@ -938,6 +944,7 @@ ExprPtr Parser::parse_parenthesised() {
     advance();
     if (at(TK::kRParen)) break;
     tuple->operands.push_back(parse_expression());
+    check_element_count(tuple->operands.size(), "elements in one tuple");
   }
   expect_closing(TK::kRParen, open, "')'");
   tuple->location = since(open.location);
@@ -950,6 +957,7 @@ ExprPtr Parser::parse_list() {
   auto list = new_expr(ExprKind::kList, open.location);
   while (!at(TK::kRBracket)) {
     list->operands.push_back(parse_expression());
+    check_element_count(list->operands.size(), "elements in one list");
     if (!at(TK::kComma)) break;
     advance();
   }

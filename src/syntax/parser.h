@@ -22,6 +22,9 @@ namespace nnscope::syntax {
 
 // The most nested expressions or bodies the parser accepts.
 inline constexpr int kMaxNesting = 256;
+// Elements of one list, tuple or argument list. Real models use a few dozen; the bound keeps a hostile
+// 20 MiB line from building tens of millions of nodes.
+inline constexpr std::size_t kMaxElements = 100'000;
 // Errors reported per file before the parser gives up with "too many errors; stopping".
 inline constexpr std::size_t kMaxErrors = 50;
 

@@ -1,0 +1,122 @@
+// Hostile inputs through the real binary, as a user would run it: every one must end with exit status 1
+// and a diagnostic, quickly, under a 4 GiB address-space limit — never a crash, a hang or memory
+// exhaustion. (Speed targets live in bench/; the generous timeout here only separates "answers" from "hangs".)
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "cli/run_util.h"
+
+namespace nnscope::testing {
+namespace {
+
+#ifdef NNSCOPE_SANITIZED
+const std::string kLimits = "timeout 60 ";
+#else
+const std::string kLimits = "ulimit -v 4194304; timeout 20 ";
+#endif
+
+// Writes `content` to a temporary .nn file and runs `nnscope check` on it with limits on time and memory.
+CommandResult check_hostile(const std::string& name, const std::string& content) {
+  std::string file = temp_path(name + ".nn");
+  std::ofstream(file, std::ios::binary) << content;
+  CommandResult r = run_shell(kLimits + "'" NNSCOPE_BINARY "' check '" + file + "'");
+  std::remove(file.c_str());
+  return r;
+}
+
+void expect_rejected(const CommandResult& r) {
+  EXPECT_EQ(r.status, 1) << "status " << r.status << " (124 = timed out, >128 = killed by a signal)\n"
+                         << r.err.substr(0, 2000);
+  EXPECT_NE(r.err.find("error:"), std::string::npos) << r.err.substr(0, 2000);
+}
+
+const std::string kHeader = "model m(batch = 1) {\n    input x: f32[batch, 4]\n";
+
+TEST(Hostile, GarbageBytes) {
+  std::string bytes;
+  std::uint32_t state = 12345;
+  for (int i = 0; i < 1 << 20; ++i) {
+    state = state * 1103515245u + 12345u;
+    bytes += static_cast<char>(state >> 24);
+  }
+  expect_rejected(check_hostile("garbage", bytes));
+}
+
+TEST(Hostile, TwoHundredThousandNestedParentheses) {
+  expect_rejected(check_hostile("parens", kHeader + "    y = " + std::string(200000, '(') + "1" +
+                                              std::string(200000, ')') + "\n    return x\n}\n"));
+}
+
+TEST(Hostile, TwentyMebibyteLines) {
+  const std::size_t n = 20u << 20;
+  std::string list = "    y = [";
+  while (list.size() < n) list += "1, ";
+  expect_rejected(check_hostile("long_list", kHeader + list + "1]\n    return x\n}\n"));
+  std::string sum = "    y = 1";
+  while (sum.size() < n) sum += " + 1";
+  expect_rejected(check_hostile("long_sum", kHeader + sum + "\n    return x\n}\n"));
+  expect_rejected(check_hostile("long_name", kHeader + "    return " + std::string(n, 'a') + "\n}\n"));
+  expect_rejected(check_hostile("long_string", kHeader + "    assert false, \"" + std::string(n, 's') + "\"\n}\n"));
+  std::string comment = kHeader + "    # " + std::string(n, 'c') + "\n    return x\n";  // no closing brace
+  expect_rejected(check_hostile("long_comment", comment));
+}
+
+TEST(Hostile, SelfImport) {
+  std::string dir = temp_path("imports");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/self.nn") << "import \"self.nn\"\n" << kHeader << "    return x\n}\n";
+  std::ofstream(dir + "/a.nn") << "import \"b.nn\"\n" << kHeader << "    return x\n}\n";
+  std::ofstream(dir + "/b.nn") << "import \"a.nn\"\n";
+  for (const char* f : {"self.nn", "a.nn"}) {
+    CommandResult r = run_shell(kLimits + "'" NNSCOPE_BINARY "' check '" + dir + "/" + f + "'");
+    expect_rejected(r);
+    EXPECT_NE(r.err.find("import cycle"), std::string::npos) << r.err;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Hostile, SelfRecursiveBlockAndHugeLoops) {
+  expect_rejected(
+      check_hostile("recursive", "block b(x) {\n    return b(relu(x))\n}\n" + kHeader + "    return b(x)\n}\n"));
+  expect_rejected(check_hostile("loop", kHeader + "    for i in 0..1000000000000 {\n        x = relu(x)\n    }\n"
+                                                  "    return x\n}\n"));
+  expect_rejected(check_hostile("repeat", kHeader + "    repeat 10 ** 12 {\n        x = relu(x)\n    }\n"
+                                                    "    return x\n}\n"));
+  expect_rejected(check_hostile("nested_loops", kHeader + "    for i in 0..10000000 {\n        for j in 0..10000000 {"
+                                                          "\n            y = 1\n        }\n    }\n    return x\n}\n"));
+}
+
+TEST(Hostile, ExponentialShapesAndHugeGraphs) {
+  // Doubling a dimension 200 times overflows 128 bits: an error, not a wrapped number.
+  expect_rejected(check_hostile("doubling", kHeader + "    for i in 0..200 {\n        x = concat([x, x], axis = 1)\n"
+                                                      "    }\n    return x\n}\n"));
+  // A symbolic dimension that grows a term per step hits the expression-size limit.
+  expect_rejected(check_hostile("growing",
+                                "model m(batch = 1, n = 2) {\n    input x: f32[batch, n]\n"
+                                "    for i in 0..100000 {\n        x = pad(x, [0, n // (i + 2)])\n"
+                                "    }\n    return x\n}\n"));
+}
+
+TEST(Hostile, EveryBadFileIsRejectedWithinLimits) {
+  for (const auto& entry : std::filesystem::directory_iterator(NNSCOPE_SOURCE_DIR "/tests/bad")) {
+    if (entry.path().extension() != ".nn") continue;
+    std::string args = read_text(entry.path().parent_path().string() + "/" + entry.path().stem().string() + ".args");
+    while (!args.empty() && args.back() == '\n') args.pop_back();
+    CommandResult r = run_shell(kLimits + "'" NNSCOPE_BINARY "' check '" + entry.path().string() + "' " + args);
+    SCOPED_TRACE(entry.path().filename().string());
+    expect_rejected(r);
+  }
+}
+
+TEST(Hostile, MissingFileAndDirectoryExitNonZero) {
+  CommandResult missing = run_nnscope("check /nonexistent/model.nn");
+  EXPECT_NE(missing.status, 0);
+  EXPECT_FALSE(missing.err.empty());
+  CommandResult directory = run_nnscope("check /tmp");
+  EXPECT_NE(directory.status, 0);
+  EXPECT_FALSE(directory.err.empty());
+}
+
+}  // namespace
+}  // namespace nnscope::testing
