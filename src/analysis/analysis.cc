@@ -21,7 +21,10 @@ LayerFormulas layer_formulas(const ir::Graph& graph, const ir::Op& op) {
   for (ir::TensorId t : op.inputs) f.input_bytes += tensor_bytes(graph.tensors[t]);
   for (ir::TensorId t : op.outputs) f.output_bytes += tensor_bytes(graph.tensors[t]);
   Expr weight_size = Expr::constant(dtype_bytes(graph.weight_dtype));
-  f.weight_bytes = op.params * weight_size;
+  // The bytes of the weights the op reads: tied weights are read like any others.
+  Expr weight_elements;
+  for (const ops::Weight& w : op.weights) weight_elements += ops::numel(w.shape);
+  f.weight_bytes = weight_elements * weight_size;
   f.gathered_bytes = op.gathered_elements * weight_size;
   f.gemm_macs = op.forward.gemm_macs;
   f.elementwise_ops = op.forward.elementwise;
@@ -150,7 +153,7 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
     ++type.count;
     accumulate(type.figures, layer.figures);
     a.formulas.params += layer.formulas.params;
-    a.formulas.weight_bytes += layer.formulas.weight_bytes;
+
     a.formulas.activation_bytes += layer.formulas.output_bytes;
     a.formulas.gemm_macs += layer.formulas.gemm_macs;
     a.formulas.elementwise_ops += layer.formulas.elementwise_ops;
@@ -159,6 +162,9 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
     a.layers.push_back(std::move(layer));
   }
   a.formulas.flops = 2 * a.formulas.gemm_macs + a.formulas.elementwise_ops + a.formulas.activation_ops;
+  // The model's weight bytes are its parameters' storage, so tied weights count once.
+  a.formulas.weight_bytes = a.formulas.params * Expr::constant(dtype_bytes(graph.weight_dtype));
+  a.totals.figures.weight_bytes = whole_bytes(a.formulas.weight_bytes, bindings);
   for (ir::TensorId t : graph.inputs) {
     a.totals.model_input_bytes =
         sym::checked_add(a.totals.model_input_bytes, whole_bytes(tensor_bytes(graph.tensors[t]), bindings));

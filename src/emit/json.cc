@@ -79,6 +79,7 @@ void write_layer(JsonWriter& json, const GraphView& view, const Row& row) {
   }
   json.key("intensity");
   unknown ? json.null() : json.number(f.intensity());
+  if (op && !op->tied_to.empty()) json.key("tied_to").string(op->tied_to);
   json.key("weights").begin_array();
   for (std::size_t i : row.layers) {
     const ir::Op& member = graph.ops[analysis.layers[i].op];

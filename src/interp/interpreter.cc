@@ -16,6 +16,9 @@ using ast::ExprKind;
 using ast::StmtKind;
 using Kind = Value::Kind;
 
+// The named argument every operator call accepts for weight sharing.
+constexpr std::string_view kTiedTo = "tied_to";
+
 // Deep recursion (hostile nesting through block calls) is stopped before the C++ stack runs out.
 constexpr std::size_t kMaxStackBytes = 6u << 20;
 
@@ -154,12 +157,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     throw DiagnosticError(std::move(d));
   }
   Value call_operator(const std::string& name, std::vector<Value> positional, Location at) override {
-    const ops::OpDef* def = ops::Registry::instance().find(name);
-    std::vector<std::optional<ops::ArgValue>> given(def->args.size());
-    for (std::size_t i = 0; i < positional.size() && i < def->args.size(); ++i) {
-      given[i] = convert_argument(def->args[i], positional[i], at, *def);
-    }
-    return apply_operator(*def, std::move(given), at, "");
+    return call_operator_at(name, std::move(positional), at, "");
   }
 
  private:
@@ -711,13 +709,13 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   Value eval_call(const ast::Expr& call, const std::string& label) {
     const std::string& name = call.text;
     auto def_it = program_.definitions.find(name);
+    const ops::OpDef* op_def = ops::Registry::instance().find(name);
     if (def_it != program_.definitions.end()) {
-      if (def_it->second->kind == ast::DefinitionKind::kModel) {
-        fail(call.location, "'" + name + "' is a model; only blocks can be called");
-      }
-      return call_block(call, *def_it->second, label);
+      if (def_it->second->kind == ast::DefinitionKind::kBlock) return call_block(call, *def_it->second, label);
+      // Models are never called, so a model may share an operator's name (the lstm model uses lstm()).
+      if (!op_def) fail(call.location, "'" + name + "' is a model; only blocks can be called");
     }
-    if (const ops::OpDef* def = ops::Registry::instance().find(name)) return call_op(call, *def, label);
+    if (op_def) return call_op(call, *op_def, label);
     if (is_builtin(name)) {
       if (!label.empty())
         fail(call.location, "'" + name + "' computes a value, not an operator; it cannot be labelled");
@@ -746,6 +744,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     std::vector<const ast::Argument*> slots(count, nullptr);
     std::size_t position = 0;
     for (const ast::Argument& a : call.arguments) {
+      if (a.name == kTiedTo) continue;  // every operator call accepts it; call_op handles it
       std::size_t slot = count;
       if (a.name.empty()) {
         if (position >= count) {
@@ -793,7 +792,46 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     }
     Location at{call.location.file, call.location.begin,
                 static_cast<std::uint32_t>(call.location.begin + call.text.size())};
-    return apply_operator(def, std::move(given), at, label);
+    const ast::Argument* tie = nullptr;
+    for (const ast::Argument& a : call.arguments) {
+      if (a.name == kTiedTo) tie = &a;
+    }
+    std::string target;
+    if (tie) {
+      Value path = eval(*tie->value);
+      if (path.kind != Kind::kString) fail(tie->value->location, "tied_to must be the path of an op, as a string");
+      target = path.string;
+    }
+    Value result = apply_operator(def, std::move(given), at, label);
+    if (tie) tie_weights(graph_.ops.back(), target, tie->value->location);
+    return result;
+  }
+
+  // `tied_to = "path"` on any call of an operator with weights: the op reuses the weights of the op at
+  // that path (GPT-2's LM head reads the token-embedding table). It adds no parameters; its row still
+  // reads the weight bytes, and its GEMM work counts as usual.
+  void tie_weights(ir::Op& op, const std::string& target, Location at) {
+    auto it = op_by_path_.find(target);
+    if (it == op_by_path_.end()) {
+      std::vector<std::string> paths;
+      for (const ir::Op& o : graph_.ops) {
+        if (!o.weights.empty()) paths.push_back(o.path);
+      }
+      std::string hint = closest_name(target, paths);
+      fail(at, "tied_to: no op with the path '" + target + "' so far" +
+                   (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+    }
+    const ir::Op& source = graph_.ops[it->second];
+    if (op.weights.empty()) fail(at, "tied_to: '" + op.kind + "' has no weights to tie");
+    sym::Expr own, theirs;
+    for (const ops::Weight& w : op.weights) own += ops::numel(w.shape);
+    for (const ops::Weight& w : source.weights) theirs += ops::numel(w.shape);
+    if (!same_size(own, theirs)) {
+      fail(at, "tied_to: '" + op.path + "' has " + own.to_string() + " weight elements but '" + target + "' has " +
+                   theirs.to_string());
+    }
+    op.tied_to = target;
+    op.params = sym::Expr(0);
   }
 
   ops::ArgValue convert_argument(const ops::ArgSpec& spec, const Value& v, Location at, const ops::OpDef& def) {
@@ -923,6 +961,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     op.gathered_elements = std::move(result.gathered_elements);
     op.display = std::move(result.display);
     std::size_t op_index = graph_.ops.size();
+    op_by_path_.emplace(op.path, op_index);
     std::vector<Value> outputs;
     for (std::size_t k = 0; k < result.outputs.size(); ++k) {
       ir::Tensor t;
@@ -991,6 +1030,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   std::vector<Frame> frames_;
   std::unordered_set<std::string> used_paths_;
   std::unordered_map<std::string, std::size_t> next_suffix_;
+  std::unordered_map<std::string, std::size_t> op_by_path_;
   std::unordered_set<sym::Expr> recorded_;
   struct PredicateHash {
     std::size_t operator()(const std::pair<sym::Expr, int>& p) const { return p.first.hash() * 4 + p.second; }

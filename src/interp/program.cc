@@ -42,7 +42,8 @@ class Loader {
   void collect_definitions() {
     for (const auto& module : program_.modules) {
       for (const ast::Definition& def : module->definitions) {
-        if (ops::Registry::instance().find(def.name) || is_builtin(def.name)) {
+        bool reserved = ops::Registry::instance().find(def.name) || is_builtin(def.name);
+        if (def.kind == ast::DefinitionKind::kBlock && reserved) {
           error(def.name_location, "'" + def.name + "' is the name of a built-in " +
                                        (is_builtin(def.name) ? "function" : "operator") + "; choose another name");
           continue;

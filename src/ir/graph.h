@@ -30,7 +30,8 @@ struct Op {
   std::vector<TensorId> inputs;
   std::vector<TensorId> outputs;
   std::vector<ops::Weight> weights;
-  sym::Expr params;  // sum of the weights' element counts
+  sym::Expr params;     // sum of the weights' element counts; 0 when the weights are tied to another op's
+  std::string tied_to;  // path of the op whose weights this one reuses (tied_to = "..." in the model)
   ops::Cost forward;
   bool costed = true;
   sym::Expr gathered_elements;

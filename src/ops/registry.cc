@@ -10,6 +10,7 @@ const Registry& Registry::instance() {
     Registry r;
     register_activation_ops(r);
     register_conv_ops(r);
+    register_detection_ops(r);
     register_elementwise_ops(r);
     register_embedding_ops(r);
     register_linear_ops(r);

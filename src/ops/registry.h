@@ -21,6 +21,7 @@ class Registry {
 // One per family file.
 void register_activation_ops(Registry& registry);
 void register_conv_ops(Registry& registry);
+void register_detection_ops(Registry& registry);
 void register_elementwise_ops(Registry& registry);
 void register_embedding_ops(Registry& registry);
 void register_linear_ops(Registry& registry);

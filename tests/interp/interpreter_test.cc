@@ -199,6 +199,47 @@ model m(batch = 1) {
   EXPECT_EQ(e.graph.ops[3].forward.gemm_macs, sym::Expr::symbol("batch") * 4 * 3);
 }
 
+TEST(Interpreter, TiedWeightsCountParametersOnceAndWorkTwice) {
+  auto e = elaborate_text(R"(
+model m(batch = 2, seq = 8, const vocab = 100, const hidden = 16) {
+    input ids: i64[batch, seq]
+    x = wte: embedding(ids, vocab, hidden)
+    return lm_head: linear(x, vocab, bias = false, tied_to = "wte")
+}
+)");
+  analysis::Analysis a = analysis::analyze(e.graph);
+  EXPECT_EQ(a.totals.figures.params, sym::Int(100 * 16));
+  EXPECT_EQ(a.totals.figures.weight_bytes, sym::Int(100 * 16 * 4));
+  EXPECT_EQ(a.totals.figures.gemm_macs, sym::Int(2 * 8 * 16 * 100));
+  EXPECT_EQ(e.graph.ops[1].tied_to, "wte");
+  // The tied op still reads the table: its row has the weight bytes.
+  EXPECT_EQ(a.layers[1].figures.weight_bytes, sym::Int(100 * 16 * 4));
+}
+
+TEST(Interpreter, AModelMayShareAnOperatorsName) {
+  auto e = elaborate_text(
+      "model lstm(batch = 1, seq = 4) {\n    input x: f32[seq, batch, 8]\n    y, h, c = lstm(x, 16)\n    return "
+      "y\n}\n");
+  EXPECT_EQ(e.graph.ops[0].kind, "lstm");
+}
+
+TEST(InterpreterErrors, TiedWeightsMustExistAndMatch) {
+  std::string missing = error_of(R"(model m(batch = 1) {
+    input ids: i64[batch, 4]
+    x = wte: embedding(ids, 100, 16)
+    return linear(x, 100, bias = false, tied_to = "wte")
+}
+)");
+  EXPECT_NE(missing.find("no op with the path 'wte' so far; did you mean 'wte'?"), std::string::npos) << missing;
+  std::string mismatch = error_of(R"(model m(batch = 1) {
+    input ids: i64[batch, 4]
+    x = wte: embedding(ids, 100, 16)
+    return linear(x, 100, tied_to = "wte")
+}
+)");
+  EXPECT_NE(mismatch.find("has 1700 weight elements but 'wte' has 1600"), std::string::npos) << mismatch;
+}
+
 TEST(InterpreterErrors, BroadcastMismatchNamesBothShapesTheAxisAndThePlus) {
   std::string error = error_of(R"(model m(b = 2) {
     input x: f32[b, 8]
