@@ -227,10 +227,10 @@ TEST(InterpreterErrors, TiedWeightsMustExistAndMatch) {
   std::string missing = error_of(R"(model m(batch = 1) {
     input ids: i64[batch, 4]
     x = wte: embedding(ids, 100, 16)
-    return linear(x, 100, bias = false, tied_to = "wte")
+    return linear(x, 100, bias = false, tied_to = "wtee")
 }
 )");
-  EXPECT_NE(missing.find("no op with the path 'wte' so far; did you mean 'wte'?"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("no op with the path 'wtee' so far; did you mean 'wte'?"), std::string::npos) << missing;
   std::string mismatch = error_of(R"(model m(batch = 1) {
     input ids: i64[batch, 4]
     x = wte: embedding(ids, 100, 16)
