@@ -779,7 +779,9 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   Value call_op(const ast::Expr& call, const ops::OpDef& def, const std::string& label) {
     auto slots = match_arguments(
         call, def.args.size(), [&](std::size_t i) -> const std::string& { return def.args[i].name; }, def.name + "()");
-    std::vector<std::optional<ops::ArgValue>> given(def.args.size());
+    // Every argument is evaluated before any is converted: evaluating one may add ops and tensors, which
+    // would invalidate the tensor pointers an earlier conversion took (found by the pipeline fuzzer).
+    std::vector<std::optional<Value>> values(def.args.size());
     for (std::size_t i = 0; i < slots.size(); ++i) {
       if (!slots[i]) {
         if (def.args[i].required) {
@@ -787,8 +789,11 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
         }
         continue;
       }
-      Value v = eval(*slots[i]->value);
-      given[i] = convert_argument(def.args[i], v, slots[i]->value->location, def);
+      values[i] = eval(*slots[i]->value);
+    }
+    std::vector<std::optional<ops::ArgValue>> given(def.args.size());
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      if (values[i]) given[i] = convert_argument(def.args[i], *values[i], slots[i]->value->location, def);
     }
     Location at{call.location.file, call.location.begin,
                 static_cast<std::uint32_t>(call.location.begin + call.text.size())};

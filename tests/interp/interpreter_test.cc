@@ -91,6 +91,23 @@ model m(batch = 1) {
   EXPECT_EQ(e.graph.ops[e.graph.tensors[e.graph.outputs[1].tensor].producer].path, "outer.inner.relu");
 }
 
+TEST(Interpreter, OpsCreatedInsideLaterArgumentsKeepEarlierTensorsValid) {
+  // Regression (found by the pipeline fuzzer): relu(x) is created while add's first argument is already
+  // bound; the graph's tensor storage grows, and a pointer taken too early would dangle (the sanitizer
+  // build catches it).
+  auto e = elaborate_text(R"(
+model m(batch = 3) {
+    input x: f32[batch, 5]
+    for i in 0..300 {
+        x = add(x, relu(x))
+    }
+    return x
+}
+)");
+  EXPECT_EQ(e.graph.ops.size(), 600u);
+  EXPECT_EQ(e.graph.tensors[e.graph.outputs[0].tensor].shape, (ops::Shape{sym::Expr::symbol("batch"), 5}));
+}
+
 TEST(Interpreter, ForLoopsOverRangesAndListsWithIndexAndPatterns) {
   auto e = elaborate_text(R"(
 model m(batch = 1) {

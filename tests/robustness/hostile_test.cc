@@ -109,6 +109,15 @@ TEST(Hostile, EveryBadFileIsRejectedWithinLimits) {
   }
 }
 
+TEST(Hostile, FuzzerFindingsStayFixed) {
+  // Inputs that once crashed a fuzz target; they may be valid or not, but must end in 0 or 1.
+  for (const auto& entry : std::filesystem::directory_iterator(NNSCOPE_SOURCE_DIR "/tests/fuzz/regressions")) {
+    CommandResult r = run_shell(kLimits + "'" NNSCOPE_BINARY "' check '" + entry.path().string() + "'");
+    SCOPED_TRACE(entry.path().filename().string());
+    EXPECT_TRUE(r.status == 0 || r.status == 1) << "status " << r.status << "\n" << r.err.substr(0, 2000);
+  }
+}
+
 TEST(Hostile, MissingFileAndDirectoryExitNonZero) {
   CommandResult missing = run_nnscope("check /nonexistent/model.nn");
   EXPECT_NE(missing.status, 0);
