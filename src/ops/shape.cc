@@ -387,6 +387,17 @@ OpResult dropout(const OpArgs& args, OpContext&) {
 
 OpResult identity(const OpArgs& args, OpContext&) { return single(args.tensor("x"), true); }
 
+// A learned tensor that is not the weight of a layer (ViT's class token and position embedding, ConvNeXt's
+// layer scale): its elements are parameters; reading it is the only work.
+OpResult param(const OpArgs& args, OpContext& context) {
+  Shape shape = args.get("shape").ints;
+  if (shape.empty()) throw OpError("param needs at least one dimension", "shape");
+  require_at_least(shape, 1, context, "shape");
+  OpResult result = single(TensorType{shape, context.activation_dtype()}, false);
+  result.weights.push_back(Weight{"weight", shape});
+  return result;
+}
+
 // Position ids 0 .. end-1 as an int64 tensor (what BERT and GPT-2 index their position embeddings with).
 OpResult arange(const OpArgs& args, OpContext& context) {
   const Expr& end = args.integer("end");
@@ -397,6 +408,11 @@ OpResult arange(const OpArgs& args, OpContext& context) {
 }  // namespace
 
 void register_shape_ops(Registry& registry) {
+  registry.add({"param",
+                "shape",
+                "a learned tensor of the given shape (its elements are parameters)",
+                {ArgSpec::ints("shape")},
+                param});
   registry.add(
       {"arange", "shape", "the integers 0 .. end-1 as an int64 tensor [end]", {ArgSpec::integer("end")}, arange});
   registry.add({"concat",

@@ -1,6 +1,7 @@
 #include "syntax/parser.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <limits>
 #include <string>
@@ -637,7 +638,16 @@ StmtPtr Parser::parse_return() {
 StmtPtr Parser::parse_scope() {
   Token keyword = advance();
   auto stmt = new_stmt(StmtKind::kScope, keyword.location);
-  if (!at(TK::kIdentifier) && !at(TK::kString)) fail_expected("a name or string after 'scope'");
+  if (!at(TK::kIdentifier) && !at(TK::kString)) {
+    // A keyword is a natural path segment (ConvNeXt's "block"); say how to write it.
+    if (cur().text.size() > 0 && std::isalpha(static_cast<unsigned char>(cur().text[0]))) {
+      Token keyword = advance();  // consumed, so recovery does not read it as the start of a definition
+      fail(keyword.location, "'" + std::string(keyword.text) +
+                                 "' is a keyword; write the scope's name as a string: scope \"" +
+                                 std::string(keyword.text) + "\" { ... }");
+    }
+    fail_expected("a name or string after 'scope'");
+  }
   stmt->label = parse_label();
   parse_body(stmt->body);
   stmt->location = since(keyword.location);
