@@ -1,0 +1,195 @@
+// Pins the detection models of the standard library (ssd300_vgg16, maskrcnn_resnet50_fpn, ...) to their
+// reference figures: torchvision's parameter counts, and GEMM MACs from forward hooks on torchvision 0.14's
+// modules (Conv2d, ConvTranspose2d, Linear) at the sizes named in each test.
+#include <gtest/gtest.h>
+
+#include "analysis/analysis.h"
+#include "interp/interpreter.h"
+
+namespace nnscope {
+namespace {
+
+using sym::Int;
+
+struct DetectionResult {
+  std::unique_ptr<interp::Program> program;
+  ir::Graph graph;
+  analysis::Analysis analysis;
+};
+
+std::unique_ptr<DetectionResult> run_detection(const std::string& target, std::map<std::string, Int> overrides = {}) {
+  auto r = std::make_unique<DetectionResult>();
+  bool found = false;
+  r->program = interp::load_program(target, &found);
+  if (!r->program->ok()) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
+  const ast::Definition* model = r->program->select_model("");
+  if (!model) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
+  interp::ElaborateOptions options;
+  options.overrides = std::move(overrides);
+  try {
+    r->graph = interp::elaborate(*r->program, *model, options);
+  } catch (const DiagnosticError& e) {
+    throw std::runtime_error(render(e.diagnostic(), r->program->sources));
+  }
+  r->analysis = analysis::analyze(r->graph);
+  return r;
+}
+
+bool has_path(const ir::Graph& g, const std::string& path) {
+  for (const ir::Op& op : g.ops)
+    if (op.path == path) return true;
+  return false;
+}
+
+// GEMM MACs of the layers whose path starts with `prefix`.
+Int macs_under(const DetectionResult& r, const std::string& prefix) {
+  Int total = 0;
+  for (const analysis::Layer& layer : r.analysis.layers) {
+    if (r.graph.ops[layer.op].path.rfind(prefix, 0) == 0) total += layer.figures.gemm_macs;
+  }
+  return total;
+}
+
+std::vector<std::string> not_costed(const DetectionResult& r) {
+  std::vector<std::string> paths;
+  for (const ir::Op& op : r.graph.ops)
+    if (!op.costed) paths.push_back(op.path);
+  return paths;
+}
+
+TEST(DetectionSsd300Vgg16, MatchesTorchvision) {
+  auto r = run_detection("ssd300_vgg16");
+  EXPECT_EQ(r->analysis.totals.figures.params, Int(35'641'826));
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(34'858'153'472));  // torchvision: 34.858 GMACs
+  // Torchvision's hooks per part: the heads at 300x300.
+  EXPECT_EQ(macs_under(*r, "head.classification_head."),
+            Int(2'422'038'528) + 1'816'528'896 + 251'596'800 + 31'449'600 + 7'547'904 + 838'656);
+  EXPECT_EQ(macs_under(*r, "head.regression_head."),
+            Int(106'463'232) + 79'847'424 + 11'059'200 + 1'382'400 + 331'776 + 36'864);
+  // 8732 default boxes: 4·38² + 6·19² + 6·10² + 6·5² + 4·3² + 4·1².
+  EXPECT_EQ(4 * 38 * 38 + 6 * 19 * 19 + 6 * 10 * 10 + 6 * 5 * 5 + 4 * 3 * 3 + 4 * 1 * 1, 8732);
+  bool found_logits = false;
+  for (const analysis::Layer& layer : r->analysis.layers) {
+    if (r->graph.ops[layer.op].path == "postprocess.softmax") {
+      found_logits = true;
+      EXPECT_EQ(layer.output_shapes[0], (std::vector<Int>{1, 8732, 91}));
+    }
+  }
+  EXPECT_TRUE(found_logits);
+  ASSERT_EQ(r->analysis.output_shapes.size(), 2u);
+  EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 200, 4}));
+  EXPECT_EQ(r->analysis.output_shapes[1], (std::vector<Int>{1, 200}));
+  EXPECT_TRUE(has_path(r->graph, "backbone.features.21"));
+  EXPECT_TRUE(has_path(r->graph, "backbone.scale_weight"));
+  EXPECT_TRUE(has_path(r->graph, "backbone.extra.0.7.1"));
+  EXPECT_TRUE(has_path(r->graph, "backbone.extra.4.2"));
+  EXPECT_TRUE(has_path(r->graph, "head.classification_head.module_list.5"));
+  EXPECT_EQ(not_costed(*r), (std::vector<std::string>{"postprocess.nms"}));
+}
+
+TEST(DetectionSsd300Vgg16, AnotherSizeMatchesTorchvision) {
+  // torchvision's backbone and head hooks on a [2, 3, 512, 384] tensor: feature maps 64x48 ... 4x2, 18464
+  // default boxes per image.
+  auto r = run_detection("ssd300_vgg16", {{"batch", 2}, {"height", 512}, {"width", 384}});
+  EXPECT_EQ(r->analysis.totals.figures.params, Int(35'641'826));
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(150'076'440'576));
+  for (const analysis::Layer& layer : r->analysis.layers) {
+    if (r->graph.ops[layer.op].path == "postprocess.softmax") {
+      EXPECT_EQ(layer.output_shapes[0], (std::vector<Int>{2, 18464, 91}));
+    }
+  }
+  EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{2, 200, 4}));
+}
+
+TEST(DetectionMaskRcnn, MatchesTorchvision) {
+  auto r = run_detection("maskrcnn_resnet50_fpn");
+  EXPECT_EQ(r->analysis.totals.figures.params, Int(44'401'393));
+  // torchvision 0.14 forward hooks at 800x1333 with 1000 proposals and 100 detections per image.
+  EXPECT_EQ(macs_under(*r, "backbone.body."), Int(87'333'299'200));
+  EXPECT_EQ(macs_under(*r, "backbone.fpn."), Int(60'565'094'400));
+  EXPECT_EQ(macs_under(*r, "rpn."), Int(52'849'750'272));
+  EXPECT_EQ(macs_under(*r, "roi_heads."), Int(67'566'182'400));
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(268'314'326'272));
+  // The RPN head is one set of weights over the five levels: 256·256·9 + 256 + 256·3 + 3 + 256·12 + 12.
+  Int rpn_params = 0;
+  for (const ir::Op& op : r->graph.ops)
+    if (op.path.rfind("rpn.", 0) == 0) rpn_params += op.params.evaluate_integer(r->graph.bindings);
+  EXPECT_EQ(rpn_params, Int(256) * 256 * 9 + 256 + 256 * 3 + 3 + 256 * 12 + 12);
+  ASSERT_EQ(r->analysis.output_shapes.size(), 3u);
+  EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 100, 4}));
+  EXPECT_EQ(r->analysis.output_shapes[2], (std::vector<Int>{100, 91, 28, 28}));
+  for (const char* path :
+       {"backbone.body.conv1", "backbone.body.layer4.2.conv3", "backbone.body.layer1.0.downsample.0",
+        "backbone.fpn.inner_blocks.0.0", "backbone.fpn.layer_blocks.3.0", "rpn.head.conv.0.0", "rpn.head.cls_logits",
+        "rpn.head.bbox_pred", "roi_heads.box_roi_pool", "roi_heads.box_head.fc6", "roi_heads.box_predictor.bbox_pred",
+        "roi_heads.mask_head.3.0", "roi_heads.mask_predictor.conv5_mask", "roi_heads.mask_predictor.mask_fcn_logits"}) {
+    EXPECT_TRUE(has_path(r->graph, path)) << path;
+  }
+  EXPECT_EQ(not_costed(*r), (std::vector<std::string>{"rpn.nms", "roi_heads.postprocess.nms"}));
+}
+
+TEST(DetectionMaskRcnn, PaddedBatchAndCounts) {
+  // torchvision pads the batch to a multiple of 32 (800x1344); hooks there give 269,193,583,872.
+  auto padded = run_detection("maskrcnn_resnet50_fpn", {{"width", 1344}});
+  EXPECT_EQ(padded->analysis.totals.figures.gemm_macs, Int(269'193'583'872));
+  // Batch 2 doubles everything (each image keeps its own 1000 proposals and 100 detections).
+  auto two = run_detection("maskrcnn_resnet50_fpn", {{"batch", 2}, {"width", 1344}});
+  EXPECT_EQ(two->analysis.totals.figures.gemm_macs, Int(2) * 269'193'583'872);
+  EXPECT_EQ(two->analysis.output_shapes[2], (std::vector<Int>{200, 91, 28, 28}));
+  // Per proposal, the box head and predictor: fc6 256·7·7·1024, fc7 1024·1024, cls 1024·91, bbox 1024·364.
+  Int per_proposal = Int(12544) * 1024 + 1024 * 1024 + 1024 * 91 + 1024 * 364;
+  EXPECT_EQ(per_proposal, Int(14'359'552));
+  // Per detection, the mask head: 4 convs 256·256·9·14², conv5_mask 256·256·4·14², logits 91·256·28².
+  Int per_detection = Int(4) * 256 * 256 * 9 * 196 + Int(256) * 256 * 4 * 196 + Int(91) * 256 * 784;
+  auto fewer = run_detection("maskrcnn_resnet50_fpn", {{"proposals", 500}, {"detections", 50}});
+  EXPECT_EQ(fewer->analysis.totals.figures.gemm_macs, Int(268'314'326'272) - 500 * per_proposal - 50 * per_detection);
+  EXPECT_EQ(fewer->analysis.totals.figures.params, Int(44'401'393));
+}
+
+TEST(DetectionSsdResNet34, MlperfTraining300) {
+  // Forward hooks on the MLPerf reference structure (ssd300.py, base_model.py) rebuilt from torchvision 0.14.
+  auto r = run_detection("ssd_resnet34");
+  EXPECT_EQ(r->analysis.totals.figures.params, Int(19'972'534));
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(15'862'078'720));
+  EXPECT_EQ(macs_under(*r, "model."), Int(12'906'552'064));  // ResNet-34 through layer3 (stride-1 first block)
+  for (const analysis::Layer& layer : r->analysis.layers) {
+    if (r->graph.ops[layer.op].path == "postprocess.softmax") {
+      EXPECT_EQ(layer.output_shapes[0], (std::vector<Int>{1, 81, 8732}));
+    }
+  }
+  for (const char* path : {"model.layer1.0", "model.layer1.4.2.conv2", "model.layer2.0.0.downsample.0",
+                           "additional_blocks.4.2", "loc.5", "conf.0"}) {
+    EXPECT_TRUE(has_path(r->graph, path)) << path;
+  }
+}
+
+TEST(DetectionSsdResNet34, MlperfInference1200) {
+  // MLPerf Inference's SSD_R34 with strides [3, 3, 2, 2, 2, 2]: heads at stride 3, conv10 at stride 2.
+  auto r = run_detection("ssd_resnet34", {{"height", 1200}, {"width", 1200}, {"head_stride", 3}, {"conv10_stride", 2}});
+  EXPECT_EQ(r->analysis.totals.figures.params, Int(19'972'534));
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(216'415'931'904));
+  // Maps 50, 25, 13, 7, 3, 3: 4·2500 + 6·625 + 6·169 + 6·49 + 4·9 + 4·9 = 15130 boxes.
+  for (const analysis::Layer& layer : r->analysis.layers) {
+    if (r->graph.ops[layer.op].path == "postprocess.softmax") {
+      EXPECT_EQ(layer.output_shapes[0], (std::vector<Int>{1, 81, 15130}));
+    }
+  }
+}
+
+TEST(DetectionUnet3d, MlperfTraining) {
+  // Forward hooks (meta tensors) on the reference modules rebuilt from image_segmentation/pytorch/model.
+  auto r = run_detection("unet3d");
+  EXPECT_EQ(r->analysis.totals.figures.params, Int(31'190'243));
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(477'298'688'000));
+  EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 3, 128, 128, 128}));
+  for (const char* path : {"input_block.conv1.0", "downsample.3.conv2.1", "bottleneck.conv1.0",
+                           "upsample.0.upsample_conv.0", "upsample.4.conv2.0", "output.conv.0"}) {
+    EXPECT_TRUE(has_path(r->graph, path)) << path;
+  }
+  auto other = run_detection("unet3d", {{"batch", 2}, {"depth", 64}, {"height", 96}});
+  EXPECT_EQ(other->analysis.totals.figures.gemm_macs, Int(357'974'016'000));
+  EXPECT_EQ(other->analysis.output_shapes[0], (std::vector<Int>{2, 3, 64, 96, 128}));
+}
+
+}  // namespace
+}  // namespace nnscope

@@ -1,0 +1,167 @@
+// Pins the recommendation models of the standard library (dlrm, ncf, din) and MiniGo to the figures computed
+// from their reference configurations; the arithmetic is written out in each test.
+#include <gtest/gtest.h>
+
+#include "analysis/analysis.h"
+#include "interp/interpreter.h"
+
+namespace nnscope {
+namespace {
+
+using sym::Int;
+
+struct RecsysResult {
+  std::unique_ptr<interp::Program> program;
+  ir::Graph graph;
+  analysis::Analysis analysis;
+};
+
+std::unique_ptr<RecsysResult> run_recsys(const std::string& target, std::map<std::string, Int> overrides = {}) {
+  auto r = std::make_unique<RecsysResult>();
+  bool found = false;
+  r->program = interp::load_program(target, &found);
+  if (!r->program->ok()) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
+  const ast::Definition* model = r->program->select_model("");
+  if (!model) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
+  interp::ElaborateOptions options;
+  options.overrides = std::move(overrides);
+  try {
+    r->graph = interp::elaborate(*r->program, *model, options);
+  } catch (const DiagnosticError& e) {
+    throw std::runtime_error(render(e.diagnostic(), r->program->sources));
+  }
+  r->analysis = analysis::analyze(r->graph);
+  return r;
+}
+
+bool has_path(const ir::Graph& g, const std::string& path) {
+  for (const ir::Op& op : g.ops)
+    if (op.path == path) return true;
+  return false;
+}
+
+std::size_t count_kind(const ir::Graph& g, const std::string& kind) {
+  std::size_t n = 0;
+  for (const ir::Op& op : g.ops) n += op.kind == kind;
+  return n;
+}
+
+// Parameters and MACs of a fully connected stack widths[0] -> widths[1] -> ... with biases.
+Int mlp_params(const std::vector<Int>& widths) {
+  Int p = 0;
+  for (std::size_t i = 0; i + 1 < widths.size(); ++i) p += widths[i] * widths[i + 1] + widths[i + 1];
+  return p;
+}
+Int mlp_macs(const std::vector<Int>& widths) {
+  Int m = 0;
+  for (std::size_t i = 0; i + 1 < widths.size(); ++i) m += widths[i] * widths[i + 1];
+  return m;
+}
+
+TEST(RecsysDlrm, MlperfTerabyte) {
+  auto r = run_recsys("dlrm");
+  const std::vector<Int> tables = {39884406, 39043,    17289,    7420,     20263,  3,     7120, 1543, 63,
+                                   38532951, 2953546,  403346,   10,       2208,   11938, 155,  4,    976,
+                                   14,       39979771, 25641295, 39664984, 585935, 12972, 108,  36};
+  Int rows = 0;
+  for (Int t : tables) rows += t;
+  Int expected = rows * 128 + mlp_params({13, 512, 256, 128}) + mlp_params({479, 1024, 1024, 512, 256, 1});
+  EXPECT_EQ(expected, Int(24'036'595'969));
+  EXPECT_EQ(r->analysis.totals.figures.params, Int(24'036'595'969));
+  // Bottom MLP 170,496 + interaction bmm 27·27·128 = 93,312 + top MLP 2,194,688; tables are gathers.
+  Int macs = mlp_macs({13, 512, 256, 128}) + 27 * 27 * 128 + mlp_macs({479, 1024, 1024, 512, 256, 1});
+  EXPECT_EQ(macs, Int(2'458'496));
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, macs);
+  EXPECT_EQ(count_kind(r->graph, "embedding_bag"), 26u);
+  EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 1}));
+  // The interaction: 128 dense + 27·26/2 = 351 pairs.
+  for (const analysis::Layer& layer : r->analysis.layers) {
+    if (r->graph.ops[layer.op].path == "top_l.0") {
+      EXPECT_EQ(layer.input_shapes[0], (std::vector<Int>{1, 479}));
+    }
+    if (r->graph.ops[layer.op].path == "emb_l.0") {
+      EXPECT_EQ(layer.figures.params, Int(39884406) * 128);
+    }
+  }
+  for (const char* path : {"bot_l.0", "bot_l.4", "emb_l.25", "interaction.bmm", "top_l.8", "top_l.9"})
+    EXPECT_TRUE(has_path(r->graph, path)) << path;
+}
+
+TEST(RecsysDlrm, BatchAndBagSize) {
+  auto r = run_recsys("dlrm", {{"batch", 64}, {"bag", 3}});
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(64) * 2'458'496);
+  EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{64, 1}));
+  // Summing a bag of 3 rows: 2 adds per element, 26 tables of 128, per sample.
+  Int bag_adds = 0;
+  for (const analysis::Layer& layer : r->analysis.layers)
+    if (r->graph.ops[layer.op].kind == "embedding_bag") {
+      bag_adds += layer.figures.elementwise_ops;
+    }
+  EXPECT_EQ(bag_adds, Int(64) * 26 * 2 * 128);
+  EXPECT_EQ(r->analysis.formulas.gemm_macs.degree("batch"), 1);
+}
+
+TEST(RecsysNcf, NeuMfMl20m) {
+  auto r = run_recsys("ncf");
+  Int users = 138493, items = 26744;
+  Int expected = (users + items) * (64 + 128) + mlp_params({256, 256, 128, 64}) + (64 + 64) + 1;
+  EXPECT_EQ(expected, Int(31'832'577));
+  EXPECT_EQ(r->analysis.totals.figures.params, expected);
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, mlp_macs({256, 256, 128, 64}) + 128);  // 106,624
+  EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 1}));
+  for (const char* path :
+       {"mf_user_embed", "mf_item_embed", "mlp_user_embed", "mlp_item_embed", "mlp.0", "mlp.2", "final"})
+    EXPECT_TRUE(has_path(r->graph, path)) << path;
+  auto big = run_recsys("ncf", {{"batch", 1024}});
+  EXPECT_EQ(big->analysis.totals.figures.gemm_macs, Int(1024) * 106'624);
+  EXPECT_EQ(big->analysis.output_shapes[0], (std::vector<Int>{1024, 1}));
+}
+
+TEST(RecsysMinigo, DualNetV07) {
+  auto r = run_recsys("minigo");
+  // Convolutions without bias; trunk batch norms 2 parameters per channel; head batch norms none.
+  Int convs = 13 * 64 * 9 + 12 * 64 * 64 * 9 + 64 * 2 + 64 * 1;
+  Int trunk_bn = 2 * 64 * 13;
+  Int dense = (722 * 362 + 362) + (361 * 64 + 64) + (64 + 1);
+  EXPECT_EQ(convs + trunk_bn + dense, Int(736'671));
+  EXPECT_EQ(r->analysis.totals.figures.params, Int(736'671));
+  Int macs = 361 * (13 * 64 * 9 + 12 * 64 * 64 * 9 + 64 * 2 + 64) + 722 * 362 + 361 * 64 + 64;
+  EXPECT_EQ(macs, Int(162'751'860));
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, macs);
+  ASSERT_EQ(r->analysis.output_shapes.size(), 2u);
+  EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 362}));
+  EXPECT_EQ(r->analysis.output_shapes[1], (std::vector<Int>{1}));
+  for (const char* path : {"stem_conv", "trunk.5.conv2", "policy.fc", "value.fc2"})
+    EXPECT_TRUE(has_path(r->graph, path)) << path;
+  // A 9x9 board: 82 moves, FC 2·81 -> 82 and 81 -> 64.
+  auto small = run_recsys("minigo", {{"batch", 8}, {"board", 9}});
+  Int small_params = convs + trunk_bn + (162 * 82 + 82) + (81 * 64 + 64) + 65;
+  EXPECT_EQ(small->analysis.totals.figures.params, small_params);
+  EXPECT_EQ(small->analysis.totals.figures.gemm_macs,
+            Int(8) * (81 * (13 * 64 * 9 + 12 * 64 * 64 * 9 + 64 * 2 + 64) + 162 * 82 + 81 * 64 + 64));
+  EXPECT_EQ(small->analysis.output_shapes[0], (std::vector<Int>{8, 82}));
+}
+
+TEST(RecsysDin, AmazonBooks) {
+  auto r = run_recsys("din");
+  Int embeddings = (Int(543060) + 367983 + 1601) * 18;
+  Int attention = mlp_params({144, 80, 40, 1});
+  Int top = 2 * 162 + mlp_params({162, 200, 80, 2}) + 200 + 80;  // bn1, the MLP, Dice's alphas
+  EXPECT_EQ(embeddings + attention + top, Int(16'491'919));
+  EXPECT_EQ(r->analysis.totals.figures.params, Int(16'491'919));
+  auto macs = [](Int batch, Int seq) {
+    return batch * (seq * (mlp_macs({144, 80, 40, 1}) + 36) + mlp_macs({162, 200, 80, 2}));
+  };
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, macs(1, 100));
+  EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 2}));
+  for (const char* path :
+       {"uid_embedding_var", "mid_embedding_var", "Attention_layer.f1_att", "bn1", "f1", "dice_1", "f3"}) {
+    EXPECT_TRUE(has_path(r->graph, path)) << path;
+  }
+  auto other = run_recsys("din", {{"batch", 32}, {"seq", 50}});
+  EXPECT_EQ(other->analysis.totals.figures.gemm_macs, macs(32, 50));
+  EXPECT_EQ(other->analysis.totals.figures.params, Int(16'491'919));
+}
+
+}  // namespace
+}  // namespace nnscope
