@@ -649,9 +649,13 @@ TEST(Parser, HugeInputs) {
   std::string list = "x = [";
   while (list.size() < kSize) list += "a,b,c,d,e,f,g,";
   list += "]";
-  // Parsing a million-element list is fine; check only that it parses.
+  // A list of millions of elements is refused with one error (kMaxElements) instead of building a node each.
   auto long_list = parse_body(list);
-  EXPECT_TRUE(long_list->diagnostics.empty());
+  ASSERT_EQ(long_list->diagnostics.size(), 1u);
+  EXPECT_NE(long_list->errors()[0].find("more than 100000 elements in one list"), std::string::npos);
+  std::string at_limit = "x = [";
+  for (std::size_t i = 0; i < kMaxElements; ++i) at_limit += "1,";
+  EXPECT_TRUE(parse_body(at_limit + "]")->diagnostics.empty());
 
   EXPECT_EQ(parse_body("x = " + std::string(kSize, '$'))->diagnostics.size(), 1u);
   EXPECT_EQ(parse_body("# " + std::string(kSize, 'c'))->diagnostics.size(), 0u);
