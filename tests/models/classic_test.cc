@@ -9,45 +9,12 @@
 
 #include "analysis/analysis.h"
 #include "interp/interpreter.h"
+#include "models/model_test_util.h"
 
 namespace nnscope {
 namespace {
 
 using sym::Int;
-
-struct ClassicResult {
-  std::unique_ptr<interp::Program> program;
-  ir::Graph graph;
-  analysis::Analysis analysis;
-};
-
-std::unique_ptr<ClassicResult> elaborate_classic(std::unique_ptr<interp::Program> program,
-                                                 std::map<std::string, Int> overrides) {
-  auto r = std::make_unique<ClassicResult>();
-  r->program = std::move(program);
-  if (!r->program->ok()) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  const ast::Definition* model = r->program->select_model("");
-  if (!model) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  interp::ElaborateOptions options;
-  options.overrides = std::move(overrides);
-  try {
-    r->graph = interp::elaborate(*r->program, *model, options);
-  } catch (const DiagnosticError& e) {
-    throw std::runtime_error(render(e.diagnostic(), r->program->sources));
-  }
-  r->analysis = analysis::analyze(r->graph);
-  return r;
-}
-
-// Results hold a pointer into their graph, so they are returned on the heap and never moved.
-std::unique_ptr<ClassicResult> run_classic(const std::string& target, std::map<std::string, Int> overrides = {}) {
-  bool found = false;
-  return elaborate_classic(interp::load_program(target, &found), std::move(overrides));
-}
-
-std::unique_ptr<ClassicResult> run_classic_text(const std::string& text, std::map<std::string, Int> overrides = {}) {
-  return elaborate_classic(interp::load_program_from_text("classic.nn", text), std::move(overrides));
-}
 
 std::set<std::string> op_paths(const ir::Graph& g) {
   std::set<std::string> paths;
@@ -62,7 +29,7 @@ std::size_t count_ops(const ir::Graph& g, const std::string& kind) {
 }
 
 // The figures of the op at `path` (the test fails when there is none).
-analysis::LayerFigures figures_at(const ClassicResult& r, const std::string& path) {
+analysis::LayerFigures figures_at(const testing::ModelRun& r, const std::string& path) {
   for (const analysis::Layer& l : r.analysis.layers) {
     if (r.graph.ops[l.op].path == path) return l.figures;
   }
@@ -88,7 +55,7 @@ std::map<std::string, Int> size(Int batch, Int height, Int width) {
 void expect_torchvision(const std::string& name, Int params, Int macs_224, Int macs_3x320x256,
                         const std::vector<std::string>& paths) {
   SCOPED_TRACE(name);
-  auto base = run_classic(name);
+  auto base = testing::run_model(name);
   EXPECT_EQ(base->analysis.totals.figures.params, params);
   EXPECT_EQ(base->analysis.totals.figures.gemm_macs, macs_224);
   ASSERT_EQ(base->analysis.output_shapes.size(), 1u);
@@ -97,7 +64,7 @@ void expect_torchvision(const std::string& name, Int params, Int macs_224, Int m
   std::set<std::string> have = op_paths(base->graph);
   for (const std::string& p : paths) EXPECT_TRUE(have.count(p)) << "no op at " << p;
 
-  auto big = run_classic(name, size(3, 320, 256));
+  auto big = testing::run_model(name, size(3, 320, 256));
   EXPECT_EQ(big->analysis.totals.figures.params, params);
   EXPECT_EQ(big->analysis.totals.figures.gemm_macs, macs_3x320x256);
   ASSERT_EQ(big->analysis.output_shapes.size(), 1u);
@@ -117,7 +84,7 @@ TEST(ClassicResNet, ResNet34MatchesTorchvision) {
   expect_torchvision("resnet34", 21'797'672, 3'663'761'408, 17'943'982'080,
                      {"conv1", "bn1", "maxpool", "layer1.2.conv2", "layer2.0.downsample.0", "layer3.5.bn2",
                       "layer4.2.conv2", "avgpool", "fc"});
-  auto r = run_classic("resnet34");
+  auto r = testing::run_model("resnet34");
   // 1 stem + 2·(3 + 4 + 6 + 3) block convolutions + 3 downsample shortcuts.
   EXPECT_EQ(count_ops(r->graph, "conv2d"), 36u);
   EXPECT_EQ(r->graph.ops.front().path, "conv1");
@@ -129,28 +96,28 @@ TEST(ClassicResNet, ResNet101MatchesTorchvision) {
   expect_torchvision("resnet101", 44'549'160, 7'801'405'440, 38'207'078'400,
                      {"layer3.22.conv3", "layer3.0.downsample.0", "layer4.2.bn3", "fc"});
   // 1 + 3·33 + 4 downsample shortcuts.
-  EXPECT_EQ(count_ops(run_classic("resnet101")->graph, "conv2d"), 104u);
+  EXPECT_EQ(count_ops(testing::run_model("resnet101")->graph, "conv2d"), 104u);
 }
 
 TEST(ClassicResNet, ResNet152MatchesTorchvision) {
   // Published exactly: 60,192,808 parameters, 11,513,626,624 GEMM MACs.
   expect_torchvision("resnet152", 60'192'808, 11'513'626'624, 56'389'386'240,
                      {"layer2.7.conv3", "layer3.35.conv3", "layer4.0.downsample.1", "fc"});
-  EXPECT_EQ(count_ops(run_classic("resnet152")->graph, "conv2d"), 155u);
+  EXPECT_EQ(count_ops(testing::run_model("resnet152")->graph, "conv2d"), 155u);
 }
 
 TEST(ClassicResNet, ResNeXt50MatchesTorchvision) {
   // Published: 25,028,904 parameters, 4.23 GMACs.
   expect_torchvision("resnext50_32x4d", 25'028'904, 4'230'479'872, 20'716'830'720,
                      {"layer1.0.conv2", "layer1.0.downsample.0", "layer4.2.conv3", "fc"});
-  auto r = run_classic("resnext50_32x4d");
+  auto r = testing::run_model("resnext50_32x4d");
   // layer1.0.conv2 is a grouped 3x3 convolution 128 -> 128 in 32 groups at 56x56: width = 64·4/64·32 = 128,
   // 128·(128/32)·9 weights, 56·56·128·4·9 MACs.
   EXPECT_EQ(figures_at(*r, "layer1.0.conv2").params, Int(128 * 4 * 9));
   EXPECT_EQ(figures_at(*r, "layer1.0.conv2").gemm_macs, Int(56) * 56 * 128 * 4 * 9);
   // width_per_group is a hyper-parameter: 8 gives the 32x8d widths on the 50-layer trunk (torchvision's
   // ResNet(Bottleneck, [3, 4, 6, 3], groups=32, width_per_group=8): 48,021,800 parameters, 8,443,658,240 MACs).
-  auto wide = run_classic("resnext50_32x4d", {{"width_per_group", 8}});
+  auto wide = testing::run_model("resnext50_32x4d", {{"width_per_group", 8}});
   EXPECT_EQ(wide->analysis.totals.figures.params, Int(48'021'800));
   EXPECT_EQ(wide->analysis.totals.figures.gemm_macs, Int(8'443'658'240));
 }
@@ -163,7 +130,7 @@ TEST(ClassicVgg, Vgg11MatchesTorchvision) {
   expect_torchvision(
       "vgg11", 132'863'336, 7'609'090'048, 37'034'360'832,
       {"features.0", "features.2", "features.18", "features.20", "avgpool", "classifier.0", "classifier.6"});
-  auto r = run_classic("vgg11");
+  auto r = testing::run_model("vgg11");
   EXPECT_EQ(count_ops(r->graph, "conv2d"), 8u);
   EXPECT_EQ(count_ops(r->graph, "maxpool2d"), 5u);
   EXPECT_EQ(r->graph.ops.front().path, "features.0");
@@ -180,7 +147,7 @@ TEST(ClassicVgg, Vgg19MatchesTorchvision) {
   // features.36.
   expect_torchvision("vgg19", 143'667'240, 19'632'062'464, 95'922'388'992,
                      {"features.34", "features.35", "features.36", "classifier.6"});
-  EXPECT_EQ(count_ops(run_classic("vgg19")->graph, "conv2d"), 16u);
+  EXPECT_EQ(count_ops(testing::run_model("vgg19")->graph, "conv2d"), 16u);
 }
 
 TEST(ClassicVgg, Vgg16BnMatchesTorchvision) {
@@ -191,7 +158,7 @@ TEST(ClassicVgg, Vgg16BnMatchesTorchvision) {
   expect_torchvision("vgg16_bn", 138'365'992, 15'470'264'320, 75'538'071'552,
                      {"features.0", "features.1", "features.2", "features.6", "features.40", "features.41",
                       "features.43", "classifier.6"});
-  auto r = run_classic("vgg16_bn");
+  auto r = testing::run_model("vgg16_bn");
   EXPECT_EQ(count_ops(r->graph, "batchnorm"), 13u);
   for (const char* p : {"features.1", "features.41"}) EXPECT_EQ(kind_at(r->graph, p), "batchnorm") << p;
   for (const char* p : {"features.6", "features.43"}) EXPECT_EQ(kind_at(r->graph, p), "maxpool2d") << p;
@@ -202,7 +169,7 @@ TEST(ClassicVgg, Vgg19BnMatchesTorchvision) {
   EXPECT_EQ(Int(143'667'240) + 2 * (2 * 64 + 2 * 128 + 4 * 256 + 8 * 512), Int(143'678'248));
   expect_torchvision("vgg19_bn", 143'678'248, 19'632'062'464, 95'922'388'992,
                      {"features.49", "features.50", "features.52", "classifier.6"});
-  auto r = run_classic("vgg19_bn");
+  auto r = testing::run_model("vgg19_bn");
   EXPECT_EQ(kind_at(r->graph, "features.50"), "batchnorm");
   EXPECT_EQ(kind_at(r->graph, "features.52"), "maxpool2d");
 }
@@ -211,7 +178,7 @@ TEST(ClassicVgg, PreludeTakesConfigurationLetters) {
   // vgg_features accepts torchvision's configuration letters as well as lists; "B" is VGG-13
   // (torchvision's vgg13_bn: 133,053,736 parameters = vgg13's 133,047,848 + the batchnorms;
   // 11,308,466,176 GEMM MACs).
-  auto r = run_classic_text(R"(import "std/vgg.nn"
+  auto r = testing::run_model_text(R"(import "std/vgg.nn"
 
 model vgg13(batch = 1, height = 224, width = 224, classes = 1000) {
     input image: f32[batch, 3, height, width]
@@ -225,7 +192,7 @@ model vgg13(batch = 1, height = 224, width = 224, classes = 1000) {
   EXPECT_EQ(Int(133'047'848) + 2 * (2 * 64 + 2 * 128 + 2 * 256 + 4 * 512), Int(133'053'736));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(11'308'466'176));
   EXPECT_TRUE(op_paths(r->graph).count("features.34"));
-  EXPECT_THROW(run_classic_text(R"(import "std/vgg.nn"
+  EXPECT_THROW(testing::run_model_text(R"(import "std/vgg.nn"
 model bad(batch = 1) {
     input image: f32[batch, 3, 32, 32]
     return features: vgg_features(image, "C")
@@ -253,9 +220,9 @@ TEST(ClassicAlexNet, MatchesTorchvision) {
 TEST(ClassicAlexNet, OtherSizesMatchTorchvision) {
   // The adaptive pooling maps any feature map to 6x6 (at 97x131 it upsamples 2x3), so the classifier is the
   // same at every size.
-  EXPECT_EQ(run_classic("alexnet", size(2, 227, 227))->analysis.totals.figures.gemm_macs, Int(1'433'534'464));
-  EXPECT_EQ(run_classic("alexnet", size(1, 97, 131))->analysis.totals.figures.gemm_macs, Int(201'242'624));
-  auto r = run_classic("alexnet", size(1, 255, 193));
+  EXPECT_EQ(testing::run_model("alexnet", size(2, 227, 227))->analysis.totals.figures.gemm_macs, Int(1'433'534'464));
+  EXPECT_EQ(testing::run_model("alexnet", size(1, 97, 131))->analysis.totals.figures.gemm_macs, Int(201'242'624));
+  auto r = testing::run_model("alexnet", size(1, 255, 193));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(699'233'984));
   EXPECT_EQ(r->analysis.totals.figures.params, Int(61'100'840));
 }
@@ -265,7 +232,7 @@ TEST(ClassicSqueezeNet, MatchesTorchvision) {
   expect_torchvision("squeezenet1_0", 1'248'424, 818'924'576, 4'081'106'016,
                      {"features.0", "features.2", "features.3.squeeze", "features.3.expand1x1", "features.3.expand3x3",
                       "features.12.expand3x3", "classifier.1", "classifier.3"});
-  auto r = run_classic("squeezenet1_0");
+  auto r = testing::run_model("squeezenet1_0");
   EXPECT_EQ(count_ops(r->graph, "conv2d"), 2u + 8u * 3u);
   EXPECT_EQ(count_ops(r->graph, "concat"), 8u);
 }
@@ -273,13 +240,14 @@ TEST(ClassicSqueezeNet, MatchesTorchvision) {
 TEST(ClassicSqueezeNet, CeilModePoolingMatchesTorchvision) {
   // At 224: conv 7/2 -> 109; the ceil_mode pools give 54, 27 (floor would give 26) and 13. The final
   // convolution maps 512 channels to the classes at 13x13.
-  auto r = run_classic("squeezenet1_0");
+  auto r = testing::run_model("squeezenet1_0");
   EXPECT_EQ(figures_at(*r, "classifier.1").gemm_macs, Int(13) * 13 * 1000 * 512);
   EXPECT_EQ(figures_at(*r, "features.7.squeeze").gemm_macs, Int(27) * 27 * 32 * 256);
   // torchvision at other sizes (ceil and floor differ in several pools there).
-  EXPECT_EQ(run_classic("squeezenet1_0", size(2, 227, 227))->analysis.totals.figures.gemm_macs, Int(1'665'335'872));
-  EXPECT_EQ(run_classic("squeezenet1_0", size(1, 97, 131))->analysis.totals.figures.gemm_macs, Int(189'660'736));
-  auto odd = run_classic("squeezenet1_0", size(1, 255, 193));
+  EXPECT_EQ(testing::run_model("squeezenet1_0", size(2, 227, 227))->analysis.totals.figures.gemm_macs,
+            Int(1'665'335'872));
+  EXPECT_EQ(testing::run_model("squeezenet1_0", size(1, 97, 131))->analysis.totals.figures.gemm_macs, Int(189'660'736));
+  auto odd = testing::run_model("squeezenet1_0", size(1, 255, 193));
   EXPECT_EQ(odd->analysis.totals.figures.gemm_macs, Int(806'861'504));
   EXPECT_EQ(odd->analysis.output_shapes[0], (std::vector<Int>{1, 1000}));
 }

@@ -5,35 +5,12 @@
 
 #include "analysis/analysis.h"
 #include "interp/interpreter.h"
+#include "models/model_test_util.h"
 
 namespace nnscope {
 namespace {
 
 using sym::Int;
-
-struct DetectionResult {
-  std::unique_ptr<interp::Program> program;
-  ir::Graph graph;
-  analysis::Analysis analysis;
-};
-
-std::unique_ptr<DetectionResult> run_detection(const std::string& target, std::map<std::string, Int> overrides = {}) {
-  auto r = std::make_unique<DetectionResult>();
-  bool found = false;
-  r->program = interp::load_program(target, &found);
-  if (!r->program->ok()) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  const ast::Definition* model = r->program->select_model("");
-  if (!model) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  interp::ElaborateOptions options;
-  options.overrides = std::move(overrides);
-  try {
-    r->graph = interp::elaborate(*r->program, *model, options);
-  } catch (const DiagnosticError& e) {
-    throw std::runtime_error(render(e.diagnostic(), r->program->sources));
-  }
-  r->analysis = analysis::analyze(r->graph);
-  return r;
-}
 
 bool has_path(const ir::Graph& g, const std::string& path) {
   for (const ir::Op& op : g.ops)
@@ -42,7 +19,7 @@ bool has_path(const ir::Graph& g, const std::string& path) {
 }
 
 // GEMM MACs of the layers whose path starts with `prefix`.
-Int macs_under(const DetectionResult& r, const std::string& prefix) {
+Int macs_under(const testing::ModelRun& r, const std::string& prefix) {
   Int total = 0;
   for (const analysis::Layer& layer : r.analysis.layers) {
     if (r.graph.ops[layer.op].path.rfind(prefix, 0) == 0) total += layer.figures.gemm_macs;
@@ -50,7 +27,7 @@ Int macs_under(const DetectionResult& r, const std::string& prefix) {
   return total;
 }
 
-std::vector<std::string> not_costed(const DetectionResult& r) {
+std::vector<std::string> not_costed(const testing::ModelRun& r) {
   std::vector<std::string> paths;
   for (const ir::Op& op : r.graph.ops)
     if (!op.costed) paths.push_back(op.path);
@@ -58,7 +35,7 @@ std::vector<std::string> not_costed(const DetectionResult& r) {
 }
 
 TEST(DetectionSsd300Vgg16, MatchesTorchvision) {
-  auto r = run_detection("ssd300_vgg16");
+  auto r = testing::run_model("ssd300_vgg16");
   EXPECT_EQ(r->analysis.totals.figures.params, Int(35'641'826));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(34'858'153'472));  // torchvision: 34.858 GMACs
   // Torchvision's hooks per part: the heads at 300x300.
@@ -90,7 +67,7 @@ TEST(DetectionSsd300Vgg16, MatchesTorchvision) {
 TEST(DetectionSsd300Vgg16, AnotherSizeMatchesTorchvision) {
   // torchvision's backbone and head hooks on a [2, 3, 512, 384] tensor: feature maps 64x48 ... 4x2, 18464
   // default boxes per image.
-  auto r = run_detection("ssd300_vgg16", {{"batch", 2}, {"height", 512}, {"width", 384}});
+  auto r = testing::run_model("ssd300_vgg16", {{"batch", 2}, {"height", 512}, {"width", 384}});
   EXPECT_EQ(r->analysis.totals.figures.params, Int(35'641'826));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(150'076'440'576));
   for (const analysis::Layer& layer : r->analysis.layers) {
@@ -102,7 +79,7 @@ TEST(DetectionSsd300Vgg16, AnotherSizeMatchesTorchvision) {
 }
 
 TEST(DetectionMaskRcnn, MatchesTorchvision) {
-  auto r = run_detection("maskrcnn_resnet50_fpn");
+  auto r = testing::run_model("maskrcnn_resnet50_fpn");
   EXPECT_EQ(r->analysis.totals.figures.params, Int(44'401'393));
   // torchvision 0.14 forward hooks at 800x1333 with 1000 proposals and 100 detections per image.
   EXPECT_EQ(macs_under(*r, "backbone.body."), Int(87'333'299'200));
@@ -130,10 +107,10 @@ TEST(DetectionMaskRcnn, MatchesTorchvision) {
 
 TEST(DetectionMaskRcnn, PaddedBatchAndCounts) {
   // torchvision pads the batch to a multiple of 32 (800x1344); hooks there give 269,193,583,872.
-  auto padded = run_detection("maskrcnn_resnet50_fpn", {{"width", 1344}});
+  auto padded = testing::run_model("maskrcnn_resnet50_fpn", {{"width", 1344}});
   EXPECT_EQ(padded->analysis.totals.figures.gemm_macs, Int(269'193'583'872));
   // Batch 2 doubles everything (each image keeps its own 1000 proposals and 100 detections).
-  auto two = run_detection("maskrcnn_resnet50_fpn", {{"batch", 2}, {"width", 1344}});
+  auto two = testing::run_model("maskrcnn_resnet50_fpn", {{"batch", 2}, {"width", 1344}});
   EXPECT_EQ(two->analysis.totals.figures.gemm_macs, Int(2) * 269'193'583'872);
   EXPECT_EQ(two->analysis.output_shapes[2], (std::vector<Int>{200, 91, 28, 28}));
   // Per proposal, the box head and predictor: fc6 256·7·7·1024, fc7 1024·1024, cls 1024·91, bbox 1024·364.
@@ -141,14 +118,14 @@ TEST(DetectionMaskRcnn, PaddedBatchAndCounts) {
   EXPECT_EQ(per_proposal, Int(14'359'552));
   // Per detection, the mask head: 4 convs 256·256·9·14², conv5_mask 256·256·4·14², logits 91·256·28².
   Int per_detection = Int(4) * 256 * 256 * 9 * 196 + Int(256) * 256 * 4 * 196 + Int(91) * 256 * 784;
-  auto fewer = run_detection("maskrcnn_resnet50_fpn", {{"proposals", 500}, {"detections", 50}});
+  auto fewer = testing::run_model("maskrcnn_resnet50_fpn", {{"proposals", 500}, {"detections", 50}});
   EXPECT_EQ(fewer->analysis.totals.figures.gemm_macs, Int(268'314'326'272) - 500 * per_proposal - 50 * per_detection);
   EXPECT_EQ(fewer->analysis.totals.figures.params, Int(44'401'393));
 }
 
 TEST(DetectionSsdResNet34, MlperfTraining300) {
   // Forward hooks on the MLPerf reference structure (ssd300.py, base_model.py) rebuilt from torchvision 0.14.
-  auto r = run_detection("ssd_resnet34");
+  auto r = testing::run_model("ssd_resnet34");
   EXPECT_EQ(r->analysis.totals.figures.params, Int(19'972'534));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(15'862'078'720));
   EXPECT_EQ(macs_under(*r, "model."), Int(12'906'552'064));  // ResNet-34 through layer3 (stride-1 first block)
@@ -165,7 +142,8 @@ TEST(DetectionSsdResNet34, MlperfTraining300) {
 
 TEST(DetectionSsdResNet34, MlperfInference1200) {
   // MLPerf Inference's SSD_R34 with strides [3, 3, 2, 2, 2, 2]: heads at stride 3, conv10 at stride 2.
-  auto r = run_detection("ssd_resnet34", {{"height", 1200}, {"width", 1200}, {"head_stride", 3}, {"conv10_stride", 2}});
+  auto r =
+      testing::run_model("ssd_resnet34", {{"height", 1200}, {"width", 1200}, {"head_stride", 3}, {"conv10_stride", 2}});
   EXPECT_EQ(r->analysis.totals.figures.params, Int(19'972'534));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(216'415'931'904));
   // Maps 50, 25, 13, 7, 3, 3: 4·2500 + 6·625 + 6·169 + 6·49 + 4·9 + 4·9 = 15130 boxes.
@@ -178,7 +156,7 @@ TEST(DetectionSsdResNet34, MlperfInference1200) {
 
 TEST(DetectionUnet3d, MlperfTraining) {
   // Forward hooks (meta tensors) on the reference modules rebuilt from image_segmentation/pytorch/model.
-  auto r = run_detection("unet3d");
+  auto r = testing::run_model("unet3d");
   EXPECT_EQ(r->analysis.totals.figures.params, Int(31'190'243));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(477'298'688'000));
   EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 3, 128, 128, 128}));
@@ -186,7 +164,7 @@ TEST(DetectionUnet3d, MlperfTraining) {
                            "upsample.0.upsample_conv.0", "upsample.4.conv2.0", "output.conv.0"}) {
     EXPECT_TRUE(has_path(r->graph, path)) << path;
   }
-  auto other = run_detection("unet3d", {{"batch", 2}, {"depth", 64}, {"height", 96}});
+  auto other = testing::run_model("unet3d", {{"batch", 2}, {"depth", 64}, {"height", 96}});
   EXPECT_EQ(other->analysis.totals.figures.gemm_macs, Int(357'974'016'000));
   EXPECT_EQ(other->analysis.output_shapes[0], (std::vector<Int>{2, 3, 64, 96, 128}));
 }

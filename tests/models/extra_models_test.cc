@@ -7,36 +7,12 @@
 
 #include "analysis/analysis.h"
 #include "interp/interpreter.h"
+#include "models/model_test_util.h"
 
 namespace nnscope {
 namespace {
 
 using sym::Int;
-
-struct ExtraResult {
-  std::unique_ptr<interp::Program> program;
-  ir::Graph graph;
-  analysis::Analysis analysis;
-};
-
-// Results hold a pointer into their graph, so they are returned on the heap and never moved.
-std::unique_ptr<ExtraResult> run_extra(const std::string& target, std::map<std::string, Int> overrides = {}) {
-  auto r = std::make_unique<ExtraResult>();
-  bool found = false;
-  r->program = interp::load_program(target, &found);
-  if (!r->program->ok()) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  const ast::Definition* model = r->program->select_model("");
-  if (!model) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  interp::ElaborateOptions options;
-  options.overrides = std::move(overrides);
-  try {
-    r->graph = interp::elaborate(*r->program, *model, options);
-  } catch (const DiagnosticError& e) {
-    throw std::runtime_error(render(e.diagnostic(), r->program->sources));
-  }
-  r->analysis = analysis::analyze(r->graph);
-  return r;
-}
 
 bool has_op(const ir::Graph& g, const std::string& path) {
   for (const ir::Op& op : g.ops)
@@ -45,7 +21,7 @@ bool has_op(const ir::Graph& g, const std::string& path) {
 }
 
 // GEMM MACs of the layers whose path starts with `prefix`.
-Int gemm_macs_under(const ExtraResult& r, const std::string& prefix) {
+Int gemm_macs_under(const testing::ModelRun& r, const std::string& prefix) {
   Int total = 0;
   for (const analysis::Layer& layer : r.analysis.layers)
     if (r.graph.ops[layer.op].path.rfind(prefix, 0) == 0) total += layer.figures.gemm_macs;
@@ -53,7 +29,7 @@ Int gemm_macs_under(const ExtraResult& r, const std::string& prefix) {
 }
 
 // The first output shape of the op at `path` (empty when there is none).
-std::vector<Int> shape_at(const ExtraResult& r, const std::string& path) {
+std::vector<Int> shape_at(const testing::ModelRun& r, const std::string& path) {
   for (const analysis::Layer& layer : r.analysis.layers)
     if (r.graph.ops[layer.op].path == path && !layer.output_shapes.empty()) return layer.output_shapes[0];
   return {};
@@ -62,7 +38,7 @@ std::vector<Int> shape_at(const ExtraResult& r, const std::string& path) {
 // ---- CRNN ----
 
 TEST(ExtraCrnn, MatchesReference) {
-  auto r = run_extra("crnn");
+  auto r = testing::run_model("crnn");
   // Parameters by hand (weights + biases; batchnorm weight and bias):
   //   conv0 64·1·9 + 64, conv1 128·64·9 + 128, conv2 256·128·9 + 256, conv3 256·256·9 + 256,
   //   conv4 512·256·9 + 512, conv5 512·512·9 + 512, conv6 512·512·4 + 512, batchnorm2/4/6 2·(256 + 512 + 512);
@@ -104,7 +80,7 @@ TEST(ExtraCrnn, MatchesReference) {
 
 TEST(ExtraCrnn, OtherWidths) {
   // Width 160, batch 3: T = 160 / 4 + 1 = 41; reference hooks 3,352,333,824.
-  auto wide = run_extra("crnn", {{"batch", 3}, {"width", 160}});
+  auto wide = testing::run_model("crnn", {{"batch", 3}, {"width", 160}});
   EXPECT_EQ(wide->analysis.totals.figures.params, Int(8'331'301));
   EXPECT_EQ(wide->analysis.totals.figures.gemm_macs, Int(3'352'333'824));
   EXPECT_EQ(wide->analysis.output_shapes[0], (std::vector<Int>{41, 3, 37}));
@@ -114,17 +90,17 @@ TEST(ExtraCrnn, OtherWidths) {
   const Int rnn160 = Int(3) * 41 * (2 * 4 * 256 * (512 + 256) + 512 * 256 + 2 * 4 * 256 * (256 + 256) + 512 * 37);
   EXPECT_EQ(cnn160 + rnn160, Int(3'352'333'824));
   // Width 98, batch 2: the poolings floor (49, 24 columns), T = 25; reference hooks 1,357,747,200.
-  auto odd = run_extra("crnn", {{"batch", 2}, {"width", 98}});
+  auto odd = testing::run_model("crnn", {{"batch", 2}, {"width", 98}});
   EXPECT_EQ(odd->analysis.totals.figures.gemm_macs, Int(1'357'747'200));
   EXPECT_EQ(odd->analysis.output_shapes[0], (std::vector<Int>{25, 2, 37}));
   // The symbolic formula evaluated at width 160, batch 3 equals the fresh elaboration.
-  auto base = run_extra("crnn");
+  auto base = testing::run_model("crnn");
   sym::Bindings b = base->graph.bindings;
   b.set("batch", 3);
   b.set("width", 160);
   EXPECT_EQ(base->analysis.formulas.gemm_macs.evaluate_integer(b), Int(3'352'333'824));
   // nclass is a const parameter: 11 symbols change only rnn.1.embedding (512·11 + 11 parameters).
-  auto digits = run_extra("crnn", {{"nclass", 11}});
+  auto digits = testing::run_model("crnn", {{"nclass", 11}});
   EXPECT_EQ(digits->analysis.totals.figures.params, Int(8'331'301) - (512 * 37 + 37) + (512 * 11 + 11));
   EXPECT_EQ(digits->analysis.output_shapes[0], (std::vector<Int>{26, 1, 11}));
 }
@@ -132,7 +108,7 @@ TEST(ExtraCrnn, OtherWidths) {
 // ---- SSD-MobileNet-v1 ----
 
 TEST(ExtraSsdMobileNet, MatchesReference) {
-  auto r = run_extra("ssd_mobilenet_v1");
+  auto r = testing::run_model("ssd_mobilenet_v1");
   // The reference's parameters() hold 6,796,223 elements (convolution weights; biases of the extras and the
   // predictors); the folded batchnorms are buffers there: BiasAdd after the first and each pointwise
   // convolution (32 + 64 + 128 + 128 + 256 + 256 + 512·6 + 1024·2 = 5,984) and the depthwise scale and bias
@@ -190,13 +166,13 @@ TEST(ExtraSsdMobileNet, MatchesReference) {
 TEST(ExtraSsdMobileNet, OtherSizes) {
   // 320x256, batch 3 ("same" padding: ⌈in / 2⌉ per stride 2): maps 20x16, 10x8, 5x4, 3x2, 2x1, 1x1, so
   // 3·320 + 6·(80 + 20 + 6 + 2 + 1) = 1614 boxes; reference hooks 3,227,662,080 GEMM MACs.
-  auto r = run_extra("ssd_mobilenet_v1", {{"batch", 3}, {"height", 320}, {"width", 256}});
+  auto r = testing::run_model("ssd_mobilenet_v1", {{"batch", 3}, {"height", 320}, {"width", 256}});
   EXPECT_EQ(r->analysis.totals.figures.params, Int(6'812'127));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(3'227'662'080));
   EXPECT_EQ(shape_at(*r, "postprocess.sigmoid"), (std::vector<Int>{3, 1614, 91}));
   EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{3, 100, 4}));
   // 512x512: maps 32², 16², 8², 4², 2², 1², 5118 boxes; reference hooks 3,439,904,000 GEMM MACs.
-  auto big = run_extra("ssd_mobilenet_v1", {{"height", 512}, {"width", 512}});
+  auto big = testing::run_model("ssd_mobilenet_v1", {{"height", 512}, {"width", 512}});
   EXPECT_EQ(big->analysis.totals.figures.gemm_macs, Int(3'439'904'000));
   EXPECT_EQ(shape_at(*big, "postprocess.sigmoid"), (std::vector<Int>{1, 5118, 91}));
   // The backbone's convolutions have no bias: the first one is 32·3·3·3 weights alone.

@@ -6,48 +6,24 @@
 
 #include "analysis/analysis.h"
 #include "interp/interpreter.h"
+#include "models/model_test_util.h"
 
 namespace nnscope {
 namespace {
 
 using sym::Int;
 
-struct LanguageResult {
-  std::unique_ptr<interp::Program> program;
-  ir::Graph graph;
-  analysis::Analysis analysis;
-};
-
-// Results hold a pointer into their graph, so they are returned on the heap and never moved.
-std::unique_ptr<LanguageResult> run_language(const std::string& target, std::map<std::string, Int> overrides = {}) {
-  auto r = std::make_unique<LanguageResult>();
-  bool found = false;
-  r->program = interp::load_program(target, &found);
-  if (!r->program->ok()) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  const ast::Definition* model = r->program->select_model("");
-  if (!model) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  interp::ElaborateOptions options;
-  options.overrides = std::move(overrides);
-  try {
-    r->graph = interp::elaborate(*r->program, *model, options);
-  } catch (const DiagnosticError& e) {
-    throw std::runtime_error(render(e.diagnostic(), r->program->sources));
-  }
-  r->analysis = analysis::analyze(r->graph);
-  return r;
-}
-
-const analysis::Layer* layer_at(const LanguageResult& r, const std::string& path) {
+const analysis::Layer* layer_at(const testing::ModelRun& r, const std::string& path) {
   for (const analysis::Layer& layer : r.analysis.layers) {
     if (r.graph.ops[layer.op].path == path) return &layer;
   }
   return nullptr;
 }
 
-bool has_path(const LanguageResult& r, const std::string& path) { return layer_at(r, path) != nullptr; }
+bool has_path(const testing::ModelRun& r, const std::string& path) { return layer_at(r, path) != nullptr; }
 
 // True when some op outputs a tensor of exactly this shape (a stand-in for a shared table would).
-bool has_output_shape(const LanguageResult& r, const std::vector<Int>& shape) {
+bool has_output_shape(const testing::ModelRun& r, const std::vector<Int>& shape) {
   for (const analysis::Layer& layer : r.analysis.layers) {
     for (const std::vector<Int>& out : layer.output_shapes) {
       if (out == shape) return true;
@@ -56,10 +32,10 @@ bool has_output_shape(const LanguageResult& r, const std::vector<Int>& shape) {
   return false;
 }
 
-Int params(const LanguageResult& r) { return r.analysis.totals.figures.params; }
-Int macs(const LanguageResult& r) { return r.analysis.totals.figures.gemm_macs; }
+Int params(const testing::ModelRun& r) { return r.analysis.totals.figures.params; }
+Int macs(const testing::ModelRun& r) { return r.analysis.totals.figures.gemm_macs; }
 
-Int macs_at(const LanguageResult& r, std::map<std::string, Int> values) {
+Int macs_at(const testing::ModelRun& r, std::map<std::string, Int> values) {
   sym::Bindings b = r.graph.bindings;
   for (const auto& [name, value] : values) b.set(name, value);
   return r.analysis.formulas.gemm_macs.evaluate_integer(b);
@@ -68,7 +44,7 @@ Int macs_at(const LanguageResult& r, std::map<std::string, Int> values) {
 // ---- BERT-large ------------------------------------------------------------------------------------------
 
 TEST(LanguageBert, LargeParametersAndGemmFormula) {
-  auto r = run_language("bert_large");
+  auto r = testing::run_model("bert_large");
   EXPECT_EQ(params(*r), Int(335'141'888));
   // 24 layers of 4 projections, 2 attention matmuls and a 1024-4096-1024 MLP, plus the pooler.
   Int h = 1024, i = 4096;
@@ -88,7 +64,7 @@ TEST(LanguageBert, LargeParametersAndGemmFormula) {
 }
 
 TEST(LanguageBert, LargeAtAnotherSize) {
-  auto r = run_language("bert_large", {{"batch", 3}, {"seq", 128}});
+  auto r = testing::run_model("bert_large", {{"batch", 3}, {"seq", 128}});
   EXPECT_EQ(params(*r), Int(335'141'888));
   Int b = 3, s = 128, h = 1024, i = 4096;
   EXPECT_EQ(macs(*r), 24 * (4 * b * s * h * h + 2 * b * s * s * h + 2 * b * s * h * i) + b * h * h);
@@ -103,7 +79,7 @@ Int gpt_macs(Int layers, Int h, Int vocab, Int b, Int s) {
 }
 
 TEST(LanguageGpt2, SmallParametersAndGemmFormula) {
-  auto r = run_language("gpt2");
+  auto r = testing::run_model("gpt2");
   EXPECT_EQ(params(*r), Int(124'439'808));
   EXPECT_EQ(macs(*r), gpt_macs(12, 768, 50257, 1, 1024));
   EXPECT_EQ(macs(*r), Int(145'824'153'600));
@@ -119,7 +95,7 @@ TEST(LanguageGpt2, SmallParametersAndGemmFormula) {
 }
 
 TEST(LanguageGpt2, TiedLmHeadCountsGemmWorkButNoParameters) {
-  auto r = run_language("gpt2", {{"batch", 2}, {"seq", 100}});
+  auto r = testing::run_model("gpt2", {{"batch", 2}, {"seq", 100}});
   EXPECT_EQ(params(*r), Int(124'439'808));
   Int table_bytes = Int(50257) * 768 * 4;
   const analysis::Layer* head = layer_at(*r, "lm_head");
@@ -142,7 +118,7 @@ TEST(LanguageGpt2, TiedLmHeadCountsGemmWorkButNoParameters) {
 }
 
 TEST(LanguageGpt2, ActivationBytesHoldNoStandInTable) {
-  auto r = run_language("gpt2");
+  auto r = testing::run_model("gpt2");
   // No op materialises the table (a [768, 50257] view, 154,389,504 bytes, stood in for it before tied_to).
   EXPECT_FALSE(has_output_shape(*r, {768, 50257}));
   EXPECT_FALSE(has_output_shape(*r, {50257, 768}));
@@ -162,13 +138,13 @@ TEST(LanguageGpt2, ActivationBytesHoldNoStandInTable) {
 }
 
 TEST(LanguageGpt2, Medium) {
-  auto r = run_language("gpt2", {{"layers", 24}, {"hidden", 1024}, {"heads", 16}});
+  auto r = testing::run_model("gpt2", {{"layers", 24}, {"hidden", 1024}, {"heads", 16}});
   EXPECT_EQ(params(*r), Int(354'823'168));
   EXPECT_EQ(macs(*r), gpt_macs(24, 1024, 50257, 1, 1024));
 }
 
 TEST(LanguageGpt3, Parameters175B) {
-  auto r = run_language("gpt3_175b");
+  auto r = testing::run_model("gpt3_175b");
   // wte + wpe + 96 layers of 12·h² + 13·h (ln_1 2h, c_attn 3h² + 3h, c_proj h² + h, ln_2 2h, c_fc 4h² + 4h,
   // c_proj 4h² + h) + ln_f 2h: 174,604,259,328, the paper's "175.0B".
   Int h = 12288;
@@ -199,7 +175,7 @@ Int llama_macs(Int layers, Int h, Int kv, Int i, Int b, Int s, Int past = 0) {
 }
 
 TEST(LanguageLlama, Llama2_7B) {
-  auto r = run_language("llama2_7b");
+  auto r = testing::run_model("llama2_7b");
   EXPECT_EQ(params(*r), Int(6'738'415'616));
   EXPECT_EQ(macs(*r), llama_macs(32, 4096, 4096, 11008, 1, 4096));
   for (Int b : {1, 3}) {
@@ -219,7 +195,7 @@ TEST(LanguageLlama, Llama2_7B) {
 }
 
 TEST(LanguageLlama, Llama2_70BWithGroupedQueryAttention) {
-  auto r = run_language(
+  auto r = testing::run_model(
       "llama2_7b",
       {{"layers", 80}, {"hidden", 8192}, {"heads", 64}, {"kv_heads", 8}, {"intermediate_size", 28672}, {"seq", 128}});
   EXPECT_EQ(params(*r), Int(68'976'648'192));
@@ -231,7 +207,7 @@ TEST(LanguageLlama, Llama2_70BWithGroupedQueryAttention) {
 
 TEST(LanguageLlama, DecodingStepWithKvCache) {
   // One new token after 4095 cached ones: keys and values span 4096 positions.
-  auto r = run_language("llama2_7b", {{"seq", 1}, {"past", 4095}, {"batch", 2}});
+  auto r = testing::run_model("llama2_7b", {{"seq", 1}, {"past", 4095}, {"batch", 2}});
   EXPECT_EQ(params(*r), Int(6'738'415'616));
   EXPECT_EQ(macs(*r), llama_macs(32, 4096, 4096, 11008, 2, 1, 4095));
   EXPECT_EQ(macs(*r), Int(2) * 7'680'819'200);
@@ -246,13 +222,13 @@ TEST(LanguageLlama, DecodingStepWithKvCache) {
   ASSERT_NE(key, nullptr);
   EXPECT_EQ(key->output_shapes[0], (std::vector<Int>{2, 4095, 4096}));
   // Without a cache there are no cache inputs.
-  EXPECT_EQ(run_language("llama2_7b", {{"seq", 16}})->graph.inputs.size(), 1u);
+  EXPECT_EQ(testing::run_model("llama2_7b", {{"seq", 16}})->graph.inputs.size(), 1u);
 }
 
 // ---- LSTM and GRU language models -------------------------------------------------------------------------
 
 TEST(LanguageRecurrent, LstmLanguageModel) {
-  auto r = run_language("lstm");
+  auto r = testing::run_model("lstm");
   // Embedding 32·300; LSTM layers 4·512·(300 + 512) + 2·4·512 and 4·512·(512 + 512) + 2·4·512; decoder.
   Int expected = 32 * 300 + (4 * 512 * 812 + 4096) + (4 * 512 * 1024 + 4096) + (512 * 32 + 32);
   EXPECT_EQ(expected, Int(3'794'336));  // = sum of nn.Embedding(32, 300), nn.LSTM(300, 512, 2), nn.Linear(512, 32)
@@ -270,7 +246,7 @@ TEST(LanguageRecurrent, LstmLanguageModel) {
 }
 
 TEST(LanguageRecurrent, GruLanguageModel) {
-  auto r = run_language("gru", {{"batch", 4}, {"seq", 100}});
+  auto r = testing::run_model("gru", {{"batch", 4}, {"seq", 100}});
   Int expected = 32 * 300 + 2'826'240 + (512 * 32 + 32);  // nn.GRU(300, 512, 2) has 2,826,240
   EXPECT_EQ(expected, Int(2'852'256));
   EXPECT_EQ(params(*r), expected);
@@ -294,7 +270,7 @@ Int transformer_big_macs(Int b, Int S, Int T) {
 }
 
 TEST(LanguageMlperf, TransformerBig) {
-  auto r = run_language("transformer_big");
+  auto r = testing::run_model("transformer_big");
   // Shared embedding + 6 encoder layers (4 bias-free projections, FFN, 2 norms) + 6 decoder layers
   // (8 projections, FFN, 3 norms) + 2 final norms.
   Int d = 1024, ff = 4096;
@@ -304,7 +280,7 @@ TEST(LanguageMlperf, TransformerBig) {
   EXPECT_EQ(params(*r), expected);
   EXPECT_EQ(macs(*r), transformer_big_macs(1, 256, 256));
   EXPECT_EQ(macs_at(*r, {{"batch", 2}, {"src_len", 40}, {"tgt_len", 33}}), transformer_big_macs(2, 40, 33));
-  auto other = run_language("transformer_big", {{"batch", 2}, {"src_len", 40}, {"tgt_len", 33}});
+  auto other = testing::run_model("transformer_big", {{"batch", 2}, {"src_len", 40}, {"tgt_len", 33}});
   EXPECT_EQ(macs(*other), transformer_big_macs(2, 40, 33));
   EXPECT_EQ(other->analysis.output_shapes[0], (std::vector<Int>{2, 33, 33708}));
   EXPECT_TRUE(has_path(*r, "encoder.layers.5.self_attn.q_proj"));
@@ -313,7 +289,7 @@ TEST(LanguageMlperf, TransformerBig) {
 }
 
 TEST(LanguageMlperf, TransformerBigSharesOneTable) {
-  auto r = run_language("transformer_big", {{"batch", 2}, {"src_len", 40}, {"tgt_len", 33}});
+  auto r = testing::run_model("transformer_big", {{"batch", 2}, {"src_len", 40}, {"tgt_len", 33}});
   Int d = 1024, vocab = 33708, table_bytes = vocab * d * 4;
   const analysis::Layer* source = layer_at(*r, "encoder.embed_tokens");
   ASSERT_NE(source, nullptr);
@@ -351,7 +327,7 @@ Int gnmt_macs(Int b, Int S, Int T) {
 }
 
 TEST(LanguageMlperf, Gnmt) {
-  auto r = run_language("gnmt");
+  auto r = testing::run_model("gnmt");
   // Shared embedding; encoder LSTMs; decoder LSTMs, attention, classifier.
   Int H = 1024, lstm_h = 4 * H * (H + H) + 8 * H, lstm_2h = 4 * H * (2 * H + H) + 8 * H;
   Int encoder = 2 * lstm_h + lstm_2h + 2 * lstm_h;
@@ -361,7 +337,7 @@ TEST(LanguageMlperf, Gnmt) {
   EXPECT_EQ(expected, Int(160'671'297));
   EXPECT_EQ(params(*r), expected);
   EXPECT_EQ(macs(*r), gnmt_macs(1, 50, 50));
-  auto other = run_language("gnmt", {{"batch", 3}, {"src_len", 37}, {"tgt_len", 29}});
+  auto other = testing::run_model("gnmt", {{"batch", 3}, {"src_len", 37}, {"tgt_len", 29}});
   EXPECT_EQ(macs(*other), gnmt_macs(3, 37, 29));
   EXPECT_EQ(macs_at(*r, {{"batch", 3}, {"src_len", 37}, {"tgt_len", 29}}), gnmt_macs(3, 37, 29));
   EXPECT_EQ(other->analysis.output_shapes[0], (std::vector<Int>{29, 3, 32320}));
@@ -374,7 +350,7 @@ TEST(LanguageMlperf, Gnmt) {
 TEST(LanguageMlperf, GnmtSharesTheEmbeddingBetweenEncoderAndDecoder) {
   // share_embedding = True in the reference: one table, looked up by the encoder and by the decoder; the
   // classifier has its own weights.
-  auto r = run_language("gnmt", {{"batch", 3}, {"src_len", 37}, {"tgt_len", 29}});
+  auto r = testing::run_model("gnmt", {{"batch", 3}, {"src_len", 37}, {"tgt_len", 29}});
   Int H = 1024, vocab = 32320, table_bytes = vocab * H * 4;
   const analysis::Layer* source = layer_at(*r, "encoder.embedder");
   ASSERT_NE(source, nullptr);
@@ -407,7 +383,7 @@ Int rnnt_macs(Int b, Int T, Int U) {
 }
 
 TEST(LanguageMlperf, Rnnt) {
-  auto r = run_language("rnnt");
+  auto r = testing::run_model("rnnt");
   Int H = 1024;
   Int pre = (4 * H * (240 + H) + 8 * H) + (4 * H * (H + H) + 8 * H);
   Int post = (4 * H * (2 * H + H) + 8 * H) + 2 * (4 * H * (H + H) + 8 * H);
@@ -418,7 +394,7 @@ TEST(LanguageMlperf, Rnnt) {
   EXPECT_EQ(params(*r), expected);
   EXPECT_EQ(macs(*r), rnnt_macs(1, 500, 100));
   // An odd number of frames is padded to even before time stacking.
-  auto other = run_language("rnnt", {{"batch", 2}, {"time", 501}, {"labels", 37}});
+  auto other = testing::run_model("rnnt", {{"batch", 2}, {"time", 501}, {"labels", 37}});
   EXPECT_EQ(macs(*other), rnnt_macs(2, 501, 37));
   EXPECT_EQ(other->analysis.output_shapes[0], (std::vector<Int>{2, 251, 37, 29}));
   EXPECT_TRUE(has_path(*r, "encoder.pre_rnn.lstm"));

@@ -11,36 +11,12 @@
 
 #include "analysis/analysis.h"
 #include "interp/interpreter.h"
+#include "models/model_test_util.h"
 
 namespace nnscope {
 namespace {
 
 using sym::Int;
-
-struct MobileResult {
-  std::unique_ptr<interp::Program> program;
-  ir::Graph graph;
-  analysis::Analysis analysis;
-};
-
-// Results hold a pointer into their graph, so they are returned on the heap and never moved.
-std::unique_ptr<MobileResult> run_mobile(const std::string& target, std::map<std::string, Int> overrides = {}) {
-  auto r = std::make_unique<MobileResult>();
-  bool found = false;
-  r->program = interp::load_program(target, &found);
-  if (!r->program->ok()) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  const ast::Definition* model = r->program->select_model("");
-  if (!model) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  interp::ElaborateOptions options;
-  options.overrides = std::move(overrides);
-  try {
-    r->graph = interp::elaborate(*r->program, *model, options);
-  } catch (const DiagnosticError& e) {
-    throw std::runtime_error(render(e.diagnostic(), r->program->sources));
-  }
-  r->analysis = analysis::analyze(r->graph);
-  return r;
-}
 
 bool has_path(const ir::Graph& g, const std::string& path) {
   return std::any_of(g.ops.begin(), g.ops.end(), [&](const ir::Op& op) { return op.path == path; });
@@ -55,7 +31,7 @@ std::size_t count_kind(const ir::Graph& g, const std::string& kind) {
 // symbolic GEMM formula of the default run evaluated there), with the parameters independent of the size.
 void expect_torchvision(const std::string& name, Int params, Int macs_224, Int macs_b2_320x256) {
   SCOPED_TRACE(name);
-  auto base = run_mobile(name);
+  auto base = testing::run_model(name);
   EXPECT_EQ(base->analysis.totals.figures.params, params);
   EXPECT_EQ(base->analysis.totals.figures.gemm_macs, macs_224);
   ASSERT_EQ(base->analysis.output_shapes.size(), 1u);
@@ -63,7 +39,7 @@ void expect_torchvision(const std::string& name, Int params, Int macs_224, Int m
   EXPECT_EQ(base->analysis.formulas.gemm_macs.degree("batch"), 1);
   EXPECT_TRUE(base->analysis.not_costed.empty());
 
-  auto big = run_mobile(name, {{"batch", 2}, {"height", 320}, {"width", 256}});
+  auto big = testing::run_model(name, {{"batch", 2}, {"height", 320}, {"width", 256}});
   EXPECT_EQ(big->analysis.totals.figures.params, params);
   EXPECT_EQ(big->analysis.totals.figures.gemm_macs, macs_b2_320x256);
   ASSERT_EQ(big->analysis.output_shapes.size(), 1u);
@@ -78,7 +54,7 @@ void expect_torchvision(const std::string& name, Int params, Int macs_224, Int m
 // Parameters and GEMM MACs at 224x224 with some hyper-parameters overridden.
 void expect_variant(const std::string& name, std::map<std::string, Int> overrides, Int params, Int macs) {
   SCOPED_TRACE(name);
-  auto r = run_mobile(name, std::move(overrides));
+  auto r = testing::run_model(name, std::move(overrides));
   EXPECT_EQ(r->analysis.totals.figures.params, params);
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, macs);
 }
@@ -88,7 +64,7 @@ TEST(MobileDenseNet, DenseNet121MatchesTorchvision) {
 }
 
 TEST(MobileDenseNet, DenseNet121Structure) {
-  auto r = run_mobile("densenet121");
+  auto r = testing::run_model("densenet121");
   // conv0, two convolutions in each of 6 + 12 + 24 + 16 dense layers, three transitions.
   EXPECT_EQ(count_kind(r->graph, "conv2d"), 1u + 2 * 58 + 3);
   EXPECT_EQ(r->graph.ops.front().path, "features.conv0");
@@ -109,14 +85,14 @@ TEST(MobileDenseNet, DenseNet121Structure) {
 
 TEST(MobileDenseNet, DenseNet169MatchesTorchvision) {
   expect_torchvision("densenet169", 14'149'480, 3'359'843'328, 10'968'811'520);
-  auto r = run_mobile("densenet169");
+  auto r = testing::run_model("densenet169");
   EXPECT_TRUE(has_path(r->graph, "features.denseblock3.denselayer32.conv2"));
   EXPECT_EQ(r->analysis.layers.back().figures.gemm_macs, Int(1664) * 1000);
 }
 
 TEST(MobileNetV2, MatchesTorchvision) {
   expect_torchvision("mobilenet_v2", 3'504'872, 300'774'272, 980'500'480);
-  auto r = run_mobile("mobilenet_v2");
+  auto r = testing::run_model("mobilenet_v2");
   EXPECT_EQ(count_kind(r->graph, "conv2d"), 52u);
   EXPECT_EQ(r->graph.ops.front().path, "features.0.0");
   EXPECT_EQ(r->graph.ops.back().path, "classifier.1");
@@ -138,7 +114,7 @@ TEST(MobileNetV2, WidthMultipliersMatchTorchvision) {
 
 TEST(MobileNetV3, LargeMatchesTorchvision) {
   expect_torchvision("mobilenet_v3_large", 5'483'032, 216'589'760, 702'150'400);
-  auto r = run_mobile("mobilenet_v3_large");
+  auto r = testing::run_model("mobilenet_v3_large");
   EXPECT_EQ(r->graph.ops.front().path, "features.0.0");
   EXPECT_EQ(r->graph.ops.back().path, "classifier.3");
   EXPECT_TRUE(has_path(r->graph, "features.4.block.2.fc1"));
@@ -165,7 +141,7 @@ TEST(MobileNetV3, WidthMultipliersMatchTorchvision) {
 
 TEST(MobileEfficientNet, B0MatchesTorchvision) {
   expect_torchvision("efficientnet_b0", 5'288'548, 385'814'752, 1'257'390'080);
-  auto r = run_mobile("efficientnet_b0");
+  auto r = testing::run_model("efficientnet_b0");
   EXPECT_EQ(r->graph.ops.front().path, "features.0.0");
   EXPECT_EQ(r->graph.ops.back().path, "classifier.1");
   // features.1.0 has expand ratio 1: depthwise block.0, SE block.1, projection block.2.
@@ -188,7 +164,7 @@ TEST(MobileEfficientNet, ScaledVariantsMatchTorchvision) {
 
 TEST(MobileShuffleNet, V2X10MatchesTorchvision) {
   expect_torchvision("shufflenet_v2_x1_0", 2'278'604, 144'907'992, 471'873'280);
-  auto r = run_mobile("shufflenet_v2_x1_0");
+  auto r = testing::run_model("shufflenet_v2_x1_0");
   EXPECT_EQ(r->graph.ops.front().path, "conv1.0");
   EXPECT_EQ(r->graph.ops.back().path, "fc");
   EXPECT_TRUE(has_path(r->graph, "stage2.0.branch1.0"));
@@ -210,7 +186,7 @@ TEST(MobileShuffleNet, V2WidthsMatchTorchvision) {
   expect_variant("shufflenet_v2_x1_0", {{"width_percent", 50}}, 1'366'792, 40'476'448);
   expect_variant("shufflenet_v2_x1_0", {{"width_percent", 150}}, 3'503'624, 295'759'392);
   expect_variant("shufflenet_v2_x1_0", {{"width_percent", 200}}, 7'393'996, 583'253'464);
-  EXPECT_THROW(run_mobile("shufflenet_v2_x1_0", {{"width_percent", 120}}), std::runtime_error);
+  EXPECT_THROW(testing::run_model("shufflenet_v2_x1_0", {{"width_percent", 120}}), std::runtime_error);
 }
 
 }  // namespace

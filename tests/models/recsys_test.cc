@@ -4,35 +4,12 @@
 
 #include "analysis/analysis.h"
 #include "interp/interpreter.h"
+#include "models/model_test_util.h"
 
 namespace nnscope {
 namespace {
 
 using sym::Int;
-
-struct RecsysResult {
-  std::unique_ptr<interp::Program> program;
-  ir::Graph graph;
-  analysis::Analysis analysis;
-};
-
-std::unique_ptr<RecsysResult> run_recsys(const std::string& target, std::map<std::string, Int> overrides = {}) {
-  auto r = std::make_unique<RecsysResult>();
-  bool found = false;
-  r->program = interp::load_program(target, &found);
-  if (!r->program->ok()) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  const ast::Definition* model = r->program->select_model("");
-  if (!model) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  interp::ElaborateOptions options;
-  options.overrides = std::move(overrides);
-  try {
-    r->graph = interp::elaborate(*r->program, *model, options);
-  } catch (const DiagnosticError& e) {
-    throw std::runtime_error(render(e.diagnostic(), r->program->sources));
-  }
-  r->analysis = analysis::analyze(r->graph);
-  return r;
-}
 
 bool has_path(const ir::Graph& g, const std::string& path) {
   for (const ir::Op& op : g.ops)
@@ -59,7 +36,7 @@ Int mlp_macs(const std::vector<Int>& widths) {
 }
 
 TEST(RecsysDlrm, MlperfTerabyte) {
-  auto r = run_recsys("dlrm");
+  auto r = testing::run_model("dlrm");
   const std::vector<Int> tables = {39884406, 39043,    17289,    7420,     20263,  3,     7120, 1543, 63,
                                    38532951, 2953546,  403346,   10,       2208,   11938, 155,  4,    976,
                                    14,       39979771, 25641295, 39664984, 585935, 12972, 108,  36};
@@ -88,7 +65,7 @@ TEST(RecsysDlrm, MlperfTerabyte) {
 }
 
 TEST(RecsysDlrm, BatchAndBagSize) {
-  auto r = run_recsys("dlrm", {{"batch", 64}, {"bag", 3}});
+  auto r = testing::run_model("dlrm", {{"batch", 64}, {"bag", 3}});
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(64) * 2'458'496);
   EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{64, 1}));
   // Summing a bag of 3 rows: 2 adds per element, 26 tables of 128, per sample.
@@ -102,7 +79,7 @@ TEST(RecsysDlrm, BatchAndBagSize) {
 }
 
 TEST(RecsysNcf, NeuMfMl20m) {
-  auto r = run_recsys("ncf");
+  auto r = testing::run_model("ncf");
   Int users = 138493, items = 26744;
   Int expected = (users + items) * (64 + 128) + mlp_params({256, 256, 128, 64}) + (64 + 64) + 1;
   EXPECT_EQ(expected, Int(31'832'577));
@@ -112,13 +89,13 @@ TEST(RecsysNcf, NeuMfMl20m) {
   for (const char* path :
        {"mf_user_embed", "mf_item_embed", "mlp_user_embed", "mlp_item_embed", "mlp.0", "mlp.2", "final"})
     EXPECT_TRUE(has_path(r->graph, path)) << path;
-  auto big = run_recsys("ncf", {{"batch", 1024}});
+  auto big = testing::run_model("ncf", {{"batch", 1024}});
   EXPECT_EQ(big->analysis.totals.figures.gemm_macs, Int(1024) * 106'624);
   EXPECT_EQ(big->analysis.output_shapes[0], (std::vector<Int>{1024, 1}));
 }
 
 TEST(RecsysMinigo, DualNetV07) {
-  auto r = run_recsys("minigo");
+  auto r = testing::run_model("minigo");
   // Convolutions without bias; trunk batch norms 2 parameters per channel; head batch norms none.
   Int convs = 13 * 64 * 9 + 12 * 64 * 64 * 9 + 64 * 2 + 64 * 1;
   Int trunk_bn = 2 * 64 * 13;
@@ -134,7 +111,7 @@ TEST(RecsysMinigo, DualNetV07) {
   for (const char* path : {"stem_conv", "trunk.5.conv2", "policy.fc", "value.fc2"})
     EXPECT_TRUE(has_path(r->graph, path)) << path;
   // A 9x9 board: 82 moves, FC 2·81 -> 82 and 81 -> 64.
-  auto small = run_recsys("minigo", {{"batch", 8}, {"board", 9}});
+  auto small = testing::run_model("minigo", {{"batch", 8}, {"board", 9}});
   Int small_params = convs + trunk_bn + (162 * 82 + 82) + (81 * 64 + 64) + 65;
   EXPECT_EQ(small->analysis.totals.figures.params, small_params);
   EXPECT_EQ(small->analysis.totals.figures.gemm_macs,
@@ -143,7 +120,7 @@ TEST(RecsysMinigo, DualNetV07) {
 }
 
 TEST(RecsysDin, AmazonBooks) {
-  auto r = run_recsys("din");
+  auto r = testing::run_model("din");
   Int embeddings = (Int(543060) + 367983 + 1601) * 18;
   Int attention = mlp_params({144, 80, 40, 1});
   Int top = 2 * 162 + mlp_params({162, 200, 80, 2}) + 200 + 80;  // bn1, the MLP, Dice's alphas
@@ -158,7 +135,7 @@ TEST(RecsysDin, AmazonBooks) {
        {"uid_embedding_var", "mid_embedding_var", "Attention_layer.f1_att", "bn1", "f1", "dice_1", "f3"}) {
     EXPECT_TRUE(has_path(r->graph, path)) << path;
   }
-  auto other = run_recsys("din", {{"batch", 32}, {"seq", 50}});
+  auto other = testing::run_model("din", {{"batch", 32}, {"seq", 50}});
   EXPECT_EQ(other->analysis.totals.figures.gemm_macs, macs(32, 50));
   EXPECT_EQ(other->analysis.totals.figures.params, Int(16'491'919));
 }

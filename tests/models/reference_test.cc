@@ -24,6 +24,7 @@
 
 #include "analysis/analysis.h"
 #include "interp/interpreter.h"
+#include "models/model_test_util.h"
 #include "stdlib/embedded.h"
 
 namespace nnscope {
@@ -145,30 +146,6 @@ const Reference& reference() {
   return ref;
 }
 
-struct RefRun {
-  std::unique_ptr<interp::Program> program;
-  ir::Graph graph;
-  analysis::Analysis analysis;
-};
-
-std::unique_ptr<RefRun> run_reference_model(const std::string& target, std::map<std::string, Int> overrides) {
-  auto r = std::make_unique<RefRun>();
-  bool found = false;
-  r->program = interp::load_program(target, &found);
-  if (!r->program->ok()) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  const ast::Definition* model = r->program->select_model("");
-  if (!model) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  interp::ElaborateOptions options;
-  options.overrides = std::move(overrides);
-  try {
-    r->graph = interp::elaborate(*r->program, *model, options);
-  } catch (const DiagnosticError& e) {
-    throw std::runtime_error(render(e.diagnostic(), r->program->sources));
-  }
-  r->analysis = analysis::analyze(r->graph);
-  return r;
-}
-
 std::string shape_string(const std::vector<Int>& shape) {
   std::string s;
   for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? "x" : "") + sym::to_string(shape[i]);
@@ -182,7 +159,7 @@ std::string describe(const RefModel& m) {
 }
 
 // A gtest-safe test name: "resnet50_batch3_height320_width256".
-std::string test_name(const testing::TestParamInfo<std::size_t>& info) {
+std::string test_name(const ::testing::TestParamInfo<std::size_t>& info) {
   const RefModel& m = reference().models[info.param];
   std::string s = m.torchvision_name;
   for (const auto& [key, value] : m.bindings) s += "_" + key + sym::to_string(value);
@@ -227,7 +204,7 @@ TEST(TorchvisionReferenceFile, ParsesAndListsEveryModelAtTwoSizes) {
   EXPECT_EQ(small.errors.size(), 5u);
 }
 
-class TorchvisionReference : public testing::TestWithParam<std::size_t> {};
+class TorchvisionReference : public ::testing::TestWithParam<std::size_t> {};
 
 TEST_P(TorchvisionReference, MatchesTorchvision) {
   const RefModel& m = reference().models[GetParam()];
@@ -237,9 +214,9 @@ TEST_P(TorchvisionReference, MatchesTorchvision) {
                  << " of torchvision.txt) will be compared once it lands";
   }
   SCOPED_TRACE(describe(m) + " (torchvision.txt line " + std::to_string(m.line) + ")");
-  std::unique_ptr<RefRun> r;
+  std::unique_ptr<testing::ModelRun> r;
   try {
-    r = run_reference_model(m.nnscope_name, m.bindings);
+    r = testing::run_model(m.nnscope_name, m.bindings);
   } catch (const std::exception& e) {
     FAIL() << "nnscope cannot analyse " << m.nnscope_name << ":\n" << e.what();
   }
@@ -269,7 +246,7 @@ TEST_P(TorchvisionReference, MatchesTorchvision) {
   EXPECT_TRUE(differ.empty()) << differ.size() << " output shapes differ:" << join(differ);
 }
 
-INSTANTIATE_TEST_SUITE_P(, TorchvisionReference, testing::ValuesIn(model_indices()), test_name);
+INSTANTIATE_TEST_SUITE_P(, TorchvisionReference, ::testing::ValuesIn(model_indices()), test_name);
 
 }  // namespace
 }  // namespace nnscope

@@ -5,36 +5,12 @@
 
 #include "analysis/analysis.h"
 #include "interp/interpreter.h"
+#include "models/model_test_util.h"
 
 namespace nnscope {
 namespace {
 
 using sym::Int;
-
-struct Result {
-  std::unique_ptr<interp::Program> program;
-  ir::Graph graph;
-  analysis::Analysis analysis;
-};
-
-// Results hold a pointer into their graph, so they are returned on the heap and never moved.
-std::unique_ptr<Result> run(const std::string& target, std::map<std::string, Int> overrides = {}) {
-  auto r = std::make_unique<Result>();
-  bool found = false;
-  r->program = interp::load_program(target, &found);
-  if (!r->program->ok()) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  const ast::Definition* model = r->program->select_model("");
-  if (!model) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  interp::ElaborateOptions options;
-  options.overrides = std::move(overrides);
-  try {
-    r->graph = interp::elaborate(*r->program, *model, options);
-  } catch (const DiagnosticError& e) {
-    throw std::runtime_error(render(e.diagnostic(), r->program->sources));
-  }
-  r->analysis = analysis::analyze(r->graph);
-  return r;
-}
 
 std::string example(const std::string& name) { return std::string(NNSCOPE_SOURCE_DIR) + "/examples/" + name; }
 
@@ -45,7 +21,7 @@ std::size_t count_ops(const ir::Graph& g, const std::string& kind) {
 }
 
 TEST(Stdlib, ResNet50MatchesTorchvision) {
-  auto r = run("resnet50");
+  auto r = testing::run_model("resnet50");
   EXPECT_EQ(r->analysis.totals.figures.params, Int(25'557'032));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(4'089'184'256));
   EXPECT_EQ(count_ops(r->graph, "conv2d"), 53u);
@@ -66,8 +42,8 @@ TEST(Stdlib, ResNet50AtAnotherSize) {
   // By hand at 320x256, batch 3: the spatial sizes after the stem are 80x64, then 40x32, 20x16, 10x8.
   // Everything but the classifier scales with the output area of each stage, so compare with the
   // per-position MACs of the 224x224 run (whose stages are 56², 28², 14², 7²), computed per stage.
-  auto base = run("resnet50");
-  auto big = run("resnet50", {{"batch", 3}, {"height", 320}, {"width", 256}});
+  auto base = testing::run_model("resnet50");
+  auto big = testing::run_model("resnet50", {{"batch", 3}, {"height", 320}, {"width", 256}});
   EXPECT_EQ(big->analysis.totals.figures.params, Int(25'557'032));
   // conv1: 64·3·49 MACs per output position; 112x112 vs 160x128.
   const analysis::Layer& conv1_base = base->analysis.layers.front();
@@ -84,13 +60,13 @@ TEST(Stdlib, ResNet50AtAnotherSize) {
 }
 
 TEST(Stdlib, ResNet18MatchesTorchvision) {
-  auto r = run("resnet18");
+  auto r = testing::run_model("resnet18");
   EXPECT_EQ(r->analysis.totals.figures.params, Int(11'689'512));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(1'814'073'344));
 }
 
 TEST(Stdlib, Vgg16MatchesTorchvision) {
-  auto r = run("vgg16");
+  auto r = testing::run_model("vgg16");
   EXPECT_EQ(r->analysis.totals.figures.params, Int(138'357'544));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(15'470'264'320));
   EXPECT_EQ(r->graph.ops.front().path, "features.0");
@@ -98,7 +74,7 @@ TEST(Stdlib, Vgg16MatchesTorchvision) {
 }
 
 TEST(Stdlib, BertBaseParametersAndGemmFormula) {
-  auto r = run("bert_base", {{"seq", 128}});
+  auto r = testing::run_model("bert_base", {{"seq", 128}});
   EXPECT_EQ(r->analysis.totals.figures.params, Int(109'482'240));
   const sym::Expr& macs = r->analysis.formulas.gemm_macs;
   std::vector<std::string> symbols = macs.symbols();
@@ -126,12 +102,13 @@ TEST(Stdlib, BertBaseParametersAndGemmFormula) {
 
 TEST(Stdlib, BertBasePositionTableGrowsBeyond512Positions) {
   // Up to 512 tokens the 512 learned positions suffice; beyond, the table is extended to seq rows.
-  EXPECT_EQ(run("bert_base", {{"seq", 512}})->analysis.totals.figures.params, Int(109'482'240));
-  EXPECT_EQ(run("bert_base", {{"seq", 2048}})->analysis.totals.figures.params, Int(109'482'240) + (2048 - 512) * 768);
+  EXPECT_EQ(testing::run_model("bert_base", {{"seq", 512}})->analysis.totals.figures.params, Int(109'482'240));
+  EXPECT_EQ(testing::run_model("bert_base", {{"seq", 2048}})->analysis.totals.figures.params,
+            Int(109'482'240) + (2048 - 512) * 768);
 }
 
 TEST(Examples, MlpByHand) {
-  auto r = run(example("mlp.nn"), {{"batch", 5}});
+  auto r = testing::run_model(example("mlp.nn"), {{"batch", 5}});
   EXPECT_EQ(r->analysis.totals.figures.params, Int(784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(5) * (784 * 256 + 256 * 128 + 128 * 10));
   // Element-wise: the three bias adds; activation: the two ReLUs.
@@ -143,7 +120,7 @@ TEST(Examples, MlpByHand) {
 }
 
 TEST(Examples, LeNet5ByHand) {
-  auto r = run(example("lenet5.nn"));
+  auto r = testing::run_model(example("lenet5.nn"));
   EXPECT_EQ(r->analysis.totals.figures.params, Int(156 + 2416 + 48120 + 10164 + 850));
   // C1 28·28·6·25, C3 10·10·16·150, C5 120·400, F6 120·84, output 84·10.
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs,
@@ -151,7 +128,7 @@ TEST(Examples, LeNet5ByHand) {
 }
 
 TEST(Examples, TinyTransformerByHand) {
-  auto r = run(example("tiny_transformer.nn"), {{"seq", 64}});
+  auto r = testing::run_model(example("tiny_transformer.nn"), {{"seq", 64}});
   Int d = 64, ff = 256, vocab = 1000, s = 64;
   Int layer_params = 4 * (d * d + d) + (d * ff + ff) + (ff * d + d) + 2 * 2 * d;
   EXPECT_EQ(r->analysis.totals.figures.params, vocab * d + 1024 * d + 2 * layer_params + 2 * d + d * vocab);

@@ -5,36 +5,12 @@
 
 #include "analysis/analysis.h"
 #include "interp/interpreter.h"
+#include "models/model_test_util.h"
 
 namespace nnscope {
 namespace {
 
 using sym::Int;
-
-struct ExtraResult {
-  std::unique_ptr<interp::Program> program;
-  ir::Graph graph;
-  analysis::Analysis analysis;
-};
-
-// Results hold a pointer into their graph, so they are returned on the heap and never moved.
-std::unique_ptr<ExtraResult> run_extra(const std::string& target, std::map<std::string, Int> overrides = {}) {
-  auto r = std::make_unique<ExtraResult>();
-  bool found = false;
-  r->program = interp::load_program(target, &found);
-  if (!r->program->ok()) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  const ast::Definition* model = r->program->select_model("");
-  if (!model) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
-  interp::ElaborateOptions options;
-  options.overrides = std::move(overrides);
-  try {
-    r->graph = interp::elaborate(*r->program, *model, options);
-  } catch (const DiagnosticError& e) {
-    throw std::runtime_error(render(e.diagnostic(), r->program->sources));
-  }
-  r->analysis = analysis::analyze(r->graph);
-  return r;
-}
 
 const ir::Op* find_op(const ir::Graph& g, const std::string& path) {
   for (const ir::Op& op : g.ops)
@@ -42,7 +18,7 @@ const ir::Op* find_op(const ir::Graph& g, const std::string& path) {
   return nullptr;
 }
 
-const analysis::Layer* find_layer(const ExtraResult& r, const std::string& path) {
+const analysis::Layer* find_layer(const testing::ModelRun& r, const std::string& path) {
   for (const analysis::Layer& layer : r.analysis.layers)
     if (r.graph.ops[layer.op].path == path) return &layer;
   return nullptr;
@@ -55,7 +31,7 @@ std::size_t count_kind(const ir::Graph& g, const std::string& kind) {
 }
 
 TEST(VisionExtraGoogLeNet, MatchesTorchvision) {
-  auto r = run_extra("googlenet");
+  auto r = testing::run_model("googlenet");
   EXPECT_EQ(r->analysis.totals.figures.params, Int(6'624'904));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(1'498'376'192));  // published 1.498 G
   ASSERT_EQ(r->analysis.output_shapes.size(), 1u);
@@ -75,7 +51,7 @@ TEST(VisionExtraGoogLeNet, MatchesTorchvision) {
 
 TEST(VisionExtraGoogLeNet, AtAnotherSize) {
   // torchvision at batch 3, 320x256 (ceil-mode pools: 80x64 after the stem, 40x32, 20x16, 10x8).
-  auto r = run_extra("googlenet", {{"batch", 3}, {"height", 320}, {"width", 256}});
+  auto r = testing::run_model("googlenet", {{"batch", 3}, {"height", 320}, {"width", 256}});
   EXPECT_EQ(r->analysis.totals.figures.params, Int(6'624'904));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(7'337'041'920));
   EXPECT_EQ(find_layer(*r, "inception5b.branch1.conv")->output_shapes[0], (std::vector<Int>{3, 384, 10, 8}));
@@ -83,7 +59,7 @@ TEST(VisionExtraGoogLeNet, AtAnotherSize) {
 }
 
 TEST(VisionExtraInceptionV3, MatchesTorchvision) {
-  auto r = run_extra("inception_v3");
+  auto r = testing::run_model("inception_v3");
   ASSERT_NE(r->graph.bindings.find("height"), nullptr);
   EXPECT_EQ(*r->graph.bindings.find("height"), Int(299));
   EXPECT_EQ(r->analysis.totals.figures.params, Int(23'834'568));
@@ -104,14 +80,14 @@ TEST(VisionExtraInceptionV3, MatchesTorchvision) {
 
 TEST(VisionExtraInceptionV3, AtAnotherSize) {
   // torchvision at batch 3, 331x299.
-  auto r = run_extra("inception_v3", {{"batch", 3}, {"height", 331}, {"width", 299}});
+  auto r = testing::run_model("inception_v3", {{"batch", 3}, {"height", 331}, {"width", 299}});
   EXPECT_EQ(r->analysis.totals.figures.params, Int(23'834'568));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(19'133'878'560));
   EXPECT_EQ(find_layer(*r, "Mixed_7c.concat_2")->output_shapes[0], (std::vector<Int>{3, 2048, 9, 8}));
 }
 
 TEST(VisionExtraConvNeXtTiny, MatchesTorchvision) {
-  auto r = run_extra("convnext_tiny");
+  auto r = testing::run_model("convnext_tiny");
   EXPECT_EQ(r->analysis.totals.figures.params, Int(28'589'128));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(4'455'531'264));  // published 4.456 G
   EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 1000}));
@@ -130,7 +106,7 @@ TEST(VisionExtraConvNeXtTiny, MatchesTorchvision) {
 }
 
 TEST(VisionExtraConvNeXtTiny, AtAnotherSize) {
-  auto r = run_extra("convnext_tiny", {{"batch", 3}, {"height", 320}, {"width", 256}});
+  auto r = testing::run_model("convnext_tiny", {{"batch", 3}, {"height", 320}, {"width", 256}});
   EXPECT_EQ(r->analysis.totals.figures.params, Int(28'589'128));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(21'821'552'640));  // torchvision at batch 3, 320x256
   EXPECT_EQ(find_layer(*r, "features.0.0")->output_shapes[0], (std::vector<Int>{3, 96, 80, 64}));
@@ -138,7 +114,7 @@ TEST(VisionExtraConvNeXtTiny, AtAnotherSize) {
 }
 
 TEST(VisionExtraViTB16, MatchesTorchvision) {
-  auto r = run_extra("vit_b_16");
+  auto r = testing::run_model("vit_b_16");
   // conv_proj 768·3·256 + 768; class token 768; position embedding 197·768; 12 layers of 2 LayerNorms,
   // attention 4·(768² + 768) and MLP 768·3072 + 3072 + 3072·768 + 768; final LayerNorm; head 768·1000 + 1000.
   Int layer = 2 * 2 * 768 + 4 * (768 * 768 + 768) + (768 * 3072 + 3072) + (3072 * 768 + 768);
@@ -166,10 +142,10 @@ TEST(VisionExtraViTB16, MatchesTorchvision) {
 TEST(VisionExtraViTB16, AtAnotherSize) {
   // Batch 3 at 224x224 (torchvision: 3 × 17,563,828,224), and at 384x384, torchvision's
   // vit_b_16(image_size = 384): 577 tokens, a position embedding of 577·768 (86,859,496 parameters).
-  auto b3 = run_extra("vit_b_16", {{"batch", 3}});
+  auto b3 = testing::run_model("vit_b_16", {{"batch", 3}});
   EXPECT_EQ(b3->analysis.totals.figures.gemm_macs, Int(52'691'484'672));
   EXPECT_EQ(b3->analysis.output_shapes[0], (std::vector<Int>{3, 1000}));
-  auto big = run_extra("vit_b_16", {{"height", 384}, {"width", 384}});
+  auto big = testing::run_model("vit_b_16", {{"height", 384}, {"width", 384}});
   EXPECT_EQ(big->analysis.totals.figures.params, Int(86'567'656) + (577 - 197) * 768);
   EXPECT_EQ(big->analysis.totals.figures.params, Int(86'859'496));
   Int s = 577;

@@ -1,0 +1,49 @@
+#pragma once
+// Runs a standard-library model (or model text) through the pipeline for the model tests: load,
+// elaborate with --set style overrides, analyse. Errors become exceptions carrying the rendered diagnostic.
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "analysis/analysis.h"
+#include "interp/interpreter.h"
+
+namespace nnscope::testing {
+
+struct ModelRun {
+  std::unique_ptr<interp::Program> program;
+  ir::Graph graph;
+  analysis::Analysis analysis;  // points into graph, so a ModelRun lives on the heap and is never moved
+};
+
+inline std::unique_ptr<ModelRun> run_program(std::unique_ptr<interp::Program> program,
+                                             std::map<std::string, sym::Int> overrides) {
+  auto r = std::make_unique<ModelRun>();
+  r->program = std::move(program);
+  if (!r->program->ok()) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
+  const ast::Definition* model = r->program->select_model("");
+  if (!model) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
+  interp::ElaborateOptions options;
+  options.overrides = std::move(overrides);
+  try {
+    r->graph = interp::elaborate(*r->program, *model, options);
+    r->analysis = analysis::analyze(r->graph);
+  } catch (const DiagnosticError& e) {
+    throw std::runtime_error(render(e.diagnostic(), r->program->sources));
+  }
+  return r;
+}
+
+// `target` is a standard-library name or a path to a .nn file.
+inline std::unique_ptr<ModelRun> run_model(const std::string& target, std::map<std::string, sym::Int> overrides = {}) {
+  bool found = false;
+  return run_program(interp::load_program(target, &found), std::move(overrides));
+}
+
+inline std::unique_ptr<ModelRun> run_model_text(const std::string& text,
+                                                std::map<std::string, sym::Int> overrides = {}) {
+  return run_program(interp::load_program_from_text("model.nn", text), std::move(overrides));
+}
+
+}  // namespace nnscope::testing
