@@ -13,7 +13,7 @@ namespace {
 Expr tensor_bytes(const ir::Tensor& t) { return ops::numel(t.shape) * Expr::constant(dtype_bytes(t.dtype)); }
 
 // Bytes are stored whole: a tensor of int4 elements with an odd count still occupies the last byte.
-Int whole_bytes(const Expr& bytes, const sym::Bindings& bindings) { return bytes.evaluate(bindings).ceil(); }
+Int whole_bytes(const Expr& bytes, sym::Evaluator& at) { return at.evaluate(bytes).ceil(); }
 
 LayerFormulas layer_formulas(const ir::Graph& graph, const ir::Op& op) {
   LayerFormulas f;
@@ -33,17 +33,17 @@ LayerFormulas layer_formulas(const ir::Graph& graph, const ir::Op& op) {
   return f;
 }
 
-LayerFigures evaluate(const LayerFormulas& f, const sym::Bindings& b) {
+LayerFigures evaluate(const LayerFormulas& f, sym::Evaluator& b) {
   LayerFigures n;
-  n.params = f.params.evaluate_integer(b);
+  n.params = b.evaluate_integer(f.params);
   n.input_bytes = whole_bytes(f.input_bytes, b);
   n.weight_bytes = whole_bytes(f.weight_bytes, b);
   n.output_bytes = whole_bytes(f.output_bytes, b);
   n.gathered_bytes = whole_bytes(f.gathered_bytes, b);
-  n.gemm_macs = f.gemm_macs.evaluate_integer(b);
-  n.elementwise_ops = f.elementwise_ops.evaluate_integer(b);
-  n.activation_ops = f.activation_ops.evaluate_integer(b);
-  n.flops = f.flops.evaluate_integer(b);
+  n.gemm_macs = b.evaluate_integer(f.gemm_macs);
+  n.elementwise_ops = b.evaluate_integer(f.elementwise_ops);
+  n.activation_ops = b.evaluate_integer(f.activation_ops);
+  n.flops = b.evaluate_integer(f.flops);
   return n;
 }
 
@@ -59,25 +59,35 @@ void accumulate(LayerFigures& total, const LayerFigures& f) {
   total.flops = sym::checked_add(total.flops, f.flops);
 }
 
-std::vector<Int> evaluate_shape(const ops::Shape& shape, const sym::Bindings& b) {
+std::vector<Int> evaluate_shape(const ops::Shape& shape, sym::Evaluator& b) {
   std::vector<Int> out;
   out.reserve(shape.size());
-  for (const Expr& d : shape) out.push_back(d.evaluate_integer(b));
+  for (const Expr& d : shape) out.push_back(b.evaluate_integer(d));
   return out;
 }
 
-// Walks the ops in order, allocating each op's outputs and freeing every storage after its last reader.
+// When each storage is allocated and freed does not depend on the sizes, so a sweep plans it once.
 // Views (reshape, flatten, dropout) share their input's storage. Model inputs are live from the start;
 // model outputs until the end.
-void peak_memory(const ir::Graph& graph, const sym::Bindings& b, Totals& totals) {
+struct LifetimePlan {
+  std::vector<std::size_t> storage;             // by tensor: the tensor whose storage it uses
+  std::vector<std::vector<std::size_t>> frees;  // by op: storages whose last use it is
+  std::vector<Expr> bytes;                      // by tensor: its bytes as a formula
+};
+
+LifetimePlan plan_lifetimes(const ir::Graph& graph) {
+  LifetimePlan plan;
   std::size_t n = graph.tensors.size();
-  std::vector<std::size_t> storage(n);
+  std::vector<std::size_t>& storage = plan.storage;
+  storage.resize(n);
+  plan.bytes.reserve(n);
   for (std::size_t t = 0; t < n; ++t) {
     const ir::Tensor& tensor = graph.tensors[t];
     storage[t] = t;
     if (tensor.view && tensor.producer != ir::kNoOp && !graph.ops[tensor.producer].inputs.empty()) {
       storage[t] = storage[graph.ops[tensor.producer].inputs.front()];
     }
+    plan.bytes.push_back(tensor_bytes(tensor));
   }
   constexpr std::size_t kNever = ~std::size_t{0};
   constexpr std::size_t kEnd = kNever - 1;
@@ -92,29 +102,33 @@ void peak_memory(const ir::Graph& graph, const sym::Bindings& b, Totals& totals)
   for (ir::TensorId t : graph.inputs) {
     if (last_use[t] == kNever) last_use[t] = 0;
   }
+  plan.frees.resize(graph.ops.size());
+  for (std::size_t s = 0; s < n; ++s) {
+    if (storage[s] == s && last_use[s] < graph.ops.size()) plan.frees[last_use[s]].push_back(s);
+  }
+  return plan;
+}
 
-  std::vector<Int> bytes(n, 0);
+// Walks the ops in order, allocating each op's outputs and freeing every storage after its last reader.
+void peak_memory(const ir::Graph& graph, const LifetimePlan& plan, sym::Evaluator& b, Totals& totals) {
+  std::vector<Int> bytes(graph.tensors.size(), 0);
   Int live = 0;
   for (ir::TensorId t : graph.inputs) {
-    bytes[t] = whole_bytes(tensor_bytes(graph.tensors[t]), b);
+    bytes[t] = whole_bytes(plan.bytes[t], b);
     live = sym::checked_add(live, bytes[t]);
   }
   totals.peak_activation_bytes = live;
-  std::vector<std::vector<std::size_t>> frees(graph.ops.size());
-  for (std::size_t s = 0; s < n; ++s) {
-    if (storage[s] == s && last_use[s] < graph.ops.size()) frees[last_use[s]].push_back(s);
-  }
   for (std::size_t i = 0; i < graph.ops.size(); ++i) {
     for (ir::TensorId t : graph.ops[i].outputs) {
-      if (storage[t] != t) continue;
-      bytes[t] = whole_bytes(tensor_bytes(graph.tensors[t]), b);
+      if (plan.storage[t] != t) continue;
+      bytes[t] = whole_bytes(plan.bytes[t], b);
       live = sym::checked_add(live, bytes[t]);
     }
     if (live > totals.peak_activation_bytes) {
       totals.peak_activation_bytes = live;
       totals.peak_after = graph.ops[i].path;
     }
-    for (std::size_t s : frees[i]) live -= bytes[s];
+    for (std::size_t s : plan.frees[i]) live -= bytes[s];
   }
 }
 
@@ -131,17 +145,18 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
   Analysis a;
   a.graph = &graph;
   a.bindings = bindings;
+  sym::Evaluator at(a.bindings);
   a.layers.reserve(graph.ops.size());
   std::map<std::string, OpTypeTotal> by_type;
   for (std::size_t i = 0; i < graph.ops.size(); ++i) {
     const ir::Op& op = graph.ops[i];
     Layer layer;
     layer.op = i;
-    for (ir::TensorId t : op.inputs) layer.input_shapes.push_back(evaluate_shape(graph.tensors[t].shape, bindings));
-    for (ir::TensorId t : op.outputs) layer.output_shapes.push_back(evaluate_shape(graph.tensors[t].shape, bindings));
+    for (ir::TensorId t : op.inputs) layer.input_shapes.push_back(evaluate_shape(graph.tensors[t].shape, at));
+    for (ir::TensorId t : op.outputs) layer.output_shapes.push_back(evaluate_shape(graph.tensors[t].shape, at));
     layer.formulas = layer_formulas(graph, op);
     try {
-      layer.figures = evaluate(layer.formulas, bindings);
+      layer.figures = evaluate(layer.formulas, at);
     } catch (const sym::OverflowError& error) {
       // Point at the op whose figures do not fit, not just at "the model".
       throw DiagnosticError(op.location, "arithmetic overflow in the figures of '" + op.path + "': " + error.what());
@@ -164,22 +179,90 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
   a.formulas.flops = 2 * a.formulas.gemm_macs + a.formulas.elementwise_ops + a.formulas.activation_ops;
   // The model's weight bytes are its parameters' storage, so tied weights count once.
   a.formulas.weight_bytes = a.formulas.params * Expr::constant(dtype_bytes(graph.weight_dtype));
-  a.totals.figures.weight_bytes = whole_bytes(a.formulas.weight_bytes, bindings);
+  a.totals.figures.weight_bytes = whole_bytes(a.formulas.weight_bytes, at);
   for (ir::TensorId t : graph.inputs) {
     a.totals.model_input_bytes =
-        sym::checked_add(a.totals.model_input_bytes, whole_bytes(tensor_bytes(graph.tensors[t]), bindings));
+        sym::checked_add(a.totals.model_input_bytes, whole_bytes(tensor_bytes(graph.tensors[t]), at));
   }
   for (auto& [kind, total] : by_type) a.by_op_type.push_back(std::move(total));
   for (const ir::Output& o : graph.outputs)
-    a.output_shapes.push_back(evaluate_shape(graph.tensors[o.tensor].shape, bindings));
-  peak_memory(graph, bindings, a.totals);
+    a.output_shapes.push_back(evaluate_shape(graph.tensors[o.tensor].shape, at));
+  peak_memory(graph, plan_lifetimes(graph), at, a.totals);
+  return a;
+}
+
+struct TotalsEvaluator::Plan {
+  LifetimePlan lifetimes;
+  // Sums over the layers of the figures TotalFormulas lacks.
+  Expr input_bytes, output_bytes, gathered_bytes;
+  // Each layer's bytes are rounded up to whole bytes before they are summed; where every byte formula has
+  // integer coefficients (any dtype but int4) rounding does nothing and the sum of the formulas gives the
+  // same total as the sum of the rounded layers.
+  bool exact = true;
+};
+
+TotalsEvaluator::TotalsEvaluator(const Analysis& base) : base_(base), plan_(std::make_unique<Plan>()) {
+  const ir::Graph& graph = *base.graph;
+  plan_->lifetimes = plan_lifetimes(graph);
+  for (const Layer& layer : base.layers) {
+    const LayerFormulas& f = layer.formulas;
+    plan_->input_bytes += f.input_bytes;
+    plan_->output_bytes += f.output_bytes;
+    plan_->gathered_bytes += f.gathered_bytes;
+    for (const Expr* e : {&f.input_bytes, &f.weight_bytes, &f.output_bytes, &f.gathered_bytes}) {
+      plan_->exact = plan_->exact && e->is_integer_valued();
+    }
+  }
+  for (const Expr& e : plan_->lifetimes.bytes) plan_->exact = plan_->exact && e.is_integer_valued();
+}
+
+TotalsEvaluator::~TotalsEvaluator() = default;
+
+Analysis TotalsEvaluator::at(const sym::Bindings& bindings) const {
+  const ir::Graph& graph = *base_.graph;
+  if (plan_->exact) {
+    try {
+      Analysis a;
+      a.graph = &graph;
+      a.bindings = bindings;
+      a.formulas = base_.formulas;
+      a.not_costed = base_.not_costed;
+      sym::Evaluator at(a.bindings);
+      const TotalFormulas& f = base_.formulas;
+      LayerFigures& t = a.totals.figures;
+      t.params = at.evaluate_integer(f.params);
+      t.input_bytes = at.evaluate_integer(plan_->input_bytes);
+      t.weight_bytes = whole_bytes(f.weight_bytes, at);
+      t.output_bytes = at.evaluate_integer(plan_->output_bytes);
+      t.gathered_bytes = at.evaluate_integer(plan_->gathered_bytes);
+      t.gemm_macs = at.evaluate_integer(f.gemm_macs);
+      t.elementwise_ops = at.evaluate_integer(f.elementwise_ops);
+      t.activation_ops = at.evaluate_integer(f.activation_ops);
+      t.flops = at.evaluate_integer(f.flops);
+      a.totals.activation_bytes = at.evaluate_integer(f.activation_bytes);
+      for (ir::TensorId id : graph.inputs) {
+        a.totals.model_input_bytes =
+            sym::checked_add(a.totals.model_input_bytes, whole_bytes(plan_->lifetimes.bytes[id], at));
+      }
+      for (const ir::Output& o : graph.outputs)
+        a.output_shapes.push_back(evaluate_shape(graph.tensors[o.tensor].shape, at));
+      peak_memory(graph, plan_->lifetimes, at, a.totals);
+      return a;
+    } catch (const std::runtime_error&) {
+      // Overflow or a domain error: the layer-by-layer analysis reports it at the op it happens in.
+    }
+  }
+  Analysis a = analyze_at(graph, bindings);
+  a.layers = {};
+  a.by_op_type = {};
   return a;
 }
 
 bool assumptions_hold(const ir::Graph& graph, const sym::Bindings& bindings) {
+  sym::Evaluator at(bindings);  // many assumptions test the same expression
   for (const ir::Assumption& assumption : graph.assumptions) {
     try {
-      if (!assumption.satisfied_by(assumption.expr.evaluate_integer(bindings))) return false;
+      if (!assumption.satisfied_by(at.evaluate_integer(assumption.expr))) return false;
     } catch (const std::exception&) {
       return false;
     }

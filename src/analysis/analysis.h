@@ -2,6 +2,7 @@
 // Analyses over the graph: per-layer figures (evaluated at the bound sizes), totals and their symbolic
 // formulas, totals by operator type, the ops that have no cost rule, and peak live activation memory.
 // Emitters only format what is here.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,9 @@ struct NotCosted {
   std::string kind;
 };
 
+struct Training;  // analysis/training.h: --mode train
+struct Roofline;  // analysis/roofline.h: --hw
+
 struct Analysis {
   const ir::Graph* graph = nullptr;
   sym::Bindings bindings;     // the point the figures are evaluated at
@@ -65,6 +69,9 @@ struct Analysis {
   std::vector<OpTypeTotal> by_op_type;  // sorted by kind
   std::vector<NotCosted> not_costed;
   std::vector<std::vector<Int>> output_shapes;  // of Graph::outputs
+  // Set by the caller (cli) when training or a hardware profile is asked for; emitters add their columns then.
+  std::shared_ptr<const Training> training;
+  std::shared_ptr<const Roofline> roofline;
 };
 
 // Evaluates the graph at its own bindings. Throws sym::OverflowError or sym::DomainError (the caller
@@ -72,6 +79,21 @@ struct Analysis {
 Analysis analyze(const ir::Graph& graph);
 // The same at other bindings (a sweep point). Formulas are shared; only the numbers change.
 Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings);
+
+// The totals of an analysis at other bindings (the points of a sweep), from formulas and a memory plan
+// prepared once: no per-layer rows or totals by op type, otherwise the same numbers analyze_at gives. A point
+// costs one evaluation per distinct formula rather than a pass over every layer.
+class TotalsEvaluator {
+ public:
+  explicit TotalsEvaluator(const Analysis& base);  // base must outlive the evaluator
+  ~TotalsEvaluator();
+  Analysis at(const sym::Bindings& bindings) const;
+
+ private:
+  struct Plan;
+  const Analysis& base_;
+  std::unique_ptr<Plan> plan_;
+};
 
 // True when every assumption the interpreter made still holds at `bindings`, so the graph's formulas
 // are valid there (else the model must be elaborated again at that point).

@@ -8,8 +8,11 @@
 #include <sstream>
 
 #include "analysis/analysis.h"
+#include "analysis/roofline.h"
+#include "analysis/training.h"
 #include "emit/emit.h"
 #include "interp/interpreter.h"
+#include "onnx/importer.h"
 #include "ops/registry.h"
 #include "stdlib/embedded.h"
 
@@ -24,9 +27,10 @@ Commands:
   list            the standard-library models, one line each
   show MODEL      print a standard-library model's source
   dot MODEL       write the graph in Graphviz DOT (to stdout, or -o FILE)
+  import FILE.onnx  translate an ONNX model into a .nn file (to stdout, or -o FILE); see docs/onnx.md
   ops             the operators the language knows
 
-MODEL is a path to a .nn file or the name of a standard-library model (see `nnscope list`).
+MODEL is a path to a .nn file, an .onnx file or the name of a standard-library model (see `nnscope list`).
 
 Options for analyze and dot:
   --set NAME=VALUE        bind a model parameter (repeatable), e.g. --set batch=8
@@ -37,6 +41,10 @@ Options for analyze and dot:
   --format F              table (default), csv (per-layer details), summary (summary CSV), json, dot
   --out DIR               also write MODEL.details.csv, MODEL.summary.csv, MODEL.json and MODEL.dot to DIR
   --depth N               collapse blocks deeper than N levels (0 = top level only)
+  --mode M                infer (default) or train: add the backward pass, training memory and peak
+  --optimizer O           (train) sgd, momentum, adam (default) or adamw: its state in the training memory
+  --hw NAME|FILE          roofline time per layer on a hardware profile: a100 h100 nvdla_full tpu_v4, or a
+                          .nn file of const parameters (docs/cost-model.md, "Roofline")
   --model NAME            which model of a file that defines several
   --limit NAME=N          raise a safety limit: ops (5000000), steps (20000000), loop-trips (10000000),
                           call-depth (200), expr-size (1000)
@@ -60,6 +68,9 @@ struct Options {
   std::string model_name;
   std::size_t depth = ~std::size_t{0};
   interp::Limits limits;
+  bool train = false;
+  analysis::TrainOptions train_options;
+  std::string hardware;
 };
 
 class UsageError : public std::runtime_error {
@@ -161,6 +172,17 @@ Options parse_options(const std::vector<std::string>& args) {
       }
     } else if (arg == "--model") {
       o.model_name = value();
+    } else if (arg == "--mode") {
+      std::string mode = value();
+      if (mode != "infer" && mode != "train") throw UsageError("--mode must be infer or train; got '" + mode + "'");
+      o.train = mode == "train";
+    } else if (arg == "--optimizer") {
+      std::string name = value();
+      std::optional<analysis::Optimizer> optimizer = analysis::parse_optimizer(name);
+      if (!optimizer) throw UsageError("--optimizer must be sgd, momentum, adam or adamw; got '" + name + "'");
+      o.train_options.optimizer = *optimizer;
+    } else if (arg == "--hw") {
+      o.hardware = value();
     } else if (arg == "--depth") {
       sym::Int d = parse_value(value(), "--depth");
       if (d < 0 || d > 1000) throw UsageError("--depth must be between 0 and 1000");
@@ -180,10 +202,50 @@ struct Loaded {
   const ast::Definition* model = nullptr;
 };
 
+bool is_onnx(const std::string& target) { return target.size() > 5 && target.ends_with(".onnx"); }
+
+// A .nn file, a standard-library name, or an ONNX file (imported to .nn text first, docs/onnx.md). A bad
+// ONNX file becomes one diagnostic naming the file and, for malformed protobuf, the byte offset and field.
+std::unique_ptr<interp::Program> load_any(const std::string& target, bool* found) {
+  if (!is_onnx(target)) return interp::load_program(target, found);
+  if (!std::filesystem::exists(target)) {
+    *found = false;
+    return std::make_unique<interp::Program>();
+  }
+  std::string text;
+  try {
+    text = onnx::import_file(target);
+  } catch (const onnx::ImportError& error) {
+    auto program = std::make_unique<interp::Program>();
+    program->diagnostics.push_back(Diagnostic{Severity::kError, Location::none(), error.what(), {}});
+    return program;
+  }
+  *found = true;
+  return interp::load_program_from_text(target, std::move(text));
+}
+
+bool write_file(const std::filesystem::path& path, const std::string& text, std::ostream& err);
+
+int import_onnx(const Options& o, std::ostream& out, std::ostream& err) {
+  if (o.positional.size() != 1 || !is_onnx(o.positional[0])) throw UsageError("import takes one FILE.onnx");
+  std::string text;
+  try {
+    text = onnx::import_file(o.positional[0]);
+  } catch (const onnx::ImportError& error) {
+    err << "nnscope: error: " << error.what() << "\n";
+    return kExitModelError;
+  }
+  if (o.output_file.empty()) {
+    out << text;
+    return kExitOk;
+  }
+  return write_file(o.output_file, text, err) ? kExitOk : kExitUsage;
+}
+
 // Exit code when loading failed; 0 when `loaded` is ready.
 int load(const std::string& target, const std::string& model_name, Loaded& loaded, std::ostream& err) {
   bool found = true;
-  loaded.program = interp::load_program(target, &found);
+  loaded.program = load_any(target, &found);
   if (!found) {
     std::string hint = interp::closest_name(target, stdlib::model_names());
     err << "nnscope: error: '" << target << "' is neither a file nor a standard-library model";
@@ -197,6 +259,65 @@ int load(const std::string& target, const std::string& model_name, Loaded& loade
     return kExitModelError;
   }
   return kExitOk;
+}
+
+// A hardware profile: stdlib_models/hardware/NAME.nn or a file, a model whose const parameters are the figures.
+std::optional<analysis::HardwareProfile> load_hardware(const std::string& target, std::ostream& err, int* code) {
+  std::unique_ptr<interp::Program> program;
+  std::string embedded_path = "hardware/" + target + ".nn";
+  if (const std::string_view* text = stdlib::find_file(embedded_path)) {
+    program = interp::load_program_from_text("<stdlib>/" + embedded_path, std::string(*text));
+  } else {
+    bool found = true;
+    program = interp::load_program(target, &found);
+    if (!found) {
+      std::vector<std::string> names;
+      for (const stdlib::EmbeddedFile& f : stdlib::embedded_files()) {
+        if (f.path.starts_with("hardware/") && f.path.ends_with(".nn")) {
+          names.emplace_back(f.path.substr(9, f.path.size() - 12));
+        }
+      }
+      std::string hint = interp::closest_name(target, names);
+      std::string known;
+      for (const std::string& n : names) known += (known.empty() ? "" : " ") + n;
+      err << "nnscope: error: --hw: '" << target << "' is neither a file nor a built-in hardware profile (" << known
+          << ")";
+      if (!hint.empty()) err << "; did you mean '" << hint << "'?";
+      err << "\n";
+      *code = kExitUsage;
+      return std::nullopt;
+    }
+  }
+  const ast::Definition* model = program->ok() ? program->select_model("") : nullptr;
+  if (!program->ok() || !model) {
+    err << render_all(program->diagnostics, program->sources);
+    *code = kExitModelError;
+    return std::nullopt;
+  }
+  try {
+    ir::Graph graph = interp::elaborate(*program, *model, {});
+    std::vector<std::pair<std::string, double>> values;
+    for (const ir::ModelParameter& p : graph.parameters) values.emplace_back(p.name, static_cast<double>(p.value));
+    return analysis::make_profile(graph.model_name, values);
+  } catch (const DiagnosticError& error) {
+    err << render(error.diagnostic(), program->sources);
+  } catch (const std::exception& error) {
+    err << "nnscope: error: --hw: " << error.what() << "\n";
+  }
+  *code = kExitModelError;
+  return std::nullopt;
+}
+
+// Adds what --mode train and --hw ask for to an analysis (a run or a sweep point).
+void extend(analysis::Analysis& a, const Options& o, const std::optional<analysis::HardwareProfile>& hardware) {
+  if (o.train) {
+    auto training = std::make_shared<analysis::Training>(analysis::analyze_training(a, o.train_options));
+    // In training the peak is the one over forward and backward.
+    a.totals.peak_activation_bytes = training->totals.peak_activation_bytes;
+    a.totals.peak_after = training->totals.peak_at;
+    a.training = std::move(training);
+  }
+  if (hardware) a.roofline = std::make_shared<analysis::Roofline>(analysis::analyze_roofline(a, *hardware));
 }
 
 interp::ElaborateOptions elaborate_options(const Options& o) {
@@ -218,7 +339,8 @@ bool write_file(const std::filesystem::path& path, const std::string& text, std:
   return true;
 }
 
-int analyze_sweep(const Options& o, const Loaded& loaded, const ir::Graph& base, std::ostream& out) {
+int analyze_sweep(const Options& o, const Loaded& loaded, const ir::Graph& base, std::ostream& out,
+                  const std::optional<analysis::HardwareProfile>& hardware) {
   std::size_t points = 1;
   for (const auto& [name, values] : o.sweeps) {
     bool known = false;
@@ -229,6 +351,14 @@ int analyze_sweep(const Options& o, const Loaded& loaded, const ir::Graph& base,
     if (points > 1'000'000) throw UsageError("--sweep: more than 1,000,000 points");
   }
   std::deque<ir::Graph> regraphs;  // graphs elaborated again where the base graph's assumptions fail
+  // Without training or a roofline (which need every layer) a point needs only the totals, evaluated from
+  // formulas prepared once: a 1,000-point sweep then costs about one analysis, not a thousand.
+  std::optional<analysis::Analysis> base_analysis;
+  std::optional<analysis::TotalsEvaluator> totals_at;
+  if (!o.train && !hardware) {
+    base_analysis = analysis::analyze(base);
+    totals_at.emplace(*base_analysis);
+  }
   std::vector<emit::SweepPoint> results;
   results.reserve(points);
   for (std::size_t index = 0; index < points; ++index) {
@@ -253,13 +383,20 @@ int analyze_sweep(const Options& o, const Loaded& loaded, const ir::Graph& base,
       }
     }
     if (!needs_elaboration && analysis::assumptions_hold(base, bindings)) {
-      point.analysis = analysis::analyze_at(base, bindings);
+      if (totals_at) {
+        point.analysis = totals_at->at(bindings);
+      } else {
+        point.analysis = analysis::analyze_at(base, bindings);
+      }
     } else {
       interp::ElaborateOptions e = elaborate_options(o);
       e.overrides = overrides;
       regraphs.push_back(interp::elaborate(*loaded.program, *loaded.model, e));
       point.analysis = analysis::analyze(regraphs.back());
     }
+    extend(point.analysis, o, hardware);
+    // A sweep reports totals only; dropping the per-layer rows keeps 1,000 points of a large model small.
+    point.analysis.layers = {};
     results.push_back(std::move(point));
   }
   if (o.format == "json") {
@@ -277,10 +414,17 @@ int analyze(const Options& o, std::ostream& out, std::ostream& err, bool dot_com
     throw UsageError(o.command + " takes one MODEL (a .nn file or a standard-library name)");
   Loaded loaded;
   if (int code = load(o.positional[0], o.model_name, loaded, err)) return code;
+  std::optional<analysis::HardwareProfile> hardware;
+  if (!o.hardware.empty()) {
+    int code = kExitOk;
+    hardware = load_hardware(o.hardware, err, &code);
+    if (!hardware) return code;
+  }
   try {
     ir::Graph graph = interp::elaborate(*loaded.program, *loaded.model, elaborate_options(o));
-    if (!o.sweeps.empty() && !dot_command) return analyze_sweep(o, loaded, graph, out);
+    if (!o.sweeps.empty() && !dot_command) return analyze_sweep(o, loaded, graph, out, hardware);
     analysis::Analysis a = analysis::analyze(graph);
+    extend(a, o, hardware);
     emit::EmitOptions emit_options;
     emit_options.depth = o.depth;
     if (!o.out_dir.empty()) {
@@ -329,7 +473,7 @@ int check(const Options& o, std::ostream& err) {
   int code = kExitOk;
   for (const std::string& file : o.positional) {
     bool found = true;
-    auto program = interp::load_program(file, &found);
+    auto program = load_any(file, &found);
     if (!program->ok()) {
       err << render_all(program->diagnostics, program->sources);
       code = std::max(code, found ? kExitModelError : kExitUsage);
@@ -437,7 +581,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (command == "list") return list(out, err);
     if (command == "show") return show(o, out, err);
     if (command == "ops") return list_ops(out);
-    std::string hint = interp::closest_name(command, {"analyze", "check", "list", "show", "dot", "ops"});
+    if (command == "import") return import_onnx(o, out, err);
+    std::string hint = interp::closest_name(command, {"analyze", "check", "list", "show", "dot", "ops", "import"});
     throw UsageError("unknown command '" + command + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
   } catch (const UsageError& error) {
     err << "nnscope: error: " << error.what() << "\n(see nnscope --help)\n";

@@ -2,6 +2,8 @@
 // '\n' line ends, every row as wide as the header, integers exact (never scientific notation).
 #include <algorithm>
 
+#include "analysis/roofline.h"
+#include "analysis/training.h"
 #include "emit/emit.h"
 #include "emit/format.h"
 
@@ -42,6 +44,17 @@ std::string details_csv(const analysis::Analysis& analysis, const EmitOptions& o
                            "activation_ops", "flops", "intensity"}) {
     header.push_back(name);
   }
+  // Only with --mode train / --hw, so the default columns stay as they are.
+  if (analysis.training) {
+    for (const char* name : {"backward_dgrad_macs", "backward_wgrad_macs", "backward_elementwise_ops",
+                             "backward_activation_ops", "backward_flops", "saved_bytes"}) {
+      header.push_back(name);
+    }
+  }
+  if (analysis.roofline) {
+    header.push_back("est_time_s");
+    header.push_back("bound");
+  }
   std::string out;
   write_row(out, header);
 
@@ -73,6 +86,35 @@ std::string details_csv(const analysis::Analysis& analysis, const EmitOptions& o
       fields.push_back(unknown ? "" : number(v));
     }
     fields.push_back(unknown ? "" : detail::decimal(f.intensity()));
+    if (analysis.training) {
+      analysis::TrainLayerFigures t;
+      for (std::size_t i : row.layers) {
+        const analysis::TrainLayerFigures& l = analysis.training->layers[i];
+        t.dgrad_macs += l.dgrad_macs;
+        t.wgrad_macs += l.wgrad_macs;
+        t.elementwise_ops += l.elementwise_ops;
+        t.activation_ops += l.activation_ops;
+        t.flops += l.flops;
+        t.saved_bytes += l.saved_bytes;
+      }
+      for (Int v : {t.dgrad_macs, t.wgrad_macs, t.elementwise_ops, t.activation_ops, t.flops, t.saved_bytes}) {
+        fields.push_back(number(v));
+      }
+    }
+    if (analysis.roofline) {
+      double time = 0, unit_time[4] = {0, 0, 0, 0};
+      for (std::size_t i : row.layers) {
+        const analysis::RooflineLayer& l = analysis.roofline->layers[i];
+        time += l.time_s;
+        unit_time[static_cast<int>(l.bound)] += l.time_s;
+      }
+      int bound = 0;
+      for (int u = 1; u < 4; ++u) {
+        if (unit_time[u] > unit_time[bound]) bound = u;
+      }
+      fields.push_back(detail::decimal(time, 12));
+      fields.push_back(analysis::unit_name(static_cast<analysis::Unit>(bound)));
+    }
     write_row(out, fields);
   }
   return out;
@@ -112,6 +154,37 @@ std::string summary_csv(const analysis::Analysis& analysis) {
   write_row(out, {"total", "activation_ops", "", number(t.figures.activation_ops), ascii(fm.activation_ops)});
   write_row(out, {"total", "flops", "", number(t.figures.flops), ascii(fm.flops)});
   write_row(out, {"total", "intensity", "", detail::decimal(t.figures.intensity()), ""});
+  if (const analysis::Training* training = analysis.training.get()) {
+    const analysis::TrainTotals& tt = training->totals;
+    write_row(out, {"train", "optimizer", "", tt.optimizer, ""});
+    for (auto [name, value] :
+         {std::pair{"backward_dgrad_macs", tt.backward_dgrad_macs},
+          std::pair{"backward_wgrad_macs", tt.backward_wgrad_macs},
+          std::pair{"backward_gemm_macs", tt.backward_gemm_macs},
+          std::pair{"backward_elementwise_ops", tt.backward_elementwise_ops},
+          std::pair{"backward_activation_ops", tt.backward_activation_ops},
+          std::pair{"backward_flops", tt.backward_flops}, std::pair{"train_flops", tt.train_flops},
+          std::pair{"weight_bytes", tt.weight_bytes}, std::pair{"master_weight_bytes", tt.master_weight_bytes},
+          std::pair{"gradient_bytes", tt.gradient_bytes}, std::pair{"optimizer_bytes", tt.optimizer_bytes},
+          std::pair{"saved_activation_bytes", tt.saved_activation_bytes},
+          std::pair{"train_memory_bytes", tt.train_memory_bytes},
+          std::pair{"peak_activation_bytes", tt.peak_activation_bytes}}) {
+      write_row(out, {"train", name, "", number(value), ""});
+    }
+    write_row(out, {"train", "peak_at", tt.peak_phase, tt.peak_at, ""});
+  }
+  if (const analysis::Roofline* r = analysis.roofline.get()) {
+    write_row(out, {"hardware", "name", "", r->hardware, ""});
+    write_row(out, {"hardware", "matrix_dtype", "", r->matrix_dtype, ""});
+    write_row(out, {"hardware", "matrix_peak", "", detail::decimal(r->matrix_peak, 0), ""});
+    write_row(out, {"hardware", "ridge_point", "", detail::decimal(r->ridge_point), ""});
+    write_row(out, {"hardware", "est_time_s", "", detail::decimal(r->time_s, 12), ""});
+    write_row(out, {"hardware", "samples_per_s", "", detail::decimal(r->samples_per_s), ""});
+    for (int u = 0; u < 4; ++u) {
+      write_row(out, {"hardware", "bound_time_s", analysis::unit_name(static_cast<analysis::Unit>(u)),
+                      detail::decimal(r->bound_time_s[u], 12), ""});
+    }
+  }
 
   for (const analysis::OpTypeTotal& type : analysis.by_op_type) {
     const analysis::LayerFigures& f = type.figures;

@@ -393,6 +393,7 @@ JsonWriter& JsonWriter::key(std::string_view name) {
 void JsonWriter::string(const std::string& text) { raw(json_string(text)); }
 void JsonWriter::integer(Int value) { raw(sym::to_string(value)); }
 void JsonWriter::number(double value) { raw(decimal(value)); }
+void JsonWriter::number(double value, int decimals) { raw(decimal(value, decimals)); }
 void JsonWriter::boolean(bool value) { raw(value ? "true" : "false"); }
 void JsonWriter::null() { raw("null"); }
 

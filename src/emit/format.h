@@ -42,7 +42,8 @@ class JsonWriter {
   JsonWriter& key(std::string_view name);
   void string(const std::string& text);
   void integer(Int value);
-  void number(double value);  // finite; NaN and infinities are written as 0
+  void number(double value);                // finite; NaN and infinities are written as 0
+  void number(double value, int decimals);  // with up to `decimals` places (roofline times in seconds)
   void boolean(bool value);
   void null();
   std::string take();

@@ -1,5 +1,7 @@
 // The JSON report; docs/json.md documents every key. Integers are exact JSON numbers even beyond 2^53
 // (GPT-3-scale counts): a reader that needs them exact parses numbers as big integers, as Python does.
+#include "analysis/roofline.h"
+#include "analysis/training.h"
 #include "emit/emit.h"
 #include "emit/format.h"
 
@@ -79,6 +81,40 @@ void write_layer(JsonWriter& json, const GraphView& view, const Row& row) {
   }
   json.key("intensity");
   unknown ? json.null() : json.number(f.intensity());
+  if (analysis.training) {
+    analysis::TrainLayerFigures t;
+    for (std::size_t i : row.layers) {
+      const analysis::TrainLayerFigures& l = analysis.training->layers[i];
+      t.dgrad_macs += l.dgrad_macs;
+      t.wgrad_macs += l.wgrad_macs;
+      t.elementwise_ops += l.elementwise_ops;
+      t.activation_ops += l.activation_ops;
+      t.flops += l.flops;
+      t.saved_bytes += l.saved_bytes;
+    }
+    json.key("backward_dgrad_macs").integer(t.dgrad_macs);
+    json.key("backward_wgrad_macs").integer(t.wgrad_macs);
+    json.key("backward_gemm_macs").integer(t.gemm_macs());
+    json.key("backward_elementwise_ops").integer(t.elementwise_ops);
+    json.key("backward_activation_ops").integer(t.activation_ops);
+    json.key("backward_flops").integer(t.flops);
+    json.key("saved_bytes").integer(t.saved_bytes);
+  }
+  if (analysis.roofline) {
+    double time = 0;
+    double unit_time[4] = {0, 0, 0, 0};
+    for (std::size_t i : row.layers) {
+      const analysis::RooflineLayer& l = analysis.roofline->layers[i];
+      time += l.time_s;
+      unit_time[static_cast<int>(l.bound)] += l.time_s;
+    }
+    int bound = 0;
+    for (int u = 1; u < 4; ++u) {
+      if (unit_time[u] > unit_time[bound]) bound = u;
+    }
+    json.key("est_time_s").number(time, 12);
+    json.key("bound").string(analysis::unit_name(static_cast<analysis::Unit>(bound)));
+  }
   if (op && !op->tied_to.empty()) json.key("tied_to").string(op->tied_to);
   json.key("weights").begin_array();
   for (std::size_t i : row.layers) {
@@ -114,6 +150,21 @@ void write_totals(JsonWriter& json, const analysis::Analysis& analysis) {
   json.key("peak_activation_bytes").integer(t.peak_activation_bytes);
   json.key("input_bytes").integer(t.model_input_bytes);
   json.key("intensity").number(t.figures.intensity());
+  if (const analysis::Training* training = analysis.training.get()) {
+    const analysis::TrainTotals& tt = training->totals;
+    json.key("backward_dgrad_macs").integer(tt.backward_dgrad_macs);
+    json.key("backward_wgrad_macs").integer(tt.backward_wgrad_macs);
+    json.key("backward_gemm_macs").integer(tt.backward_gemm_macs);
+    json.key("backward_elementwise_ops").integer(tt.backward_elementwise_ops);
+    json.key("backward_activation_ops").integer(tt.backward_activation_ops);
+    json.key("backward_flops").integer(tt.backward_flops);
+    json.key("train_flops").integer(tt.train_flops);
+    json.key("train_memory_bytes").integer(tt.train_memory_bytes);
+  }
+  if (const analysis::Roofline* roofline = analysis.roofline.get()) {
+    json.key("est_time_s").number(roofline->time_s, 12);
+    json.key("samples_per_s").number(roofline->samples_per_s);
+  }
   json.end_object();
 }
 
@@ -152,6 +203,38 @@ std::string json(const analysis::Analysis& analysis, const EmitOptions& options)
   json.key("totals");
   detail::write_totals(json, analysis);
   json.key("peak_after").string(analysis.totals.peak_after);
+  if (const analysis::Training* training = analysis.training.get()) {
+    const analysis::TrainTotals& tt = training->totals;
+    json.key("training").begin_object();
+    json.key("optimizer").string(tt.optimizer);
+    json.key("weight_bytes").integer(tt.weight_bytes);
+    json.key("master_weight_bytes").integer(tt.master_weight_bytes);
+    json.key("gradient_bytes").integer(tt.gradient_bytes);
+    json.key("optimizer_bytes").integer(tt.optimizer_bytes);
+    json.key("saved_activation_bytes").integer(tt.saved_activation_bytes);
+    json.key("train_memory_bytes").integer(tt.train_memory_bytes);
+    json.key("peak_activation_bytes").integer(tt.peak_activation_bytes);
+    json.key("peak_at").string(tt.peak_at);
+    json.key("peak_phase").string(tt.peak_phase);
+    json.end_object();
+  }
+  if (const analysis::Roofline* roofline = analysis.roofline.get()) {
+    json.key("hardware").begin_object();
+    json.key("name").string(roofline->hardware);
+    json.key("matrix_dtype").string(roofline->matrix_dtype);
+    if (!roofline->note.empty()) json.key("note").string(roofline->note);
+    json.key("matrix_peak").number(roofline->matrix_peak);
+    json.key("ridge_point").number(roofline->ridge_point);
+    json.key("training").boolean(roofline->training);
+    json.key("est_time_s").number(roofline->time_s, 12);
+    json.key("samples_per_s").number(roofline->samples_per_s);
+    json.key("bound_time_s").begin_object(true);
+    for (int u = 0; u < 4; ++u) {
+      json.key(analysis::unit_name(static_cast<analysis::Unit>(u))).number(roofline->bound_time_s[u], 12);
+    }
+    json.end_object();
+    json.end_object();
+  }
   json.key("formulas");
   write_formulas(json, analysis.formulas, sym::PrintStyle::kUnicode);
   json.key("formulas_ascii");

@@ -1,6 +1,8 @@
 // A --sweep: one row per point, the swept values first, then the totals at that point.
 #include <algorithm>
 
+#include "analysis/roofline.h"
+#include "analysis/training.h"
 #include "emit/emit.h"
 #include "emit/format.h"
 
@@ -103,6 +105,16 @@ std::string sweep_csv(const std::vector<SweepPoint>& points) {
   std::vector<std::string> names = swept_names(points);
   std::vector<std::string> header = names;
   for (const Metric& m : metrics()) header.push_back(m.key);
+  // --mode train and --hw add their totals (only then, so the default columns stay as they are).
+  bool training = !points.empty() && points.front().analysis.training;
+  bool roofline = !points.empty() && points.front().analysis.roofline;
+  if (training) {
+    for (const char* key : {"backward_gemm_macs", "train_flops", "train_memory_bytes"}) header.push_back(key);
+  }
+  if (roofline) {
+    header.push_back("est_time_s");
+    header.push_back("samples_per_s");
+  }
   auto write = [](std::string& out, const std::vector<std::string>& fields) {
     for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csv_field(fields[i]);
     out += '\n';
@@ -113,6 +125,14 @@ std::string sweep_csv(const std::vector<SweepPoint>& points) {
     std::vector<std::string> row;
     for (const std::string& name : names) row.push_back(value_of(p, name));
     for (const Metric& m : metrics()) row.push_back(sym::to_string(m.get(p.analysis.totals)));
+    if (training) {
+      const analysis::TrainTotals& t = p.analysis.training->totals;
+      for (Int v : {t.backward_gemm_macs, t.train_flops, t.train_memory_bytes}) row.push_back(sym::to_string(v));
+    }
+    if (roofline) {
+      row.push_back(detail::decimal(p.analysis.roofline->time_s, 12));
+      row.push_back(detail::decimal(p.analysis.roofline->samples_per_s));
+    }
     write(out, row);
   }
   return out;

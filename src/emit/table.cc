@@ -2,6 +2,8 @@
 // formulas. Human units are decimal for counts (K, M, G) and binary for bytes (KiB, MiB), labelled so.
 #include <algorithm>
 
+#include "analysis/roofline.h"
+#include "analysis/training.h"
 #include "emit/emit.h"
 #include "emit/format.h"
 
@@ -254,6 +256,40 @@ void append_summary(std::string& out, const GraphView& view) {
   }
   out += pad_right("Arithmetic intensity", kLabel) + detail::decimal(t.figures.intensity(), 2) +
          " FLOPs/byte (per op: inputs + weights + outputs)\n";
+  if (const analysis::Training* training = a.training.get()) {
+    const analysis::TrainTotals& tt = training->totals;
+    out += "\nTraining (one step, optimizer " + tt.optimizer + ")\n";
+    auto line = [&](const std::string& label, Int value, const std::string& human) {
+      out += pad_right("  " + label, kLabel) + pad_left(detail::thousands(value), 26) + "   " + human + "\n";
+    };
+    line("Backward GEMM MACs", tt.backward_gemm_macs, human_count(tt.backward_gemm_macs, "MACs"));
+    line("  input gradients", tt.backward_dgrad_macs, human_count(tt.backward_dgrad_macs, "MACs"));
+    line("  weight gradients", tt.backward_wgrad_macs, human_count(tt.backward_wgrad_macs, "MACs"));
+    line("Backward elem. ops", tt.backward_elementwise_ops, human_count(tt.backward_elementwise_ops, "ops"));
+    line("Backward act. ops", tt.backward_activation_ops, human_count(tt.backward_activation_ops, "ops"));
+    line("Train FLOPs", tt.train_flops, human_count(tt.train_flops, "FLOPs"));
+    line("Weights", tt.weight_bytes, human_bytes(tt.weight_bytes));
+    line("fp32 master weights", tt.master_weight_bytes, human_bytes(tt.master_weight_bytes));
+    line("Gradients", tt.gradient_bytes, human_bytes(tt.gradient_bytes));
+    line("Optimizer state", tt.optimizer_bytes, human_bytes(tt.optimizer_bytes));
+    line("Saved activations", tt.saved_activation_bytes, human_bytes(tt.saved_activation_bytes));
+    line("Training memory", tt.train_memory_bytes, human_bytes(tt.train_memory_bytes));
+    out += pad_right("  Peak live", kLabel) + pad_left(detail::thousands(tt.peak_activation_bytes), 26) + "   " +
+           human_bytes(tt.peak_activation_bytes) + "   in the " + tt.peak_phase + " of " + tt.peak_at + "\n";
+  }
+  if (const analysis::Roofline* r = a.roofline.get()) {
+    out += "\nRoofline on " + r->hardware + (r->training ? " (forward + backward)" : "") + "\n";
+    out += pad_right("  Matrix peak", kLabel) + detail::decimal(r->matrix_peak / 1e12, 2) + " T op/s (" +
+           r->matrix_dtype + ")" + (r->note.empty() ? "" : "; " + r->note) + "\n";
+    out += pad_right("  Ridge point", kLabel) + detail::decimal(r->ridge_point, 2) + " FLOPs/byte\n";
+    out += pad_right("  Estimated time", kLabel) + detail::decimal(r->time_s * 1e3, 6) + " ms, " +
+           detail::decimal(r->samples_per_s, 2) + " samples/s\n";
+    for (int u = 0; u < 4; ++u) {
+      double share = r->time_s > 0 ? 100 * r->bound_time_s[u] / r->time_s : 0;
+      out += pad_right(std::string("  ") + analysis::unit_name(static_cast<analysis::Unit>(u)) + "-bound", kLabel) +
+             detail::decimal(r->bound_time_s[u] * 1e3, 6) + " ms (" + detail::decimal(share, 1) + "%)\n";
+    }
+  }
   out += "\n";
   if (a.not_costed.empty()) {
     out += "Not costed: none, all ops costed\n";

@@ -962,6 +962,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     op.weights = std::move(result.weights);
     for (const ops::Weight& w : op.weights) op.params += ops::numel(w.shape);
     op.forward = std::move(result.forward);
+    op.backward = std::move(result.backward);
     op.costed = result.costed;
     op.gathered_elements = std::move(result.gathered_elements);
     op.display = std::move(result.display);

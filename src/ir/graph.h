@@ -33,6 +33,7 @@ struct Op {
   sym::Expr params;     // sum of the weights' element counts; 0 when the weights are tied to another op's
   std::string tied_to;  // path of the op whose weights this one reuses (tied_to = "..." in the model)
   ops::Cost forward;
+  ops::Backward backward;
   bool costed = true;
   sym::Expr gathered_elements;
   ops::Display display;

@@ -6,21 +6,36 @@
 // softmax over rows of S elements (E elements, R = E / S rows): max-reduce S - 1, subtract E, exp E
 // (activation), sum S - 1, divide E: element-wise 4E - 2R, activation E. log_softmax replaces the divide
 // by one log per row (activation) and a subtraction per element: element-wise 4E - 2R, activation E + R.
+//
+// Backward (per element of x): every activation function evaluates its derivative (1 activation op, relu
+// included, as forward) and multiplies it into the output gradient (1 element-wise op). relu, relu6,
+// sigmoid, tanh, exp, sqrt and rsqrt keep their output (the derivative is a function of it); the others
+// keep x. prelu's slope gradient: x·dy and its sum, 2 element-wise ops per element. softmax:
+// dx = y·(dy - sum(dy·y)): element-wise 4E - R, keeps y. log_softmax: dx = dy - exp(y)·sum(dy):
+// element-wise 3E - R, activation E, keeps y. dice: twice its forward element-wise work, no activation ops
+// (p is kept), alpha's gradient 2 per element; keeps x.
 #include "ops/common.h"
 #include "ops/registry.h"
 
 namespace nnscope::ops {
 namespace {
 
-OpResult unary(const OpArgs& args) {
+OpResult unary(const OpArgs& args, bool saves_output = false) {
   const TensorType& x = args.tensor("x");
   OpResult result;
   result.outputs.push_back(x);
   result.forward.activation = numel(x);
+  result.backward.input = {Cost{{}, numel(x), numel(x)}};
+  if (saves_output) {
+    result.backward.saves_output = true;
+  } else {
+    result.backward.saves_input = {true};
+  }
   return result;
 }
 
 OpResult plain(const OpArgs& args, OpContext&) { return unary(args); }
+OpResult plain_saving_output(const OpArgs& args, OpContext&) { return unary(args, true); }
 
 OpResult prelu(const OpArgs& args, OpContext& context) {
   const TensorType& x = args.tensor("x");
@@ -36,6 +51,7 @@ OpResult prelu(const OpArgs& args, OpContext& context) {
   }
   OpResult result = unary(args);
   result.weights.push_back(Weight{"weight", {n}});
+  result.backward.weight.elementwise = 2 * numel(x);
   return result;
 }
 
@@ -72,6 +88,8 @@ OpResult softmax(const OpArgs& args, OpContext& context) {
   result.outputs.push_back(args.tensor("x"));
   result.forward.elementwise = 4 * r.elements - 2 * r.rows;
   result.forward.activation = r.elements;
+  result.backward.input = {Cost{{}, 4 * r.elements - r.rows, {}}};
+  result.backward.saves_output = true;
   return result;
 }
 
@@ -81,6 +99,8 @@ OpResult log_softmax(const OpArgs& args, OpContext& context) {
   result.outputs.push_back(args.tensor("x"));
   result.forward.elementwise = 4 * r.elements - 2 * r.rows;
   result.forward.activation = r.elements + r.rows;
+  result.backward.input = {Cost{{}, 3 * r.elements - r.rows, r.elements}};
+  result.backward.saves_output = true;
   return result;
 }
 
@@ -102,20 +122,23 @@ OpResult dice(const OpArgs& args, OpContext& context) {
   result.forward.elementwise = 10 * e + features;
   // one rsqrt per feature, one sigmoid per element
   result.forward.activation = e + features;
+  result.backward.input = {Cost{{}, 2 * result.forward.elementwise, {}}};
+  result.backward.weight.elementwise = 2 * e;
+  result.backward.saves_input = {true};
   return result;
 }
 
 std::vector<ArgSpec> x_only() { return {ArgSpec::tensor("x")}; }
 
-void add_unary(Registry& registry, const std::string& name, const std::string& summary) {
-  registry.add({name, "activation", summary, x_only(), plain});
+void add_unary(Registry& registry, const std::string& name, const std::string& summary, bool saves_output = false) {
+  registry.add({name, "activation", summary, x_only(), saves_output ? plain_saving_output : plain});
 }
 
 }  // namespace
 
 void register_activation_ops(Registry& registry) {
-  add_unary(registry, "relu", "max(x, 0)");
-  add_unary(registry, "relu6", "min(max(x, 0), 6)");
+  add_unary(registry, "relu", "max(x, 0)", true);
+  add_unary(registry, "relu6", "min(max(x, 0), 6)", true);
   registry.add({"leaky_relu",
                 "activation",
                 "x for x >= 0, negative_slope·x otherwise",
@@ -137,8 +160,8 @@ void register_activation_ops(Registry& registry) {
                 {ArgSpec::tensor("x"), ArgSpec::string("approximate", "none")},
                 gelu});
   add_unary(registry, "silu", "x·sigmoid(x) (swish)");
-  add_unary(registry, "sigmoid", "1 / (1 + exp(-x))");
-  add_unary(registry, "tanh", "hyperbolic tangent");
+  add_unary(registry, "sigmoid", "1 / (1 + exp(-x))", true);
+  add_unary(registry, "tanh", "hyperbolic tangent", true);
   add_unary(registry, "hardswish", "x·relu6(x + 3) / 6");
   add_unary(registry, "hardsigmoid", "relu6(x + 3) / 6");
   registry.add({"softplus",
@@ -162,10 +185,10 @@ void register_activation_ops(Registry& registry) {
                 "x - max - log(sum(exp(x - max))) along axis",
                 {ArgSpec::tensor("x"), ArgSpec::integer("axis", -1)},
                 log_softmax});
-  add_unary(registry, "exp", "e^x");
+  add_unary(registry, "exp", "e^x", true);
   add_unary(registry, "log", "natural logarithm");
-  add_unary(registry, "sqrt", "square root");
-  add_unary(registry, "rsqrt", "1 / sqrt(x)");
+  add_unary(registry, "sqrt", "square root", true);
+  add_unary(registry, "rsqrt", "1 / sqrt(x)", true);
   add_unary(registry, "erf", "error function");
 }
 

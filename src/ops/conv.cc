@@ -3,6 +3,8 @@
 // GEMM MACs: conv = N·Cout·prod(out spatial)·(Cin/groups)·prod(kernel);
 //            transposed conv = N·Cin·prod(in spatial)·(Cout/groups)·prod(kernel).
 // Bias adds one element-wise op per output element. No activation ops.
+// Backward: the input gradient (dgrad) and the weight gradient (wgrad) each take the forward GEMM MACs;
+// the bias gradient sums the output gradient (one add per output element). Keeps x.
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -44,6 +46,15 @@ ConvArgs conv_args(const OpArgs& args, OpContext& context, std::size_t rank, con
   require_divisible(c.in_channels, c.groups, "input channels", context);
   require_divisible(c.out_channels, c.groups, "output channels", context);
   return c;
+}
+
+Backward conv_backward(const Expr& macs, const Expr& out_elements, bool bias) {
+  Backward b;
+  b.input = {Cost{macs, {}, {}}};
+  b.weight.gemm_macs = macs;
+  if (bias) b.weight.elementwise = out_elements;
+  b.saves_input = {true};
+  return b;
 }
 
 Display conv_display(const ConvArgs& c, const std::string& padding) {
@@ -91,6 +102,7 @@ OpResult conv(const OpArgs& args, OpContext& context, std::size_t rank) {
   Expr out_elements = numel(out_shape);
   result.forward.gemm_macs = out_elements * Expr::divide(c.in_channels, c.groups) * product(c.kernel, 0, rank);
   if (c.bias) result.forward.elementwise = out_elements;
+  result.backward = conv_backward(result.forward.gemm_macs, out_elements, c.bias);
   result.display = conv_display(c, padding_text);
   return result;
 }
@@ -124,6 +136,7 @@ OpResult conv_transpose(const OpArgs& args, OpContext& context, std::size_t rank
   Expr in_elements = numel(c.x->shape);
   result.forward.gemm_macs = in_elements * Expr::divide(c.out_channels, c.groups) * product(c.kernel, 0, rank);
   if (c.bias) result.forward.elementwise = numel(out_shape);
+  result.backward = conv_backward(result.forward.gemm_macs, numel(out_shape), c.bias);
   result.display = conv_display(c, dims_string(padding));
   return result;
 }

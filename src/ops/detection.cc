@@ -10,6 +10,11 @@
 //                 not costed
 //
 // docs/ops/detection.md documents every rule and why it is what it is.
+//
+// Backward: l2norm like rmsnorm (common 3E, input 3E, scale 2E; keeps x); shared_conv2d like a convolution
+// per level (dgrad = wgrad = forward MACs); roi_align scatters each sample's gradient back to its 4 reads,
+// as many element-wise ops as forward, for the features only (keeps the boxes); box_decode's gradient to the
+// deltas, as forward; nms has none.
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -34,6 +39,11 @@ OpResult l2norm(const OpArgs& args, OpContext& context) {
   result.forward.elementwise = elements + rows * (c - 1) + rows + elements;
   if (affine) result.forward.elementwise += elements;
   result.forward.activation = rows;
+  result.backward.common.elementwise = 3 * elements;
+  if (affine) result.backward.weight.elementwise = 2 * elements;
+  result.backward.input = {Cost{{}, 3 * elements, {}}};
+  result.backward.saves_input = {true};
+  result.backward.saved_bytes = rows * Expr::constant(dtype_bytes(x.dtype));
   return result;
 }
 
@@ -80,6 +90,11 @@ OpResult shared_conv2d(const OpArgs& args, OpContext& context) {
   if (bias) result.weights.push_back(Weight{"bias", {out_channels}});
   result.forward.gemm_macs = out_elements * in_channels * kernel[0] * kernel[1];
   if (bias) result.forward.elementwise = out_elements;
+  result.backward.weight = result.forward;
+  for (const TensorType& out : result.outputs) {
+    result.backward.input.push_back(Cost{numel(out) * in_channels * kernel[0] * kernel[1], {}, {}});
+    result.backward.saves_input.push_back(true);
+  }
   result.display = Display{dims_string(kernel), dims_string(stride), dims_string(padding), "1", "1"};
   return result;
 }
@@ -135,6 +150,7 @@ OpResult roi_align(const OpArgs& args, OpContext& context) {
     result.forward.elementwise += rois * 7;
     result.forward.activation += rois * 2;
   }
+  result.backward.common.elementwise = numel(out) * (7 * samples + samples);
   result.display.stride = "s" + sampling.to_string();
   return result;
 }
@@ -157,6 +173,7 @@ OpResult box_decode(const OpArgs& args, OpContext& context) {
   // predicted centres 4, predicted sizes 2, half sizes 2, corners 4 = 24 element-wise; exp(dw), exp(dh) = 2.
   result.forward.elementwise = boxes * 24;
   result.forward.activation = boxes * 2;
+  result.backward.input = {result.forward};
   return result;
 }
 

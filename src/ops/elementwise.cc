@@ -4,6 +4,12 @@
 // Element-wise ops: binary arithmetic and the cheap unary ops cost 1 per output element; rotary costs 3 per
 // rotated element (x·cos + rotate_half(x)·sin). No GEMM MACs, no activation ops, no weights.
 // Special functions (exp, log, sqrt, ...) live in the activation family, since they use the SFU.
+//
+// Backward, per operand gradient (E = output elements, e = the operand's elements; a broadcast operand's
+// gradient is summed back to its shape, E - e adds): add: E - e; sub: x E - e, y E (negate) + E - e; mul, maximum,
+// minimum: E (multiply by the other operand / select) + E - e, keeps both; div: x E + E - e, y 3E + E - e
+// (-dy·x/y²), keeps both. neg 1, abs 1, square 2 per element (abs and square keep x). rotary: the inverse
+// rotation, as forward. causal_mask: one select per element.
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -14,7 +20,37 @@ namespace {
 // as PyTorch's type promotion does (an index tensor times a float mask is a float tensor).
 DType promote(DType a, DType b) { return !is_floating(a) && is_floating(b) ? b : a; }
 
-OpResult binary(const OpArgs& args, OpContext& context) {
+enum class Binary { kAdd, kSub, kMul, kDiv, kSelect };
+
+Backward binary_backward(Binary kind, const TensorType& x, const TensorType* y, const Shape& out) {
+  Expr e = numel(out);
+  Backward b;
+  auto operand = [&](const TensorType& t, bool is_y) {
+    Expr reduce = e - numel(t);
+    switch (kind) {
+      case Binary::kAdd:
+        return Cost{{}, reduce, {}};
+      case Binary::kSub:
+        return Cost{{}, is_y ? e + reduce : reduce, {}};
+      case Binary::kMul:
+      case Binary::kSelect:
+        return Cost{{}, e + reduce, {}};
+      case Binary::kDiv:
+        return Cost{{}, (is_y ? 3 * e : e) + reduce, {}};
+    }
+    return Cost{};
+  };
+  bool keeps = kind == Binary::kMul || kind == Binary::kDiv || kind == Binary::kSelect;
+  b.input.push_back(operand(x, false));
+  b.saves_input.push_back(keeps);
+  if (y) {
+    b.input.push_back(operand(*y, true));
+    b.saves_input.push_back(keeps);
+  }
+  return b;
+}
+
+OpResult binary(const OpArgs& args, OpContext& context, Binary kind) {
   const TensorType& x = args.tensor("x");
   const ArgValue& y = args.get("y");
   TensorType out{x.shape, x.dtype};
@@ -24,15 +60,19 @@ OpResult binary(const OpArgs& args, OpContext& context) {
   }
   OpResult result;
   result.forward.elementwise = numel(out.shape);
+  result.backward = binary_backward(kind, x, y.tensor, out.shape);
   result.outputs.push_back(std::move(out));
   return result;
 }
 
-OpResult unary(const OpArgs& args, OpContext&) {
+// ops_per_element: backward element-wise ops per element (neg 1, abs 1, square 2); abs and square keep x.
+OpResult unary(const OpArgs& args, sym::Int ops_per_element, bool keeps_x) {
   const TensorType& x = args.tensor("x");
   OpResult result;
   result.outputs.push_back(x);
   result.forward.elementwise = numel(x);
+  result.backward.input = {Cost{{}, ops_per_element * numel(x), {}}};
+  result.backward.saves_input = {keeps_x};
   return result;
 }
 
@@ -55,6 +95,7 @@ OpResult rotary(const OpArgs& args, OpContext& context) {
   // Per rotated element: x·cos, rotate_half(x)·sin, and their sum. The sign flip of rotate_half is folded
   // into the precomputed sin table, and the cos/sin tables are buffers, not parameters.
   result.forward.elementwise = 3 * product(x.shape, 0, x.shape.size() - 1) * dim;
+  result.backward.input = {result.forward};
   return result;
 }
 
@@ -66,6 +107,7 @@ OpResult causal_mask(const OpArgs& args, OpContext&) {
   OpResult result;
   result.outputs.push_back(x);
   result.forward.elementwise = numel(x);
+  result.backward.input = {result.forward};
   return result;
 }
 
@@ -75,17 +117,26 @@ std::vector<ArgSpec> unary_signature() { return {ArgSpec::tensor("x")}; }
 }  // namespace
 
 void register_elementwise_ops(Registry& registry) {
-  registry.add({"add", "elementwise", "x + y with broadcasting", binary_signature(), binary});
-  registry.add({"sub", "elementwise", "x - y with broadcasting", binary_signature(), binary});
-  registry.add({"mul", "elementwise", "x * y with broadcasting", binary_signature(), binary});
-  registry.add({"div", "elementwise", "x / y with broadcasting", binary_signature(), binary});
-  registry.add({"maximum", "elementwise", "element-wise max(x, y) with broadcasting", binary_signature(), binary});
-  registry.add({"minimum", "elementwise", "element-wise min(x, y) with broadcasting", binary_signature(), binary});
+  registry.add({"add", "elementwise", "x + y with broadcasting", binary_signature(),
+                [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kAdd); }});
+  registry.add({"sub", "elementwise", "x - y with broadcasting", binary_signature(),
+                [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kSub); }});
+  registry.add({"mul", "elementwise", "x * y with broadcasting", binary_signature(),
+                [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kMul); }});
+  registry.add({"div", "elementwise", "x / y with broadcasting", binary_signature(),
+                [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kDiv); }});
+  registry.add({"maximum", "elementwise", "element-wise max(x, y) with broadcasting", binary_signature(),
+                [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kSelect); }});
+  registry.add({"minimum", "elementwise", "element-wise min(x, y) with broadcasting", binary_signature(),
+                [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kSelect); }});
   registry.add({"causal_mask", "elementwise", "mask the scores above the diagonal (causal attention)",
                 unary_signature(), causal_mask});
-  registry.add({"neg", "elementwise", "-x", unary_signature(), unary});
-  registry.add({"abs", "elementwise", "|x|", unary_signature(), unary});
-  registry.add({"square", "elementwise", "x * x", unary_signature(), unary});
+  registry.add(
+      {"neg", "elementwise", "-x", unary_signature(), [](const OpArgs& a, OpContext&) { return unary(a, 1, false); }});
+  registry.add(
+      {"abs", "elementwise", "|x|", unary_signature(), [](const OpArgs& a, OpContext&) { return unary(a, 1, true); }});
+  registry.add({"square", "elementwise", "x * x", unary_signature(),
+                [](const OpArgs& a, OpContext&) { return unary(a, 2, true); }});
   registry.add({"rotary",
                 "elementwise",
                 "rotary position embedding on the last `dim` features",

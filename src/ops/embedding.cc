@@ -3,6 +3,9 @@
 // An embedding is a gather, not a matrix product: it does no GEMM work (counting it as GEMM was a fault
 // of the seed tool). What it costs is memory traffic, reported as gathered_elements, the elements of the
 // table rows actually read. embedding_bag also reduces each bag on the vector unit.
+// Backward: no gradient for the ids; the table's gradient is a scatter-add of the output gradient into the
+// rows read, one element-wise add per gathered element (never GEMM work), plus one divide per output element
+// for a mean bag. Keeps the ids (and, for a max bag, the winners' indices).
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -40,6 +43,9 @@ OpResult embedding(const OpArgs& args, OpContext& context) {
   result.outputs.push_back(TensorType{out_shape, context.activation_dtype()});
   result.weights.push_back(Weight{"weight", {t.num_embeddings, t.embedding_dim}});
   result.gathered_elements = numel(ids) * t.embedding_dim;
+  result.backward.weight.elementwise = result.gathered_elements;
+  result.backward.input = {Cost{}};
+  result.backward.saves_input = {true};
   return result;
 }
 
@@ -64,6 +70,11 @@ OpResult embedding_bag(const OpArgs& args, OpContext& context) {
   result.forward.elementwise = (bag_size - 1) * out_elements;
   if (mode == "mean") result.forward.elementwise += out_elements;
   result.gathered_elements = bags * bag_size * t.embedding_dim;
+  result.backward.weight.elementwise = result.gathered_elements;
+  if (mode == "mean") result.backward.weight.elementwise += out_elements;
+  if (mode == "max") result.backward.saved_bytes = out_elements * 8;
+  result.backward.input = {Cost{}};
+  result.backward.saves_input = {true};
   return result;
 }
 

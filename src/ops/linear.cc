@@ -2,6 +2,9 @@
 //
 // GEMM MACs: linear = prod(leading dims)·in·out; matmul = prod(broadcast batch dims)·M·N·K.
 // A bias adds one element-wise op per output element (bias is never GEMM work). No activation ops.
+// Backward: linear's input gradient (dgrad) and weight gradient (wgrad) each take the forward MACs, the bias
+// gradient one add per output element; keeps x. matmul / bmm: the gradient of each operand takes the forward
+// MACs (dA = dC·Bᵀ, dB = Aᵀ·dC); keeps both operands.
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -26,7 +29,19 @@ OpResult linear(const OpArgs& args, OpContext& context) {
   // numel(x) = prod(leading dims)·in, so this is prod(leading dims)·in·out.
   result.forward.gemm_macs = numel(x) * out_features;
   if (bias) result.forward.elementwise = numel(out_shape);
+  result.backward.input = {Cost{result.forward.gemm_macs, {}, {}}};
+  result.backward.weight.gemm_macs = result.forward.gemm_macs;
+  if (bias) result.backward.weight.elementwise = numel(out_shape);
+  result.backward.saves_input = {true};
   return result;
+}
+
+// matmul / bmm backward: each operand's gradient is one product of the same size as the forward one.
+Backward operand_backward(const Expr& macs) {
+  Backward b;
+  b.input = {Cost{macs, {}, {}}, Cost{macs, {}, {}}};
+  b.saves_input = {true, true};
+  return b;
 }
 
 void require_same_inner(const Shape& a, std::size_t a_axis, const Shape& b, std::size_t b_axis, OpContext& context) {
@@ -76,6 +91,7 @@ OpResult matmul(const OpArgs& args, OpContext& context) {
   OpResult result;
   result.outputs.push_back(TensorType{out_shape, ta.dtype});
   result.forward.gemm_macs = numel(batch) * m * n * k;
+  result.backward = operand_backward(result.forward.gemm_macs);
   return result;
 }
 
@@ -93,6 +109,7 @@ OpResult bmm(const OpArgs& args, OpContext& context) {
   OpResult result;
   result.outputs.push_back(TensorType{{a[0], a[1], b[2]}, ta.dtype});
   result.forward.gemm_macs = a[0] * a[1] * b[2] * a[2];
+  result.backward = operand_backward(result.forward.gemm_macs);
   return result;
 }
 

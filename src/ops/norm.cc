@@ -12,6 +12,11 @@
 // so element-wise = 5E + R (+ E per affine weight, + E per affine bias), activation = R.
 // rmsnorm has no mean: square, S - 1 adds, 1 divide (2E), + eps (R), multiply by the rsqrt (E), by the
 // weight (E): element-wise = 3E + R (+ E), activation = R.
+//
+// Backward (training statistics; the mean and 1/std are kept, R or C of each). Common to every gradient:
+// recompute x̂ (2E), sum dy (E) and dy·x̂ (2E) = 5E, which are also the weight and bias gradients;
+// the input gradient dx = (γ/σ)·(dy - mean(dy) - x̂·mean(dy·x̂)) adds 4E. rmsnorm: common x̂ (E), dy·γ
+// (E, affine), sum dŷ·x̂ (2E); input 3E; weight sum dy·x̂ 2E. No activation ops. All keep x.
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -21,6 +26,15 @@ namespace {
 void require_eps(const OpArgs& args) {
   double eps = args.number("eps");
   if (!(eps >= 0)) throw OpError("eps must be non-negative, got " + std::to_string(eps), "eps");
+}
+
+Backward normalize_backward(const Expr& elements, const Expr& rows, DType dtype) {
+  Backward b;
+  b.common.elementwise = 5 * elements;
+  b.input = {Cost{{}, 4 * elements, {}}};
+  b.saves_input = {true};
+  b.saved_bytes = 2 * rows * Expr::constant(dtype_bytes(dtype));
+  return b;
 }
 
 Cost normalize_cost(const Expr& elements, const Expr& rows, bool scale, bool shift) {
@@ -50,6 +64,7 @@ OpResult batchnorm(const OpArgs& args, OpContext&) {
     result.weights.push_back(Weight{"bias", {c}});
   }
   result.forward.elementwise = 2 * numel(x);
+  result.backward = normalize_backward(numel(x), c, x.dtype);
   return result;
 }
 
@@ -90,6 +105,7 @@ OpResult layernorm(const OpArgs& args, OpContext& context) {
   if (affine) result.weights.push_back(Weight{"weight", normalized});
   if (bias) result.weights.push_back(Weight{"bias", normalized});
   result.forward = normalize_cost(numel(x), product(x.shape, 0, rank - k), affine, bias);
+  result.backward = normalize_backward(numel(x), product(x.shape, 0, rank - k), x.dtype);
   return result;
 }
 
@@ -112,6 +128,7 @@ OpResult groupnorm(const OpArgs& args, OpContext& context) {
     result.weights.push_back(Weight{"bias", {c}});
   }
   result.forward = normalize_cost(numel(x), x.shape[0] * groups, affine, affine);
+  result.backward = normalize_backward(numel(x), x.shape[0] * groups, x.dtype);
   return result;
 }
 
@@ -127,6 +144,7 @@ OpResult instancenorm(const OpArgs& args, OpContext&) {
     result.weights.push_back(Weight{"bias", {c}});
   }
   result.forward = normalize_cost(numel(x), x.shape[0] * c, affine, affine);
+  result.backward = normalize_backward(numel(x), x.shape[0] * c, x.dtype);
   return result;
 }
 
@@ -146,6 +164,11 @@ OpResult rmsnorm(const OpArgs& args, OpContext& context) {
   result.forward.elementwise = 3 * elements + rows;
   if (affine) result.forward.elementwise += elements;
   result.forward.activation = rows;
+  result.backward.common.elementwise = affine ? 4 * elements : 3 * elements;
+  if (affine) result.backward.weight.elementwise = 2 * elements;
+  result.backward.input = {Cost{{}, 3 * elements, {}}};
+  result.backward.saves_input = {true};
+  result.backward.saved_bytes = rows * Expr::constant(dtype_bytes(x.dtype));
   return result;
 }
 

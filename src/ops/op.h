@@ -135,6 +135,19 @@ struct Cost {
   Expr activation;   // special-function-unit operations (activations, exp, log, sqrt, rsqrt, erf)
 };
 
+// Backward work of one op in a training step (docs/cost-model.md, "Training"), filled by each operator rule
+// beside its forward cost. The training analysis adds `common` whenever a gradient flows through the op,
+// `weight` when the op has weights, and input[i] only when tensor input i (in the op's input order: the
+// tensor arguments as written, lists flattened) needs a gradient, which no graph input does.
+struct Backward {
+  Cost common;                    // needed whenever backward runs through the op (recomputed terms, BPTT through time)
+  Cost weight;                    // the weights' gradients; gemm_macs = weight-gradient (wgrad) MACs
+  std::vector<Cost> input;        // each tensor input's gradient; gemm_macs = input-gradient (dgrad) MACs
+  std::vector<bool> saves_input;  // tensor inputs backward keeps until it runs (input order)
+  bool saves_output = false;      // backward keeps the first output
+  Expr saved_bytes;               // other state kept for backward: masks, indices, statistics
+};
+
 // Strings shown in the kernel/stride/padding/dilation/groups columns ("3x3", "2x2", "1x1", "1", "32").
 struct Display {
   std::string kernel, stride, padding, dilation, groups;
@@ -144,6 +157,7 @@ struct OpResult {
   std::vector<TensorType> outputs;
   std::vector<Weight> weights;  // parameters = the sum of their element counts
   Cost forward;
+  Backward backward;
   bool costed = true;      // false: no cost rule, the op is listed as "not costed"
   Expr gathered_elements;  // embeddings: elements of the table rows actually read (x weight dtype = bytes)
   Display display;

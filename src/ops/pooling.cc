@@ -21,6 +21,18 @@ std::size_t spatial_begin(const OpArgs& args, std::size_t rank, const std::strin
   return x.shape.size() - rank;
 }
 
+// Backward. Max pooling routes each output's gradient to the element that won its window, one add per output
+// element (linear in the output size: the seed tool's quadratic max-pool backward was a fault), and keeps
+// the winners' indices (int64). Average pooling spreads each output's gradient over its window: as many
+// element-wise ops as forward. Neither keeps x (max keeps indices, average only shapes).
+Backward pool_backward(const TensorType& x, const Expr& out_elements, const Expr& ops, bool is_max) {
+  (void)x;
+  Backward b;
+  b.input = {Cost{{}, ops, {}}};
+  if (is_max) b.saved_bytes = out_elements * 8;
+  return b;
+}
+
 OpResult pool(const OpArgs& args, OpContext& context, std::size_t rank, bool is_max) {
   const std::string op_name = (is_max ? "maxpool" : "avgpool") + std::to_string(rank) + "d";
   std::size_t begin = spatial_begin(args, rank, op_name);
@@ -52,6 +64,7 @@ OpResult pool(const OpArgs& args, OpContext& context, std::size_t rank, bool is_
   Expr out_elements = numel(out_shape);
   Expr window_elements = product(kernel, 0, rank);
   result.forward.elementwise = is_max ? out_elements * (window_elements - 1) : out_elements * window_elements;
+  result.backward = pool_backward(x, out_elements, is_max ? out_elements : out_elements * window_elements, is_max);
   result.outputs.push_back(TensorType{std::move(out_shape), x.dtype});
   result.display.kernel = dims_string(kernel);
   result.display.stride = dims_string(stride);
@@ -102,6 +115,8 @@ OpResult adaptive_pool(const OpArgs& args, OpContext& context, std::size_t rank,
   Expr lead = product(x.shape, 0, begin);
   OpResult result;
   result.forward.elementwise = is_max ? lead * (window_sum - product(output_size, 0, rank)) : lead * window_sum;
+  result.backward = pool_backward(x, lead * product(output_size, 0, rank),
+                                  is_max ? lead * product(output_size, 0, rank) : lead * window_sum, is_max);
   result.outputs.push_back(TensorType{std::move(out_shape), x.dtype});
   result.display.kernel = uniform ? dims_string(kernel) : "adaptive";
   if (uniform) result.display.stride = dims_string(kernel);
@@ -116,6 +131,7 @@ OpResult global_pool(const OpArgs& args, OpContext&, bool is_max) {
   OpResult result;
   // Each output reduces its whole plane: n - 1 comparisons (max) or n - 1 adds plus one divide (avg).
   result.forward.elementwise = is_max ? numel(x) - numel(out_shape) : numel(x);
+  result.backward = pool_backward(x, numel(out_shape), is_max ? numel(out_shape) : numel(x), is_max);
   result.display.kernel = dims_string(std::vector<Expr>(x.shape.begin() + 2, x.shape.end()));
   result.outputs.push_back(TensorType{std::move(out_shape), x.dtype});
   return result;

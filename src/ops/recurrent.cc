@@ -7,6 +7,11 @@
 //   activation  = T·N·H·act                             act:  LSTM 5, GRU 3, RNN 1
 // docs/cost-model.md derives the per-cell counts. Sequence length and direction both multiply the work,
 // which the seed tool forgot.
+// Backward through time (BPTT): the weight gradients (wgrad) take the forward MACs; the gradient of x takes
+// layer 0's input projection, T·N·D·G·H·I; the gradient through the hidden state and into the inner layers'
+// inputs (the rest of the forward MACs) runs whenever any gradient flows. Element-wise: 2·G + 2·cell per
+// unit and step (the gate gradients), + 2·G for the bias gradients; activation: the derivative of each gate
+// activation, as forward. Keeps x and, per unit and step, the G gates, c and h.
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -93,6 +98,15 @@ OpResult recurrent(const OpArgs& args, OpContext& context, Cell cell, const std:
   sym::Int per_unit = (bias ? 2 * cc.gates : 0) + cc.gates + cc.cell_ops;
   result.forward.elementwise = cells * per_unit;
   result.forward.activation = cells * cc.activations;
+  Expr x_macs = Expr(directions) * steps * batch * gate_rows * input_size;
+  result.backward.weight.gemm_macs = result.forward.gemm_macs;
+  if (bias) result.backward.weight.elementwise = cells * (2 * cc.gates);
+  result.backward.input = {Cost{x_macs, {}, {}}};
+  result.backward.common.gemm_macs = result.forward.gemm_macs - x_macs;
+  result.backward.common.elementwise = cells * (2 * cc.gates + 2 * cc.cell_ops);
+  result.backward.common.activation = cells * cc.activations;
+  result.backward.saves_input = {true};
+  result.backward.saved_bytes = cells * (cc.gates + 2) * Expr::constant(dtype_bytes(x.dtype));
 
   Expr out_features = directions * hidden;
   Shape output = batched ? (batch_first ? Shape{batch, steps, out_features} : Shape{steps, batch, out_features})

@@ -55,6 +55,11 @@ OpResult reduce(const OpArgs& args, OpContext& context, Reduction kind) {
   OpResult result;
   Expr in_elements = numel(x);
   result.forward.elementwise = kind == Reduction::kMean ? in_elements : in_elements - numel(out_shape);
+  // Backward broadcasts the gradient back over x: a copy for sum, one divide per element for mean, one
+  // select per element for max / min (which keep x to find the winners).
+  bool selects = kind != Reduction::kSum && kind != Reduction::kMean;
+  result.backward.input = {Cost{{}, kind == Reduction::kSum ? Expr(0) : in_elements, {}}};
+  result.backward.saves_input = {selects};
   result.outputs.push_back(TensorType{std::move(out_shape), x.dtype});
   return result;
 }

@@ -15,6 +15,7 @@ const Registry& Registry::instance() {
     register_embedding_ops(r);
     register_linear_ops(r);
     register_norm_ops(r);
+    register_onnx_compat_ops(r);
     register_pooling_ops(r);
     register_recurrent_ops(r);
     register_reduce_ops(r);

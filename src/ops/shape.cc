@@ -5,6 +5,12 @@
 // they move). The one exception is upsample with an interpolating mode, which blends 2^d neighbours per
 // output element: 2^d multiplies and 2^d - 1 adds (linear 3, bilinear 7, trilinear 15; bicubic blends 16
 // neighbours: 31). Dropout is the identity at inference. No weights.
+//
+// Backward: the gradients of data movement are data movement too (0 ops), except: upsample sums each
+// output's gradient back into the inputs it blended, as many element-wise ops as forward, or one add per
+// output element beyond the input's for nearest; expand sums the gradient over the expanded axes
+// (out - in adds); dropout multiplies the gradient by its mask (1 per element) and keeps the mask (1 byte
+// per element).
 
 #include "ops/common.h"
 #include "ops/registry.h"
@@ -338,6 +344,7 @@ OpResult upsample(const OpArgs& args, OpContext& context) {
   }
   OpResult result;
   result.forward.elementwise = Expr(chosen->ops) * numel(out);
+  result.backward.input = {Cost{{}, chosen->ops == 0 ? numel(out) - numel(x) : result.forward.elementwise, {}}};
   result.outputs.push_back(TensorType{std::move(out), x.dtype});
   return result;
 }
@@ -376,13 +383,19 @@ OpResult expand(const OpArgs& args, OpContext& context) {
                     "shape");
     }
   }
-  return single(TensorType{std::move(out), x.dtype}, true);
+  Expr reduce = numel(out) - numel(x);
+  OpResult result = single(TensorType{std::move(out), x.dtype}, true);
+  result.backward.input = {Cost{{}, reduce, {}}};
+  return result;
 }
 
 OpResult dropout(const OpArgs& args, OpContext&) {
   double p = args.number("p");
   if (!(p >= 0 && p <= 1)) throw OpError("dropout 'p' must be between 0 and 1", "p");
-  return single(args.tensor("x"), true);
+  OpResult result = single(args.tensor("x"), true);
+  result.backward.input = {Cost{{}, numel(args.tensor("x")), {}}};
+  result.backward.saved_bytes = numel(args.tensor("x"));
+  return result;
 }
 
 OpResult identity(const OpArgs& args, OpContext&) { return single(args.tensor("x"), true); }

@@ -746,9 +746,56 @@ std::optional<Int> Expr::integer_value() const {
   return v->num();
 }
 
-Expr operator+(const Expr& a, const Expr& b) { return add_impl(a, b, false); }
-Expr operator-(const Expr& a, const Expr& b) { return add_impl(a, b, true); }
-Expr operator*(const Expr& a, const Expr& b) { return multiply_impl(a, b); }
+namespace {
+
+// Memo of recent sums, differences and products, keyed by the operands' node identity. Shapes and costs are
+// built again and again from the same nodes (every layer of a 1M-op model multiplies the same `batch` and
+// `width`), so most operations are answered here without building a node, and the answer is the same shared
+// node, which also keeps the graph's memory small. Entries hold their operands, so a node address cannot be
+// reused while it is a key. Direct-mapped and fixed in size: a miss just computes and overwrites.
+class OperationMemo {
+ public:
+  enum Op : std::uint8_t { kAdd, kSub, kMul };
+
+  template <typename Compute>
+  Expr get(Op op, const Expr& a, const Expr& b, Compute compute) {
+    const ExprNode* x = node_of(a);
+    const ExprNode* y = node_of(b);
+    if (!x || !y) return compute();  // zero operands are trivial
+    auto h = mix(mix(op, reinterpret_cast<std::uintptr_t>(x)), reinterpret_cast<std::uintptr_t>(y));
+    Entry& e = entries_[h & (kEntries - 1)];
+    if (e.op == op && node_of(e.a) == x && node_of(e.b) == y) return e.result;
+    Expr result = compute();  // may throw; the entry is then left as it was
+    e = Entry{op, a, b, result};
+    return result;
+  }
+
+ private:
+  static constexpr std::size_t kEntries = 4096;
+  struct Entry {
+    Op op = kAdd;
+    Expr a, b, result;
+  };
+  std::vector<Entry> entries_ = std::vector<Entry>(kEntries);
+};
+
+// Never destroyed, like the atom table.
+OperationMemo& memo() {
+  static OperationMemo* const instance = new OperationMemo();
+  return *instance;
+}
+
+}  // namespace
+
+Expr operator+(const Expr& a, const Expr& b) {
+  return memo().get(OperationMemo::kAdd, a, b, [&] { return add_impl(a, b, false); });
+}
+Expr operator-(const Expr& a, const Expr& b) {
+  return memo().get(OperationMemo::kSub, a, b, [&] { return add_impl(a, b, true); });
+}
+Expr operator*(const Expr& a, const Expr& b) {
+  return memo().get(OperationMemo::kMul, a, b, [&] { return multiply_impl(a, b); });
+}
 Expr Expr::operator-() const { return scale(*this, Rational(-1)); }
 
 Expr Expr::divide(const Expr& a, const Expr& b) {
@@ -847,6 +894,21 @@ Expr Expr::substitute(const Bindings& bindings) const {
   return result;
 }
 
+Rational Evaluator::evaluate(const Expr& e) {
+  const ExprNode* n = ExprAccess::node(e);
+  if (!n) return Rational(0);
+  if (auto it = known_.find(n); it != known_.end()) return it->second.value;
+  Rational value = e.evaluate(bindings_);
+  known_.emplace(n, Known{e, value});
+  return value;
+}
+
+Int Evaluator::evaluate_integer(const Expr& e) {
+  Rational v = evaluate(e);
+  if (!v.is_integer()) throw DomainError(e.to_string() + " is not an integer: " + v.to_string());
+  return v.num();
+}
+
 std::vector<std::string> Expr::symbols() const {
   std::vector<std::string> out;
   if (!node_) return out;
@@ -878,6 +940,19 @@ int Expr::degree(std::string_view symbol) const {
     best = std::max(best, d);
   }
   return found ? best : 0;
+}
+
+bool Expr::is_integer_valued() const {
+  if (!has_integer_coefficients(node_.get())) return false;
+  if (!node_) return true;
+  return std::all_of(node_->factors.begin(), node_->factors.end(), [](const Factor& f) {
+    const AtomInfo& info = atom(f.atom);
+    if (f.exp < 0) return false;
+    if (info.kind == AtomKind::kMin || info.kind == AtomKind::kMax) {
+      return info.lhs.is_integer_valued() && info.rhs.is_integer_valued();
+    }
+    return true;
+  });
 }
 
 std::size_t Expr::size() const { return node_ ? node_->size() : 0; }

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "symbolic/rational.h"
@@ -86,6 +87,9 @@ class Expr {
   // Highest exponent of `symbol` among the polynomial's top-level terms (0 when absent; atoms that
   // contain the symbol count as degree 1 if they occur). Lets tests say "linear in batch".
   int degree(std::string_view symbol) const;
+  // True when the expression is an integer at every integer binding: integer coefficients, no negative
+  // exponents, and min/max atoms over such expressions (floors and exact quotients are integers anyway).
+  bool is_integer_valued() const;
   // Number of nodes (terms, factors and atoms, recursively): the measure that expression-size limits use.
   std::size_t size() const;
 
@@ -99,6 +103,26 @@ class Expr {
   std::shared_ptr<const ExprNode> node_;  // nullptr is zero
   friend class ExprNode;
   friend struct ExprAccess;
+};
+
+// Evaluates many expressions at one binding, each distinct node once. The formulas of a large model share
+// their nodes (Expr's operations return the same node for the same operands), so evaluating every layer's
+// figures costs one evaluation per distinct formula, not per layer. Remembered expressions are kept alive,
+// so a node address cannot be reused for a different expression while the Evaluator lives.
+class Evaluator {
+ public:
+  explicit Evaluator(const Bindings& bindings) : bindings_(bindings) {}
+  const Bindings& bindings() const { return bindings_; }
+  Rational evaluate(const Expr& e);  // as Expr::evaluate
+  Int evaluate_integer(const Expr& e);  // as Expr::evaluate_integer
+
+ private:
+  struct Known {
+    Expr expr;
+    Rational value;
+  };
+  const Bindings& bindings_;
+  std::unordered_map<const ExprNode*, Known> known_;
 };
 
 }  // namespace nnscope::sym

@@ -1,0 +1,167 @@
+#include "analysis/roofline.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "analysis/training.h"
+
+namespace nnscope::analysis {
+namespace {
+
+struct Field {
+  const char* name;
+  double HardwareProfile::*member;
+};
+
+constexpr Field kFields[] = {
+    {"matrix_fp32_flops", &HardwareProfile::matrix_fp32}, {"matrix_tf32_flops", &HardwareProfile::matrix_tf32},
+    {"matrix_fp16_flops", &HardwareProfile::matrix_fp16}, {"matrix_bf16_flops", &HardwareProfile::matrix_bf16},
+    {"matrix_fp8_flops", &HardwareProfile::matrix_fp8},   {"matrix_int8_ops", &HardwareProfile::matrix_int8},
+    {"matrix_int4_ops", &HardwareProfile::matrix_int4},   {"vector_ops", &HardwareProfile::vector_ops},
+    {"special_ops", &HardwareProfile::special_ops},       {"memory_bandwidth", &HardwareProfile::memory_bandwidth},
+    {"on_chip_bytes", &HardwareProfile::on_chip_bytes},
+};
+
+double d(Int v) { return static_cast<double>(v); }
+
+// The matrix peak for the run's dtype, and its name. Where the profile lacks it, the nearest type the unit
+// has: wider float types fall back to narrower ones (fp32 -> tf32 -> bf16 -> fp16 -> fp8 -> int8), narrower
+// ones to wider ones.
+std::pair<double, std::string> matrix_peak(const HardwareProfile& p, DType dtype) {
+  std::vector<std::pair<double, const char*>> order;
+  switch (dtype) {
+    case DType::kF32:
+      order = {{p.matrix_fp32, "fp32"}, {p.matrix_tf32, "tf32"}, {p.matrix_bf16, "bf16"}, {p.matrix_fp16, "fp16"}};
+      break;
+    case DType::kTF32:
+      order = {{p.matrix_tf32, "tf32"}, {p.matrix_fp32, "fp32"}, {p.matrix_bf16, "bf16"}, {p.matrix_fp16, "fp16"}};
+      break;
+    case DType::kBF16:
+      order = {{p.matrix_bf16, "bf16"}, {p.matrix_fp16, "fp16"}, {p.matrix_tf32, "tf32"}, {p.matrix_fp32, "fp32"}};
+      break;
+    case DType::kFP8:
+      order = {{p.matrix_fp8, "fp8"}, {p.matrix_int8, "int8"}, {p.matrix_fp16, "fp16"}, {p.matrix_bf16, "bf16"}};
+      break;
+    case DType::kI8:
+      order = {{p.matrix_int8, "int8"}, {p.matrix_fp8, "fp8"}, {p.matrix_fp16, "fp16"}, {p.matrix_bf16, "bf16"}};
+      break;
+    case DType::kI4:
+      order = {{p.matrix_int4, "int4"}, {p.matrix_int8, "int8"}, {p.matrix_fp8, "fp8"}, {p.matrix_fp16, "fp16"}};
+      break;
+    default:  // fp16 (and the index types, which are not compute types)
+      order = {{p.matrix_fp16, "fp16"}, {p.matrix_bf16, "bf16"}, {p.matrix_tf32, "tf32"}, {p.matrix_fp32, "fp32"}};
+      break;
+  }
+  order.push_back({p.matrix_int8, "int8"});
+  for (const auto& [peak, name] : order) {
+    if (peak > 0) return {peak, name};
+  }
+  return {0, ""};
+}
+
+}  // namespace
+
+const std::vector<std::string>& hardware_parameter_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const Field& f : kFields) v.emplace_back(f.name);
+    return v;
+  }();
+  return names;
+}
+
+HardwareProfile make_profile(const std::string& name, const std::vector<std::pair<std::string, double>>& values) {
+  HardwareProfile p;
+  p.name = name;
+  for (const auto& [key, value] : values) {
+    const Field* field = nullptr;
+    for (const Field& f : kFields) {
+      if (key == f.name) field = &f;
+    }
+    if (!field) {
+      std::string known;
+      for (const Field& f : kFields) known += std::string(known.empty() ? "" : ", ") + f.name;
+      throw std::runtime_error("hardware profile '" + name + "': unknown parameter '" + key + "' (known: " + known +
+                               ")");
+    }
+    if (!(value >= 0)) throw std::runtime_error("hardware profile '" + name + "': '" + key + "' is negative");
+    p.*(field->member) = value;
+  }
+  bool has_matrix = p.matrix_fp32 > 0 || p.matrix_tf32 > 0 || p.matrix_fp16 > 0 || p.matrix_bf16 > 0 ||
+                    p.matrix_fp8 > 0 || p.matrix_int8 > 0 || p.matrix_int4 > 0;
+  if (!has_matrix) throw std::runtime_error("hardware profile '" + name + "' has no matrix_*_flops peak");
+  for (auto [key, value] : {std::pair{"vector_ops", p.vector_ops}, std::pair{"special_ops", p.special_ops},
+                            std::pair{"memory_bandwidth", p.memory_bandwidth}}) {
+    if (!(value > 0)) throw std::runtime_error("hardware profile '" + name + "' needs a positive '" + key + "'");
+  }
+  return p;
+}
+
+const char* unit_name(Unit unit) {
+  switch (unit) {
+    case Unit::kMatrix:
+      return "matrix";
+    case Unit::kVector:
+      return "vector";
+    case Unit::kSpecial:
+      return "special";
+    case Unit::kMemory:
+      return "memory";
+  }
+  return "memory";
+}
+
+Roofline analyze_roofline(const Analysis& analysis, const HardwareProfile& profile) {
+  const ir::Graph& graph = *analysis.graph;
+  Roofline r;
+  r.hardware = profile.name;
+  auto [peak, dtype] = matrix_peak(profile, graph.activation_dtype);
+  r.matrix_peak = peak;
+  r.matrix_dtype = dtype;
+  std::string run_dtype(dtype_name(graph.activation_dtype));
+  if (dtype != run_dtype) {
+    r.note = profile.name + " has no " + run_dtype + " matrix peak; the " + dtype + " peak is used";
+  }
+  r.ridge_point = peak / profile.memory_bandwidth;
+  const Training* training = analysis.training.get();
+  r.training = training != nullptr;
+  r.layers.resize(analysis.layers.size());
+  for (std::size_t i = 0; i < analysis.layers.size(); ++i) {
+    const Layer& layer = analysis.layers[i];
+    const ir::Op& op = graph.ops[layer.op];
+    const LayerFigures& f = layer.figures;
+    double gemm_flops = 2 * d(f.gemm_macs), elementwise = d(f.elementwise_ops), activation = d(f.activation_ops);
+    // A view moves nothing; an embedding reads the rows it gathers, not its whole table.
+    bool view = !op.outputs.empty() && graph.tensors[op.outputs.front()].view;
+    double weights = f.gathered_bytes > 0 ? d(f.gathered_bytes) : d(f.weight_bytes);
+    double moved = view ? 0 : d(f.input_bytes) + d(f.output_bytes) + weights;
+    if (training && training->layers[i].active) {
+      const TrainLayerFigures& t = training->layers[i];
+      gemm_flops += 2 * d(t.gemm_macs());
+      elementwise += d(t.elementwise_ops);
+      activation += d(t.activation_ops);
+      // Backward reads the output gradient and what it kept, writes the input gradient, reads the weights
+      // and writes their gradients: twice the forward traffic, as a rule of thumb.
+      moved += view ? 0 : d(f.input_bytes) + d(f.output_bytes) + 2 * weights;
+    }
+    RooflineLayer& out = r.layers[i];
+    out.unit_time_s[0] = peak > 0 ? gemm_flops / peak : 0;
+    out.unit_time_s[1] = elementwise / profile.vector_ops;
+    out.unit_time_s[2] = activation / profile.special_ops;
+    out.unit_time_s[3] = moved / profile.memory_bandwidth;
+    std::size_t best = 3;
+    for (std::size_t u = 0; u < 4; ++u) {
+      if (out.unit_time_s[u] > out.unit_time_s[best]) best = u;
+    }
+    out.bound = static_cast<Unit>(best);
+    out.time_s = out.unit_time_s[best];
+    r.time_s += out.time_s;
+    r.bound_time_s[best] += out.time_s;
+  }
+  double batch = 1;
+  if (const Int* b = analysis.bindings.find("batch")) batch = d(*b);
+  r.samples_per_s = r.time_s > 0 ? batch / r.time_s : 0;
+  return r;
+}
+
+}  // namespace nnscope::analysis

@@ -1,0 +1,62 @@
+#pragma once
+// Training cost and memory (--mode train): the backward work of one step per layer, split by unit, with the
+// input-gradient (dgrad) and weight-gradient (wgrad) GEMM MACs apart; the memory a step needs (weights,
+// gradients, optimizer state, fp32 master weights, saved activations); and the peak live activation memory
+// over the forward and the backward pass. docs/cost-model.md ("Training") documents the rules.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/analysis.h"
+
+namespace nnscope::analysis {
+
+enum class Optimizer { kSgd, kMomentum, kAdam, kAdamW };
+
+std::optional<Optimizer> parse_optimizer(const std::string& name);  // sgd momentum adam adamw
+const char* optimizer_name(Optimizer optimizer);
+// fp32 state elements the optimizer keeps per parameter: sgd 0, momentum 1, adam / adamw 2.
+int optimizer_state_per_param(Optimizer optimizer);
+
+struct TrainOptions {
+  Optimizer optimizer = Optimizer::kAdam;
+};
+
+// One layer's backward figures at the bound sizes (all 0 for an op no gradient flows through).
+struct TrainLayerFigures {
+  bool active = false;  // a gradient flows through the op (it has weights or an input that needs a gradient)
+  Int dgrad_macs = 0;   // input-gradient GEMM MACs (activations' gradients, incl. recurrent BPTT)
+  Int wgrad_macs = 0;   // weight-gradient GEMM MACs
+  Int elementwise_ops = 0, activation_ops = 0;
+  Int flops = 0;        // 2·(dgrad + wgrad) + element-wise + activation
+  Int saved_bytes = 0;  // what this op keeps for its backward (tensors shared with other ops counted here too)
+  Int gemm_macs() const { return dgrad_macs + wgrad_macs; }
+};
+
+struct TrainTotals {
+  Int backward_dgrad_macs = 0, backward_wgrad_macs = 0, backward_gemm_macs = 0;
+  Int backward_elementwise_ops = 0, backward_activation_ops = 0, backward_flops = 0;
+  Int train_flops = 0;  // forward + backward FLOPs of one step
+  // Memory of one step.
+  std::string optimizer;
+  Int weight_bytes = 0;            // parameters in the weight dtype
+  Int master_weight_bytes = 0;     // fp32 copy when the weights are 16-bit or narrower (mixed precision)
+  Int gradient_bytes = 0;          // one gradient per parameter, in the weight dtype
+  Int optimizer_bytes = 0;         // optimizer state, fp32
+  Int saved_activation_bytes = 0;  // every tensor some backward keeps (each storage once) + masks, indices, stats
+  Int train_memory_bytes = 0;      // the sum of the five above
+  // Live activations (and their gradients) over forward then backward.
+  Int peak_activation_bytes = 0;
+  std::string peak_at;     // path of the op at whose step the peak occurs
+  std::string peak_phase;  // "forward" or "backward"
+};
+
+struct Training {
+  std::vector<TrainLayerFigures> layers;  // aligned with Analysis::layers
+  TrainTotals totals;
+};
+
+// Computes the training figures at the analysis's bindings. Throws sym::OverflowError like analyze().
+Training analyze_training(const Analysis& analysis, const TrainOptions& options);
+
+}  // namespace nnscope::analysis
