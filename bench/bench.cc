@@ -4,8 +4,13 @@
 //
 //   nnscope_bench                      # everything, human-readable
 //   nnscope_bench --generate DIR       # write the generated models (flat and loop, 10k/100k/1M ops)
-//   nnscope_bench --only NAME ...      # only the named cases
+//   nnscope_bench --only NAME ...      # only the named cases (repeatable)
+//   nnscope_bench --cli | --phases     # only the whole-process runs of the nnscope executable | the phases
+//   nnscope_bench --nnscope PATH       # the executable to time (default: nnscope beside nnscope_bench)
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +19,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -29,9 +35,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using nnscope::interp::Program;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // A large model with `ops` operators written out statement by statement (alternating linear and relu).
 std::string flat_model(std::size_t ops) {
@@ -93,12 +97,15 @@ Phases run_once(const Case& c) {
     t = Clock::now();
     out = nnscope::emit::json(a, {});
   } else {
+    // As the CLI does it: formulas prepared once, then only the totals at each point.
+    nnscope::analysis::Analysis base = nnscope::analysis::analyze(graph);
+    nnscope::analysis::TotalsEvaluator totals_at(base);
     std::vector<nnscope::emit::SweepPoint> points;
     for (nnscope::sym::Int v : c.sweep.front().second) {
       nnscope::sym::Bindings b = graph.bindings;
       b.set(c.sweep.front().first, v);
       if (!nnscope::analysis::assumptions_hold(graph, b)) throw std::runtime_error("sweep needs re-elaboration");
-      points.push_back({{{c.sweep.front().first, v}}, nnscope::analysis::analyze_at(graph, b)});
+      points.push_back({{{c.sweep.front().first, v}}, totals_at.at(b)});
     }
     p.analyze = seconds_since(t);
     t = Clock::now();
@@ -121,6 +128,45 @@ long peak_rss_kib() {
   return usage.ru_maxrss;
 }
 
+// One run of the nnscope executable, stdout to /dev/null: wall time and the child's peak resident memory.
+struct ProcessRun {
+  double seconds = 0;
+  long peak_kib = 0;
+  int status = 0;
+};
+
+ProcessRun run_process(const std::string& exe, const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(exe.c_str()));
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  auto start = Clock::now();
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) dup2(null, STDOUT_FILENO);
+    execv(exe.c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  if (wait4(pid, &status, 0, &usage) < 0) throw std::runtime_error("wait4 failed");
+  ProcessRun r;
+  r.seconds = seconds_since(start);
+  r.peak_kib = usage.ru_maxrss;
+  r.status = status;
+  return r;
+}
+
+// A whole-process case: `nnscope ARGS...` as a user runs it, with the target (0: none).
+struct CliCase {
+  std::string name;
+  std::vector<std::string> args;
+  double target_seconds = 0;
+  long target_kib = 0;
+};
+
 std::string stdlib_text(const std::string& name) {
   const std::string_view* text = nnscope::stdlib::find_file(name + ".nn");
   if (!text) throw std::runtime_error("no standard-library model " + name);
@@ -142,9 +188,88 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::vector<std::string> only;
+  bool phases = true, cli = true;
+  std::string exe = (std::filesystem::path(argv[0]).parent_path() / "nnscope").string();
+  std::string dir = (std::filesystem::temp_directory_path() / "nnscope_bench").string();
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--only" && i + 1 < args.size()) only.push_back(args[++i]);
+    if (args[i] == "--phases") cli = false;
+    if (args[i] == "--cli") phases = false;
+    if (args[i] == "--nnscope" && i + 1 < args.size()) exe = args[++i];
   }
+  auto wanted = [&](const std::string& name) {
+    return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
+  };
+
+  if (cli) {
+    // Whole process, as a user runs it: start-up, reading the file, every phase, writing to stdout.
+    std::filesystem::create_directories(dir);
+    for (std::size_t ops : {10'000u, 100'000u, 1'000'000u}) {
+      std::string k = std::to_string(ops / 1000) + "k";
+      std::ofstream(dir + "/flat_" + k + ".nn") << flat_model(ops);
+      std::ofstream(dir + "/loop_" + k + ".nn") << loop_model(ops);
+    }
+    std::string sweep = "seq=";
+    for (int i = 1; i <= 1000; ++i) sweep += (i > 1 ? "," : "") + std::to_string(i);
+    constexpr long kGiB = 1024 * 1024;
+    std::vector<CliCase> cli_cases = {
+        {"resnet50 json", {"analyze", "resnet50", "--format", "json"}, 0.005, 0},
+        {"gpt3_175b json", {"analyze", "gpt3_175b", "--format", "json"}, 0.020, 0},
+        {"resnet152 formulas", {"analyze", "resnet152", "--format", "summary"}, 0.050, 0},
+        {"bert_large sweep x1000", {"analyze", "bert_large", "--sweep", sweep}, 0.050, 0},
+    };
+    for (const char* shape : {"flat", "loop"}) {
+      for (const char* k : {"10k", "100k", "1000k"}) {
+        bool big = std::string(k) == "1000k";
+        cli_cases.push_back({std::string(shape) + " " + k + " json",
+                             {"analyze", dir + "/" + shape + "_" + k + ".nn", "--format", "json"},
+                             big && std::string(shape) == "flat" ? 2.0 : 0,
+                             big && std::string(shape) == "flat" ? kGiB : 0});
+      }
+    }
+    std::printf("whole process: %s ARGS > /dev/null (median wall time; peak RSS of the child)\n", exe.c_str());
+    std::printf("%-24s %5s %12s %12s   %s\n", "case", "runs", "median", "peak RSS", "target");
+    std::map<std::string, std::pair<double, long>> measured;
+    for (const CliCase& c : cli_cases) {
+      if (!wanted(c.name)) continue;
+      int runs = c.name.find("1000k") != std::string::npos ? 3 : c.name.find("100k") != std::string::npos ? 5 : 11;
+      std::vector<double> times;
+      long peak = 0;
+      bool failed = false;
+      for (int r = 0; r < runs && !failed; ++r) {
+        ProcessRun p = run_process(exe, c.args);
+        failed = !WIFEXITED(p.status) || WEXITSTATUS(p.status) != 0;
+        times.push_back(p.seconds);
+        peak = std::max(peak, p.peak_kib);
+      }
+      if (failed) {
+        std::printf("%-24s failed (exit status); is %s built?\n", c.name.c_str(), exe.c_str());
+        continue;
+      }
+      double t = median(times);
+      measured[c.name] = {t, peak};
+      std::string target;
+      if (c.target_seconds > 0) {
+        target = (t <= c.target_seconds ? "ok   <= " : "MISS <= ") + std::to_string(c.target_seconds * 1e3) + " ms";
+        target.erase(target.find('.'), target.find(" ms") - target.find('.'));
+      }
+      if (c.target_kib > 0) target += peak <= c.target_kib ? ", ok <= 1 GiB" : ", MISS > 1 GiB";
+      std::printf("%-24s %5d %10.2fms %9ld KiB   %s\n", c.name.c_str(), runs, 1e3 * t, peak, target.c_str());
+      std::fflush(stdout);
+    }
+    // Linear growth: 1M ops may cost at most 12x what 100k ops cost, in time and in memory.
+    for (const char* shape : {"flat", "loop"}) {
+      auto a = measured.find(std::string(shape) + " 100k json");
+      auto b = measured.find(std::string(shape) + " 1000k json");
+      if (a == measured.end() || b == measured.end()) continue;
+      double time_ratio = b->second.first / a->second.first;
+      double memory_ratio = static_cast<double>(b->second.second) / static_cast<double>(a->second.second);
+      std::printf("%-24s time x%.1f, memory x%.1f   %s\n", (std::string(shape) + " 1M / 100k").c_str(), time_ratio,
+                  memory_ratio, time_ratio <= 12 && memory_ratio <= 12 ? "ok <= x12" : "MISS > x12");
+    }
+    std::printf("\n");
+  }
+  if (!phases) return 0;
 
   std::vector<Case> cases;
   for (const char* name : {"resnet50", "bert_base", "gpt3_175b", "resnet152"}) {
@@ -175,8 +300,9 @@ int main(int argc, char** argv) {
 
   std::printf("%-24s %5s %10s %10s %10s %10s %10s %12s\n", "case", "runs", "parse", "elaborate", "analyse", "emit",
               "total", "peak RSS");
+  std::printf("in process: phase medians (peak RSS is this process's so far)\n");
   for (const Case& c : cases) {
-    if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end()) continue;
+    if (!wanted(c.name)) continue;
     // Fewer repetitions for the big cases keep the whole benchmark within a couple of minutes.
     int runs = c.text.size() > 10'000'000 ? 3 : c.text.size() > 1'000'000 ? 5 : 21;
     std::vector<double> parse, elaborate, analyze, emit, total;

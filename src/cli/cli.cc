@@ -443,8 +443,12 @@ int analyze(const Options& o, std::ostream& out, std::ostream& err, bool dot_com
         return kExitUsage;
       }
     }
-    std::string text;
     std::string format = dot_command ? "dot" : o.format;
+    if (format == "json" && o.output_file.empty()) {
+      emit::json(out, a, emit_options);  // streamed: a 1M-op report is hundreds of MB
+      return kExitOk;
+    }
+    std::string text;
     if (format == "table") text = emit::table(a, emit_options);
     if (format == "csv") text = emit::details_csv(a, emit_options);
     if (format == "summary") text = emit::summary_csv(a);

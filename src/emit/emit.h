@@ -2,6 +2,7 @@
 // Emitters: format an Analysis as the terminal table, details CSV, summary CSV, JSON and Graphviz DOT,
 // and a sweep as a table, CSV or JSON. They compute nothing the analysis does not already hold.
 #include <cstddef>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@ std::string table(const analysis::Analysis& analysis, const EmitOptions& options
 std::string details_csv(const analysis::Analysis& analysis, const EmitOptions& options);
 std::string summary_csv(const analysis::Analysis& analysis);
 std::string json(const analysis::Analysis& analysis, const EmitOptions& options);
+// The same, written to `out` as it is produced (a large model's report is never held whole in memory).
+void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptions& options);
 std::string dot(const analysis::Analysis& analysis, const EmitOptions& options);
 
 // One point of a --sweep: the swept parameters' values and the analysis there.

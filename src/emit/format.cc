@@ -45,6 +45,12 @@ void append_utf8_escaped(std::string& out, std::string_view text) {
   static const char* kHex = "0123456789abcdef";
   std::size_t i = 0;
   while (i < text.size()) {
+    // Paths, names and keys are plain ASCII: copy such runs whole rather than byte by byte.
+    std::size_t run = i;
+    while (run < text.size() && text[run] >= 0x20 && text[run] < 0x7f && text[run] != '"' && text[run] != '\\') ++run;
+    out.append(text.data() + i, run - i);
+    i = run;
+    if (i == text.size()) break;
     auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
       switch (c) {
@@ -337,6 +343,10 @@ void JsonWriter::newline() {
 
 // Separator and indentation before a value or a key, unless a key has just been written.
 void JsonWriter::element() {
+  if (sink_ && out_.size() >= kFlushBytes) {
+    *sink_ << out_;
+    out_.clear();
+  }
   if (after_key_) {
     after_key_ = false;
     return;
@@ -384,13 +394,19 @@ void JsonWriter::end_array() {
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   element();
-  out_ += json_string(std::string(name));
-  out_ += ": ";
+  out_ += '"';
+  append_utf8_escaped(out_, name);
+  out_ += "\": ";
   after_key_ = true;
   return *this;
 }
 
-void JsonWriter::string(const std::string& text) { raw(json_string(text)); }
+void JsonWriter::string(const std::string& text) {
+  element();
+  out_ += '"';
+  append_utf8_escaped(out_, text);
+  out_ += '"';
+}
 void JsonWriter::integer(Int value) { raw(sym::to_string(value)); }
 void JsonWriter::number(double value) { raw(decimal(value)); }
 void JsonWriter::number(double value, int decimals) { raw(decimal(value, decimals)); }
@@ -398,6 +414,13 @@ void JsonWriter::boolean(bool value) { raw(value ? "true" : "false"); }
 void JsonWriter::null() { raw("null"); }
 
 std::string JsonWriter::take() {
+  if (sink_) {
+    *sink_ << out_ << '\n';
+    out_.clear();
+    stack_.clear();
+    after_key_ = false;
+    return {};
+  }
   std::string out = std::move(out_);
   out_.clear();
   stack_.clear();

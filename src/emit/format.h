@@ -2,6 +2,7 @@
 // Internal to the emitters: number and text formatting they share, and a read-only view of the graph
 // that answers the structural questions a collapsed row raises (which tensors cross its boundary).
 #include <cstddef>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,9 @@ Int parameter_value(const analysis::Analysis& analysis, const ir::ModelParameter
 // of two runs shows one changed figure as one changed line.
 class JsonWriter {
  public:
+  JsonWriter() = default;
+  // Writes to `sink` as it goes (take() writes the rest), so a 1M-op report never exists as one string.
+  explicit JsonWriter(std::ostream& sink) : sink_(&sink) {}
   void begin_object(bool one_line = false);
   void end_object();
   void begin_array(bool one_line = false);
@@ -57,6 +61,8 @@ class JsonWriter {
   void element();
   void raw(const std::string& text);
   void newline();
+  static constexpr std::size_t kFlushBytes = 1 << 16;
+  std::ostream* sink_ = nullptr;
   std::vector<Level> stack_;
   std::string out_;
   bool after_key_ = false;

@@ -1,5 +1,7 @@
 // The JSON report; docs/json.md documents every key. Integers are exact JSON numbers even beyond 2^53
 // (GPT-3-scale counts): a reader that needs them exact parses numbers as big integers, as Python does.
+#include <sstream>
+
 #include "analysis/roofline.h"
 #include "analysis/training.h"
 #include "emit/emit.h"
@@ -171,9 +173,15 @@ void write_totals(JsonWriter& json, const analysis::Analysis& analysis) {
 }  // namespace detail
 
 std::string json(const analysis::Analysis& analysis, const EmitOptions& options) {
+  std::ostringstream out;
+  json(out, analysis, options);
+  return out.str();
+}
+
+void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptions& options) {
   GraphView view(analysis);
   const ir::Graph& graph = *analysis.graph;
-  JsonWriter json;
+  JsonWriter json(out);
   json.begin_object();
   json.key("schema_version").integer(1);
   json.key("model").string(graph.model_name);
@@ -292,7 +300,7 @@ std::string json(const analysis::Analysis& analysis, const EmitOptions& options)
   }
   json.end_array();
   json.end_object();
-  return json.take();
+  json.take();
 }
 
 }  // namespace nnscope::emit

@@ -113,7 +113,7 @@ class Evaluator {
  public:
   explicit Evaluator(const Bindings& bindings) : bindings_(bindings) {}
   const Bindings& bindings() const { return bindings_; }
-  Rational evaluate(const Expr& e);  // as Expr::evaluate
+  Rational evaluate(const Expr& e);     // as Expr::evaluate
   Int evaluate_integer(const Expr& e);  // as Expr::evaluate_integer
 
  private:

@@ -16,9 +16,8 @@ void expect_same(const Analysis& fast, const Analysis& full, const std::string& 
   const LayerFigures& a = fast.totals.figures;
   const LayerFigures& b = full.totals.figures;
   EXPECT_TRUE(a.params == b.params && a.input_bytes == b.input_bytes && a.weight_bytes == b.weight_bytes &&
-              a.output_bytes == b.output_bytes && a.gathered_bytes == b.gathered_bytes &&
-              a.gemm_macs == b.gemm_macs && a.elementwise_ops == b.elementwise_ops &&
-              a.activation_ops == b.activation_ops && a.flops == b.flops)
+              a.output_bytes == b.output_bytes && a.gathered_bytes == b.gathered_bytes && a.gemm_macs == b.gemm_macs &&
+              a.elementwise_ops == b.elementwise_ops && a.activation_ops == b.activation_ops && a.flops == b.flops)
       << where;
   EXPECT_TRUE(fast.totals.activation_bytes == full.totals.activation_bytes) << where;
   EXPECT_TRUE(fast.totals.model_input_bytes == full.totals.model_input_bytes) << where;
