@@ -79,10 +79,20 @@ std::string sweep_table(const std::vector<SweepPoint>& points) {
   std::vector<std::string> names = swept_names(points);
   out += "Sweep of " + points.front().analysis.graph->model_name + " over " + std::to_string(points.size()) +
          " points (counts: K/M/G = 10³/10⁶/10⁹; bytes: KiB/MiB/GiB = 2¹⁰/2²⁰/2³⁰)\n\n";
+  // --mode train and --hw add their totals, as in the CSV.
+  bool training = points.front().analysis.training != nullptr;
+  bool roofline = points.front().analysis.roofline != nullptr;
   for (bool exact : {false, true}) {
     std::vector<std::vector<std::string>> grid;
     std::vector<std::string> header = names;
     for (const Metric& m : metrics()) header.push_back(m.title);
+    if (training) {
+      for (const char* title : {"bwd MACs", "train FLOPs", "train mem."}) header.push_back(title);
+    }
+    if (roofline) {
+      header.push_back("est. time");
+      header.push_back("samples/s");
+    }
     grid.push_back(header);
     for (const SweepPoint& p : points) {
       std::vector<std::string> row;
@@ -90,6 +100,16 @@ std::string sweep_table(const std::vector<SweepPoint>& points) {
       for (const Metric& m : metrics()) {
         Int v = m.get(p.analysis.totals);
         row.push_back(exact ? detail::thousands(v) : m.bytes ? human_bytes(v) : human_count(v, ""));
+      }
+      if (training) {
+        const analysis::TrainTotals& t = p.analysis.training->totals;
+        for (Int v : {t.backward_gemm_macs, t.train_flops})
+          row.push_back(exact ? detail::thousands(v) : human_count(v, ""));
+        row.push_back(exact ? detail::thousands(t.train_memory_bytes) : human_bytes(t.train_memory_bytes));
+      }
+      if (roofline) {
+        row.push_back(detail::decimal(p.analysis.roofline->time_s * 1e3, exact ? 6 : 3) + " ms");
+        row.push_back(detail::decimal(p.analysis.roofline->samples_per_s, exact ? 2 : 1));
       }
       grid.push_back(row);
     }

@@ -108,3 +108,21 @@ TEST(TrainCliTest, DefaultOutputHasNoNewColumns) {
 
 }  // namespace
 }  // namespace nnscope::testing
+
+namespace nnscope::testing {
+namespace {
+
+TEST(TrainCli, SweepTableShowsTrainingAndRooflineColumns) {
+  CommandResult r = run_nnscope("analyze resnet18 --mode train --hw a100 --sweep batch=1,32");
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* column : {"bwd MACs", "train FLOPs", "train mem.", "est. time", "samples/s"}) {
+    EXPECT_NE(r.out.find(column), std::string::npos) << column;
+  }
+  // Without the flags the sweep table keeps its default columns.
+  CommandResult plain = run_nnscope("analyze resnet18 --sweep batch=1,32");
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  EXPECT_EQ(plain.out.find("train FLOPs"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nnscope::testing
