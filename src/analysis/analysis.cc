@@ -47,18 +47,6 @@ LayerFigures evaluate(const LayerFormulas& f, sym::Evaluator& b) {
   return n;
 }
 
-void accumulate(LayerFigures& total, const LayerFigures& f) {
-  total.params = sym::checked_add(total.params, f.params);
-  total.input_bytes = sym::checked_add(total.input_bytes, f.input_bytes);
-  total.weight_bytes = sym::checked_add(total.weight_bytes, f.weight_bytes);
-  total.output_bytes = sym::checked_add(total.output_bytes, f.output_bytes);
-  total.gathered_bytes = sym::checked_add(total.gathered_bytes, f.gathered_bytes);
-  total.gemm_macs = sym::checked_add(total.gemm_macs, f.gemm_macs);
-  total.elementwise_ops = sym::checked_add(total.elementwise_ops, f.elementwise_ops);
-  total.activation_ops = sym::checked_add(total.activation_ops, f.activation_ops);
-  total.flops = sym::checked_add(total.flops, f.flops);
-}
-
 std::vector<Int> evaluate_shape(const ops::Shape& shape, sym::Evaluator& b) {
   std::vector<Int> out;
   out.reserve(shape.size());
@@ -134,6 +122,19 @@ void peak_memory(const ir::Graph& graph, const LifetimePlan& plan, sym::Evaluato
 
 }  // namespace
 
+LayerFigures& LayerFigures::operator+=(const LayerFigures& f) {
+  params = sym::checked_add(params, f.params);
+  input_bytes = sym::checked_add(input_bytes, f.input_bytes);
+  weight_bytes = sym::checked_add(weight_bytes, f.weight_bytes);
+  output_bytes = sym::checked_add(output_bytes, f.output_bytes);
+  gathered_bytes = sym::checked_add(gathered_bytes, f.gathered_bytes);
+  gemm_macs = sym::checked_add(gemm_macs, f.gemm_macs);
+  elementwise_ops = sym::checked_add(elementwise_ops, f.elementwise_ops);
+  activation_ops = sym::checked_add(activation_ops, f.activation_ops);
+  flops = sym::checked_add(flops, f.flops);
+  return *this;
+}
+
 double LayerFigures::intensity() const {
   Int moved = input_bytes + weight_bytes + output_bytes;
   return moved == 0 ? 0.0 : static_cast<double>(flops) / static_cast<double>(moved);
@@ -161,12 +162,12 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
       // Point at the op whose figures do not fit, not just at "the model".
       throw DiagnosticError(op.location, "arithmetic overflow in the figures of '" + op.path + "': " + error.what());
     }
-    accumulate(a.totals.figures, layer.figures);
+    a.totals.figures += layer.figures;
     a.totals.activation_bytes = sym::checked_add(a.totals.activation_bytes, layer.figures.output_bytes);
     OpTypeTotal& type = by_type[op.kind];
     type.kind = op.kind;
     ++type.count;
-    accumulate(type.figures, layer.figures);
+    type.figures += layer.figures;
     a.formulas.params += layer.formulas.params;
 
     a.formulas.activation_bytes += layer.formulas.output_bytes;
@@ -296,7 +297,7 @@ std::vector<GroupRow> group_layers(const Analysis& analysis, std::size_t depth) 
     GroupRow& row = rows[it->second];
     row.last_layer = i;
     ++row.op_count;
-    accumulate(row.figures, analysis.layers[i].figures);
+    row.figures += analysis.layers[i].figures;
   }
   return rows;
 }

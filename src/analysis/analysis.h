@@ -25,6 +25,8 @@ struct LayerFigures {
   Int gemm_macs = 0, elementwise_ops = 0, activation_ops = 0, flops = 0;
   // FLOPs per byte moved (input + weight + output); 0 when nothing is moved.
   double intensity() const;
+  // Adds every figure of `other` (checked: overflow throws sym::OverflowError).
+  LayerFigures& operator+=(const LayerFigures& other);
 };
 
 struct Layer {

@@ -30,17 +30,6 @@ struct Node {
   bool last = false;        // last child of its parent
 };
 
-void add(analysis::LayerFigures& total, const analysis::LayerFigures& f) {
-  total.params = sym::checked_add(total.params, f.params);
-  total.input_bytes = sym::checked_add(total.input_bytes, f.input_bytes);
-  total.weight_bytes = sym::checked_add(total.weight_bytes, f.weight_bytes);
-  total.output_bytes = sym::checked_add(total.output_bytes, f.output_bytes);
-  total.gemm_macs = sym::checked_add(total.gemm_macs, f.gemm_macs);
-  total.elementwise_ops = sym::checked_add(total.elementwise_ops, f.elementwise_ops);
-  total.activation_ops = sym::checked_add(total.activation_ops, f.activation_ops);
-  total.flops = sym::checked_add(total.flops, f.flops);
-}
-
 // Rows in execution order with a header node opened for every path prefix that is not itself a row, so
 // "layer1" and "layer1.0" get a line carrying their subtree's sums. A block whose ops are interleaved
 // with others' is opened again where it resumes; each header then sums its own contiguous run.
@@ -89,7 +78,7 @@ std::vector<Node> build_tree(const GraphView& view, const std::vector<Row>& rows
       node.not_costed = !graph.ops[layer.op].costed;
     }
     for (std::size_t id : open_ids) {
-      add(nodes[id].figures, node.figures);
+      nodes[id].figures += node.figures;
       nodes[id].layers.insert(nodes[id].layers.end(), row.layers.begin(), row.layers.end());
       nodes[id].partial = nodes[id].partial || node.partial || node.not_costed;
     }
