@@ -10,8 +10,8 @@
 #include "interp/interpreter.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  auto program = nnscope::interp::load_program_from_text(
-      "fuzz.nn", std::string(reinterpret_cast<const char*>(data), size));
+  auto program =
+      nnscope::interp::load_program_from_text("fuzz.nn", std::string(reinterpret_cast<const char*>(data), size));
   if (!program->ok()) {
     (void)nnscope::render_all(program->diagnostics, program->sources);
     return 0;
