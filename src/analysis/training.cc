@@ -221,4 +221,18 @@ Training analyze_training(const Analysis& analysis, const TrainOptions& options)
   return training;
 }
 
+TrainLayerFigures sum_layers(const Training& training, const std::vector<std::size_t>& layers) {
+  TrainLayerFigures t;
+  for (std::size_t i : layers) {
+    const TrainLayerFigures& l = training.layers[i];
+    t.dgrad_macs = sym::checked_add(t.dgrad_macs, l.dgrad_macs);
+    t.wgrad_macs = sym::checked_add(t.wgrad_macs, l.wgrad_macs);
+    t.elementwise_ops = sym::checked_add(t.elementwise_ops, l.elementwise_ops);
+    t.activation_ops = sym::checked_add(t.activation_ops, l.activation_ops);
+    t.flops = sym::checked_add(t.flops, l.flops);
+    t.saved_bytes = sym::checked_add(t.saved_bytes, l.saved_bytes);
+  }
+  return t;
+}
+
 }  // namespace nnscope::analysis

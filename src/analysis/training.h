@@ -56,6 +56,9 @@ struct Training {
   TrainTotals totals;
 };
 
+// The backward figures of several layers summed (a collapsed block's row), with checked arithmetic.
+TrainLayerFigures sum_layers(const Training& training, const std::vector<std::size_t>& layers);
+
 // Computes the training figures at the analysis's bindings. Throws sym::OverflowError like analyze().
 Training analyze_training(const Analysis& analysis, const TrainOptions& options);
 

@@ -87,16 +87,7 @@ std::string details_csv(const analysis::Analysis& analysis, const EmitOptions& o
     }
     fields.push_back(unknown ? "" : detail::decimal(f.intensity()));
     if (analysis.training) {
-      analysis::TrainLayerFigures t;
-      for (std::size_t i : row.layers) {
-        const analysis::TrainLayerFigures& l = analysis.training->layers[i];
-        t.dgrad_macs += l.dgrad_macs;
-        t.wgrad_macs += l.wgrad_macs;
-        t.elementwise_ops += l.elementwise_ops;
-        t.activation_ops += l.activation_ops;
-        t.flops += l.flops;
-        t.saved_bytes += l.saved_bytes;
-      }
+      const analysis::TrainLayerFigures t = analysis::sum_layers(*analysis.training, row.layers);
       for (Int v : {t.dgrad_macs, t.wgrad_macs, t.elementwise_ops, t.activation_ops, t.flops, t.saved_bytes}) {
         fields.push_back(number(v));
       }

@@ -84,16 +84,7 @@ void write_layer(JsonWriter& json, const GraphView& view, const Row& row) {
   json.key("intensity");
   unknown ? json.null() : json.number(f.intensity());
   if (analysis.training) {
-    analysis::TrainLayerFigures t;
-    for (std::size_t i : row.layers) {
-      const analysis::TrainLayerFigures& l = analysis.training->layers[i];
-      t.dgrad_macs += l.dgrad_macs;
-      t.wgrad_macs += l.wgrad_macs;
-      t.elementwise_ops += l.elementwise_ops;
-      t.activation_ops += l.activation_ops;
-      t.flops += l.flops;
-      t.saved_bytes += l.saved_bytes;
-    }
+    const analysis::TrainLayerFigures t = analysis::sum_layers(*analysis.training, row.layers);
     json.key("backward_dgrad_macs").integer(t.dgrad_macs);
     json.key("backward_wgrad_macs").integer(t.wgrad_macs);
     json.key("backward_gemm_macs").integer(t.gemm_macs());
