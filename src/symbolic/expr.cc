@@ -961,6 +961,20 @@ std::string Expr::to_string(PrintStyle style) const {
   return print_expr(node_.get(), style == PrintStyle::kUnicode ? kUnicodeStyle : kAsciiStyle);
 }
 
+Sum& Sum::operator+=(const Expr& e) {
+  if (e.is_zero()) return *this;
+  auto [it, inserted] = counts_.try_emplace(e, 0);
+  if (inserted) order_.push_back(e);
+  ++it->second;
+  return *this;
+}
+
+Expr Sum::total() const {
+  Expr total;
+  for (const Expr& e : order_) total += counts_.at(e) == 1 ? e : Expr(counts_.at(e)) * e;
+  return total;
+}
+
 std::size_t Expr::hash() const { return node_ ? node_->hash() : 0x2545f491; }
 
 bool operator==(const Expr& a, const Expr& b) {

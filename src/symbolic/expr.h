@@ -105,6 +105,23 @@ class Expr {
   friend struct ExprAccess;
 };
 
+// Adds up many expressions. The layers of a large model repeat a few formulas, so equal addends are counted
+// and each distinct one is multiplied by its count once: summing a formula per layer of a 1M-op model costs a
+// hash lookup per layer rather than a polynomial addition. The total equals the plain sum (the canonical form
+// does not depend on the order of additions).
+class Sum {
+ public:
+  Sum& operator+=(const Expr& e);
+  Expr total() const;
+
+ private:
+  struct Hash {
+    std::size_t operator()(const Expr& e) const { return e.hash(); }
+  };
+  std::unordered_map<Expr, Int, Hash> counts_;
+  std::vector<Expr> order_;  // first-seen order, so the total is built the same way every run
+};
+
 // Evaluates many expressions at one binding, each distinct node once. The formulas of a large model share
 // their nodes (Expr's operations return the same node for the same operands), so evaluating every layer's
 // figures costs one evaluation per distinct formula, not per layer. Remembered expressions are kept alive,
