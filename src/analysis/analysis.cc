@@ -15,11 +15,13 @@ Expr tensor_bytes(const ir::Tensor& t) { return ops::numel(t.shape) * Expr::cons
 // Bytes are stored whole: a tensor of int4 elements with an odd count still occupies the last byte.
 Int whole_bytes(const Expr& bytes, sym::Evaluator& at) { return at.evaluate(bytes).ceil(); }
 
-LayerFormulas layer_formulas(const ir::Graph& graph, const ir::Op& op) {
+// `bytes` holds every tensor's bytes formula (LifetimePlan::bytes), built once per tensor rather than once per
+// reader.
+LayerFormulas layer_formulas(const ir::Graph& graph, const ir::Op& op, const std::vector<Expr>& bytes) {
   LayerFormulas f;
   f.params = op.params;
-  for (ir::TensorId t : op.inputs) f.input_bytes += tensor_bytes(graph.tensors[t]);
-  for (ir::TensorId t : op.outputs) f.output_bytes += tensor_bytes(graph.tensors[t]);
+  for (ir::TensorId t : op.inputs) f.input_bytes += bytes[t];
+  for (ir::TensorId t : op.outputs) f.output_bytes += bytes[t];
   Expr weight_size = Expr::constant(dtype_bytes(graph.weight_dtype));
   // The bytes of the weights the op reads: tied weights are read like any others.
   Expr weight_elements;
@@ -148,14 +150,16 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
   a.bindings = bindings;
   sym::Evaluator at(a.bindings);
   a.layers.reserve(graph.ops.size());
-  std::map<std::string, OpTypeTotal> by_type;
+  LifetimePlan lifetimes = plan_lifetimes(graph);
+  std::unordered_map<std::string_view, OpTypeTotal> by_type;
+  sym::Sum params, activation_bytes, gemm_macs, elementwise_ops, activation_ops;
   for (std::size_t i = 0; i < graph.ops.size(); ++i) {
     const ir::Op& op = graph.ops[i];
     Layer layer;
     layer.op = i;
     for (ir::TensorId t : op.inputs) layer.input_shapes.push_back(evaluate_shape(graph.tensors[t].shape, at));
     for (ir::TensorId t : op.outputs) layer.output_shapes.push_back(evaluate_shape(graph.tensors[t].shape, at));
-    layer.formulas = layer_formulas(graph, op);
+    layer.formulas = layer_formulas(graph, op, lifetimes.bytes);
     try {
       layer.figures = evaluate(layer.formulas, at);
     } catch (const sym::OverflowError& error) {
@@ -168,15 +172,19 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
     type.kind = op.kind;
     ++type.count;
     type.figures += layer.figures;
-    a.formulas.params += layer.formulas.params;
-
-    a.formulas.activation_bytes += layer.formulas.output_bytes;
-    a.formulas.gemm_macs += layer.formulas.gemm_macs;
-    a.formulas.elementwise_ops += layer.formulas.elementwise_ops;
-    a.formulas.activation_ops += layer.formulas.activation_ops;
+    params += layer.formulas.params;
+    activation_bytes += layer.formulas.output_bytes;
+    gemm_macs += layer.formulas.gemm_macs;
+    elementwise_ops += layer.formulas.elementwise_ops;
+    activation_ops += layer.formulas.activation_ops;
     if (!op.costed) a.not_costed.push_back({op.path, op.kind});
     a.layers.push_back(std::move(layer));
   }
+  a.formulas.params = params.total();
+  a.formulas.activation_bytes = activation_bytes.total();
+  a.formulas.gemm_macs = gemm_macs.total();
+  a.formulas.elementwise_ops = elementwise_ops.total();
+  a.formulas.activation_ops = activation_ops.total();
   a.formulas.flops = 2 * a.formulas.gemm_macs + a.formulas.elementwise_ops + a.formulas.activation_ops;
   // The model's weight bytes are its parameters' storage, so tied weights count once.
   a.formulas.weight_bytes = a.formulas.params * Expr::constant(dtype_bytes(graph.weight_dtype));
@@ -186,9 +194,11 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
         sym::checked_add(a.totals.model_input_bytes, whole_bytes(tensor_bytes(graph.tensors[t]), at));
   }
   for (auto& [kind, total] : by_type) a.by_op_type.push_back(std::move(total));
+  std::sort(a.by_op_type.begin(), a.by_op_type.end(),
+            [](const OpTypeTotal& x, const OpTypeTotal& y) { return x.kind < y.kind; });
   for (const ir::Output& o : graph.outputs)
     a.output_shapes.push_back(evaluate_shape(graph.tensors[o.tensor].shape, at));
-  peak_memory(graph, plan_lifetimes(graph), at, a.totals);
+  peak_memory(graph, lifetimes, at, a.totals);
   return a;
 }
 
@@ -205,15 +215,19 @@ struct TotalsEvaluator::Plan {
 TotalsEvaluator::TotalsEvaluator(const Analysis& base) : base_(base), plan_(std::make_unique<Plan>()) {
   const ir::Graph& graph = *base.graph;
   plan_->lifetimes = plan_lifetimes(graph);
+  sym::Sum input_bytes, output_bytes, gathered_bytes;
   for (const Layer& layer : base.layers) {
     const LayerFormulas& f = layer.formulas;
-    plan_->input_bytes += f.input_bytes;
-    plan_->output_bytes += f.output_bytes;
-    plan_->gathered_bytes += f.gathered_bytes;
+    input_bytes += f.input_bytes;
+    output_bytes += f.output_bytes;
+    gathered_bytes += f.gathered_bytes;
     for (const Expr* e : {&f.input_bytes, &f.weight_bytes, &f.output_bytes, &f.gathered_bytes}) {
       plan_->exact = plan_->exact && e->is_integer_valued();
     }
   }
+  plan_->input_bytes = input_bytes.total();
+  plan_->output_bytes = output_bytes.total();
+  plan_->gathered_bytes = gathered_bytes.total();
   for (const Expr& e : plan_->lifetimes.bytes) plan_->exact = plan_->exact && e.is_integer_valued();
 }
 

@@ -202,6 +202,22 @@ struct Loaded {
   const ast::Definition* model = nullptr;
 };
 
+// What analyze() built, kept alive until the process exits (keep_results_until_exit()). The pointer keeps it
+// reachable, so leak checkers do not report it.
+struct Retained {
+  Loaded loaded;
+  ir::Graph graph;
+  analysis::Analysis analysis;
+};
+bool keep_results = false;
+std::vector<Retained*>* retained = nullptr;
+
+void retain(Loaded& loaded, ir::Graph& graph, analysis::Analysis& analysis) {
+  if (!keep_results) return;
+  if (!retained) retained = new std::vector<Retained*>;
+  retained->push_back(new Retained{std::move(loaded), std::move(graph), std::move(analysis)});
+}
+
 bool is_onnx(const std::string& target) { return target.size() > 5 && target.ends_with(".onnx"); }
 
 // A .nn file, a standard-library name, or an ONNX file (imported to .nn text first, docs/onnx.md). A bad
@@ -446,6 +462,7 @@ int analyze(const Options& o, std::ostream& out, std::ostream& err, bool dot_com
     std::string format = dot_command ? "dot" : o.format;
     if (format == "json" && o.output_file.empty()) {
       emit::json(out, a, emit_options);  // streamed: a 1M-op report is hundreds of MB
+      retain(loaded, graph, a);
       return kExitOk;
     }
     std::string text;
@@ -459,6 +476,7 @@ int analyze(const Options& o, std::ostream& out, std::ostream& err, bool dot_com
     } else {
       out << text;
     }
+    retain(loaded, graph, a);
     return kExitOk;
   } catch (const DiagnosticError& error) {
     err << render(error.diagnostic(), loaded.program->sources);
@@ -562,6 +580,8 @@ int list_ops(std::ostream& out) {
 }
 
 }  // namespace
+
+void keep_results_until_exit() { keep_results = true; }
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   try {

@@ -14,4 +14,9 @@ constexpr int kExitUsage = 2;
 // args excludes the program name. Never throws.
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+// The nnscope executable calls this before run() because the process ends right after it: the program's
+// syntax tree, the graph and the analysis are then left to the operating system instead of being freed
+// node by node, which for a million-op model takes seconds. Tests, which call run() many times, do not.
+void keep_results_until_exit();
+
 }  // namespace nnscope::cli

@@ -1,6 +1,9 @@
 #include "emit/format.h"
 
+#include <array>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <unordered_set>
 
@@ -41,13 +44,20 @@ std::string scaled(Int value, Int base, const std::vector<std::string>& units) {
   }
 }
 
+// Bytes that JSON strings may hold as they are: printable ASCII other than '"' and '\\'.
+constexpr std::array<bool, 256> kPlainJsonByte = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x7f; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
+
 void append_utf8_escaped(std::string& out, std::string_view text) {
   static const char* kHex = "0123456789abcdef";
   std::size_t i = 0;
   while (i < text.size()) {
     // Paths, names and keys are plain ASCII: copy such runs whole rather than byte by byte.
     std::size_t run = i;
-    while (run < text.size() && text[run] >= 0x20 && text[run] < 0x7f && text[run] != '"' && text[run] != '\\') ++run;
+    while (run < text.size() && kPlainJsonByte[static_cast<unsigned char>(text[run])]) ++run;
     out.append(text.data() + i, run - i);
     i = run;
     if (i == text.size()) break;
@@ -162,16 +172,30 @@ std::string thousands(Int value) {
   return value < 0 ? "-" + out : out;
 }
 
-std::string decimal(double value, int decimals) {
-  if (!std::isfinite(value)) return "0";
+void append_decimal(std::string& out, double value, int decimals) {
+  if (!std::isfinite(value)) {
+    out += '0';
+    return;
+  }
+  // Fixed notation with `decimals` places, correctly rounded (as printf's %.*f), without printf's cost.
   char buffer[512];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  std::string text = buffer;
-  if (text.find('.') != std::string::npos) {
-    while (text.back() == '0') text.pop_back();
-    if (text.back() == '.') text.pop_back();
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
+  if (ec != std::errc()) {
+    out += '0';
+    return;
+  }
+  std::string_view text(buffer, static_cast<std::size_t>(end - buffer));
+  if (text.find('.') != std::string_view::npos) {
+    while (text.back() == '0') text.remove_suffix(1);
+    if (text.back() == '.') text.remove_suffix(1);
   }
   if (text == "-0") text = "0";
+  out += text;
+}
+
+std::string decimal(double value, int decimals) {
+  std::string text;
+  append_decimal(text, value, decimals);
   return text;
 }
 
@@ -244,38 +268,68 @@ std::string model_title(const analysis::Analysis& analysis) {
 
 GraphView::GraphView(const analysis::Analysis& analysis) : analysis_(analysis), graph_(*analysis.graph) {
   std::size_t n = graph_.tensors.size();
-  shapes_.resize(n);
+  shapes_.assign(n, nullptr);
   model_output_.assign(n, false);
-  consumers_.resize(n);
-  std::vector<bool> known(n, false);
   for (const analysis::Layer& layer : analysis_.layers) {
     const ir::Op& op = graph_.ops[layer.op];
     for (std::size_t k = 0; k < op.inputs.size() && k < layer.input_shapes.size(); ++k) {
-      shapes_[op.inputs[k]] = layer.input_shapes[k];
-      known[op.inputs[k]] = true;
+      shapes_[op.inputs[k]] = &layer.input_shapes[k];
     }
     for (std::size_t k = 0; k < op.outputs.size() && k < layer.output_shapes.size(); ++k) {
-      shapes_[op.outputs[k]] = layer.output_shapes[k];
-      known[op.outputs[k]] = true;
+      shapes_[op.outputs[k]] = &layer.output_shapes[k];
     }
   }
   // Only a model input that no op reads is left; the analysis evaluated its bytes, so this succeeds.
   for (std::size_t t = 0; t < n; ++t) {
-    if (known[t]) continue;
+    if (shapes_[t]) continue;
+    std::vector<Int>& shape = unread_shapes_.emplace_back();
     try {
-      for (const sym::Expr& d : graph_.tensors[t].shape) shapes_[t].push_back(d.evaluate_integer(analysis_.bindings));
+      for (const sym::Expr& d : graph_.tensors[t].shape) shape.push_back(d.evaluate_integer(analysis_.bindings));
     } catch (const std::exception&) {
-      shapes_[t].clear();
+      shape.clear();
     }
+    shapes_[t] = &shape;
   }
   for (const ir::Output& o : graph_.outputs) model_output_[o.tensor] = true;
-  for (std::size_t i = 0; i < graph_.ops.size(); ++i) {
-    for (ir::TensorId t : graph_.ops[i].inputs) consumers_[t].push_back(i);
+  consumer_begin_.assign(n + 1, 0);
+  for (const ir::Op& op : graph_.ops) {
+    for (ir::TensorId t : op.inputs) ++consumer_begin_[t + 1];
   }
+  for (std::size_t t = 0; t < n; ++t) consumer_begin_[t + 1] += consumer_begin_[t];
+  consumers_.resize(consumer_begin_[n]);
+  std::vector<std::size_t> filled(consumer_begin_.begin(), consumer_begin_.end() - 1);
+  for (std::size_t i = 0; i < graph_.ops.size(); ++i) {
+    for (ir::TensorId t : graph_.ops[i].inputs) consumers_[filled[t]++] = i;
+  }
+}
+
+bool GraphView::collapses(std::size_t depth) const {
+  for (const analysis::Layer& layer : analysis_.layers) {
+    if (graph_.ops[layer.op].depth() > depth) return true;
+  }
+  return false;
+}
+
+void GraphView::single_op_row(std::size_t layer, Row& row) const {
+  const ir::Op& op = graph_.ops[analysis_.layers[layer].op];
+  row.group.path = op.path;
+  row.group.kind = op.kind;
+  row.group.depth = op.depth();
+  row.group.first_layer = row.group.last_layer = layer;
+  row.group.op_count = 1;
+  row.group.figures = analysis_.layers[layer].figures;
+  row.layers.assign(1, layer);
+  row.collapsed = false;
+  row.fully_costed = op.costed;
 }
 
 std::vector<Row> GraphView::rows(std::size_t depth) const {
   std::vector<Row> rows;
+  if (!collapses(depth)) {
+    rows.resize(analysis_.layers.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) single_op_row(i, rows[i]);
+    return rows;
+  }
   for (analysis::GroupRow& group : analysis::group_layers(analysis_, depth)) {
     Row row;
     const std::string& first_path = graph_.ops[analysis_.layers[group.first_layer].op].path;
@@ -307,7 +361,7 @@ GraphView::Boundary GraphView::boundary(const std::vector<std::size_t>& layers) 
     }
     for (ir::TensorId t : op.outputs) {
       bool escapes = model_output_[t];
-      for (std::size_t c : consumers_[t]) escapes = escapes || !members.count(c);
+      for (std::size_t c : consumers(t)) escapes = escapes || !members.count(c);
       if (escapes && seen_out.insert(t).second) b.outputs.push_back(t);
     }
   }
@@ -317,7 +371,7 @@ GraphView::Boundary GraphView::boundary(const std::vector<std::size_t>& layers) 
 std::vector<std::vector<Int>> GraphView::shapes(const std::vector<ir::TensorId>& tensors) const {
   std::vector<std::vector<Int>> out;
   out.reserve(tensors.size());
-  for (ir::TensorId t : tensors) out.push_back(shapes_[t]);
+  for (ir::TensorId t : tensors) out.push_back(*shapes_[t]);
   return out;
 }
 
@@ -407,9 +461,22 @@ void JsonWriter::string(const std::string& text) {
   append_utf8_escaped(out_, text);
   out_ += '"';
 }
-void JsonWriter::integer(Int value) { raw(sym::to_string(value)); }
-void JsonWriter::number(double value) { raw(decimal(value)); }
-void JsonWriter::number(double value, int decimals) { raw(decimal(value, decimals)); }
+void JsonWriter::integer(Int value) {
+  element();
+  // Most figures fit 64 bits; formatting those without a temporary string matters for 1M-op reports.
+  if (value >= INT64_MIN && value <= INT64_MAX) {
+    char buffer[24];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, static_cast<std::int64_t>(value));
+    out_.append(buffer, end);
+  } else {
+    out_ += sym::to_string(value);
+  }
+}
+void JsonWriter::number(double value) { number(value, 6); }
+void JsonWriter::number(double value, int decimals) {
+  element();
+  append_decimal(out_, value, decimals);
+}
 void JsonWriter::boolean(bool value) { raw(value ? "true" : "false"); }
 void JsonWriter::null() { raw("null"); }
 

@@ -2,7 +2,9 @@
 // Internal to the emitters: number and text formatting they share, and a read-only view of the graph
 // that answers the structural questions a collapsed row raises (which tensors cross its boundary).
 #include <cstddef>
+#include <deque>
 #include <ostream>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +19,7 @@ std::string thousands(Int value);  // 25,557,032
 // Finite, never in scientific notation, at most `decimals` places and trailing zeros trimmed: CSV and
 // JSON readers must not meet "inf" or "1e+06" where they expect a plain number.
 std::string decimal(double value, int decimals = 6);
+void append_decimal(std::string& out, double value, int decimals = 6);  // the same, appended to `out`
 
 // Terminal columns a UTF-8 string occupies (every glyph we print is one column wide).
 std::size_t display_width(std::string_view text);
@@ -85,12 +88,28 @@ class GraphView {
 
   const analysis::Analysis& analysis() const { return analysis_; }
   const ir::Graph& graph() const { return graph_; }
-  const std::vector<Int>& shape(ir::TensorId tensor) const { return shapes_[tensor]; }
+  const std::vector<Int>& shape(ir::TensorId tensor) const { return *shapes_[tensor]; }
   bool is_model_output(ir::TensorId tensor) const { return model_output_[tensor]; }
-  const std::vector<std::size_t>& consumers(ir::TensorId tensor) const { return consumers_[tensor]; }
+  std::span<const std::size_t> consumers(ir::TensorId tensor) const {
+    return {consumers_.data() + consumer_begin_[tensor], consumers_.data() + consumer_begin_[tensor + 1]};
+  }
 
   // Rows at `depth` (SIZE_MAX: one per op), in execution order.
   std::vector<Row> rows(std::size_t depth) const;
+  // The same rows handed to `visit` one at a time: when nothing is collapsed, no row list is built, which
+  // keeps a 1M-op report from holding a second copy of every op's figures.
+  template <typename Visit>
+  void for_each_row(std::size_t depth, Visit&& visit) const {
+    if (!collapses(depth)) {
+      Row row;
+      for (std::size_t i = 0; i < analysis_.layers.size(); ++i) {
+        single_op_row(i, row);
+        visit(static_cast<const Row&>(row));
+      }
+      return;
+    }
+    for (const Row& row : rows(depth)) visit(row);
+  }
 
   // Tensors a set of ops reads from outside it, and those it produces that something outside it (or
   // the model's result) reads; each once, in order of first use.
@@ -104,11 +123,17 @@ class GraphView {
   std::vector<Int> weight_shape(const ops::Weight& weight) const;
 
  private:
+  bool collapses(std::size_t depth) const;  // some op is deeper than `depth`
+  void single_op_row(std::size_t layer, Row& row) const;
+
   const analysis::Analysis& analysis_;
   const ir::Graph& graph_;
-  std::vector<std::vector<Int>> shapes_;
+  // Each tensor's evaluated shape: the analysis' copy where a layer has one, else one of unread_shapes_.
+  std::vector<const std::vector<Int>*> shapes_;
+  std::deque<std::vector<Int>> unread_shapes_;
   std::vector<bool> model_output_;
-  std::vector<std::vector<std::size_t>> consumers_;  // op indices
+  // The ops reading tensor t are consumers_[consumer_begin_[t] .. consumer_begin_[t + 1]).
+  std::vector<std::size_t> consumer_begin_, consumers_;
 };
 
 }  // namespace nnscope::emit::detail

@@ -261,7 +261,7 @@ void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptio
   json.end_array();
 
   json.key("layers").begin_array();
-  for (const Row& row : view.rows(options.depth)) write_layer(json, view, row);
+  view.for_each_row(options.depth, [&](const Row& row) { write_layer(json, view, row); });
   json.end_array();
 
   json.key("by_op_type").begin_array();
