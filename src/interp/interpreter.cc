@@ -1,6 +1,7 @@
 #include "interp/interpreter.h"
 
 #include <cmath>
+#include <memory_resource>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -449,11 +450,13 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
 
   std::string unique_path(const std::string& prefix, const std::string& label) {
     std::string base = prefix.empty() ? label : prefix + "." + label;
-    if (used_paths_.insert(base).second) return base;
-    std::size_t& next = next_suffix_[base];
+    auto [it, inserted] = used_paths_.try_emplace(std::pmr::string(base, &path_arena_), 0);
+    if (inserted) return base;
+    // References to elements survive the rehashing that inserting a candidate may cause.
+    std::size_t& next = it->second;
     for (;;) {
       std::string candidate = base + "_" + std::to_string(++next);
-      if (used_paths_.insert(candidate).second) return candidate;
+      if (used_paths_.try_emplace(std::pmr::string(candidate, &path_arena_), 0).second) return candidate;
     }
   }
 
@@ -816,6 +819,9 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   // that path (GPT-2's LM head reads the token-embedding table). It adds no parameters; its row still
   // reads the weight bytes, and its GEMM work counts as usual.
   void tie_weights(ir::Op& op, const std::string& target, Location at) {
+    // Indexed on first use: most models tie nothing, and a 1M-op model should not pay for the index.
+    for (; indexed_ops_ < graph_.ops.size(); ++indexed_ops_)
+      op_by_path_.emplace(graph_.ops[indexed_ops_].path, indexed_ops_);
     auto it = op_by_path_.find(target);
     if (it == op_by_path_.end()) {
       std::vector<std::string> paths;
@@ -967,7 +973,6 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     op.gathered_elements = std::move(result.gathered_elements);
     op.display = std::move(result.display);
     std::size_t op_index = graph_.ops.size();
-    op_by_path_.emplace(op.path, op_index);
     std::vector<Value> outputs;
     for (std::size_t k = 0; k < result.outputs.size(); ++k) {
       ir::Tensor t;
@@ -1034,9 +1039,12 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   const ElaborateOptions& options_;
   ir::Graph graph_;
   std::vector<Frame> frames_;
-  std::unordered_set<std::string> used_paths_;
-  std::unordered_map<std::string, std::size_t> next_suffix_;
-  std::unordered_map<std::string, std::size_t> op_by_path_;
+  // Every path and block prefix given so far, with the last numeric suffix handed out for it ("relu" -> 3 after
+  // relu_3). Kept in an arena: a 1M-op model inserts a million paths and frees them all at once.
+  std::pmr::monotonic_buffer_resource path_arena_;
+  std::pmr::unordered_map<std::pmr::string, std::size_t> used_paths_{&path_arena_};
+  std::unordered_map<std::string, std::size_t> op_by_path_;  // for tied_to: ops [0, indexed_ops_) by path
+  std::size_t indexed_ops_ = 0;
   std::unordered_set<sym::Expr> recorded_;
   struct PredicateHash {
     std::size_t operator()(const std::pair<sym::Expr, int>& p) const { return p.first.hash() * 4 + p.second; }
