@@ -39,7 +39,7 @@ using expr_detail::AtomKind;
 using expr_detail::Factor;
 using expr_detail::Term;
 
-class ExprNode {
+class ExprNode : public ExprNodeReferences {
  public:
   std::vector<Term> terms;  // canonical order: see compare_monomials
   std::vector<Factor> factors;
@@ -58,9 +58,8 @@ class ExprNode {
 };
 
 struct ExprAccess {
-  static const ExprNode* node(const Expr& e) { return e.node_.get(); }
-  static Expr wrap(std::shared_ptr<const ExprNode> node) { return Expr(std::move(node)); }
-  static const std::shared_ptr<const ExprNode>& shared(const Expr& e) { return e.node_; }
+  static const ExprNode* node(const Expr& e) { return static_cast<const ExprNode*>(e.node_); }
+  static Expr wrap(const ExprNode* node) { return Expr(Expr::NewReference{}, node); }
 };
 
 namespace {
@@ -228,10 +227,10 @@ class NodeBuilder {
   }
   Expr finish() {
     if (terms_.empty()) return Expr();
-    auto node = std::make_shared<ExprNode>();
+    auto* node = new ExprNode();
     node->terms = std::move(terms_);
     node->factors = std::move(factors_);
-    return ExprAccess::wrap(std::move(node));
+    return ExprAccess::wrap(node);
   }
 
  private:
@@ -704,6 +703,8 @@ const Int* Bindings::find(std::string_view name) const {
 
 Expr::Expr() = default;
 
+void Expr::destroy(const ExprNodeReferences* node) { delete static_cast<const ExprNode*>(node); }
+
 Expr::Expr(Int value) {
   // Small literals recur constantly in shape arithmetic; sharing them saves an allocation each.
   constexpr Int kLow = -16, kHigh = 256;
@@ -714,10 +715,10 @@ Expr::Expr(Int value) {
       for (Int i = kLow; i <= kHigh; ++i) v->push_back(make_constant(Rational(i)));
       return v;
     }();
-    node_ = ExprAccess::shared((*cache)[static_cast<std::size_t>(value - kLow)]);
+    *this = (*cache)[static_cast<std::size_t>(value - kLow)];
     return;
   }
-  node_ = ExprAccess::shared(make_constant(Rational(value)));
+  *this = make_constant(Rational(value));
 }
 
 Expr Expr::constant(const Rational& value) {
@@ -730,14 +731,14 @@ Expr Expr::symbol(std::string_view name) {
   return atom(intern_symbol(name)).expr;
 }
 
-bool Expr::is_constant() const { return is_constant_node(node_.get()); }
+bool Expr::is_constant() const { return is_constant_node(ExprAccess::node(*this)); }
 
 bool Expr::is_zero() const { return node_ == nullptr; }
 
 std::optional<Rational> Expr::constant_value() const {
   if (!node_) return Rational(0);
   if (!is_constant()) return std::nullopt;
-  return node_->terms[0].coef;
+  return ExprAccess::node(*this)->terms[0].coef;
 }
 
 std::optional<Int> Expr::integer_value() const {
@@ -802,7 +803,7 @@ Expr Expr::divide(const Expr& a, const Expr& b) {
   if (b.is_zero()) throw DomainError("division by zero");
   if (std::optional<Rational> bv = b.constant_value()) return scale(a, Rational(1) / *bv);
   if (a.is_zero()) return Expr();
-  const ExprNode* bn = b.node_.get();
+  const ExprNode* bn = ExprAccess::node(b);
   if (bn->terms.size() == 1) {
     const Term& t = bn->terms[0];
     std::vector<Factor> inverse(bn->factors.begin(), bn->factors.end());
@@ -829,21 +830,21 @@ Expr Expr::floordiv(const Expr& a, const Expr& b) {
       num = -num;
     }
     Int l = d.den();
-    for (const Term& t : num.node_->terms) l = lcm(l, t.coef.den());
+    for (const Term& t : ExprAccess::node(num)->terms) l = lcm(l, t.coef.den());
     if (l != 1) num = scale(num, Rational(l));
     return floor_by_positive_integer(num, checked_mul(d.num(), l / d.den()));
   }
   if (a.is_zero()) return Expr();
   if (std::optional<Rational> c = constant_ratio(a, b)) return Expr(c->floor());
   // floor(a/b) = floor(-a/-b): fix the sign of the divisor's leading coefficient.
-  if (b.node_->terms[0].coef.sign() < 0) return compound_atom(AtomKind::kFloor, -a, -b);
+  if (ExprAccess::node(b)->terms[0].coef.sign() < 0) return compound_atom(AtomKind::kFloor, -a, -b);
   return compound_atom(AtomKind::kFloor, a, b);
 }
 
 Expr Expr::ceildiv(const Expr& a, const Expr& b) {
   if (b.is_zero()) throw DomainError("ceiling division by zero");
   std::optional<Int> k = b.integer_value();
-  if (k && *k > 0 && has_integer_coefficients(a.node_.get())) return floordiv(a + Expr(*k - 1), b);
+  if (k && *k > 0 && has_integer_coefficients(ExprAccess::node(a))) return floordiv(a + Expr(*k - 1), b);
   return -floordiv(-a, b);
 }
 
@@ -863,7 +864,7 @@ Expr Expr::pow(const Expr& base, unsigned exponent) {
   return result;
 }
 
-Rational Expr::evaluate(const Bindings& bindings) const { return evaluate_node(node_.get(), bindings); }
+Rational Expr::evaluate(const Bindings& bindings) const { return evaluate_node(ExprAccess::node(*this), bindings); }
 
 Int Expr::evaluate_integer(const Bindings& bindings) const {
   Rational v = evaluate(bindings);
@@ -872,7 +873,7 @@ Int Expr::evaluate_integer(const Bindings& bindings) const {
 }
 
 Expr Expr::substitute(const Bindings& bindings) const {
-  const ExprNode* n = node_.get();
+  const ExprNode* n = ExprAccess::node(*this);
   if (!n || bindings.empty()) return *this;
   bool touched = std::any_of(n->factors.begin(), n->factors.end(),
                              [&](const Factor& f) { return mentions_bound(atom(f.atom), bindings); });
@@ -912,7 +913,7 @@ Int Evaluator::evaluate_integer(const Expr& e) {
 std::vector<std::string> Expr::symbols() const {
   std::vector<std::string> out;
   if (!node_) return out;
-  for (const Factor& f : node_->factors) {
+  for (const Factor& f : ExprAccess::node(*this)->factors) {
     const std::vector<std::string>& s = atom(f.atom).symbols;
     out.insert(out.end(), s.begin(), s.end());
   }
@@ -925,9 +926,9 @@ int Expr::degree(std::string_view symbol) const {
   if (!node_) return 0;
   bool found = false;
   int best = INT32_MIN;
-  for (const Term& t : node_->terms) {
+  for (const Term& t : ExprAccess::node(*this)->terms) {
     int d = 0;  // a term without the symbol has degree 0 in it
-    for (const Factor& f : node_->monomial(t)) {
+    for (const Factor& f : ExprAccess::node(*this)->monomial(t)) {
       const AtomInfo& info = atom(f.atom);
       bool contains = info.kind == AtomKind::kSymbol
                           ? info.name == symbol
@@ -943,22 +944,23 @@ int Expr::degree(std::string_view symbol) const {
 }
 
 bool Expr::is_integer_valued() const {
-  if (!has_integer_coefficients(node_.get())) return false;
+  if (!has_integer_coefficients(ExprAccess::node(*this))) return false;
   if (!node_) return true;
-  return std::all_of(node_->factors.begin(), node_->factors.end(), [](const Factor& f) {
-    const AtomInfo& info = atom(f.atom);
-    if (f.exp < 0) return false;
-    if (info.kind == AtomKind::kMin || info.kind == AtomKind::kMax) {
-      return info.lhs.is_integer_valued() && info.rhs.is_integer_valued();
-    }
-    return true;
-  });
+  return std::all_of(ExprAccess::node(*this)->factors.begin(), ExprAccess::node(*this)->factors.end(),
+                     [](const Factor& f) {
+                       const AtomInfo& info = atom(f.atom);
+                       if (f.exp < 0) return false;
+                       if (info.kind == AtomKind::kMin || info.kind == AtomKind::kMax) {
+                         return info.lhs.is_integer_valued() && info.rhs.is_integer_valued();
+                       }
+                       return true;
+                     });
 }
 
-std::size_t Expr::size() const { return node_ ? node_->size() : 0; }
+std::size_t Expr::size() const { return node_ ? ExprAccess::node(*this)->size() : 0; }
 
 std::string Expr::to_string(PrintStyle style) const {
-  return print_expr(node_.get(), style == PrintStyle::kUnicode ? kUnicodeStyle : kAsciiStyle);
+  return print_expr(ExprAccess::node(*this), style == PrintStyle::kUnicode ? kUnicodeStyle : kAsciiStyle);
 }
 
 Sum& Sum::operator+=(const Expr& e) {
@@ -975,11 +977,11 @@ Expr Sum::total() const {
   return total;
 }
 
-std::size_t Expr::hash() const { return node_ ? node_->hash() : 0x2545f491; }
+std::size_t Expr::hash() const { return node_ ? ExprAccess::node(*this)->hash() : 0x2545f491; }
 
 bool operator==(const Expr& a, const Expr& b) {
-  const ExprNode* x = a.node_.get();
-  const ExprNode* y = b.node_.get();
+  const ExprNode* x = ExprAccess::node(a);
+  const ExprNode* y = ExprAccess::node(b);
   if (x == y) return true;
   if (!x || !y || x->terms.size() != y->terms.size() || x->factors != y->factors) return false;
   for (std::size_t i = 0; i < x->terms.size(); ++i) {

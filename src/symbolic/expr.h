@@ -38,10 +38,36 @@ enum class PrintStyle {
 
 class ExprNode;  // implementation detail, defined in expr.cc
 
+// The reference count every expression node carries. Expressions are built and shared by one thread, so it is
+// a plain integer: std::shared_ptr's atomic count cost more than the shape arithmetic it served (every copy of
+// an Expr was a locked instruction, a hundred of them per op of a large model).
+struct ExprNodeReferences {
+  mutable std::size_t count = 0;
+};
+
 class Expr {
  public:
   Expr();           // zero
   Expr(Int value);  // NOLINT(google-explicit-constructor): integer literals are expressions
+  Expr(const Expr& other) noexcept : node_(other.node_) {
+    if (node_) ++node_->count;
+  }
+  Expr(Expr&& other) noexcept : node_(other.node_) { other.node_ = nullptr; }
+  Expr& operator=(const Expr& other) noexcept {
+    if (other.node_) ++other.node_->count;  // first, so that assigning an expression to itself is safe
+    release();
+    node_ = other.node_;
+    return *this;
+  }
+  Expr& operator=(Expr&& other) noexcept {
+    if (this != &other) {
+      release();
+      node_ = other.node_;
+      other.node_ = nullptr;
+    }
+    return *this;
+  }
+  ~Expr() { release(); }
   static Expr constant(const Rational& value);
   static Expr symbol(std::string_view name);
 
@@ -99,8 +125,15 @@ class Expr {
   friend bool operator!=(const Expr& a, const Expr& b) { return !(a == b); }
 
  private:
-  explicit Expr(std::shared_ptr<const ExprNode> node) : node_(std::move(node)) {}
-  std::shared_ptr<const ExprNode> node_;  // nullptr is zero
+  struct NewReference {};  // keeps `Expr(0)` from meaning a null node
+  Expr(NewReference, const ExprNodeReferences* node) : node_(node) {
+    if (node_) ++node_->count;
+  }
+  void release() {
+    if (node_ && --node_->count == 0) destroy(node_);
+  }
+  static void destroy(const ExprNodeReferences* node);  // deletes the ExprNode
+  const ExprNodeReferences* node_ = nullptr;            // an ExprNode; nullptr is zero
   friend class ExprNode;
   friend struct ExprAccess;
 };
