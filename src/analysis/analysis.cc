@@ -19,18 +19,19 @@ Int whole_bytes(const Expr& bytes, sym::Evaluator& at) { return at.evaluate(byte
 // reader.
 LayerFormulas layer_formulas(const ir::Graph& graph, const ir::Op& op, const std::vector<Expr>& bytes) {
   LayerFormulas f;
-  f.params = op.params;
+  const ir::OpCosts& costs = op.costs();
+  f.params = costs.params;
   for (ir::TensorId t : op.inputs) f.input_bytes += bytes[t];
   for (ir::TensorId t : op.outputs) f.output_bytes += bytes[t];
   Expr weight_size = Expr::constant(dtype_bytes(graph.weight_dtype));
   // The bytes of the weights the op reads: tied weights are read like any others.
   Expr weight_elements;
-  for (const ops::Weight& w : op.weights) weight_elements += ops::numel(w.shape);
+  for (const ops::Weight& w : costs.weights) weight_elements += ops::numel(w.shape);
   f.weight_bytes = weight_elements * weight_size;
-  f.gathered_bytes = op.gathered_elements * weight_size;
-  f.gemm_macs = op.forward.gemm_macs;
-  f.elementwise_ops = op.forward.elementwise;
-  f.activation_ops = op.forward.activation;
+  f.gathered_bytes = costs.gathered_elements * weight_size;
+  f.gemm_macs = costs.forward.gemm_macs;
+  f.elementwise_ops = costs.forward.elementwise;
+  f.activation_ops = costs.forward.activation;
   f.flops = 2 * f.gemm_macs + f.elementwise_ops + f.activation_ops;
   return f;
 }
@@ -60,9 +61,10 @@ std::vector<Int> evaluate_shape(const ops::Shape& shape, sym::Evaluator& b) {
 // Views (reshape, flatten, dropout) share their input's storage. Model inputs are live from the start;
 // model outputs until the end.
 struct LifetimePlan {
-  std::vector<std::size_t> storage;             // by tensor: the tensor whose storage it uses
-  std::vector<std::vector<std::size_t>> frees;  // by op: storages whose last use it is
-  std::vector<Expr> bytes;                      // by tensor: its bytes as a formula
+  std::vector<std::size_t> storage;  // by tensor: the tensor whose storage it uses
+  // Op i frees the storages free_list[free_begin[i] .. free_begin[i + 1]): those whose last use it is.
+  std::vector<std::size_t> free_begin, free_list;
+  std::vector<Expr> bytes;  // by tensor: its bytes as a formula
 };
 
 LifetimePlan plan_lifetimes(const ir::Graph& graph) {
@@ -92,9 +94,15 @@ LifetimePlan plan_lifetimes(const ir::Graph& graph) {
   for (ir::TensorId t : graph.inputs) {
     if (last_use[t] == kNever) last_use[t] = 0;
   }
-  plan.frees.resize(graph.ops.size());
+  plan.free_begin.assign(graph.ops.size() + 1, 0);
   for (std::size_t s = 0; s < n; ++s) {
-    if (storage[s] == s && last_use[s] < graph.ops.size()) plan.frees[last_use[s]].push_back(s);
+    if (storage[s] == s && last_use[s] < graph.ops.size()) ++plan.free_begin[last_use[s] + 1];
+  }
+  for (std::size_t i = 0; i < graph.ops.size(); ++i) plan.free_begin[i + 1] += plan.free_begin[i];
+  plan.free_list.resize(plan.free_begin.back());
+  std::vector<std::size_t> filled(plan.free_begin.begin(), plan.free_begin.end() - 1);
+  for (std::size_t s = 0; s < n; ++s) {
+    if (storage[s] == s && last_use[s] < graph.ops.size()) plan.free_list[filled[last_use[s]]++] = s;
   }
   return plan;
 }
@@ -118,7 +126,7 @@ void peak_memory(const ir::Graph& graph, const LifetimePlan& plan, sym::Evaluato
       totals.peak_activation_bytes = live;
       totals.peak_after = graph.ops[i].path;
     }
-    for (std::size_t s : plan.frees[i]) live -= bytes[s];
+    for (std::size_t k = plan.free_begin[i]; k < plan.free_begin[i + 1]; ++k) live -= bytes[plan.free_list[k]];
   }
 }
 
@@ -151,17 +159,27 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
   sym::Evaluator at(a.bindings);
   a.layers.reserve(graph.ops.size());
   LifetimePlan lifetimes = plan_lifetimes(graph);
+  auto tensor_shapes = std::make_shared<std::vector<std::vector<Int>>>(graph.tensors.size());
+  std::vector<bool> evaluated(graph.tensors.size(), false);
+  auto evaluate_tensors = [&](const std::vector<ir::TensorId>& tensors) {
+    for (ir::TensorId t : tensors) {
+      if (evaluated[t]) continue;
+      (*tensor_shapes)[t] = evaluate_shape(graph.tensors[t].shape, at);
+      evaluated[t] = true;
+    }
+    return std::span<const ir::TensorId>(tensors);
+  };
   std::unordered_map<std::string_view, OpTypeTotal> by_type;
   sym::Sum params, activation_bytes, gemm_macs, elementwise_ops, activation_ops;
   for (std::size_t i = 0; i < graph.ops.size(); ++i) {
     const ir::Op& op = graph.ops[i];
     Layer layer;
     layer.op = i;
-    for (ir::TensorId t : op.inputs) layer.input_shapes.push_back(evaluate_shape(graph.tensors[t].shape, at));
-    for (ir::TensorId t : op.outputs) layer.output_shapes.push_back(evaluate_shape(graph.tensors[t].shape, at));
-    layer.formulas = layer_formulas(graph, op, lifetimes.bytes);
+    layer.input_shapes = ShapeList(tensor_shapes->data(), evaluate_tensors(op.inputs));
+    layer.output_shapes = ShapeList(tensor_shapes->data(), evaluate_tensors(op.outputs));
+    const LayerFormulas formulas = layer_formulas(graph, op, lifetimes.bytes);
     try {
-      layer.figures = evaluate(layer.formulas, at);
+      layer.figures = evaluate(formulas, at);
     } catch (const sym::OverflowError& error) {
       // Point at the op whose figures do not fit, not just at "the model".
       throw DiagnosticError(op.location, "arithmetic overflow in the figures of '" + op.path + "': " + error.what());
@@ -172,12 +190,12 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
     type.kind = op.kind;
     ++type.count;
     type.figures += layer.figures;
-    params += layer.formulas.params;
-    activation_bytes += layer.formulas.output_bytes;
-    gemm_macs += layer.formulas.gemm_macs;
-    elementwise_ops += layer.formulas.elementwise_ops;
-    activation_ops += layer.formulas.activation_ops;
-    if (!op.costed) a.not_costed.push_back({op.path, op.kind});
+    params += formulas.params;
+    activation_bytes += formulas.output_bytes;
+    gemm_macs += formulas.gemm_macs;
+    elementwise_ops += formulas.elementwise_ops;
+    activation_ops += formulas.activation_ops;
+    if (!op.costs().costed) a.not_costed.push_back({op.path, op.kind});
     a.layers.push_back(std::move(layer));
   }
   a.formulas.params = params.total();
@@ -198,6 +216,16 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
             [](const OpTypeTotal& x, const OpTypeTotal& y) { return x.kind < y.kind; });
   for (const ir::Output& o : graph.outputs)
     a.output_shapes.push_back(evaluate_shape(graph.tensors[o.tensor].shape, at));
+  // A model input no op reads has a shape too.
+  for (ir::TensorId t : graph.inputs) {
+    if (evaluated[t]) continue;
+    try {
+      (*tensor_shapes)[t] = evaluate_shape(graph.tensors[t].shape, at);
+    } catch (const std::runtime_error&) {
+      // Left empty; its bytes were evaluated above, so this does not happen in practice.
+    }
+  }
+  a.tensor_shapes = std::move(tensor_shapes);
   peak_memory(graph, lifetimes, at, a.totals);
   return a;
 }
@@ -217,7 +245,7 @@ TotalsEvaluator::TotalsEvaluator(const Analysis& base) : base_(base), plan_(std:
   plan_->lifetimes = plan_lifetimes(graph);
   sym::Sum input_bytes, output_bytes, gathered_bytes;
   for (const Layer& layer : base.layers) {
-    const LayerFormulas& f = layer.formulas;
+    const LayerFormulas f = layer_formulas(graph, graph.ops[layer.op], plan_->lifetimes.bytes);
     input_bytes += f.input_bytes;
     output_bytes += f.output_bytes;
     gathered_bytes += f.gathered_bytes;

@@ -3,6 +3,7 @@
 // formulas, totals by operator type, the ops that have no cost rule, and peak live activation memory.
 // Emitters only format what is here.
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,10 +30,42 @@ struct LayerFigures {
   LayerFigures& operator+=(const LayerFigures& other);
 };
 
+// Evaluated shapes of some of the graph's tensors (an op's inputs or its outputs), read through to the analysis'
+// single copy of every tensor's shape, so a 1M-op analysis holds each shape once and allocates nothing per layer.
+class ShapeList {
+ public:
+  ShapeList() = default;
+  ShapeList(const std::vector<Int>* shapes, std::span<const ir::TensorId> tensors)
+      : shapes_(shapes), tensors_(tensors) {}
+  std::size_t size() const { return tensors_.size(); }
+  bool empty() const { return tensors_.empty(); }
+  const std::vector<Int>& operator[](std::size_t k) const { return shapes_[tensors_[k]]; }
+
+  class Iterator {
+   public:
+    Iterator(const ShapeList* list, std::size_t k) : list_(list), k_(k) {}
+    const std::vector<Int>& operator*() const { return (*list_)[k_]; }
+    Iterator& operator++() {
+      ++k_;
+      return *this;
+    }
+    bool operator==(const Iterator& other) const { return k_ == other.k_; }
+
+   private:
+    const ShapeList* list_;
+    std::size_t k_;
+  };
+  Iterator begin() const { return {this, 0}; }
+  Iterator end() const { return {this, size()}; }
+
+ private:
+  const std::vector<Int>* shapes_ = nullptr;  // indexed by tensor
+  std::span<const ir::TensorId> tensors_;
+};
+
 struct Layer {
   std::size_t op = 0;  // index into Graph::ops
-  std::vector<std::vector<Int>> input_shapes, output_shapes;
-  LayerFormulas formulas;
+  ShapeList input_shapes, output_shapes;
   LayerFigures figures;
 };
 
@@ -71,6 +104,8 @@ struct Analysis {
   std::vector<OpTypeTotal> by_op_type;  // sorted by kind
   std::vector<NotCosted> not_costed;
   std::vector<std::vector<Int>> output_shapes;  // of Graph::outputs
+  // Every tensor's shape at the bindings (empty for a model input no op reads); Layer's shape lists point here.
+  std::shared_ptr<const std::vector<std::vector<Int>>> tensor_shapes;
   // Set by the caller (cli) when training or a hardware profile is asked for; emitters add their columns then.
   std::shared_ptr<const Training> training;
   std::shared_ptr<const Roofline> roofline;

@@ -86,7 +86,7 @@ Training analyze_training(const Analysis& analysis, const TrainOptions& options)
   std::vector<char> active(ops, 0);
   for (std::size_t i = 0; i < ops; ++i) {
     const ir::Op& op = graph.ops[i];
-    bool a = !op.weights.empty();
+    bool a = !op.costs().weights.empty();
     for (ir::TensorId t : op.inputs) a = a || needs_grad[t];
     active[i] = a;
     for (ir::TensorId t : op.outputs) needs_grad[t] = a && is_floating(graph.tensors[t].dtype);
@@ -105,12 +105,12 @@ Training analyze_training(const Analysis& analysis, const TrainOptions& options)
 
   for (std::size_t i = 0; i < ops; ++i) {
     const ir::Op& op = graph.ops[i];
-    const ops::Backward& bw = op.backward;
+    const ops::Backward& bw = op.costs().backward;
     TrainLayerFigures& f = training.layers[i];
     f.active = active[i];
     if (!active[i]) continue;
     add_cost(f, bw.common, false, b);
-    if (!op.weights.empty()) add_cost(f, bw.weight, true, b);
+    if (!op.costs().weights.empty()) add_cost(f, bw.weight, true, b);
     for (std::size_t k = 0; k < op.inputs.size() && k < bw.input.size(); ++k) {
       if (needs_grad[op.inputs[k]]) add_cost(f, bw.input[k], false, b);
     }

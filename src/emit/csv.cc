@@ -73,7 +73,7 @@ std::string details_csv(const analysis::Analysis& analysis, const EmitOptions& o
       const analysis::Layer& layer = analysis.layers[row.layers.front()];
       fields.push_back(detail::join_shapes(layer.input_shapes));
       fields.push_back(detail::join_shapes(layer.output_shapes));
-      display = analysis.graph->ops[layer.op].display;
+      if (const auto& d = analysis.graph->ops[layer.op].display) display = *d;
     }
     for (const std::string* s :
          {&display.kernel, &display.stride, &display.padding, &display.dilation, &display.groups}) {

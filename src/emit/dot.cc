@@ -121,7 +121,7 @@ std::string dot(const analysis::Analysis& analysis, const EmitOptions& options) 
     // Weights sit in their op's cluster, next to it. A collapsed block gets one box for all of its own.
     if (row.collapsed) {
       std::size_t tensors = 0;
-      for (std::size_t i : row.layers) tensors += graph.ops[analysis.layers[i].op].weights.size();
+      for (std::size_t i : row.layers) tensors += graph.ops[analysis.layers[i].op].costs().weights.size();
       if (tensors) {
         std::string w = "w" + std::to_string(r);
         c.statements.push_back(w + " [shape=note, style=filled, fillcolor=\"#fff8dc\", fontsize=8, label=" +
@@ -130,10 +130,11 @@ std::string dot(const analysis::Analysis& analysis, const EmitOptions& options) 
       }
     } else {
       const ir::Op& op = graph.ops[analysis.layers[row.layers.front()].op];
-      for (std::size_t k = 0; k < op.weights.size(); ++k) {
+      for (std::size_t k = 0; k < op.costs().weights.size(); ++k) {
         std::string w = "w" + std::to_string(r) + "_" + std::to_string(k);
-        c.statements.push_back(w + " [shape=note, style=filled, fillcolor=\"#fff8dc\", fontsize=8, label=" +
-                               label({op.weights[k].name + " " + shape_text(view.weight_shape(op.weights[k]))}) + "];");
+        c.statements.push_back(
+            w + " [shape=note, style=filled, fillcolor=\"#fff8dc\", fontsize=8, label=" +
+            label({op.costs().weights[k].name + " " + shape_text(view.weight_shape(op.costs().weights[k]))}) + "];");
         c.statements.push_back(w + " -> " + id + " [style=dashed, arrowsize=0.5];");
       }
     }

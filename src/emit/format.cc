@@ -240,7 +240,9 @@ std::vector<std::string> split_path(const std::string& path) {
   return segments;
 }
 
-std::string join_shapes(const std::vector<std::vector<Int>>& shapes) {
+namespace {
+template <typename Shapes>
+std::string join_any_shapes(const Shapes& shapes) {
   std::string out;
   for (std::size_t i = 0; i < shapes.size(); ++i) {
     if (i) out += ';';
@@ -248,6 +250,10 @@ std::string join_shapes(const std::vector<std::vector<Int>>& shapes) {
   }
   return out;
 }
+}  // namespace
+
+std::string join_shapes(const std::vector<std::vector<Int>>& shapes) { return join_any_shapes(shapes); }
+std::string join_shapes(const analysis::ShapeList& shapes) { return join_any_shapes(shapes); }
 
 Int parameter_value(const analysis::Analysis& analysis, const ir::ModelParameter& parameter) {
   const Int* bound = analysis.bindings.find(parameter.name);
@@ -266,29 +272,23 @@ std::string model_title(const analysis::Analysis& analysis) {
   return title + ")";
 }
 
-GraphView::GraphView(const analysis::Analysis& analysis) : analysis_(analysis), graph_(*analysis.graph) {
+GraphView::GraphView(const analysis::Analysis& analysis)
+    : analysis_(analysis), graph_(*analysis.graph), evaluator_(analysis.bindings) {
   std::size_t n = graph_.tensors.size();
-  shapes_.assign(n, nullptr);
   model_output_.assign(n, false);
-  for (const analysis::Layer& layer : analysis_.layers) {
-    const ir::Op& op = graph_.ops[layer.op];
-    for (std::size_t k = 0; k < op.inputs.size() && k < layer.input_shapes.size(); ++k) {
-      shapes_[op.inputs[k]] = &layer.input_shapes[k];
+  if (analysis_.tensor_shapes && analysis_.tensor_shapes->size() == n) {
+    tensor_shapes_ = analysis_.tensor_shapes;
+  } else {
+    // An analysis without per-layer rows (a sweep point): evaluate here.
+    auto shapes = std::make_shared<std::vector<std::vector<Int>>>(n);
+    for (std::size_t t = 0; t < n; ++t) {
+      try {
+        for (const sym::Expr& d : graph_.tensors[t].shape) (*shapes)[t].push_back(evaluator_.evaluate_integer(d));
+      } catch (const std::exception&) {
+        (*shapes)[t].clear();
+      }
     }
-    for (std::size_t k = 0; k < op.outputs.size() && k < layer.output_shapes.size(); ++k) {
-      shapes_[op.outputs[k]] = &layer.output_shapes[k];
-    }
-  }
-  // Only a model input that no op reads is left; the analysis evaluated its bytes, so this succeeds.
-  for (std::size_t t = 0; t < n; ++t) {
-    if (shapes_[t]) continue;
-    std::vector<Int>& shape = unread_shapes_.emplace_back();
-    try {
-      for (const sym::Expr& d : graph_.tensors[t].shape) shape.push_back(d.evaluate_integer(analysis_.bindings));
-    } catch (const std::exception&) {
-      shape.clear();
-    }
-    shapes_[t] = &shape;
+    tensor_shapes_ = std::move(shapes);
   }
   for (const ir::Output& o : graph_.outputs) model_output_[o.tensor] = true;
   consumer_begin_.assign(n + 1, 0);
@@ -320,7 +320,7 @@ void GraphView::single_op_row(std::size_t layer, Row& row) const {
   row.group.figures = analysis_.layers[layer].figures;
   row.layers.assign(1, layer);
   row.collapsed = false;
-  row.fully_costed = op.costed;
+  row.fully_costed = op.costs().costed;
 }
 
 std::vector<Row> GraphView::rows(std::size_t depth) const {
@@ -340,7 +340,7 @@ std::vector<Row> GraphView::rows(std::size_t depth) const {
       bool member = row.collapsed ? op.path.compare(0, prefix.size(), prefix) == 0 : op.path == group.path;
       if (!member) continue;
       row.layers.push_back(i);
-      if (!op.costed) row.fully_costed = false;
+      if (!op.costs().costed) row.fully_costed = false;
     }
     row.group = std::move(group);
     rows.push_back(std::move(row));
@@ -371,14 +371,14 @@ GraphView::Boundary GraphView::boundary(const std::vector<std::size_t>& layers) 
 std::vector<std::vector<Int>> GraphView::shapes(const std::vector<ir::TensorId>& tensors) const {
   std::vector<std::vector<Int>> out;
   out.reserve(tensors.size());
-  for (ir::TensorId t : tensors) out.push_back(*shapes_[t]);
+  for (ir::TensorId t : tensors) out.push_back(shape(t));
   return out;
 }
 
 std::vector<Int> GraphView::weight_shape(const ops::Weight& weight) const {
   std::vector<Int> dims;
   try {
-    for (const sym::Expr& d : weight.shape) dims.push_back(d.evaluate_integer(analysis_.bindings));
+    for (const sym::Expr& d : weight.shape) dims.push_back(evaluator_.evaluate_integer(d));
   } catch (const std::exception&) {
     dims.clear();
   }
@@ -391,8 +391,15 @@ std::vector<Int> GraphView::weight_shape(const ops::Weight& weight) const {
 namespace nnscope::emit::detail {
 
 void JsonWriter::newline() {
-  out_ += '\n';
-  out_.append(2 * stack_.size(), ' ');
+  static constexpr std::string_view kIndent =
+      "\n                                                                                ";
+  std::size_t width = 1 + 2 * stack_.size();
+  if (width <= kIndent.size()) {
+    out_.append(kIndent.data(), width);
+  } else {
+    out_ += '\n';
+    out_.append(width - 1, ' ');
+  }
 }
 
 // Separator and indentation before a value or a key, unless a key has just been written.
@@ -449,8 +456,15 @@ void JsonWriter::end_array() {
 JsonWriter& JsonWriter::key(std::string_view name) {
   element();
   out_ += '"';
-  append_utf8_escaped(out_, name);
-  out_ += "\": ";
+  // Keys are the emitter's own names and the model's parameter names: plain ASCII, so one copy does.
+  bool plain = true;
+  for (char c : name) plain = plain && kPlainJsonByte[static_cast<unsigned char>(c)];
+  if (plain) {
+    out_.append(name);
+  } else {
+    append_utf8_escaped(out_, name);
+  }
+  out_.append("\": ", 3);
   after_key_ = true;
   return *this;
 }

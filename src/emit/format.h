@@ -2,7 +2,7 @@
 // Internal to the emitters: number and text formatting they share, and a read-only view of the graph
 // that answers the structural questions a collapsed row raises (which tensors cross its boundary).
 #include <cstddef>
-#include <deque>
+#include <memory>
 #include <ostream>
 #include <span>
 #include <string>
@@ -30,6 +30,7 @@ std::string pad_left(const std::string& text, std::size_t width);
 
 std::vector<std::string> split_path(const std::string& path);
 std::string join_shapes(const std::vector<std::vector<Int>>& shapes);  // "2x64;2x10"
+std::string join_shapes(const analysis::ShapeList& shapes);
 
 // "resnet50 (batch=1, height=224)": the values at the analysis' bindings, in declaration order.
 std::string model_title(const analysis::Analysis& analysis);
@@ -88,7 +89,7 @@ class GraphView {
 
   const analysis::Analysis& analysis() const { return analysis_; }
   const ir::Graph& graph() const { return graph_; }
-  const std::vector<Int>& shape(ir::TensorId tensor) const { return *shapes_[tensor]; }
+  const std::vector<Int>& shape(ir::TensorId tensor) const { return (*tensor_shapes_)[tensor]; }
   bool is_model_output(ir::TensorId tensor) const { return model_output_[tensor]; }
   std::span<const std::size_t> consumers(ir::TensorId tensor) const {
     return {consumers_.data() + consumer_begin_[tensor], consumers_.data() + consumer_begin_[tensor + 1]};
@@ -128,12 +129,11 @@ class GraphView {
 
   const analysis::Analysis& analysis_;
   const ir::Graph& graph_;
-  // Each tensor's evaluated shape: the analysis' copy where a layer has one, else one of unread_shapes_.
-  std::vector<const std::vector<Int>*> shapes_;
-  std::deque<std::vector<Int>> unread_shapes_;
+  std::shared_ptr<const std::vector<std::vector<Int>>> tensor_shapes_;  // each tensor's evaluated shape
   std::vector<bool> model_output_;
   // The ops reading tensor t are consumers_[consumer_begin_[t] .. consumer_begin_[t + 1]).
   std::vector<std::size_t> consumer_begin_, consumers_;
+  mutable sym::Evaluator evaluator_;  // weight shapes repeat from layer to layer: each distinct formula once
 };
 
 }  // namespace nnscope::emit::detail

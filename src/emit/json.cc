@@ -20,7 +20,8 @@ void write_shape(JsonWriter& json, const std::vector<sym::Int>& shape) {
   json.end_array();
 }
 
-void write_shapes(JsonWriter& json, const std::vector<std::vector<sym::Int>>& shapes) {
+template <typename Shapes>  // std::vector<std::vector<Int>> or analysis::ShapeList
+void write_shapes(JsonWriter& json, const Shapes& shapes) {
   json.begin_array(true);
   for (const auto& shape : shapes) write_shape(json, shape);
   json.end_array();
@@ -55,7 +56,8 @@ void write_layer(JsonWriter& json, const GraphView& view, const Row& row) {
     write_shapes(json, layer.input_shapes);
     json.key("outputs");
     write_shapes(json, layer.output_shapes);
-    const ops::Display& d = op->display;
+    static const ops::Display kNone;
+    const ops::Display& d = op->display ? *op->display : kNone;
     for (auto [name, value] :
          {std::pair{"kernel", &d.kernel}, std::pair{"stride", &d.stride}, std::pair{"padding", &d.padding},
           std::pair{"dilation", &d.dilation}, std::pair{"groups", &d.groups}}) {
@@ -75,7 +77,7 @@ void write_layer(JsonWriter& json, const GraphView& view, const Row& row) {
   json.key("output_bytes").integer(f.output_bytes);
   json.key("gathered_bytes").integer(f.gathered_bytes);
   // A single op without a cost rule has unknown work, which is not zero work.
-  bool unknown = op && !op->costed;
+  bool unknown = op && !op->costs().costed;
   for (auto [name, value] : {std::pair{"gemm_macs", f.gemm_macs}, std::pair{"elementwise_ops", f.elementwise_ops},
                              std::pair{"activation_ops", f.activation_ops}, std::pair{"flops", f.flops}}) {
     json.key(name);
@@ -114,7 +116,7 @@ void write_layer(JsonWriter& json, const GraphView& view, const Row& row) {
     const ir::Op& member = graph.ops[analysis.layers[i].op];
     // Inside a collapsed block a weight is named by its op's path relative to the block.
     std::string prefix = row.collapsed ? member.path.substr(g.path.size() + 1) + "." : "";
-    for (const ops::Weight& w : member.weights) {
+    for (const ops::Weight& w : member.costs().weights) {
       json.begin_object(true);
       json.key("name").string(prefix + w.name);
       json.key("shape");

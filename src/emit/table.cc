@@ -75,7 +75,7 @@ std::vector<Node> build_tree(const GraphView& view, const std::vector<Row>& rows
       const analysis::Layer& layer = analysis.layers[row.layers.front()];
       node.op = row.group.kind;
       node.shape = detail::join_shapes(layer.output_shapes);
-      node.not_costed = !graph.ops[layer.op].costed;
+      node.not_costed = !graph.ops[layer.op].costs().costed;
     }
     for (std::size_t id : open_ids) {
       nodes[id].figures += node.figures;

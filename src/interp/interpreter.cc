@@ -1,12 +1,12 @@
 #include "interp/interpreter.h"
 
 #include <cmath>
-#include <memory_resource>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "interp/builtins.h"
+#include "interp/path_set.h"
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -91,7 +91,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
 
   sym::Int value(const sym::Expr& e) override {
     if (auto v = e.integer_value()) return *v;
-    sym::Int result = e.evaluate_integer(graph_.bindings);
+    sym::Int result = evaluator_.evaluate_integer(e);
     if (recorded_.insert(e).second) graph_.assumptions.push_back({e, ir::Assumption::Kind::kEquals, result, true});
     return result;
   }
@@ -102,7 +102,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
 
   bool predicate(const sym::Expr& e, ir::Assumption::Kind kind) {
     std::optional<sym::Int> constant = e.integer_value();
-    sym::Int v = constant ? *constant : e.evaluate_integer(graph_.bindings);
+    sym::Int v = constant ? *constant : evaluator_.evaluate_integer(e);
     bool holds = kind == ir::Assumption::Kind::kNegative ? v < 0 : kind == ir::Assumption::Kind::kZero ? v == 0 : v > 0;
     if (!constant && recorded_predicates_.insert({e, static_cast<int>(kind)}).second) {
       graph_.assumptions.push_back({e, kind, 0, holds});
@@ -450,13 +450,11 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
 
   std::string unique_path(const std::string& prefix, const std::string& label) {
     std::string base = prefix.empty() ? label : prefix + "." + label;
-    auto [it, inserted] = used_paths_.try_emplace(std::pmr::string(base, &path_arena_), 0);
-    if (inserted) return base;
-    // References to elements survive the rehashing that inserting a candidate may cause.
-    std::size_t& next = it->second;
+    if (used_paths_.insert(base)) return base;
+    std::size_t& next = next_suffix_[base];
     for (;;) {
       std::string candidate = base + "_" + std::to_string(++next);
-      if (used_paths_.try_emplace(std::pmr::string(candidate, &path_arena_), 0).second) return candidate;
+      if (used_paths_.insert(candidate)) return candidate;
     }
   }
 
@@ -826,23 +824,25 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     if (it == op_by_path_.end()) {
       std::vector<std::string> paths;
       for (const ir::Op& o : graph_.ops) {
-        if (!o.weights.empty()) paths.push_back(o.path);
+        if (!o.costs().weights.empty()) paths.push_back(o.path);
       }
       std::string hint = closest_name(target, paths);
       fail(at, "tied_to: no op with the path '" + target + "' so far" +
                    (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
     }
     const ir::Op& source = graph_.ops[it->second];
-    if (op.weights.empty()) fail(at, "tied_to: '" + op.kind + "' has no weights to tie");
+    if (op.costs().weights.empty()) fail(at, "tied_to: '" + op.kind + "' has no weights to tie");
     sym::Expr own, theirs;
-    for (const ops::Weight& w : op.weights) own += ops::numel(w.shape);
-    for (const ops::Weight& w : source.weights) theirs += ops::numel(w.shape);
+    for (const ops::Weight& w : op.costs().weights) own += ops::numel(w.shape);
+    for (const ops::Weight& w : source.costs().weights) theirs += ops::numel(w.shape);
     if (!same_size(own, theirs)) {
       fail(at, "tied_to: '" + op.path + "' has " + own.to_string() + " weight elements but '" + target + "' has " +
                    theirs.to_string());
     }
     op.tied_to = target;
-    op.params = sym::Expr(0);
+    ir::OpCosts costs = op.costs();
+    costs.params = sym::Expr(0);
+    op.shared_costs = cost_table_.intern(std::move(costs));
   }
 
   ops::ArgValue convert_argument(const ops::ArgSpec& spec, const Value& v, Location at, const ops::OpDef& def) {
@@ -965,13 +965,15 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     op.path = unique_path(frames_.back().prefix, label.empty() ? def.name : label);
     op.inputs = std::move(inputs);
     op.location = at;
-    op.weights = std::move(result.weights);
-    for (const ops::Weight& w : op.weights) op.params += ops::numel(w.shape);
-    op.forward = std::move(result.forward);
-    op.backward = std::move(result.backward);
-    op.costed = result.costed;
-    op.gathered_elements = std::move(result.gathered_elements);
-    op.display = std::move(result.display);
+    ir::OpCosts costs;
+    costs.weights = std::move(result.weights);
+    for (const ops::Weight& w : costs.weights) costs.params += ops::numel(w.shape);
+    costs.forward = std::move(result.forward);
+    costs.backward = std::move(result.backward);
+    costs.costed = result.costed;
+    costs.gathered_elements = std::move(result.gathered_elements);
+    op.shared_costs = cost_table_.intern(std::move(costs));
+    if (!result.display.empty()) op.display = std::make_shared<const ops::Display>(std::move(result.display));
     std::size_t op_index = graph_.ops.size();
     std::vector<Value> outputs;
     for (std::size_t k = 0; k < result.outputs.size(); ++k) {
@@ -1038,11 +1040,14 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   const Program& program_;
   const ElaborateOptions& options_;
   ir::Graph graph_;
+  // At graph_.bindings, which only grow while parameters are bound, so a remembered value never goes stale.
+  // Ops check the same few expressions again and again (out_features - 1 >= 0 for every linear).
+  sym::Evaluator evaluator_{graph_.bindings};
   std::vector<Frame> frames_;
-  // Every path and block prefix given so far, with the last numeric suffix handed out for it ("relu" -> 3 after
-  // relu_3). Kept in an arena: a 1M-op model inserts a million paths and frees them all at once.
-  std::pmr::monotonic_buffer_resource path_arena_;
-  std::pmr::unordered_map<std::pmr::string, std::size_t> used_paths_{&path_arena_};
+  ir::CostTable cost_table_;  // ops with equal weights and costs share one record
+  PathSet used_paths_;        // every op path and block prefix so far
+  // For a path given more than once, the last numeric suffix handed out ("relu" -> 3 after relu_3).
+  std::unordered_map<std::string, std::size_t> next_suffix_;
   std::unordered_map<std::string, std::size_t> op_by_path_;  // for tied_to: ops [0, indexed_ops_) by path
   std::size_t indexed_ops_ = 0;
   std::unordered_set<sym::Expr> recorded_;

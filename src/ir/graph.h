@@ -2,7 +2,9 @@
 // The graph IR: what the interpreter produces and every analysis reads. Ops are stored in execution order;
 // tensors are values produced by ops (or the model's inputs). Shapes and costs are symbolic; the bindings
 // say what each size symbol is bound to in this run.
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ir/dtype.h"
@@ -23,20 +25,44 @@ struct Tensor : ops::TensorType {
   bool view = false;             // shares storage with the producer's first input
 };
 
+// What an operator's rule computed for one op that does not depend on where the op sits: its weights and its
+// forward and backward costs. A large model repeats a few layers many times, so the interpreter shares equal
+// records between ops (CostTable): a 1M-op model keeps a handful instead of a million.
+struct OpCosts {
+  std::vector<ops::Weight> weights;
+  sym::Expr params;  // sum of the weights' element counts; 0 when the weights are tied to another op's
+  ops::Cost forward;
+  ops::Backward backward;
+  bool costed = true;
+  sym::Expr gathered_elements;
+
+  std::size_t hash() const;
+  friend bool operator==(const OpCosts& a, const OpCosts& b);
+};
+
+// Hands out one shared record per distinct OpCosts.
+class CostTable {
+ public:
+  std::shared_ptr<const OpCosts> intern(OpCosts costs);
+
+ private:
+  std::unordered_multimap<std::size_t, std::shared_ptr<const OpCosts>> by_hash_;
+};
+
 struct Op {
   std::string path;  // stable, unique, hierarchical: "layer3.1.conv2"
   std::string kind;  // the operator: "conv2d"
   const ops::OpDef* def = nullptr;
   std::vector<TensorId> inputs;
   std::vector<TensorId> outputs;
-  std::vector<ops::Weight> weights;
-  sym::Expr params;     // sum of the weights' element counts; 0 when the weights are tied to another op's
+  std::shared_ptr<const OpCosts> shared_costs;  // null reads as no weights and no cost
   std::string tied_to;  // path of the op whose weights this one reuses (tied_to = "..." in the model)
-  ops::Cost forward;
-  ops::Backward backward;
-  bool costed = true;
-  sym::Expr gathered_elements;
-  ops::Display display;
+
+  const OpCosts& costs() const;
+  // A private copy of the record to change (tests building graphs, tied weights); copies on every call.
+  OpCosts& edit_costs();
+  // The kernel/stride/... columns; null for the many ops that have none (a 1M-op graph saves 150 bytes an op).
+  std::shared_ptr<const ops::Display> display;
   Location location;  // the call in the model source
 
   // Number of '.'-separated segments of path, minus one: 0 for a top-level op.

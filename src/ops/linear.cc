@@ -31,7 +31,7 @@ OpResult linear(const OpArgs& args, OpContext& context) {
   if (bias) result.forward.elementwise = numel(out_shape);
   result.backward.input = {Cost{result.forward.gemm_macs, {}, {}}};
   result.backward.weight.gemm_macs = result.forward.gemm_macs;
-  if (bias) result.backward.weight.elementwise = numel(out_shape);
+  if (bias) result.backward.weight.elementwise = result.forward.elementwise;
   result.backward.saves_input = {true};
   return result;
 }

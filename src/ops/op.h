@@ -151,6 +151,9 @@ struct Backward {
 // Strings shown in the kernel/stride/padding/dilation/groups columns ("3x3", "2x2", "1x1", "1", "32").
 struct Display {
   std::string kernel, stride, padding, dilation, groups;
+  bool empty() const {
+    return kernel.empty() && stride.empty() && padding.empty() && dilation.empty() && groups.empty();
+  }
 };
 
 struct OpResult {

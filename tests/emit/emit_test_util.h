@@ -54,27 +54,27 @@ inline ir::Graph tiny_graph(const std::string& model_name = "tiny") {
   g.inputs = {x};
 
   ir::Op& conv = op("stem.conv", "conv2d", {x}, {b, 4, 8, 8});
-  conv.weights = {{"weight", {4, 3, 3, 3}}, {"bias", {4}}};
-  conv.params = 112;
-  conv.forward = {6912 * b, 256 * b, 0};
-  conv.display = {"3x3", "1x1", "1x1", "1x1", "1"};
+  conv.edit_costs().weights = {{"weight", {4, 3, 3, 3}}, {"bias", {4}}};
+  conv.edit_costs().params = 112;
+  conv.edit_costs().forward = {6912 * b, 256 * b, 0};
+  conv.display = std::make_shared<const ops::Display>(ops::Display{"3x3", "1x1", "1x1", "1x1", "1"});
   ir::TensorId t = conv.outputs[0];
 
   ir::Op& relu = op("stem.relu", "relu", {t}, {b, 4, 8, 8});
-  relu.forward = {0, 0, 256 * b};
+  relu.edit_costs().forward = {0, 0, 256 * b};
   t = relu.outputs[0];
 
   ir::Op& flatten = op("head.flatten", "flatten", {t}, {b, 256}, true);
   t = flatten.outputs[0];
 
   ir::Op& fc = op("head.fc", "linear", {t}, {b, 1000});
-  fc.weights = {{"weight", {1000, 256}}, {"bias", {1000}}};
-  fc.params = 257000;
-  fc.forward = {256000 * b, 1000 * b, 0};
+  fc.edit_costs().weights = {{"weight", {1000, 256}}, {"bias", {1000}}};
+  fc.edit_costs().params = 257000;
+  fc.edit_costs().forward = {256000 * b, 1000 * b, 0};
   t = fc.outputs[0];
 
   ir::Op& custom = op("head.custom", "mystery", {t}, {b, 1000});
-  custom.costed = false;
+  custom.edit_costs().costed = false;
   g.outputs = {{"logits", custom.outputs[0]}};
   return g;
 }

@@ -92,7 +92,7 @@ TEST(Table, SummaryHasExactTotalsUnitsFormulasAndNotCosted) {
 
 TEST(Table, AllCostedSaysSo) {
   ir::Graph g = tiny_graph();
-  g.ops[4].costed = true;
+  g.ops[4].edit_costs().costed = true;
   std::string text = table(analysis::analyze(g), {});
   EXPECT_TRUE(has(text, "all ops costed"));
   EXPECT_FALSE(has(text, "n/c"));

@@ -67,8 +67,8 @@ model m(batch = 4) {
   EXPECT_EQ(g.tensors[g.ops[1].outputs[0]].shape, (ops::Shape{batch, 3}));
   EXPECT_EQ(g.tensors[g.ops[2].outputs[0]].shape, (ops::Shape{batch, 2}));
   // 8·15 + 15 and 8·3 (no bias).
-  EXPECT_EQ(g.ops[0].params, sym::Expr(135));
-  EXPECT_EQ(g.ops[1].params, sym::Expr(24));
+  EXPECT_EQ(g.ops[0].costs().params, sym::Expr(135));
+  EXPECT_EQ(g.ops[1].costs().params, sym::Expr(24));
   ASSERT_EQ(g.outputs.size(), 2u);
   EXPECT_EQ(g.outputs[0].name, "p");
 }
@@ -161,7 +161,7 @@ model m(batch = 1, seq = 10, const hidden = 8) {
   const ir::Graph& g = e.graph;
   sym::Expr batch = sym::Expr::symbol("batch"), seq = sym::Expr::symbol("seq");
   EXPECT_EQ(g.tensors[g.outputs[0].tensor].shape, (ops::Shape{batch, seq, 32}));
-  EXPECT_EQ(g.ops[0].forward.gemm_macs, batch * seq * 16 * 32);
+  EXPECT_EQ(g.ops[0].costs().forward.gemm_macs, batch * seq * 16 * 32);
   EXPECT_EQ(*g.bindings.find("batch"), 3);
   EXPECT_EQ(*g.bindings.find("seq"), 10);
   EXPECT_EQ(*g.bindings.find("hidden"), 16);
@@ -213,7 +213,7 @@ model m(batch = 1) {
 }
 )");
   EXPECT_EQ(paths(e.graph), (std::vector<std::string>{"mul", "residual", "mul_1", "matmul"}));
-  EXPECT_EQ(e.graph.ops[3].forward.gemm_macs, sym::Expr::symbol("batch") * 4 * 3);
+  EXPECT_EQ(e.graph.ops[3].costs().forward.gemm_macs, sym::Expr::symbol("batch") * 4 * 3);
 }
 
 TEST(Interpreter, TiedWeightsCountParametersOnceAndWorkTwice) {

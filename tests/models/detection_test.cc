@@ -30,7 +30,7 @@ Int macs_under(const testing::ModelRun& r, const std::string& prefix) {
 std::vector<std::string> not_costed(const testing::ModelRun& r) {
   std::vector<std::string> paths;
   for (const ir::Op& op : r.graph.ops)
-    if (!op.costed) paths.push_back(op.path);
+    if (!op.costs().costed) paths.push_back(op.path);
   return paths;
 }
 
@@ -90,7 +90,7 @@ TEST(DetectionMaskRcnn, MatchesTorchvision) {
   // The RPN head is one set of weights over the five levels: 256·256·9 + 256 + 256·3 + 3 + 256·12 + 12.
   Int rpn_params = 0;
   for (const ir::Op& op : r->graph.ops)
-    if (op.path.rfind("rpn.", 0) == 0) rpn_params += op.params.evaluate_integer(r->graph.bindings);
+    if (op.path.rfind("rpn.", 0) == 0) rpn_params += op.costs().params.evaluate_integer(r->graph.bindings);
   EXPECT_EQ(rpn_params, Int(256) * 256 * 9 + 256 + 256 * 3 + 3 + 256 * 12 + 12);
   ASSERT_EQ(r->analysis.output_shapes.size(), 3u);
   EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 100, 4}));

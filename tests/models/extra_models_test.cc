@@ -178,7 +178,7 @@ TEST(ExtraSsdMobileNet, OtherSizes) {
   // The backbone's convolutions have no bias: the first one is 32·3·3·3 weights alone.
   for (const ir::Op& op : r->graph.ops) {
     if (op.path == "backbone.0.0") {
-      EXPECT_EQ(op.params.evaluate_integer(r->graph.bindings), Int(32 * 3 * 9));
+      EXPECT_EQ(op.costs().params.evaluate_integer(r->graph.bindings), Int(32 * 3 * 9));
     }
   }
 }
