@@ -23,14 +23,20 @@ constexpr std::string_view kTiedTo = "tied_to";
 // Deep recursion (hostile nesting through block calls) is stopped before the C++ stack runs out.
 constexpr std::size_t kMaxStackBytes = 6u << 20;
 
+// Lets the variables be looked up by the std::string_view names the syntax tree holds, without a copy.
+struct NameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+};
+
 struct Frame {
   const ast::Definition* definition = nullptr;
-  std::unordered_map<std::string, Value> variables;
+  std::unordered_map<std::string, Value, NameHash, std::equal_to<>> variables;
   std::string prefix;  // path prefix of the ops created in this frame
   Location call_site = Location::none();
 };
 
-std::string binary_op_name(const std::string& op) {
+std::string binary_op_name(std::string_view op) {
   if (op == "+") return "add";
   if (op == "-") return "sub";
   if (op == "*") return "mul";
@@ -232,74 +238,89 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     if (used > kMaxStackBytes) fail(at, "nesting too deep to evaluate (blocks calling blocks too many levels down)");
   }
 
-  void exec_body(const std::vector<ast::StmtPtr>& body) {
-    for (const ast::StmtPtr& stmt : body) {
+  void exec_body(ast::Body body) {
+    for (const ast::Stmt* stmt : body) {
       exec(*stmt);
       if (returning_) return;
     }
   }
 
-  void assign(const std::string& name, Value v) {
+  void assign(std::string_view name, Value v) {
     if (name == "_") return;
-    frames_.back().variables[name] = std::move(v);
+    auto& variables = frames_.back().variables;
+    auto it = variables.find(name);
+    if (it != variables.end()) {
+      it->second = std::move(v);
+    } else {
+      variables.emplace(std::string(name), std::move(v));
+    }
   }
 
   void exec(const ast::Stmt& s) {
     step(s.location);
     switch (s.kind) {
       case StmtKind::kInput:
-        exec_input(s);
+        exec_input(s.as<ast::InputStmt>());
         return;
       case StmtKind::kAssign: {
-        Value v = eval(*s.value);
-        if (s.targets.size() == 1) {
-          assign(s.targets[0], std::move(v));
+        const auto& assignment = s.as<ast::AssignStmt>();
+        std::span<const ast::Identifier> targets = assignment.targets;
+        Value v = eval(*assignment.value);
+        if (targets.size() == 1) {
+          assign(targets[0].text(), std::move(v));
           return;
         }
         if (!v.is_sequence()) {
-          fail(s.value->location, "cannot unpack " + std::string(kind_name(v.kind)) + " into " +
-                                      std::to_string(s.targets.size()) + " names");
+          fail(assignment.value->location, "cannot unpack " + std::string(kind_name(v.kind)) + " into " +
+                                               std::to_string(targets.size()) + " names");
         }
-        if (v.items->size() != s.targets.size()) {
-          fail(s.value->location, "cannot unpack " + std::to_string(v.items->size()) + " values into " +
-                                      std::to_string(s.targets.size()) + " names");
+        if (v.items->size() != targets.size()) {
+          fail(assignment.value->location, "cannot unpack " + std::to_string(v.items->size()) + " values into " +
+                                               std::to_string(targets.size()) + " names");
         }
-        for (std::size_t i = 0; i < s.targets.size(); ++i) assign(s.targets[i], (*v.items)[i]);
+        for (std::size_t i = 0; i < targets.size(); ++i) assign(targets[i].text(), (*v.items)[i]);
         return;
       }
       case StmtKind::kFor:
-        exec_for(s);
+        exec_for(s.as<ast::ForStmt>());
         return;
       case StmtKind::kRepeat: {
-        sym::Int count = int_value(*s.value, "repeat count");
-        check_trips(count, s.value->location);
-        for (sym::Int i = 0; i < count && !returning_; ++i) exec_body(s.body);
+        const auto& repeat = s.as<ast::RepeatStmt>();
+        sym::Int count = int_value(*repeat.count, "repeat count");
+        check_trips(count, repeat.count->location);
+        for (sym::Int i = 0; i < count && !returning_; ++i) exec_body(repeat.body);
         return;
       }
-      case StmtKind::kIf:
-        for (std::size_t i = 0; i < s.conditions.size(); ++i) {
-          if (bool_value(*s.conditions[i])) {
-            exec_body(s.branches[i]);
+      case StmtKind::kIf: {
+        const auto& branches = s.as<ast::IfStmt>();
+        for (const ast::IfBranch& branch : branches.branches) {
+          if (bool_value(*branch.condition)) {
+            exec_body(branch.body);
             return;
           }
         }
-        if (s.has_else) exec_body(s.else_body);
+        if (branches.has_else) exec_body(branches.else_body);
         return;
-      case StmtKind::kAssert:
-        if (!bool_value(*s.value)) {
+      }
+      case StmtKind::kAssert: {
+        const auto& assertion = s.as<ast::AssertStmt>();
+        if (!bool_value(*assertion.condition)) {
           std::string message = "assertion failed";
-          if (s.message) message += ": " + display_string(eval(*s.message), s.message->location);
-          fail(s.value->location, message);
+          if (assertion.message) {
+            message += ": " + display_string(eval(*assertion.message), assertion.message->location);
+          }
+          fail(assertion.condition->location, message);
         }
         return;
+      }
       case StmtKind::kReturn: {
         // Collected locally first: evaluating a returned expression may call a block whose own return
         // would otherwise overwrite these.
         std::vector<Value> values;
         std::vector<std::string> names;
-        for (const ast::ExprPtr& e : s.values) {
+        for (const ast::Expr* e : s.as<ast::ReturnStmt>().values) {
           values.push_back(eval(*e));
-          names.push_back(e->kind == ExprKind::kName ? e->text : "");
+          names.emplace_back(e->kind == ExprKind::kName ? e->as<ast::Name>().text() : "");
         }
         return_values_ = std::move(values);
         return_names_ = std::move(names);
@@ -307,41 +328,43 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
         return;
       }
       case StmtKind::kExpr:
-        eval(*s.value);
+        eval(*s.as<ast::ExprStmt>().value);
         return;
       case StmtKind::kScope: {
-        std::string label = label_text(*s.label);
+        const auto& scope = s.as<ast::ScopeStmt>();
+        std::string label = label_text(*scope.label);
         std::string saved = frames_.back().prefix;
         frames_.back().prefix = unique_path(saved, label);
-        exec_body(s.body);
+        exec_body(scope.body);
         frames_.back().prefix = saved;
         return;
       }
     }
   }
 
-  void exec_input(const ast::Stmt& s) {
+  void exec_input(const ast::InputStmt& s) {
     if (frames_.size() != 1) fail(s.location, "'input' declares a model input; it is not allowed inside a block");
-    std::optional<DType> dtype = parse_dtype(s.dtype);
+    std::optional<DType> dtype = parse_dtype(s.dtype.text());
     if (!dtype)
-      fail(s.dtype_location,
-           "unknown dtype '" + s.dtype + "' (known: f32, tf32, f16, bf16, fp8, i8, i4, i32, i64, bool)");
+      fail(s.dtype.location, "unknown dtype '" + std::string(s.dtype.text()) +
+                                 "' (known: f32, tf32, f16, bf16, fp8, i8, i4, i32, i64, bool)");
+    std::string name(s.name.text());
     ir::Tensor t;
-    for (const ast::ExprPtr& d : s.dims) {
+    for (const ast::Expr* d : s.dims) {
       Value v = eval(*d);
       if (v.kind != Kind::kInt)
         fail(d->location, "a dimension must be an integer, got " + std::string(kind_name(v.kind)));
       if (concrete_predicate(v.integer - 1, ir::Assumption::Kind::kNegative, d->location)) {
-        fail(d->location, "dimension " + v.integer.to_string() + " of input '" + s.name + "' must be at least 1");
+        fail(d->location, "dimension " + v.integer.to_string() + " of input '" + name + "' must be at least 1");
       }
       t.shape.push_back(v.integer);
     }
     // Floating-point inputs take the run's activation dtype; integer inputs (token ids) keep theirs.
     t.dtype = is_floating(*dtype) ? options_.activation_dtype : *dtype;
-    t.name = s.name;
+    t.name = name;
     graph_.tensors.push_back(std::move(t));
     graph_.inputs.push_back(graph_.tensors.size() - 1);
-    assign(s.name, Value::of_tensor(graph_.tensors.size() - 1));
+    assign(name, Value::of_tensor(graph_.tensors.size() - 1));
   }
 
   void check_trips(sym::Int count, Location at) {
@@ -363,22 +386,22 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     for (std::size_t i = 0; i < pattern.elements.size(); ++i) bind_pattern(pattern.elements[i], (*v.items)[i]);
   }
 
-  void exec_for(const ast::Stmt& s) {
-    Value iterable = eval(*s.value);
+  void exec_for(const ast::ForStmt& s) {
+    Value iterable = eval(*s.iterable);
     auto run_one = [&](sym::Int index, const Value& item) {
-      if (!s.index_name.empty()) assign(s.index_name, Value::of_int(sym::Expr(index)));
+      if (!s.index.text().empty()) assign(s.index.text(), Value::of_int(sym::Expr(index)));
       bind_pattern(s.pattern, item);
       exec_body(s.body);
     };
     if (iterable.kind == Kind::kRange) {
-      check_trips(iterable.range_end - iterable.range_begin, s.value->location);
+      check_trips(iterable.range_end - iterable.range_begin, s.iterable->location);
       sym::Int index = 0;
       for (sym::Int i = iterable.range_begin; i < iterable.range_end && !returning_; ++i, ++index) {
         run_one(index, Value::of_int(sym::Expr(i)));
       }
       return;
     }
-    if (!iterable.is_sequence()) fail(s.value->location, "cannot iterate over " + describe(iterable));
+    if (!iterable.is_sequence()) fail(s.iterable->location, "cannot iterate over " + describe(iterable));
     auto items = iterable.items;  // keep alive even if the loop reassigns the variable holding the list
     for (std::size_t i = 0; i < items->size() && !returning_; ++i) run_one(static_cast<sym::Int>(i), (*items)[i]);
   }
@@ -440,7 +463,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   }
 
   std::string label_text(const ast::Expr& label) {
-    std::string text = label.kind == ExprKind::kName ? label.text : display_string(eval(label), label.location);
+    std::string text = label.kind == ExprKind::kName ? std::string(label.as<ast::Name>().text())
+                                                     : display_string(eval(label), label.location);
     if (!valid_label(text)) {
       fail(label.location,
            "'" + text + "' is not a valid name: use letters, digits, '_' and '-', with '.' between parts");
@@ -462,75 +486,87 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     step(e.location);
     switch (e.kind) {
       case ExprKind::kInt:
-        return Value::of_int(sym::Expr(e.int_value));
+        return Value::of_int(sym::Expr(e.as<ast::IntLiteral>().value));
       case ExprKind::kFloat:
-        return Value::of_float(e.float_value);
+        return Value::of_float(e.as<ast::FloatLiteral>().value);
       case ExprKind::kBool:
-        return Value::of_bool(e.bool_value);
+        return Value::of_bool(e.as<ast::BoolLiteral>().value);
       case ExprKind::kString: {
         std::string s;
-        for (const ast::StringPart& part : e.parts) {
-          s += part.expr ? display_string(eval(*part.expr), part.expr->location) : part.text;
+        for (const ast::StringPart& part : e.as<ast::StringLiteral>().parts) {
+          if (part.expr) {
+            s += display_string(eval(*part.expr), part.expr->location);
+          } else {
+            s += part.text;
+          }
         }
         return Value::of_string(std::move(s));
       }
       case ExprKind::kName:
-        return lookup(e);
+        return lookup(e.as<ast::Name>());
       case ExprKind::kUnary:
-        return eval_unary(e);
+        return eval_unary(e.as<ast::Unary>());
       case ExprKind::kBinary:
-        return eval_binary(e, "");
+        return eval_binary(e.as<ast::Binary>(), "");
       case ExprKind::kRange: {
-        sym::Int begin = int_value(*e.operands[0], "a range bound");
-        sym::Int end = int_value(*e.operands[1], "a range bound");
+        const auto& range = e.as<ast::Range>();
+        sym::Int begin = int_value(*range.lower, "a range bound");
+        sym::Int end = int_value(*range.upper, "a range bound");
         return Value::of_range(begin, std::max(begin, end));
       }
       case ExprKind::kCall:
-        return eval_call(e, "");
+        return eval_call(e.as<ast::Call>(), "");
       case ExprKind::kIndex:
-        return eval_index(e);
+        return eval_index(e.as<ast::Index>());
       case ExprKind::kList:
       case ExprKind::kTuple: {
+        ast::Exprs elements = e.as<ast::Sequence>().elements;
         std::vector<Value> items;
-        items.reserve(e.operands.size());
-        for (const ast::ExprPtr& o : e.operands) items.push_back(eval(*o));
+        items.reserve(elements.size());
+        for (const ast::Expr* element : elements) items.push_back(eval(*element));
         return Value::of_items(e.kind == ExprKind::kList ? Kind::kList : Kind::kTuple, std::move(items));
       }
-      case ExprKind::kIf:
-        return bool_value(*e.operands[0]) ? eval(*e.operands[1]) : eval(*e.operands[2]);
+      case ExprKind::kIf: {
+        const auto& choice = e.as<ast::IfExpr>();
+        return bool_value(*choice.condition) ? eval(*choice.then_value) : eval(*choice.else_value);
+      }
       case ExprKind::kLabeled: {
-        std::string label = label_text(*e.label);
-        const ast::Expr& target = *e.operands[0];
-        if (target.kind == ExprKind::kCall) return eval_call(target, label);
-        if (target.kind == ExprKind::kBinary && !binary_op_name(target.text).empty()) return eval_binary(target, label);
-        fail(e.label->location, "a label names an operator or block call, not " + std::string("this expression"));
+        const auto& labeled = e.as<ast::Labeled>();
+        std::string label = label_text(*labeled.label);
+        const ast::Expr& target = *labeled.operand;
+        if (target.kind == ExprKind::kCall) return eval_call(target.as<ast::Call>(), label);
+        if (target.kind == ExprKind::kBinary && !binary_op_name(target.as<ast::Binary>().op).empty()) {
+          return eval_binary(target.as<ast::Binary>(), label);
+        }
+        fail(labeled.label->location, "a label names an operator or block call, not " + std::string("this expression"));
       }
     }
     fail(e.location, "cannot evaluate this expression");
   }
 
-  Value lookup(const ast::Expr& e) {
+  Value lookup(const ast::Name& e) {
     for (const Frame* f : {&frames_.back()}) {
-      auto it = f->variables.find(e.text);
+      auto it = f->variables.find(e.text());
       if (it != f->variables.end()) return it->second;
     }
+    const std::string text(e.text());
     std::vector<std::string> names;
     for (const auto& [name, v] : frames_.back().variables) names.push_back(name);
-    std::string hint = closest_name(e.text, names);
+    std::string hint = closest_name(text, names);
     std::string extra;
-    if (program_.definitions.count(e.text) || ops::Registry::instance().find(e.text) || is_builtin(e.text)) {
-      extra = " ('" + e.text + "' is called like a function: " + e.text + "(...))";
+    if (program_.definitions.count(text) || ops::Registry::instance().find(text) || is_builtin(text)) {
+      extra = " ('" + text + "' is called like a function: " + text + "(...))";
     }
-    fail(e.location, "unknown name '" + e.text + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?") + extra);
+    fail(e.location, "unknown name '" + text + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?") + extra);
   }
 
-  Value eval_unary(const ast::Expr& e) {
-    Value v = eval(*e.operands[0]);
-    if (e.text == "not") {
-      if (v.kind != Kind::kBool) fail(e.operands[0]->location, "'not' needs true or false, got " + describe(v));
+  Value eval_unary(const ast::Unary& e) {
+    Value v = eval(*e.operand);
+    if (e.op == "not") {
+      if (v.kind != Kind::kBool) fail(e.operand->location, "'not' needs true or false, got " + describe(v));
       return Value::of_bool(!v.boolean);
     }
-    if (e.text == "+") return v;
+    if (e.op == "+") return v;
     switch (v.kind) {
       case Kind::kInt:
         return Value::of_int(-v.integer);
@@ -562,16 +598,16 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     return !concrete_predicate(d, K::kPositive, at);  // <=
   }
 
-  Value eval_binary(const ast::Expr& e, const std::string& label) {
-    const std::string& op = e.text;
+  Value eval_binary(const ast::Binary& e, const std::string& label) {
+    const std::string op(e.op);
     if (op == "and" || op == "or") {
-      bool left = bool_value(*e.operands[0]);
+      bool left = bool_value(*e.left);
       if (op == "and" && !left) return Value::of_bool(false);
       if (op == "or" && left) return Value::of_bool(true);
-      return Value::of_bool(bool_value(*e.operands[1]));
+      return Value::of_bool(bool_value(*e.right));
     }
-    Value a = eval(*e.operands[0]);
-    Value b = eval(*e.operands[1]);
+    Value a = eval(*e.left);
+    Value b = eval(*e.right);
     Location at = e.operator_location;
     if (a.kind == Kind::kTensor || b.kind == Kind::kTensor) return eval_tensor_binary(e, a, b, label);
     if (!label.empty())
@@ -626,11 +662,11 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       if (op == "-") return Value::of_int(x - y);
       if (op == "*") return checked_size(x * y, at);
       if (op == "**") {
-        sym::Int exponent = concrete(y, e.operands[1]->location);
-        if (exponent < 0 || exponent > 128) fail(e.operands[1]->location, "exponent must be between 0 and 128");
+        sym::Int exponent = concrete(y, e.right->location);
+        if (exponent < 0 || exponent > 128) fail(e.right->location, "exponent must be between 0 and 128");
         return checked_size(sym::Expr::pow(x, static_cast<unsigned>(exponent)), at);
       }
-      if (concrete(y, e.operands[1]->location) == 0) fail(e.operands[1]->location, "division by zero");
+      if (concrete(y, e.right->location) == 0) fail(e.right->location, "division by zero");
       if (op == "//") return Value::of_int(sym::Expr::floordiv(x, y));
       if (op == "%") return Value::of_int(sym::Expr::mod(x, y));
       if (op == "/") {
@@ -658,23 +694,24 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     return Value::of_int(std::move(value));
   }
 
-  Value eval_tensor_binary(const ast::Expr& e, Value a, Value b, const std::string& label) {
-    std::string name = binary_op_name(e.text);
+  Value eval_tensor_binary(const ast::Binary& e, Value a, Value b, const std::string& label) {
+    std::string name = binary_op_name(e.op);
+    const std::string op(e.op);
     if (name.empty()) {
-      fail(e.operator_location, "cannot apply '" + e.text + "' to " + describe(a) + " and " + describe(b));
+      fail(e.operator_location, "cannot apply '" + op + "' to " + describe(a) + " and " + describe(b));
     }
     if (a.kind != Kind::kTensor) {
       // A number on the left: only the commutative operators can swap their operands.
       if (name == "add" || name == "mul") {
         std::swap(a, b);
       } else {
-        fail(e.operator_location, "a number on the left of '" + e.text +
+        fail(e.operator_location, "a number on the left of '" + op +
                                       "' with a tensor on the right is not supported; "
                                       "rewrite it (e.g. -x + 1 instead of 1 - x)");
       }
     }
     if (b.kind != Kind::kTensor && b.kind != Kind::kInt && b.kind != Kind::kFloat) {
-      fail(e.operator_location, "cannot apply '" + e.text + "' to " + describe(a) + " and " + describe(b));
+      fail(e.operator_location, "cannot apply '" + op + "' to " + describe(a) + " and " + describe(b));
     }
     return call_operator_at(name, {a, b}, e.operator_location, label);
   }
@@ -690,40 +727,41 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     return apply_operator(*def, std::move(given), at, label);
   }
 
-  Value eval_index(const ast::Expr& e) {
-    Value base = eval(*e.operands[0]);
-    sym::Int index = int_value(*e.operands[1], "an index");
+  Value eval_index(const ast::Index& e) {
+    Value base = eval(*e.base);
+    sym::Int index = int_value(*e.index, "an index");
     if (base.kind == Kind::kTensor) {
       fail(e.location, "tensors are not indexed with []; use slice(x, axis, start, end) or split");
     }
-    if (!base.is_sequence()) fail(e.operands[0]->location, "cannot index " + describe(base));
+    if (!base.is_sequence()) fail(e.base->location, "cannot index " + describe(base));
     sym::Int size = static_cast<sym::Int>(base.items->size());
     sym::Int i = index < 0 ? index + size : index;
     if (i < 0 || i >= size) {
-      fail(e.operands[1]->location, "index " + sym::to_string(index) + " is out of range for " + describe(base));
+      fail(e.index->location, "index " + sym::to_string(index) + " is out of range for " + describe(base));
     }
     return (*base.items)[static_cast<std::size_t>(i)];
   }
 
   // ---- calls ------------------------------------------------------------------------------------------
 
-  Value eval_call(const ast::Expr& call, const std::string& label) {
-    const std::string& name = call.text;
-    auto def_it = program_.definitions.find(name);
-    const ops::OpDef* op_def = ops::Registry::instance().find(name);
+  Value eval_call(const ast::Call& call, const std::string& label) {
+    const std::string_view callee = call.callee();
+    auto def_it = program_.definitions.find(callee);
+    const ops::OpDef* op_def = ops::Registry::instance().find(callee);
     if (def_it != program_.definitions.end()) {
       if (def_it->second->kind == ast::DefinitionKind::kBlock) return call_block(call, *def_it->second, label);
       // Models are never called, so a model may share an operator's name (the lstm model uses lstm()).
-      if (!op_def) fail(call.location, "'" + name + "' is a model; only blocks can be called");
+      if (!op_def) fail(call.location, "'" + std::string(callee) + "' is a model; only blocks can be called");
     }
     if (op_def) return call_op(call, *op_def, label);
+    const std::string name(callee);
     if (is_builtin(name)) {
       if (!label.empty())
         fail(call.location, "'" + name + "' computes a value, not an operator; it cannot be labelled");
       std::vector<Value> args;
       std::vector<Location> locations;
-      for (const ast::Argument& a : call.arguments) {
-        if (!a.name.empty()) fail(a.name_location, "'" + name + "' takes no named arguments");
+      for (const ast::Argument& a : call.arguments()) {
+        if (a.name) fail(a.name->location, "'" + name + "' takes no named arguments");
         args.push_back(eval(*a.value));
         locations.push_back(a.value->location);
       }
@@ -733,40 +771,40 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     for (const auto& [n, d] : program_.definitions) names.push_back(n);
     for (const ops::OpDef& d : ops::Registry::instance().all()) names.push_back(d.name);
     std::string hint = closest_name(name, names);
-    fail(Location{call.location.file, call.location.begin,
-                  static_cast<std::uint32_t>(call.location.begin + name.size())},
+    fail(call.callee_location(),
          "unknown operator or block '" + name + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
   }
 
   // Binds positional then named arguments to parameter names; reports unknown, duplicate and surplus ones.
   template <typename NameAt>
-  std::vector<const ast::Argument*> match_arguments(const ast::Expr& call, std::size_t count, NameAt name_at,
+  std::vector<const ast::Argument*> match_arguments(const ast::Call& call, std::size_t count, NameAt name_at,
                                                     const std::string& what) {
     std::vector<const ast::Argument*> slots(count, nullptr);
     std::size_t position = 0;
-    for (const ast::Argument& a : call.arguments) {
-      if (a.name == kTiedTo) continue;  // every operator call accepts it; call_op handles it
+    for (const ast::Argument& a : call.arguments()) {
+      if (a.name_text() == kTiedTo) continue;  // every operator call accepts it; call_op handles it
       std::size_t slot = count;
-      if (a.name.empty()) {
+      if (!a.name) {
         if (position >= count) {
           fail(a.value->location, what + " takes at most " + std::to_string(count) + " arguments");
         }
         slot = position++;
       } else {
         for (std::size_t i = 0; i < count; ++i) {
-          if (name_at(i) == a.name) slot = i;
+          if (name_at(i) == a.name_text()) slot = i;
         }
         if (slot == count) {
+          const std::string name(a.name_text());
           std::vector<std::string> names;
           for (std::size_t i = 0; i < count; ++i) names.push_back(name_at(i));
-          std::string hint = closest_name(a.name, names);
-          fail(a.name_location,
-               what + " has no argument '" + a.name + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+          std::string hint = closest_name(name, names);
+          fail(a.name->location,
+               what + " has no argument '" + name + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
         }
       }
       if (slots[slot]) {
         Diagnostic d{Severity::kError,
-                     a.name.empty() ? a.value->location : a.name_location,
+                     a.name ? a.name->location : a.value->location,
                      "argument '" + name_at(slot) + "' of " + what + " is given twice",
                      {}};
         d.notes.push_back({slots[slot]->value->location, "first given here"});
@@ -777,7 +815,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     return slots;
   }
 
-  Value call_op(const ast::Expr& call, const ops::OpDef& def, const std::string& label) {
+  Value call_op(const ast::Call& call, const ops::OpDef& def, const std::string& label) {
     auto slots = match_arguments(
         call, def.args.size(), [&](std::size_t i) -> const std::string& { return def.args[i].name; }, def.name + "()");
     // Every argument is evaluated before any is converted: evaluating one may add ops and tensors, which
@@ -796,11 +834,10 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     for (std::size_t i = 0; i < slots.size(); ++i) {
       if (values[i]) given[i] = convert_argument(def.args[i], *values[i], slots[i]->value->location, def);
     }
-    Location at{call.location.file, call.location.begin,
-                static_cast<std::uint32_t>(call.location.begin + call.text.size())};
+    Location at = call.callee_location();
     const ast::Argument* tie = nullptr;
-    for (const ast::Argument& a : call.arguments) {
-      if (a.name == kTiedTo) tie = &a;
+    for (const ast::Argument& a : call.arguments()) {
+      if (a.name_text() == kTiedTo) tie = &a;
     }
     std::string target;
     if (tie) {
@@ -998,7 +1035,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     return Value::of_items(Kind::kTuple, std::move(outputs));
   }
 
-  Value call_block(const ast::Expr& call, const ast::Definition& block, const std::string& label) {
+  Value call_block(const ast::Call& call, const ast::Definition& block, const std::string& label) {
     if (frames_.size() > options_.limits.max_call_depth) {
       fail(call.location, "blocks nested more than " + std::to_string(options_.limits.max_call_depth) +
                               " deep; does '" + block.name + "' call itself?");

@@ -29,8 +29,12 @@ constexpr Keyword kKeywords[] = {
 };
 
 TokenKind identifier_kind(std::string_view spelling) {
+  // Runs for every name in the file: the length and first letter rule out most keywords without a comparison.
+  if (spelling.size() < 2 || spelling.size() > 6) return TokenKind::kIdentifier;
   for (const Keyword& keyword : kKeywords) {
-    if (keyword.spelling == spelling) return keyword.kind;
+    if (keyword.spelling.size() == spelling.size() && keyword.spelling[0] == spelling[0] &&
+        keyword.spelling == spelling)
+      return keyword.kind;
   }
   return TokenKind::kIdentifier;
 }

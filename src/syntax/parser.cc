@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,10 +16,8 @@ namespace {
 
 using ast::Expr;
 using ast::ExprKind;
-using ast::ExprPtr;
 using ast::Stmt;
 using ast::StmtKind;
-using ast::StmtPtr;
 using TK = TokenKind;
 
 // Thrown after an error has been reported; it unwinds to the statement (or definition) being parsed, which
@@ -46,10 +45,35 @@ std::string comment_text(std::string_view block) {
   return out;
 }
 
+// Collects the children of one node (a body's statements, a call's arguments, a list's elements) on a stack
+// shared by every level of nesting, then copies them into the arena in one piece. A nested list is finished
+// before the enclosing one grows again, so once the stack has grown, building a list allocates nothing but
+// the arena copy. The destructor drops what a ParseError left behind.
+template <typename T>
+class ListBuilder {
+ public:
+  explicit ListBuilder(std::vector<T>& stack) : stack_(stack), base_(stack.size()) {}
+  ~ListBuilder() { stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(base_), stack_.end()); }
+  ListBuilder(const ListBuilder&) = delete;
+  ListBuilder& operator=(const ListBuilder&) = delete;
+
+  void push(const T& item) { stack_.push_back(item); }
+  std::size_t size() const { return stack_.size() - base_; }
+  std::span<const T> finish(ast::Arena& arena) const {
+    return arena.copy(std::span<const T>(stack_.data() + base_, size()));
+  }
+
+ private:
+  std::vector<T>& stack_;
+  std::size_t base_;
+};
+
 class Parser {
  public:
   Parser(std::string_view text, FileId file, std::vector<Diagnostic>& diagnostics)
       : text_(text), file_(file), diagnostics_(diagnostics), errors_(diagnostics, kMaxErrors) {}
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
 
   ast::Module parse();
 
@@ -128,56 +152,80 @@ class Parser {
   void parse_top_level(ast::Module& module);
   ast::Import parse_import();
   void parse_definition(ast::Module& module);
-  void parse_body(std::vector<StmtPtr>& out);
+  ast::Body parse_body();
 
   // --- Statements.
-  StmtPtr parse_statement();
+  const Stmt* parse_statement();
   void end_of_statement();
-  StmtPtr new_stmt(StmtKind kind, Location location);
-  StmtPtr parse_input();
-  StmtPtr parse_assignment();
-  StmtPtr parse_for();
-  StmtPtr parse_repeat();
-  StmtPtr parse_if_statement();
-  StmtPtr parse_assert();
-  StmtPtr parse_return();
-  StmtPtr parse_scope();
+  // A statement node of type T (with `kind`), allocated in the module's arena.
+  template <typename T>
+  T* new_stmt(StmtKind kind, Location location) {
+    T* stmt = arena_->make<T>();
+    stmt->kind = kind;
+    stmt->location = location;
+    return stmt;
+  }
+  const Stmt* parse_input();
+  const Stmt* parse_assignment();
+  const Stmt* parse_for();
+  const Stmt* parse_repeat();
+  const Stmt* parse_if_statement();
+  const Stmt* parse_assert();
+  const Stmt* parse_return();
+  const Stmt* parse_scope();
   ast::Pattern parse_pattern();
+  static ast::Identifier identifier(const Token& token) { return ast::Identifier{token.location, token.text.data()}; }
 
   // --- Expressions.
-  ExprPtr new_expr(ExprKind kind, Location location);
-  ExprPtr binary(ExprPtr left, const Token& op, ExprPtr right, ExprKind kind = ExprKind::kBinary);
-  ExprPtr parse_expression();
-  ExprPtr parse_if_expression();
-  ExprPtr parse_or();
-  ExprPtr parse_and();
-  ExprPtr parse_not();
-  ExprPtr parse_comparison();
-  ExprPtr parse_range();
-  ExprPtr parse_additive();
-  ExprPtr parse_multiplicative();
-  ExprPtr parse_unary();
-  ExprPtr parse_power();
-  ExprPtr parse_postfix();
-  ExprPtr parse_primary();
-  ExprPtr parse_call(ExprPtr callee);
-  ExprPtr parse_parenthesised();
-  ExprPtr parse_list();
+  // An expression node of type T (with `kind`), allocated in the module's arena.
+  template <typename T>
+  T* new_expr(ExprKind kind, Location location) {
+    T* expr = arena_->make<T>();
+    expr->kind = kind;
+    expr->location = location;
+    return expr;
+  }
+  const Expr* binary(const Expr* left, const Token& op, const Expr* right);
+  const Expr* parse_expression();
+  const Expr* parse_if_expression();
+  const Expr* parse_or();
+  const Expr* parse_and();
+  const Expr* parse_not();
+  const Expr* parse_comparison();
+  const Expr* parse_range();
+  const Expr* parse_additive();
+  const Expr* parse_multiplicative();
+  const Expr* parse_unary();
+  const Expr* parse_power();
+  const Expr* parse_postfix();
+  const Expr* parse_primary();
+  const Expr* parse_call(Location callee_location, std::string_view callee);
+  const Expr* parse_parenthesised();
+  const Expr* parse_list();
   bool at_label() {
     return (at(TK::kIdentifier) || at(TK::kString)) && peek().kind == TK::kColon &&
            (!peek().newline_before || paren_depth_ + brace_depth_ > 0);
   }
-  ExprPtr parse_labeled();
-  ExprPtr parse_label();
-  ExprPtr parse_string(const Token& token);
-  ExprPtr parse_interpolation(std::uint32_t begin, std::uint32_t end);
-  ExprPtr name_expr(const Token& token);
+  const Expr* parse_labeled();
+  const Expr* parse_label();
+  const Expr* parse_string(const Token& token);
+  const Expr* parse_interpolation(std::uint32_t begin, std::uint32_t end);
+  const Expr* name_expr(const Token& token);
 
   std::string_view text_;
   FileId file_;
   std::vector<Diagnostic>& diagnostics_;
   ErrorReporter errors_;
   Cursor cursor_;
+  ast::Arena* arena_ = nullptr;  // the arena of the module being parsed
+  // The stacks the ListBuilders share (see ListBuilder).
+  std::vector<const Stmt*> stmt_stack_;
+  std::vector<const Expr*> expr_stack_;
+  std::vector<ast::Argument> argument_stack_;
+  std::vector<ast::Identifier> identifier_stack_;
+  std::vector<ast::Pattern> pattern_stack_;
+  std::vector<ast::IfBranch> branch_stack_;
+  std::vector<ast::StringPart> part_stack_;
   int nesting_ = 0;      // expressions and bodies being parsed, for the depth limit
   int paren_depth_ = 0;  // open '(' and '[' around the current token
   int brace_depth_ = 0;  // open if-expression braces around the current token
@@ -298,6 +346,7 @@ void Parser::synchronize(std::uint32_t start) {
 ast::Module Parser::parse() {
   ast::Module module;
   module.file = file_;
+  arena_ = &module.arena;
   std::size_t first_diagnostic = diagnostics_.size();
   if (text_.size() >= std::numeric_limits<std::uint32_t>::max()) {
     diagnostics_.push_back(
@@ -362,10 +411,10 @@ ast::Import Parser::parse_import() {
   Token keyword = advance();
   if (!at(TK::kString)) fail_expected("a string with the imported path after 'import'");
   Token path = advance();
-  ExprPtr literal = parse_string(path);
+  const Expr* literal = parse_string(path);
   ast::Import import;
   import.location = since(keyword.location);
-  for (const ast::StringPart& part : literal->parts) {
+  for (const ast::StringPart& part : literal->as<ast::StringLiteral>().parts) {
     if (part.expr) fail(path.location, "an import path cannot contain interpolations");
     import.path += part.text;
   }
@@ -419,20 +468,21 @@ void Parser::parse_definition(ast::Module& module) {
     }
     advance();
   }
-  parse_body(definition.body);
+  definition.body = parse_body();
   definition.location = since(keyword.location);
   module.definitions.push_back(std::move(definition));
 }
 
-void Parser::parse_body(std::vector<StmtPtr>& out) {
+ast::Body Parser::parse_body() {
   if (!at(TK::kLBrace)) fail_expected("'{'");
   check_nesting(cur().location, "statements");
   DepthGuard nesting(nesting_);
   Token open = advance();
+  ListBuilder<const Stmt*> statements(stmt_stack_);
   while (true) {
     if (at(TK::kRBrace)) {
       advance();
-      return;
+      return statements.finish(*arena_);
     }
     if (at(TK::kEnd) || ((at(TK::kModel) || at(TK::kBlock) || at(TK::kImport)) && cur().newline_before)) {
       // Every body left open here ends at this token; report it once rather than once per level.
@@ -441,11 +491,11 @@ void Parser::parse_body(std::vector<StmtPtr>& out) {
         errors_.error(cur().location, "expected '}' to close '{', found " + describe(cur()),
                       {DiagnosticNote{open.location, "'{' opened here"}});
       }
-      return;
+      return statements.finish(*arena_);
     }
     std::uint32_t start = cur().location.begin;
     try {
-      out.push_back(parse_statement());
+      statements.push(parse_statement());
       end_of_statement();
     } catch (const ParseError&) {
       synchronize(start);
@@ -456,19 +506,12 @@ void Parser::parse_body(std::vector<StmtPtr>& out) {
 // ----------------------------------------------------------------------------------------------------------
 // Statements.
 
-StmtPtr Parser::new_stmt(StmtKind kind, Location location) {
-  auto stmt = std::make_unique<Stmt>();
-  stmt->kind = kind;
-  stmt->location = location;
-  return stmt;
-}
-
 void Parser::end_of_statement() {
   if (at(TK::kEnd) || at(TK::kRBrace) || cur().newline_before) return;
   fail_expected("a new line after the statement");
 }
 
-StmtPtr Parser::parse_statement() {
+const Stmt* Parser::parse_statement() {
   switch (cur().kind) {
     case TK::kInput:
       return parse_input();
@@ -490,52 +533,50 @@ StmtPtr Parser::parse_statement() {
     default:
       break;
   }
-  ExprPtr value = parse_expression();
+  const Expr* value = parse_expression();
   if (at(TK::kAssign)) fail_at(cur(), "only names can be assigned to");
-  auto stmt = new_stmt(StmtKind::kExpr, value->location);
-  stmt->value = std::move(value);
+  auto* stmt = new_stmt<ast::ExprStmt>(StmtKind::kExpr, value->location);
+  stmt->value = value;
   return stmt;
 }
 
-StmtPtr Parser::parse_input() {
+const Stmt* Parser::parse_input() {
   Token keyword = advance();
-  auto stmt = new_stmt(StmtKind::kInput, keyword.location);
+  auto* stmt = new_stmt<ast::InputStmt>(StmtKind::kInput, keyword.location);
   if (!at(TK::kIdentifier)) fail_expected("the input's name after 'input'");
-  Token name = advance();
-  stmt->name = std::string(name.text);
-  stmt->name_location = name.location;
+  stmt->name = identifier(advance());
   expect(TK::kColon, "':' after the input's name");
   if (!at(TK::kIdentifier)) fail_expected("the input's element type (e.g. f32)");
-  Token dtype = advance();
-  stmt->dtype = std::string(dtype.text);
-  stmt->dtype_location = dtype.location;
+  stmt->dtype = identifier(advance());
   if (!at(TK::kLBracket) || !continues()) fail_expected("'[' and the input's dimensions after the element type");
   Token open = advance();
   DepthGuard parens(paren_depth_);
+  ListBuilder<const Expr*> dims(expr_stack_);
   if (!at(TK::kRBracket)) {
-    stmt->dims.push_back(parse_expression());
+    dims.push(parse_expression());
     while (at(TK::kComma)) {
       advance();
-      stmt->dims.push_back(parse_expression());
+      dims.push(parse_expression());
     }
   }
   expect_closing(TK::kRBracket, open, "']'");
+  stmt->dims = dims.finish(*arena_);
   stmt->location = since(keyword.location);
   return stmt;
 }
 
-StmtPtr Parser::parse_assignment() {
+const Stmt* Parser::parse_assignment() {
   Token first = cur();
-  auto stmt = new_stmt(StmtKind::kAssign, first.location);
+  auto* stmt = new_stmt<ast::AssignStmt>(StmtKind::kAssign, first.location);
+  ListBuilder<ast::Identifier> targets(identifier_stack_);
   while (true) {
     if (!at(TK::kIdentifier)) fail_expected("a name to assign to");
-    Token target = advance();
-    stmt->targets.emplace_back(target.text);
-    stmt->target_locations.push_back(target.location);
+    targets.push(identifier(advance()));
     if (!at(TK::kComma)) break;
     advance();
   }
   expect(TK::kAssign, "'=' after the assignment's targets");
+  stmt->targets = targets.finish(*arena_);
   stmt->value = parse_expression();
   stmt->location = since(first.location);
   return stmt;
@@ -545,7 +586,7 @@ ast::Pattern Parser::parse_pattern() {
   ast::Pattern pattern;
   if (at(TK::kIdentifier)) {
     Token name = advance();
-    pattern.name = std::string(name.text);
+    pattern.name = name.text;
     pattern.location = name.location;
     return pattern;
   }
@@ -554,49 +595,49 @@ ast::Pattern Parser::parse_pattern() {
   DepthGuard nesting(nesting_);
   DepthGuard parens(paren_depth_);
   Token open = advance();
-  pattern.elements.push_back(parse_pattern());
+  ListBuilder<ast::Pattern> elements(pattern_stack_);
+  elements.push(parse_pattern());
   while (at(TK::kComma)) {
     advance();
-    pattern.elements.push_back(parse_pattern());
+    elements.push(parse_pattern());
   }
   expect_closing(TK::kRParen, open, "')'");
+  pattern.elements = elements.finish(*arena_);
   pattern.location = since(open.location);
   return pattern;
 }
 
-StmtPtr Parser::parse_for() {
+const Stmt* Parser::parse_for() {
   Token keyword = advance();
-  auto stmt = new_stmt(StmtKind::kFor, keyword.location);
+  auto* stmt = new_stmt<ast::ForStmt>(StmtKind::kFor, keyword.location);
   if (at(TK::kIdentifier) && peek().kind == TK::kComma) {
-    Token index = advance();
-    stmt->index_name = std::string(index.text);
-    stmt->index_location = index.location;
+    stmt->index = identifier(advance());
     advance();
   }
   stmt->pattern = parse_pattern();
   expect(TK::kIn, "'in' after the loop variables");
-  stmt->value = parse_expression();
-  parse_body(stmt->body);
+  stmt->iterable = parse_expression();
+  stmt->body = parse_body();
   stmt->location = since(keyword.location);
   return stmt;
 }
 
-StmtPtr Parser::parse_repeat() {
+const Stmt* Parser::parse_repeat() {
   Token keyword = advance();
-  auto stmt = new_stmt(StmtKind::kRepeat, keyword.location);
-  stmt->value = parse_expression();
-  parse_body(stmt->body);
+  auto* stmt = new_stmt<ast::RepeatStmt>(StmtKind::kRepeat, keyword.location);
+  stmt->count = parse_expression();
+  stmt->body = parse_body();
   stmt->location = since(keyword.location);
   return stmt;
 }
 
-StmtPtr Parser::parse_if_statement() {
+const Stmt* Parser::parse_if_statement() {
   Token keyword = advance();
-  auto stmt = new_stmt(StmtKind::kIf, keyword.location);
+  auto* stmt = new_stmt<ast::IfStmt>(StmtKind::kIf, keyword.location);
+  ListBuilder<ast::IfBranch> branches(branch_stack_);
   while (true) {
-    stmt->conditions.push_back(parse_expression());
-    stmt->branches.emplace_back();
-    parse_body(stmt->branches.back());
+    const Expr* condition = parse_expression();
+    branches.push(ast::IfBranch{condition, parse_body()});
     if (!at(TK::kElse)) break;
     advance();
     if (at(TK::kIf)) {
@@ -604,17 +645,18 @@ StmtPtr Parser::parse_if_statement() {
       continue;
     }
     stmt->has_else = true;
-    parse_body(stmt->else_body);
+    stmt->else_body = parse_body();
     break;
   }
+  stmt->branches = branches.finish(*arena_);
   stmt->location = since(keyword.location);
   return stmt;
 }
 
-StmtPtr Parser::parse_assert() {
+const Stmt* Parser::parse_assert() {
   Token keyword = advance();
-  auto stmt = new_stmt(StmtKind::kAssert, keyword.location);
-  stmt->value = parse_expression();
+  auto* stmt = new_stmt<ast::AssertStmt>(StmtKind::kAssert, keyword.location);
+  stmt->condition = parse_expression();
   if (at(TK::kComma)) {
     advance();
     stmt->message = parse_expression();
@@ -623,21 +665,23 @@ StmtPtr Parser::parse_assert() {
   return stmt;
 }
 
-StmtPtr Parser::parse_return() {
+const Stmt* Parser::parse_return() {
   Token keyword = advance();
-  auto stmt = new_stmt(StmtKind::kReturn, keyword.location);
-  stmt->values.push_back(parse_expression());
+  auto* stmt = new_stmt<ast::ReturnStmt>(StmtKind::kReturn, keyword.location);
+  ListBuilder<const Expr*> values(expr_stack_);
+  values.push(parse_expression());
   while (at(TK::kComma)) {
     advance();
-    stmt->values.push_back(parse_expression());
+    values.push(parse_expression());
   }
+  stmt->values = values.finish(*arena_);
   stmt->location = since(keyword.location);
   return stmt;
 }
 
-StmtPtr Parser::parse_scope() {
+const Stmt* Parser::parse_scope() {
   Token keyword = advance();
-  auto stmt = new_stmt(StmtKind::kScope, keyword.location);
+  auto* stmt = new_stmt<ast::ScopeStmt>(StmtKind::kScope, keyword.location);
   if (!at(TK::kIdentifier) && !at(TK::kString)) {
     // A keyword is a natural path segment (ConvNeXt's "block"); say how to write it.
     if (cur().text.size() > 0 && std::isalpha(static_cast<unsigned char>(cur().text[0]))) {
@@ -649,7 +693,7 @@ StmtPtr Parser::parse_scope() {
     fail_expected("a name or string after 'scope'");
   }
   stmt->label = parse_label();
-  parse_body(stmt->body);
+  stmt->body = parse_body();
   stmt->location = since(keyword.location);
   return stmt;
 }
@@ -657,29 +701,22 @@ StmtPtr Parser::parse_scope() {
 // ----------------------------------------------------------------------------------------------------------
 // Expressions.
 
-ExprPtr Parser::new_expr(ExprKind kind, Location location) {
-  auto expr = std::make_unique<Expr>();
-  expr->kind = kind;
-  expr->location = location;
-  return expr;
-}
-
-ExprPtr Parser::binary(ExprPtr left, const Token& op, ExprPtr right, ExprKind kind) {
-  auto expr = new_expr(kind, Location::span(left->location, right->location));
-  expr->text = std::string(op.text);
+const Expr* Parser::binary(const Expr* left, const Token& op, const Expr* right) {
+  auto* expr = new_expr<ast::Binary>(ExprKind::kBinary, Location::span(left->location, right->location));
   expr->operator_location = op.location;
-  expr->operands.push_back(std::move(left));
-  expr->operands.push_back(std::move(right));
+  expr->op = op.text;
+  expr->left = left;
+  expr->right = right;
   return expr;
 }
 
-ExprPtr Parser::name_expr(const Token& token) {
-  auto expr = new_expr(ExprKind::kName, token.location);
-  expr->text = std::string(token.text);
+const Expr* Parser::name_expr(const Token& token) {
+  auto* expr = new_expr<ast::Name>(ExprKind::kName, token.location);
+  expr->spelling = token.text.data();
   return expr;
 }
 
-ExprPtr Parser::parse_expression() {
+const Expr* Parser::parse_expression() {
   check_nesting(cur().location, "expression");
   DepthGuard nesting(nesting_);
   // A label is parsed as a primary, so "a: x + 1" is (a: x) + 1 rather than a label followed by junk.
@@ -687,66 +724,66 @@ ExprPtr Parser::parse_expression() {
   return parse_or();
 }
 
-ExprPtr Parser::parse_if_expression() {
+const Expr* Parser::parse_if_expression() {
   Token keyword = advance();
-  auto expr = new_expr(ExprKind::kIf, keyword.location);
-  expr->operands.push_back(parse_expression());
+  auto* expr = new_expr<ast::IfExpr>(ExprKind::kIf, keyword.location);
+  expr->condition = parse_expression();
   auto braced = [&](const char* where) {
     if (!at(TK::kLBrace)) fail_expected(std::string("'{' ") + where);
     Token open = advance();
     DepthGuard braces(brace_depth_);
-    ExprPtr value = parse_expression();
+    const Expr* value = parse_expression();
     expect_closing(TK::kRBrace, open, "'}'");
     return value;
   };
-  expr->operands.push_back(braced("after the if-expression's condition"));
+  expr->then_value = braced("after the if-expression's condition");
   if (!at(TK::kElse)) fail_expected("'else' (an if-expression needs an else branch)");
   advance();
   if (at(TK::kIf)) {
     check_nesting(cur().location, "expression");
     DepthGuard nesting(nesting_);
-    expr->operands.push_back(parse_if_expression());
+    expr->else_value = parse_if_expression();
   } else {
-    expr->operands.push_back(braced("after 'else'"));
+    expr->else_value = braced("after 'else'");
   }
   expr->location = since(keyword.location);
   return expr;
 }
 
-ExprPtr Parser::parse_or() {
-  ExprPtr left = parse_and();
+const Expr* Parser::parse_or() {
+  const Expr* left = parse_and();
   DepthGuard chain(nesting_, 0);
   while (at(TK::kOr) && continues()) {
     check_nesting(cur().location, "expression");
     chain.add();
     Token op = advance();
-    left = binary(std::move(left), op, parse_and());
+    left = binary(left, op, parse_and());
   }
   return left;
 }
 
-ExprPtr Parser::parse_and() {
-  ExprPtr left = parse_not();
+const Expr* Parser::parse_and() {
+  const Expr* left = parse_not();
   DepthGuard chain(nesting_, 0);
   while (at(TK::kAnd) && continues()) {
     check_nesting(cur().location, "expression");
     chain.add();
     Token op = advance();
-    left = binary(std::move(left), op, parse_not());
+    left = binary(left, op, parse_not());
   }
   return left;
 }
 
-ExprPtr Parser::parse_not() {
+const Expr* Parser::parse_not() {
   if (!at(TK::kNot)) return parse_comparison();
   check_nesting(cur().location, "expression");
   DepthGuard nesting(nesting_);
   Token op = advance();
-  ExprPtr operand = parse_not();
-  auto expr = new_expr(ExprKind::kUnary, Location::span(op.location, operand->location));
-  expr->text = "not";
+  const Expr* operand = parse_not();
+  auto* expr = new_expr<ast::Unary>(ExprKind::kUnary, Location::span(op.location, operand->location));
   expr->operator_location = op.location;
-  expr->operands.push_back(std::move(operand));
+  expr->op = op.text;  // "not"
+  expr->operand = operand;
   return expr;
 }
 
@@ -754,76 +791,86 @@ bool is_comparison(TK kind) {
   return kind == TK::kEq || kind == TK::kNe || kind == TK::kLt || kind == TK::kLe || kind == TK::kGt || kind == TK::kGe;
 }
 
-ExprPtr Parser::parse_comparison() {
-  ExprPtr left = parse_range();
+const Expr* Parser::parse_comparison() {
+  const Expr* left = parse_range();
   if (!is_comparison(cur().kind) || !continues()) return left;
   Token op = advance();
-  ExprPtr result = binary(std::move(left), op, parse_range());
+  const Expr* result = binary(left, op, parse_range());
   if (is_comparison(cur().kind) && continues()) {
     fail_at(cur(), "comparison operators cannot be chained; combine comparisons with 'and'");
   }
   return result;
 }
 
-ExprPtr Parser::parse_range() {
-  ExprPtr left = parse_additive();
+const Expr* Parser::parse_range() {
+  const Expr* left = parse_additive();
   if (!at(TK::kDotDot) || !continues()) return left;
-  Token op = advance();
-  ExprPtr result = binary(std::move(left), op, parse_additive(), ExprKind::kRange);
-  result->text.clear();
+  advance();
+  const Expr* right = parse_additive();
+  auto* range = new_expr<ast::Range>(ExprKind::kRange, Location::span(left->location, right->location));
+  range->lower = left;
+  range->upper = right;
   if (at(TK::kDotDot) && continues()) fail_at(cur(), "ranges cannot be chained");
-  return result;
+  return range;
 }
 
-ExprPtr Parser::parse_additive() {
-  ExprPtr left = parse_multiplicative();
+const Expr* Parser::parse_additive() {
+  const Expr* left = parse_multiplicative();
   DepthGuard chain(nesting_, 0);
   while ((at(TK::kPlus) || at(TK::kMinus)) && continues()) {
     check_nesting(cur().location, "expression");
     chain.add();
     Token op = advance();
-    left = binary(std::move(left), op, parse_multiplicative());
+    left = binary(left, op, parse_multiplicative());
   }
   return left;
 }
 
-ExprPtr Parser::parse_multiplicative() {
-  ExprPtr left = parse_unary();
+const Expr* Parser::parse_multiplicative() {
+  const Expr* left = parse_unary();
   DepthGuard chain(nesting_, 0);
   while ((at(TK::kStar) || at(TK::kSlash) || at(TK::kSlashSlash) || at(TK::kPercent) || at(TK::kAt)) && continues()) {
     check_nesting(cur().location, "expression");
     chain.add();
     Token op = advance();
-    left = binary(std::move(left), op, parse_unary());
+    left = binary(left, op, parse_unary());
   }
   return left;
 }
 
-ExprPtr Parser::parse_unary() {
+const Expr* Parser::parse_unary() {
   if (!at(TK::kMinus) && !at(TK::kPlus)) return parse_power();
   check_nesting(cur().location, "expression");
   DepthGuard nesting(nesting_);
   Token op = advance();
-  ExprPtr operand = parse_unary();
-  auto expr = new_expr(ExprKind::kUnary, Location::span(op.location, operand->location));
-  expr->text = std::string(op.text);
+  const Expr* operand = parse_unary();
+  auto* expr = new_expr<ast::Unary>(ExprKind::kUnary, Location::span(op.location, operand->location));
   expr->operator_location = op.location;
-  expr->operands.push_back(std::move(operand));
+  expr->op = op.text;
+  expr->operand = operand;
   return expr;
 }
 
-ExprPtr Parser::parse_power() {
-  ExprPtr base = parse_postfix();
+const Expr* Parser::parse_power() {
+  const Expr* base = parse_postfix();
   if (!at(TK::kStarStar) || !continues()) return base;
   check_nesting(cur().location, "expression");
   DepthGuard nesting(nesting_);
   Token op = advance();
-  return binary(std::move(base), op, parse_unary());
+  return binary(base, op, parse_unary());
 }
 
-ExprPtr Parser::parse_postfix() {
+const Expr* Parser::parse_postfix() {
+  // A name that is called becomes part of its Call node, so it is kept as a token and gets a Name node only
+  // when it is used otherwise (most names in a model are called).
   bool callable = at(TK::kIdentifier) && !at_label();
-  ExprPtr expr = parse_primary();
+  Token name;
+  const Expr* expr = nullptr;
+  if (callable) {
+    name = advance();
+  } else {
+    expr = parse_primary();
+  }
   DepthGuard chain(nesting_, 0);
   while ((at(TK::kLParen) || at(TK::kLBracket)) && continues()) {
     check_nesting(cur().location, "expression");
@@ -831,34 +878,36 @@ ExprPtr Parser::parse_postfix() {
     if (at(TK::kLParen)) {
       if (!callable) fail_at(cur(), "only names can be called");
       callable = false;
-      expr = parse_call(std::move(expr));
+      // An indexed name (f[0](x)) is called with an empty callee, which evaluation reports as unknown.
+      expr = expr ? parse_call(expr->location, std::string_view()) : parse_call(name.location, name.text);
     } else {
+      if (!expr) expr = name_expr(name);
       Token open = advance();
       DepthGuard parens(paren_depth_);
-      ExprPtr index = parse_expression();
+      const Expr* index = parse_expression();
       expect_closing(TK::kRBracket, open, "']'");
-      auto indexed = new_expr(ExprKind::kIndex, since(expr->location));
-      indexed->operands.push_back(std::move(expr));
-      indexed->operands.push_back(std::move(index));
-      expr = std::move(indexed);
+      auto* indexed = new_expr<ast::Index>(ExprKind::kIndex, since(expr->location));
+      indexed->base = expr;
+      indexed->index = index;
+      expr = indexed;
     }
   }
-  return expr;
+  return expr ? expr : name_expr(name);
 }
 
-ExprPtr Parser::parse_call(ExprPtr callee) {
+const Expr* Parser::parse_call(Location callee_location, std::string_view callee) {
   Token open = advance();
   DepthGuard parens(paren_depth_);
-  auto call = new_expr(ExprKind::kCall, callee->location);
-  call->text = std::move(callee->text);
+  ListBuilder<ast::Argument> arguments(argument_stack_);
   bool seen_named = false;
   while (!at(TK::kRParen)) {
     ast::Argument argument;
     if (at(TK::kIdentifier) && peek().kind == TK::kAssign) {
       Token name = advance();
       advance();
-      argument.name = std::string(name.text);
-      argument.name_location = name.location;
+      auto* identifier_node = arena_->make<ast::Identifier>();
+      *identifier_node = identifier(name);
+      argument.name = identifier_node;
       argument.value = parse_expression();
       seen_named = true;
     } else {
@@ -868,36 +917,41 @@ ExprPtr Parser::parse_call(ExprPtr callee) {
         errors_.error(argument.value->location, "positional argument follows a named argument");
       }
     }
-    call->arguments.push_back(std::move(argument));
-    check_element_count(call->arguments.size(), "arguments in one call");
+    arguments.push(argument);
+    check_element_count(arguments.size(), "arguments in one call");
     if (!at(TK::kComma)) break;
     advance();
   }
   expect_closing(TK::kRParen, open, "')'");
-  call->location = since(call->location);
+  auto* call = new_expr<ast::Call>(ExprKind::kCall, since(callee_location));
+  call->callee_size = static_cast<std::uint32_t>(callee.size());
+  call->callee_spelling = callee.data();
+  std::span<const ast::Argument> list = arguments.finish(*arena_);
+  call->argument_count = static_cast<std::uint32_t>(list.size());
+  call->argument_list = list.data();
   return call;
 }
 
-ExprPtr Parser::parse_primary() {
+const Expr* Parser::parse_primary() {
   const Token& token = cur();
   switch (token.kind) {
     case TK::kInt: {
-      auto expr = new_expr(ExprKind::kInt, token.location);
-      decimal_value(token.text, &expr->int_value);  // the lexer has checked that it fits
+      auto* expr = new_expr<ast::IntLiteral>(ExprKind::kInt, token.location);
+      decimal_value(token.text, &expr->value);  // the lexer has checked that it fits
       advance();
       return expr;
     }
     case TK::kFloat: {
-      auto expr = new_expr(ExprKind::kFloat, token.location);
-      expr->text = std::string(token.text);
-      std::from_chars(token.text.data(), token.text.data() + token.text.size(), expr->float_value);
+      auto* expr = new_expr<ast::FloatLiteral>(ExprKind::kFloat, token.location);
+      expr->spelling = token.text;
+      std::from_chars(token.text.data(), token.text.data() + token.text.size(), expr->value);
       advance();
       return expr;
     }
     case TK::kTrue:
     case TK::kFalse: {
-      auto expr = new_expr(ExprKind::kBool, token.location);
-      expr->bool_value = token.kind == TK::kTrue;
+      auto* expr = new_expr<ast::BoolLiteral>(ExprKind::kBool, token.location);
+      expr->value = token.kind == TK::kTrue;
       advance();
       return expr;
     }
@@ -921,67 +975,69 @@ ExprPtr Parser::parse_primary() {
   }
 }
 
-ExprPtr Parser::parse_labeled() {
-  ExprPtr label = parse_label();
+const Expr* Parser::parse_labeled() {
+  const Expr* label = parse_label();
   advance();  // ':'
-  ExprPtr operand = parse_postfix();
-  auto expr = new_expr(ExprKind::kLabeled, Location::span(label->location, operand->location));
-  expr->label = std::move(label);
-  expr->operands.push_back(std::move(operand));
+  const Expr* operand = parse_postfix();
+  auto* expr = new_expr<ast::Labeled>(ExprKind::kLabeled, Location::span(label->location, operand->location));
+  expr->label = label;
+  expr->operand = operand;
   return expr;
 }
 
-ExprPtr Parser::parse_label() {
+const Expr* Parser::parse_label() {
   Token token = advance();
   return token.kind == TK::kString ? parse_string(token) : name_expr(token);
 }
 
-ExprPtr Parser::parse_parenthesised() {
+const Expr* Parser::parse_parenthesised() {
   Token open = advance();
   DepthGuard parens(paren_depth_);
   if (at(TK::kRParen)) {
     advance();
-    return new_expr(ExprKind::kTuple, since(open.location));
+    return new_expr<ast::Sequence>(ExprKind::kTuple, since(open.location));
   }
-  ExprPtr first = parse_expression();
+  const Expr* first = parse_expression();
   if (!at(TK::kComma)) {
     expect_closing(TK::kRParen, open, "')'");
     return first;
   }
-  auto tuple = new_expr(ExprKind::kTuple, open.location);
-  tuple->operands.push_back(std::move(first));
+  ListBuilder<const Expr*> elements(expr_stack_);
+  elements.push(first);
   while (at(TK::kComma)) {
     advance();
     if (at(TK::kRParen)) break;
-    tuple->operands.push_back(parse_expression());
-    check_element_count(tuple->operands.size(), "elements in one tuple");
+    elements.push(parse_expression());
+    check_element_count(elements.size(), "elements in one tuple");
   }
   expect_closing(TK::kRParen, open, "')'");
-  tuple->location = since(open.location);
+  auto* tuple = new_expr<ast::Sequence>(ExprKind::kTuple, since(open.location));
+  tuple->elements = elements.finish(*arena_);
   return tuple;
 }
 
-ExprPtr Parser::parse_list() {
+const Expr* Parser::parse_list() {
   Token open = advance();
   DepthGuard parens(paren_depth_);
-  auto list = new_expr(ExprKind::kList, open.location);
+  ListBuilder<const Expr*> elements(expr_stack_);
   while (!at(TK::kRBracket)) {
-    list->operands.push_back(parse_expression());
-    check_element_count(list->operands.size(), "elements in one list");
+    elements.push(parse_expression());
+    check_element_count(elements.size(), "elements in one list");
     if (!at(TK::kComma)) break;
     advance();
   }
   expect_closing(TK::kRBracket, open, "']'");
-  list->location = since(open.location);
+  auto* list = new_expr<ast::Sequence>(ExprKind::kList, since(open.location));
+  list->elements = elements.finish(*arena_);
   return list;
 }
 
-ExprPtr Parser::parse_string(const Token& token) {
-  auto expr = new_expr(ExprKind::kString, token.location);
+const Expr* Parser::parse_string(const Token& token) {
+  ListBuilder<ast::StringPart> parts(part_stack_);
   std::string literal;
   auto flush = [&] {
     if (literal.empty()) return;
-    expr->parts.push_back(ast::StringPart{std::move(literal), nullptr});
+    parts.push(ast::StringPart{arena_->copy(literal), nullptr});
     literal.clear();
   };
   std::uint32_t close = token.location.end - 1;  // the closing quote
@@ -1041,15 +1097,17 @@ ExprPtr Parser::parse_string(const Token& token) {
       while (k < j && is_space(text_[k])) ++k;
       if (k == j) fail(loc(i, j + 1), "empty interpolation in string literal (write '{{' for a literal brace)");
       flush();
-      expr->parts.push_back(ast::StringPart{std::string(), parse_interpolation(i + 1, j)});
+      parts.push(ast::StringPart{std::string_view(), parse_interpolation(i + 1, j)});
       i = j + 1;
     }
   }
   flush();
+  auto* expr = new_expr<ast::StringLiteral>(ExprKind::kString, token.location);
+  expr->parts = parts.finish(*arena_);
   return expr;
 }
 
-ExprPtr Parser::parse_interpolation(std::uint32_t begin, std::uint32_t end) {
+const Expr* Parser::parse_interpolation(std::uint32_t begin, std::uint32_t end) {
   check_nesting(loc(begin, end), "expression");
   DepthGuard nesting(nesting_);
   Lexer lexer(text_, file_, begin, end, errors_);
@@ -1064,7 +1122,7 @@ ExprPtr Parser::parse_interpolation(std::uint32_t begin, std::uint32_t end) {
   cursor_.interpolation = true;
   try {
     cursor_.current = lexer.next();
-    ExprPtr expr = parse_expression();
+    const Expr* expr = parse_expression();
     if (!at(TK::kEnd)) fail_expected("'}' to end the interpolation");
     return expr;
   } catch (const ParseError&) {
