@@ -474,8 +474,10 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
 
   std::string unique_path(const std::string& prefix, const std::string& label) {
     std::string base = prefix.empty() ? label : prefix + "." + label;
-    if (used_paths_.insert(base)) return base;
-    std::size_t& next = next_suffix_[base];
+    // A base given before (every unlabelled relu) is known taken: skip probing the large path set for it.
+    auto known = next_suffix_.find(base);
+    if (known == next_suffix_.end() && used_paths_.insert(base)) return base;
+    std::size_t& next = known != next_suffix_.end() ? known->second : next_suffix_[base];
     for (;;) {
       std::string candidate = base + "_" + std::to_string(++next);
       if (used_paths_.insert(candidate)) return candidate;

@@ -3,42 +3,54 @@
 #include <functional>
 
 namespace nnscope::interp {
+namespace {
+
+std::uint64_t fingerprint(std::uint64_t hash) { return hash >> 32; }
+
+}  // namespace
+
+std::string_view PathSet::text_of(std::size_t entry) const {
+  std::uint64_t end = entry + 1 < entries_.size() ? entries_[entry + 1].offset : text_.size();
+  return std::string_view(text_).substr(entries_[entry].offset, end - entries_[entry].offset);
+}
 
 std::size_t PathSet::find_slot(std::string_view path, std::uint64_t hash) const {
   std::size_t mask = slots_.size() - 1;
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-    const Slot& slot = slots_[i];
-    if (!slot.used) return i;
-    if (slot.hash == hash && std::string_view(text_).substr(slot.offset, slot.length) == path) return i;
+    std::uint64_t slot = slots_[i];
+    if (slot == 0) return i;
+    if ((slot >> 32) == fingerprint(hash)) {
+      std::size_t entry = (slot & 0xffffffffu) - 1;
+      if (entries_[entry].hash == hash && text_of(entry) == path) return i;
+    }
   }
 }
 
 void PathSet::grow() {
-  std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? 64 : 2 * old.size(), Slot{});
+  slots_.assign(slots_.empty() ? 64 : 2 * slots_.size(), 0);
   std::size_t mask = slots_.size() - 1;
-  for (const Slot& slot : old) {
-    if (!slot.used) continue;
-    std::size_t i = slot.hash & mask;
-    while (slots_[i].used) i = (i + 1) & mask;
-    slots_[i] = slot;
+  for (std::size_t entry = 0; entry < entries_.size(); ++entry) {
+    std::uint64_t hash = entries_[entry].hash;
+    std::size_t i = hash & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = fingerprint(hash) << 32 | (entry + 1);
   }
 }
 
 bool PathSet::insert(std::string_view path) {
-  if (2 * (size_ + 1) > slots_.size()) grow();
+  if (2 * (entries_.size() + 1) > slots_.size()) grow();
   std::uint64_t hash = std::hash<std::string_view>{}(path);
-  Slot& slot = slots_[find_slot(path, hash)];
-  if (slot.used) return false;
-  slot = Slot{hash, text_.size(), static_cast<std::uint32_t>(path.size()), true};
+  std::size_t i = find_slot(path, hash);
+  if (slots_[i] != 0) return false;
+  slots_[i] = fingerprint(hash) << 32 | (entries_.size() + 1);
+  entries_.push_back(Entry{text_.size(), hash});
   text_.append(path);
-  ++size_;
   return true;
 }
 
 bool PathSet::contains(std::string_view path) const {
   if (slots_.empty()) return false;
-  return slots_[find_slot(path, std::hash<std::string_view>{}(path))].used;
+  return slots_[find_slot(path, std::hash<std::string_view>{}(path))] != 0;
 }
 
 }  // namespace nnscope::interp
