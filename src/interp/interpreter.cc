@@ -7,6 +7,7 @@
 
 #include "interp/builtins.h"
 #include "interp/path_set.h"
+#include "interp/rule_memo.h"
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -977,9 +978,42 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
         inputs.push_back(static_cast<ir::TensorId>(static_cast<const ir::Tensor*>(t) - graph_.tensors.data()));
       }
     }
+    std::size_t memo_key = RuleMemo::hash(def, given);
+    const RuleMemo::Answer* answer = rule_memo_.find(memo_key, def, given);
+    if (!answer) answer = &run_rule(def, given, memo_key, at, argument_locations);
+
+    ir::Op op;
+    op.kind = def.name;
+    op.def = &def;
+    op.path = unique_path(frames_.back().prefix, label.empty() ? def.name : label);
+    op.inputs = std::move(inputs);
+    op.location = at;
+    op.shared_costs = answer->costs;
+    op.display = answer->display;
+    std::size_t op_index = graph_.ops.size();
+    std::vector<Value> outputs;
+    for (std::size_t k = 0; k < answer->outputs.size(); ++k) {
+      ir::Tensor t;
+      t.shape = answer->outputs[k].shape;
+      t.dtype = answer->outputs[k].dtype;
+      t.producer = op_index;
+      t.view = answer->view && k == 0;
+      t.name = answer->outputs.size() == 1 ? op.path : op.path + ":" + std::to_string(k);
+      graph_.tensors.push_back(std::move(t));
+      op.outputs.push_back(graph_.tensors.size() - 1);
+      outputs.push_back(Value::of_tensor(graph_.tensors.size() - 1));
+    }
+    graph_.ops.push_back(std::move(op));
+    if (outputs.size() == 1) return outputs.front();
+    return Value::of_items(Kind::kTuple, std::move(outputs));
+  }
+
+  // Runs the operator's rule, checks its outputs and remembers the answer (RuleMemo).
+  const RuleMemo::Answer& run_rule(const ops::OpDef& def, const RuleMemo::Arguments& given, std::size_t memo_key,
+                                   Location at, const std::vector<Location>& argument_locations) {
     ops::OpResult result;
     try {
-      result = def.apply(ops::bind_args(def, std::move(given)), *this);
+      result = def.apply(ops::bind_args(def, given), *this);
     } catch (const ops::OpError& error) {
       Location where = at;
       for (std::size_t i = 0; i < def.args.size(); ++i) {
@@ -998,12 +1032,16 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       fail(at, def.name + ": " + std::string(error.what()));
     }
 
-    ir::Op op;
-    op.kind = def.name;
-    op.def = &def;
-    op.path = unique_path(frames_.back().prefix, label.empty() ? def.name : label);
-    op.inputs = std::move(inputs);
-    op.location = at;
+    for (const ops::TensorType& output : result.outputs) {
+      for (const sym::Expr& d : output.shape) {
+        if (d.size() > options_.limits.max_expr_size) {
+          fail(at, def.name + ": a dimension of its output grew to " + std::to_string(d.size()) + " terms (limit " +
+                       std::to_string(options_.limits.max_expr_size) + ")");
+        }
+      }
+    }
+    RuleMemo::Answer answer;
+    answer.outputs = std::move(result.outputs);
     ir::OpCosts costs;
     costs.weights = std::move(result.weights);
     for (const ops::Weight& w : costs.weights) costs.params += ops::numel(w.shape);
@@ -1011,30 +1049,10 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     costs.backward = std::move(result.backward);
     costs.costed = result.costed;
     costs.gathered_elements = std::move(result.gathered_elements);
-    op.shared_costs = cost_table_.intern(std::move(costs));
-    if (!result.display.empty()) op.display = std::make_shared<const ops::Display>(std::move(result.display));
-    std::size_t op_index = graph_.ops.size();
-    std::vector<Value> outputs;
-    for (std::size_t k = 0; k < result.outputs.size(); ++k) {
-      ir::Tensor t;
-      t.shape = std::move(result.outputs[k].shape);
-      for (const sym::Expr& d : t.shape) {
-        if (d.size() > options_.limits.max_expr_size) {
-          fail(at, def.name + ": a dimension of its output grew to " + std::to_string(d.size()) + " terms (limit " +
-                       std::to_string(options_.limits.max_expr_size) + ")");
-        }
-      }
-      t.dtype = result.outputs[k].dtype;
-      t.producer = op_index;
-      t.view = result.view && k == 0;
-      t.name = result.outputs.size() == 1 ? op.path : op.path + ":" + std::to_string(k);
-      graph_.tensors.push_back(std::move(t));
-      op.outputs.push_back(graph_.tensors.size() - 1);
-      outputs.push_back(Value::of_tensor(graph_.tensors.size() - 1));
-    }
-    graph_.ops.push_back(std::move(op));
-    if (outputs.size() == 1) return outputs.front();
-    return Value::of_items(Kind::kTuple, std::move(outputs));
+    answer.costs = cost_table_.intern(std::move(costs));
+    if (!result.display.empty()) answer.display = std::make_shared<const ops::Display>(std::move(result.display));
+    answer.view = result.view;
+    return rule_memo_.remember(memo_key, def, given, std::move(answer));
   }
 
   Value call_block(const ast::Call& call, const ast::Definition& block, const std::string& label) {
@@ -1084,6 +1102,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   sym::Evaluator evaluator_{graph_.bindings};
   std::vector<Frame> frames_;
   ir::CostTable cost_table_;  // ops with equal weights and costs share one record
+  RuleMemo rule_memo_;        // recent rule answers, by the arguments' values
   PathSet used_paths_;        // every op path and block prefix so far
   // For a path given more than once, the last numeric suffix handed out ("relu" -> 3 after relu_3).
   std::unordered_map<std::string, std::size_t> next_suffix_;
