@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "ops/common.h"
@@ -34,20 +35,6 @@ LayerFormulas layer_formulas(const ir::Graph& graph, const ir::Op& op, const std
   f.activation_ops = costs.forward.activation;
   f.flops = 2 * f.gemm_macs + f.elementwise_ops + f.activation_ops;
   return f;
-}
-
-LayerFigures evaluate(const LayerFormulas& f, sym::Evaluator& b) {
-  LayerFigures n;
-  n.params = b.evaluate_integer(f.params);
-  n.input_bytes = whole_bytes(f.input_bytes, b);
-  n.weight_bytes = whole_bytes(f.weight_bytes, b);
-  n.output_bytes = whole_bytes(f.output_bytes, b);
-  n.gathered_bytes = whole_bytes(f.gathered_bytes, b);
-  n.gemm_macs = b.evaluate_integer(f.gemm_macs);
-  n.elementwise_ops = b.evaluate_integer(f.elementwise_ops);
-  n.activation_ops = b.evaluate_integer(f.activation_ops);
-  n.flops = b.evaluate_integer(f.flops);
-  return n;
 }
 
 std::vector<Int> evaluate_shape(const ops::Shape& shape, sym::Evaluator& b) {
@@ -170,16 +157,53 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
     return std::span<const ir::TensorId>(tensors);
   };
   std::unordered_map<std::string_view, OpTypeTotal> by_type;
-  sym::Sum params, activation_bytes, gemm_macs, elementwise_ops, activation_ops;
+  sym::Sum activation_bytes;
+  // Ops that share a cost record (ir::OpCosts) share every figure but their input and output bytes: those
+  // formulas are built once per record and each evaluated once, on first use and in the same order as for a
+  // single op, so an overflow is still reported at the first op it occurs in.
+  struct Shared {
+    LayerFormulas formulas;  // input_bytes and output_bytes unused
+    std::optional<Int> params, weight_bytes, gathered_bytes, gemm_macs, elementwise_ops, activation_ops, flops;
+    Int ops = 0;
+  };
+  std::unordered_map<const ir::OpCosts*, Shared> shared;
+  std::vector<const ir::OpCosts*> record_order;  // first use, so the totals are built the same way every run
   for (std::size_t i = 0; i < graph.ops.size(); ++i) {
     const ir::Op& op = graph.ops[i];
     Layer layer;
     layer.op = i;
     layer.input_shapes = ShapeList(tensor_shapes->data(), evaluate_tensors(op.inputs));
     layer.output_shapes = ShapeList(tensor_shapes->data(), evaluate_tensors(op.outputs));
-    const LayerFormulas formulas = layer_formulas(graph, op, lifetimes.bytes);
+    auto [it, first] = shared.try_emplace(&op.costs());
+    Shared& s = it->second;
+    if (first) {
+      s.formulas = layer_formulas(graph, op, lifetimes.bytes);
+      record_order.push_back(&op.costs());
+    }
+    ++s.ops;
+    Expr input_bytes, output_bytes;
+    for (ir::TensorId t : op.inputs) input_bytes += lifetimes.bytes[t];
+    for (ir::TensorId t : op.outputs) output_bytes += lifetimes.bytes[t];
+    auto once = [&](std::optional<Int>& value, const Expr& formula) {
+      if (!value) value = at.evaluate_integer(formula);
+      return *value;
+    };
+    auto bytes_once = [&](std::optional<Int>& value, const Expr& formula) {
+      if (!value) value = whole_bytes(formula, at);
+      return *value;
+    };
     try {
-      layer.figures = evaluate(formulas, at);
+      LayerFigures& n = layer.figures;
+      const LayerFormulas& f = s.formulas;
+      n.params = once(s.params, f.params);
+      n.input_bytes = whole_bytes(input_bytes, at);
+      n.weight_bytes = bytes_once(s.weight_bytes, f.weight_bytes);
+      n.output_bytes = whole_bytes(output_bytes, at);
+      n.gathered_bytes = bytes_once(s.gathered_bytes, f.gathered_bytes);
+      n.gemm_macs = once(s.gemm_macs, f.gemm_macs);
+      n.elementwise_ops = once(s.elementwise_ops, f.elementwise_ops);
+      n.activation_ops = once(s.activation_ops, f.activation_ops);
+      n.flops = once(s.flops, f.flops);
     } catch (const sym::OverflowError& error) {
       // Point at the op whose figures do not fit, not just at "the model".
       throw DiagnosticError(op.location, "arithmetic overflow in the figures of '" + op.path + "': " + error.what());
@@ -190,13 +214,17 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
     type.kind = op.kind;
     ++type.count;
     type.figures += layer.figures;
-    params += formulas.params;
-    activation_bytes += formulas.output_bytes;
-    gemm_macs += formulas.gemm_macs;
-    elementwise_ops += formulas.elementwise_ops;
-    activation_ops += formulas.activation_ops;
+    activation_bytes += output_bytes;
     if (!op.costs().costed) a.not_costed.push_back({op.path, op.kind});
     a.layers.push_back(std::move(layer));
+  }
+  sym::Sum params, gemm_macs, elementwise_ops, activation_ops;
+  for (const ir::OpCosts* record : record_order) {
+    const Shared& s = shared.at(record);
+    params.add(s.formulas.params, s.ops);
+    gemm_macs.add(s.formulas.gemm_macs, s.ops);
+    elementwise_ops.add(s.formulas.elementwise_ops, s.ops);
+    activation_ops.add(s.formulas.activation_ops, s.ops);
   }
   a.formulas.params = params.total();
   a.formulas.activation_bytes = activation_bytes.total();

@@ -963,11 +963,11 @@ std::string Expr::to_string(PrintStyle style) const {
   return print_expr(ExprAccess::node(*this), style == PrintStyle::kUnicode ? kUnicodeStyle : kAsciiStyle);
 }
 
-Sum& Sum::operator+=(const Expr& e) {
-  if (e.is_zero()) return *this;
+Sum& Sum::add(const Expr& e, Int times) {
+  if (e.is_zero() || times == 0) return *this;
   auto [it, inserted] = counts_.try_emplace(e, 0);
   if (inserted) order_.push_back(e);
-  ++it->second;
+  it->second = checked_add(it->second, times);
   return *this;
 }
 

@@ -144,7 +144,8 @@ class Expr {
 // does not depend on the order of additions).
 class Sum {
  public:
-  Sum& operator+=(const Expr& e);
+  Sum& operator+=(const Expr& e) { return add(e, 1); }
+  Sum& add(const Expr& e, Int times);  // e added `times` times (times >= 0)
   Expr total() const;
 
  private:

@@ -587,5 +587,26 @@ TEST(ExprPerformance, DeepCnnShapePropagationIsFast) {
   EXPECT_EQ(I(flops.evaluate_integer(Bind({{"batch", 1}, {"height", 64}, {"width", 64}}))), I(expected));
 }
 
+// The totals' accumulator counts equal addends; its result must be the plain sum, whatever the order.
+TEST(ExprSum, EqualsThePlainSum) {
+  Expr b = Expr::symbol("batch");
+  Expr s = Expr::symbol("seq");
+  std::vector<Expr> addends = {b * 64,    s * s * b, b * 64, Expr(7), Expr(), b * 64, Expr::floordiv(s + 1, Expr(2)),
+                               s * s * b, -(b * 64)};
+  Sum sum;
+  Expr plain;
+  for (const Expr& e : addends) {
+    sum += e;
+    plain += e;
+  }
+  EXPECT_EQ(sum.total(), plain);
+  EXPECT_EQ(sum.total().to_string(), plain.to_string());
+
+  Sum repeated;
+  repeated.add(b * 64, 1000000).add(Expr(3), 2).add(s, 0);
+  EXPECT_EQ(repeated.total(), b * 64000000 + 6);
+  EXPECT_TRUE(Sum().total().is_zero());
+}
+
 }  // namespace
 }  // namespace nnscope::sym
