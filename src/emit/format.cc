@@ -1,10 +1,13 @@
 #include "emit/format.h"
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <unordered_set>
 
 #include "emit/emit.h"
@@ -51,72 +54,196 @@ constexpr std::array<bool, 256> kPlainJsonByte = [] {
   return plain;
 }();
 
-void append_utf8_escaped(std::string& out, std::string_view text) {
+// Longest escaped form of one input byte ("\u001f", "\ufffd"): room for text.size() * this will do.
+constexpr std::size_t kMaxEscapedBytes = 6;
+
+// Writes `text` escaped for a JSON string at `out`, which has room for kMaxEscapedBytes per byte of
+// `text`; returns the end of what it wrote. Writing through a pointer keeps the common case, a plain
+// ASCII name or path, at one table look-up and one store per byte.
+// Whether none of 8 bytes needs escaping: none is a control character, DEL, non-ASCII, '"' or '\\'.
+// (Bit tricks from "Bit Twiddling Hacks": each test is exact for "is there such a byte".)
+bool plain_word(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+  auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  std::uint64_t above_tilde = ((w + kOnes) | w) & kHigh;  // 0x7f and up
+  return !(below_space | above_tilde | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\')));
+}
+
+// Whether `text` can be copied into a JSON string as it is, 8 bytes at a time.
+bool plain_text(std::string_view text) {
+  const char* p = text.data();
+  std::size_t n = text.size();
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!kPlainJsonByte[static_cast<unsigned char>(p[i])]) return false;
+    }
+    return true;
+  }
+  std::uint64_t w;
+  for (std::size_t i = 0; i + 8 < n; i += 8) {
+    std::memcpy(&w, p + i, 8);
+    if (!plain_word(w)) return false;
+  }
+  std::memcpy(&w, p + n - 8, 8);  // the last 8 bytes, overlapping the ones before when n is not a multiple
+  return plain_word(w);
+}
+
+char* write_utf8_escaped(char* out, std::string_view text) {
+  // Paths, names and keys are nearly always plain ASCII: one check and one copy.
+  if (plain_text(text)) {
+    std::memcpy(out, text.data(), text.size());
+    return out + text.size();
+  }
   static const char* kHex = "0123456789abcdef";
-  std::size_t i = 0;
-  while (i < text.size()) {
-    // Paths, names and keys are plain ASCII: copy such runs whole rather than byte by byte.
-    std::size_t run = i;
-    while (run < text.size() && kPlainJsonByte[static_cast<unsigned char>(text[run])]) ++run;
-    out.append(text.data() + i, run - i);
-    i = run;
-    if (i == text.size()) break;
-    auto c = static_cast<unsigned char>(text[i]);
+  const char* in = text.data();
+  const char* end = in + text.size();
+  while (in != end) {
+    auto c = static_cast<unsigned char>(*in);
+    if (kPlainJsonByte[c]) {
+      *out++ = static_cast<char>(c);
+      ++in;
+      continue;
+    }
     if (c < 0x80) {
+      const char* escape = nullptr;
       switch (c) {
         case '"':
-          out += "\\\"";
+          escape = "\\\"";
           break;
         case '\\':
-          out += "\\\\";
+          escape = "\\\\";
           break;
         case '\n':
-          out += "\\n";
+          escape = "\\n";
           break;
         case '\r':
-          out += "\\r";
+          escape = "\\r";
           break;
         case '\t':
-          out += "\\t";
+          escape = "\\t";
           break;
         case '\b':
-          out += "\\b";
+          escape = "\\b";
           break;
         case '\f':
-          out += "\\f";
+          escape = "\\f";
           break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            out += "\\u00";
-            out += kHex[c >> 4];
-            out += kHex[c & 0xf];
-          } else {
-            out += static_cast<char>(c);
-          }
+        default:  // the other control characters and DEL
+          std::memcpy(out, "\\u00", 4);
+          out[4] = kHex[c >> 4];
+          out[5] = kHex[c & 0xf];
+          out += 6;
       }
-      ++i;
+      if (escape) {
+        out[0] = escape[0];
+        out[1] = escape[1];
+        out += 2;
+      }
+      ++in;
       continue;
     }
     // JSON text must be valid UTF-8; a malformed sequence becomes U+FFFD rather than invalid output.
+    std::size_t left = static_cast<std::size_t>(end - in);
     std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
     if (c > 0xF4) length = 0;
-    bool ok = length != 0 && i + length <= text.size();
-    for (std::size_t k = 1; ok && k < length; ++k) ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    bool ok = length != 0 && length <= left;
+    for (std::size_t k = 1; ok && k < length; ++k) ok = (static_cast<unsigned char>(in[k]) & 0xC0) == 0x80;
     if (ok && length >= 3) {
-      auto c1 = static_cast<unsigned char>(text[i + 1]);
+      auto c1 = static_cast<unsigned char>(in[1]);
       if (c == 0xE0 && c1 < 0xA0) ok = false;  // overlong
       if (c == 0xED && c1 > 0x9F) ok = false;  // surrogate
       if (c == 0xF0 && c1 < 0x90) ok = false;  // overlong
       if (c == 0xF4 && c1 > 0x8F) ok = false;  // beyond U+10FFFF
     }
     if (ok) {
-      out.append(text.substr(i, length));
-      i += length;
+      std::memcpy(out, in, length);
+      out += length;
+      in += length;
     } else {
-      out += "\\ufffd";
-      ++i;
+      std::memcpy(out, "\\ufffd", 6);
+      out += 6;
+      ++in;
     }
   }
+  return out;
+}
+
+// decimal_text() for |value| < 2^53 and at most 12 places, in exact integer arithmetic: each layer's
+// intensity goes through here, and std::to_chars with a precision costs ~500 instructions. A double is
+// m * 2^e exactly, so value * 10^decimals is (m * 10^decimals) >> -e with the shifted-out bits deciding the
+// rounding: to nearest, ties to even, as printf and std::to_chars round the exact binary value.
+// Returns false where it does not apply.
+bool exact_decimal_text(char*& end, char* out, double value, int decimals) {
+  static constexpr std::uint64_t kPow10[13] = {1,           10,           100,          1000,      10000,
+                                               100000,      1000000,      10000000,     100000000, 1000000000,
+                                               10000000000, 100000000000, 1000000000000};
+  if (decimals < 0 || decimals > 12) return false;
+  auto bits = std::bit_cast<std::uint64_t>(value);
+  bool negative = bits >> 63;
+  int biased = static_cast<int>((bits >> 52) & 0x7ff);
+  std::uint64_t m = bits & ((std::uint64_t{1} << 52) - 1);
+  int shift = 1074;  // value = m * 2^-shift (subnormals)
+  if (biased != 0) {
+    m |= std::uint64_t{1} << 52;
+    shift = 1075 - biased;
+  }
+  if (shift < 0) return false;  // 2^53 and beyond
+  unsigned __int128 q = 0;
+  // Below 2^-47 (shift > 100), value * 10^12 < 1/2: rounds to 0.
+  if (shift <= 100) {
+    unsigned __int128 scaled = static_cast<unsigned __int128>(m) * kPow10[decimals];  // < 2^93
+    q = scaled >> shift;
+    if (shift > 0) {
+      unsigned __int128 rest = scaled & ((static_cast<unsigned __int128>(1) << shift) - 1);
+      unsigned __int128 half = static_cast<unsigned __int128>(1) << (shift - 1);
+      if (rest > half || (rest == half && (q & 1))) ++q;
+    }
+  }
+  char* p = out;
+  if (q == 0) {  // also -0 and negatives that round to 0: "0", never "-0"
+    *p++ = '0';
+    end = p;
+    return true;
+  }
+  if (negative) *p++ = '-';
+  auto whole = static_cast<std::uint64_t>(q / kPow10[decimals]);  // < 2^53
+  auto fraction = static_cast<std::uint64_t>(q % kPow10[decimals]);
+  p = std::to_chars(p, p + 20, whole).ptr;
+  if (fraction != 0) {
+    int digits = decimals;
+    while (fraction % 10 == 0) {  // trailing zeros trimmed
+      fraction /= 10;
+      --digits;
+    }
+    *p++ = '.';
+    for (int i = digits - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + fraction % 10);
+      fraction /= 10;
+    }
+    p += digits;
+  }
+  end = p;
+  return true;
+}
+
+// `value` as append_decimal() describes, in `buffer`.
+std::string_view decimal_text(std::array<char, 512>& buffer, double value, int decimals) {
+  if (!std::isfinite(value)) return "0";
+  if (char* end; exact_decimal_text(end, buffer.data(), value, decimals)) {
+    return {buffer.data(), static_cast<std::size_t>(end - buffer.data())};
+  }
+  // Fixed notation with `decimals` places, correctly rounded (as printf's %.*f), without printf's cost.
+  auto [end, ec] =
+      std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::fixed, decimals);
+  if (ec != std::errc()) return "0";
+  std::string_view text(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
+  if (text.find('.') != std::string_view::npos) {
+    while (text.back() == '0') text.remove_suffix(1);
+    if (text.back() == '.') text.remove_suffix(1);
+  }
+  if (text == "-0") return "0";
+  return text;
 }
 
 }  // namespace
@@ -133,9 +260,12 @@ std::string csv_field(const std::string& text) {
 }
 
 std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  append_utf8_escaped(out, text);
-  out += '"';
+  std::string out(2 + kMaxEscapedBytes * text.size(), '\0');
+  char* end = out.data();
+  *end++ = '"';
+  end = write_utf8_escaped(end, text);
+  *end++ = '"';
+  out.resize(static_cast<std::size_t>(end - out.data()));
   return out;
 }
 
@@ -173,24 +303,8 @@ std::string thousands(Int value) {
 }
 
 void append_decimal(std::string& out, double value, int decimals) {
-  if (!std::isfinite(value)) {
-    out += '0';
-    return;
-  }
-  // Fixed notation with `decimals` places, correctly rounded (as printf's %.*f), without printf's cost.
-  char buffer[512];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
-  if (ec != std::errc()) {
-    out += '0';
-    return;
-  }
-  std::string_view text(buffer, static_cast<std::size_t>(end - buffer));
-  if (text.find('.') != std::string_view::npos) {
-    while (text.back() == '0') text.remove_suffix(1);
-    if (text.back() == '.') text.remove_suffix(1);
-  }
-  if (text == "-0") text = "0";
-  out += text;
+  std::array<char, 512> buffer;
+  out += decimal_text(buffer, value, decimals);
 }
 
 std::string decimal(double value, int decimals) {
@@ -390,123 +504,141 @@ std::vector<Int> GraphView::weight_shape(const ops::Weight& weight) const {
 
 namespace nnscope::emit::detail {
 
-void JsonWriter::newline() {
-  static constexpr std::string_view kIndent =
-      "\n                                                                                ";
-  std::size_t width = 1 + 2 * stack_.size();
-  if (width <= kIndent.size()) {
-    out_.append(kIndent.data(), width);
-  } else {
-    out_ += '\n';
-    out_.append(width - 1, ' ');
-  }
-}
+bool plain_json_text(std::string_view text) { return plain_text(text); }
 
-// Separator and indentation before a value or a key, unless a key has just been written.
-void JsonWriter::element() {
-  if (sink_ && out_.size() >= kFlushBytes) {
-    *sink_ << out_;
-    out_.clear();
+namespace {
+// The one-line separator, padded so that JsonWriter can copy kSeparatorCopy bytes of it.
+constexpr char kOneLineSeparator[16] = {',', ' '};
+
+// Copies `separator` to `out` (which has room for kSeparatorCopy more) and returns its end.
+char* copy_separator(char* out, std::string_view separator) {
+  if (separator.size() <= 16) {
+    std::memcpy(out, separator.data(), 16);
+  } else {
+    std::memcpy(out, separator.data(), separator.size());
   }
-  if (after_key_) {
+  return out + separator.size();
+}
+}  // namespace
+
+// Before a key or value: nothing after a key; else ", " or a newline and indentation (after a comma
+// unless it is the first member). Every separator is a slice of indent_ or of kOneLineSeparator.
+std::string_view JsonWriter::separator() {
+  static_assert(kSeparatorCopy == sizeof kOneLineSeparator);
+  if (after_key_ || stack_.empty()) {
     after_key_ = false;
-    return;
+    return {kOneLineSeparator, 0};
   }
-  if (stack_.empty()) return;
   Level& level = stack_.back();
-  if (level.count++) out_ += ',';
-  if (level.one_line) {
-    if (level.count > 1) out_ += ' ';
-  } else {
-    newline();
+  bool first = level.empty;
+  level.empty = false;
+  if (level.one_line) return {kOneLineSeparator, first ? 0u : 2u};
+  std::size_t width = 2 * stack_.size();
+  return first ? std::string_view(indent_.data() + 1, 1 + width) : std::string_view(indent_.data(), 2 + width);
+}
+
+char* JsonWriter::start(std::size_t bytes) {
+  std::string_view sep = separator();
+  return copy_separator(reserve(kSeparatorCopy + sep.size() + bytes), sep);
+}
+
+void JsonWriter::make_room(std::size_t bytes) {
+  if (sink_) {
+    // Streaming: hand what is written to the sink, then reuse the buffer (64 KiB unless a value is longer).
+    sink_->write(out_.data(), static_cast<std::streamsize>(size_));
+    size_ = 0;
   }
+  if (out_.size() - size_ < bytes) out_.resize(std::max({2 * out_.size(), size_ + bytes, kFlushBytes}));
 }
 
-void JsonWriter::raw(const std::string& text) {
-  element();
-  out_ += text;
+void JsonWriter::put(std::string_view text) {
+  char* p = start(text.size());
+  std::memcpy(p, text.data(), text.size());
+  commit(p + text.size());
 }
 
-void JsonWriter::begin_object(bool one_line) {
-  element();
-  out_ += '{';
-  stack_.push_back({true, one_line || (!stack_.empty() && stack_.back().one_line)});
+void JsonWriter::open(char bracket, bool one_line) {
+  char* p = start(1);
+  *p = bracket;
+  commit(p + 1);
+  stack_.push_back({one_line || (!stack_.empty() && stack_.back().one_line)});
+  std::size_t width = 2 + 2 * stack_.size() + kSeparatorCopy;
+  if (indent_.size() < width) indent_ = ",\n" + std::string(2 * width, ' ');
 }
 
-void JsonWriter::begin_array(bool one_line) {
-  element();
-  out_ += '[';
-  stack_.push_back({false, one_line || (!stack_.empty() && stack_.back().one_line)});
-}
-
-void JsonWriter::end_object() {
+void JsonWriter::close(char bracket) {
   Level level = stack_.back();
   stack_.pop_back();
-  if (level.count && !level.one_line) newline();
-  out_ += '}';
+  char* p = reserve(kSeparatorCopy + 2 * stack_.size() + 2);
+  // A multi-line level that has members ends on its own line, at the indentation of its opening line.
+  if (!level.empty && !level.one_line)
+    p = copy_separator(p, std::string_view(indent_.data() + 1, 1 + 2 * stack_.size()));
+  *p = bracket;
+  commit(p + 1);
 }
 
-void JsonWriter::end_array() {
-  Level level = stack_.back();
-  stack_.pop_back();
-  if (level.count && !level.one_line) newline();
-  out_ += ']';
-}
+void JsonWriter::begin_object(bool one_line) { open('{', one_line); }
+void JsonWriter::begin_array(bool one_line) { open('[', one_line); }
+void JsonWriter::end_object() { close('}'); }
+void JsonWriter::end_array() { close(']'); }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-  element();
-  out_ += '"';
-  // Keys are the emitter's own names and the model's parameter names: plain ASCII, so one copy does.
-  bool plain = true;
-  for (char c : name) plain = plain && kPlainJsonByte[static_cast<unsigned char>(c)];
-  if (plain) {
-    out_.append(name);
-  } else {
-    append_utf8_escaped(out_, name);
-  }
-  out_.append("\": ", 3);
+  char* p = start(kMaxEscapedBytes * name.size() + 4);
+  *p++ = '"';
+  p = write_utf8_escaped(p, name);
+  std::memcpy(p, "\": ", 3);
+  commit(p + 3);
   after_key_ = true;
   return *this;
 }
 
-void JsonWriter::string(const std::string& text) {
-  element();
-  out_ += '"';
-  append_utf8_escaped(out_, text);
-  out_ += '"';
+void JsonWriter::string(std::string_view text) {
+  char* p = start(kMaxEscapedBytes * text.size() + 2);
+  *p++ = '"';
+  p = write_utf8_escaped(p, text);
+  *p++ = '"';
+  commit(p);
 }
+
 void JsonWriter::integer(Int value) {
-  element();
-  // Most figures fit 64 bits; formatting those without a temporary string matters for 1M-op reports.
-  if (value >= INT64_MIN && value <= INT64_MAX) {
-    char buffer[24];
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, static_cast<std::int64_t>(value));
-    out_.append(buffer, end);
-  } else {
-    out_ += sym::to_string(value);
+  // Most figures fit 64 bits: those are formatted in place, without sym::to_string's temporary string.
+  if (value < INT64_MIN || value > INT64_MAX) {
+    put(sym::to_string(value));
+    return;
   }
+  constexpr std::size_t kDigits = 20;  // INT64_MIN: a sign and 19 digits
+  char* p = start(kDigits);
+  commit(std::to_chars(p, p + kDigits, static_cast<std::int64_t>(value)).ptr);
 }
+
 void JsonWriter::number(double value) { number(value, 6); }
 void JsonWriter::number(double value, int decimals) {
-  element();
-  append_decimal(out_, value, decimals);
+  std::array<char, 512> buffer;
+  put(decimal_text(buffer, value, decimals));
 }
-void JsonWriter::boolean(bool value) { raw(value ? "true" : "false"); }
-void JsonWriter::null() { raw("null"); }
+void JsonWriter::boolean(bool value) { put(value ? "true" : "false"); }
+void JsonWriter::null() { put("null"); }
 
-std::string JsonWriter::take() {
-  if (sink_) {
-    *sink_ << out_ << '\n';
-    out_.clear();
-    stack_.clear();
-    after_key_ = false;
-    return {};
-  }
-  std::string out = std::move(out_);
-  out_.clear();
+void JsonWriter::clear() {
+  size_ = 0;
   stack_.clear();
   after_key_ = false;
-  return out + "\n";
+}
+
+std::string JsonWriter::take() {
+  char* p = reserve(1);
+  *p = '\n';
+  commit(p + 1);
+  if (sink_) {
+    sink_->write(out_.data(), static_cast<std::streamsize>(size_));
+    clear();
+    return {};
+  }
+  out_.resize(size_);
+  std::string out = std::move(out_);
+  out_.clear();
+  clear();
+  return out;
 }
 
 }  // namespace nnscope::emit::detail

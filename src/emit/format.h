@@ -1,7 +1,9 @@
 #pragma once
 // Internal to the emitters: number and text formatting they share, and a read-only view of the graph
 // that answers the structural questions a collapsed row raises (which tensors cross its boundary).
+#include <cassert>
 #include <cstddef>
+#include <cstring>
 #include <memory>
 #include <ostream>
 #include <span>
@@ -36,8 +38,15 @@ std::string join_shapes(const analysis::ShapeList& shapes);
 std::string model_title(const analysis::Analysis& analysis);
 Int parameter_value(const analysis::Analysis& analysis, const ir::ModelParameter& parameter);
 
+// Whether `text` goes into a JSON string as it is (printable ASCII other than '"' and '\\').
+bool plain_json_text(std::string_view text);
+
 // Pretty-printed JSON, one member per line, with small arrays and objects kept on one line so a diff
 // of two runs shows one changed figure as one changed line.
+//
+// A 1M-op report makes ~50M calls here, so each call reserves room once and writes through a raw pointer
+// into `out_` (rather than making many small std::string appends, each checking capacity), separators are
+// slices of one ready-made ",\n      ..." string, and the emitter's own key names skip the escaping scan.
 class JsonWriter {
  public:
   JsonWriter() = default;
@@ -48,7 +57,22 @@ class JsonWriter {
   void begin_array(bool one_line = false);
   void end_array();
   JsonWriter& key(std::string_view name);
-  void string(const std::string& text);
+  // A key spelled in the emitters' source, a string literal: plain by construction (asserted in debug
+  // builds), so it is copied without the escaping scan a model's parameter names need.
+  template <std::size_t N>
+  JsonWriter& key(const char (&name)[N]) {
+    assert(plain_json_text(name));
+    // Inline, so that the name's length is known here and its copy is a few moves, not a memcpy call.
+    std::size_t length = std::char_traits<char>::length(name);
+    char* p = start(length + 4);
+    *p++ = '"';
+    std::memcpy(p, name, length);
+    std::memcpy(p + length, "\": ", 3);
+    commit(p + length + 3);
+    after_key_ = true;
+    return *this;
+  }
+  void string(std::string_view text);
   void integer(Int value);
   void number(double value);                // finite; NaN and infinities are written as 0
   void number(double value, int decimals);  // with up to `decimals` places (roofline times in seconds)
@@ -58,17 +82,35 @@ class JsonWriter {
 
  private:
   struct Level {
-    bool object;
     bool one_line;
-    std::size_t count = 0;
+    bool empty = true;
   };
-  void element();
-  void raw(const std::string& text);
-  void newline();
+  // Separators are copied as a fixed kSeparatorCopy bytes (a store or two, not a memcpy call): their
+  // source has that many bytes to read, and start() reserves that many to write.
+  static constexpr std::size_t kSeparatorCopy = 16;
+  std::string_view separator();  // what goes before the next key or value; marks the level non-empty
+  // Writes the separator and returns where the key or value goes, with room for `bytes`.
+  char* start(std::size_t bytes);
+  // Room for `bytes` more at the returned position; commit(end) then keeps what was written up to `end`.
+  char* reserve(std::size_t bytes) {
+    if (out_.size() - size_ < bytes) [[unlikely]]
+      make_room(bytes);
+    return out_.data() + size_;
+  }
+  void commit(char* end) { size_ = static_cast<std::size_t>(end - out_.data()); }
+  void make_room(std::size_t bytes);
+  void put(std::string_view text);  // a separator, then `text` as it is
+  void open(char bracket, bool one_line);
+  void close(char bracket);
+  void clear();
+
   static constexpr std::size_t kFlushBytes = 1 << 16;
   std::ostream* sink_ = nullptr;
   std::vector<Level> stack_;
-  std::string out_;
+  std::string out_;  // out_[0, size_) is written, the rest is room (see reserve())
+  std::size_t size_ = 0;
+  // ",\n" and two spaces per level of stack_, and at least kSeparatorCopy to spare.
+  std::string indent_ = ",\n" + std::string(64, ' ');
   bool after_key_ = false;
 };
 

@@ -1,6 +1,7 @@
 // The JSON report; docs/json.md documents every key. Integers are exact JSON numbers even beyond 2^53
 // (GPT-3-scale counts): a reader that needs them exact parses numbers as big integers, as Python does.
 #include <sstream>
+#include <unordered_map>
 
 #include "analysis/roofline.h"
 #include "analysis/training.h"
@@ -27,6 +28,28 @@ void write_shapes(JsonWriter& json, const Shapes& shapes) {
   json.end_array();
 }
 
+// Each weight's evaluated shape, per cost record. Ops share their records (ir::CostTable), so a 1M-op model
+// has a handful of distinct weight lists: evaluating each once, not once per op, saves most of the work of
+// a layer's "weights". Keyed by the record's address, which stays valid while the graph (and so this
+// report) lives.
+class WeightShapes {
+ public:
+  explicit WeightShapes(const GraphView& view) : view_(view) {}
+  const std::vector<std::vector<sym::Int>>& of(const ir::OpCosts& costs) {
+    static const std::vector<std::vector<sym::Int>> kNone;
+    if (costs.weights.empty()) return kNone;  // weightless ops (activations, adds): no look-up
+    auto [it, inserted] = shapes_.try_emplace(&costs);
+    if (inserted) {
+      for (const ops::Weight& w : costs.weights) it->second.push_back(view_.weight_shape(w));
+    }
+    return it->second;
+  }
+
+ private:
+  const GraphView& view_;
+  std::unordered_map<const ir::OpCosts*, std::vector<std::vector<sym::Int>>> shapes_;
+};
+
 void write_formulas(JsonWriter& json, const analysis::TotalFormulas& f, sym::PrintStyle style) {
   json.begin_object();
   json.key("params").string(f.params.to_string(style));
@@ -39,7 +62,7 @@ void write_formulas(JsonWriter& json, const analysis::TotalFormulas& f, sym::Pri
   json.end_object();
 }
 
-void write_layer(JsonWriter& json, const GraphView& view, const Row& row) {
+void write_layer(JsonWriter& json, const GraphView& view, WeightShapes& weight_shapes, const Row& row) {
   const analysis::Analysis& analysis = view.analysis();
   const ir::Graph& graph = view.graph();
   const analysis::GroupRow& g = row.group;
@@ -78,11 +101,14 @@ void write_layer(JsonWriter& json, const GraphView& view, const Row& row) {
   json.key("gathered_bytes").integer(f.gathered_bytes);
   // A single op without a cost rule has unknown work, which is not zero work.
   bool unknown = op && !op->costs().costed;
-  for (auto [name, value] : {std::pair{"gemm_macs", f.gemm_macs}, std::pair{"elementwise_ops", f.elementwise_ops},
-                             std::pair{"activation_ops", f.activation_ops}, std::pair{"flops", f.flops}}) {
+  auto work = [&](const auto& name, sym::Int value) {  // `name`: a string literal, for JsonWriter's key()
     json.key(name);
     unknown ? json.null() : json.integer(value);
-  }
+  };
+  work("gemm_macs", f.gemm_macs);
+  work("elementwise_ops", f.elementwise_ops);
+  work("activation_ops", f.activation_ops);
+  work("flops", f.flops);
   json.key("intensity");
   unknown ? json.null() : json.number(f.intensity());
   if (analysis.training) {
@@ -112,15 +138,25 @@ void write_layer(JsonWriter& json, const GraphView& view, const Row& row) {
   }
   if (op && !op->tied_to.empty()) json.key("tied_to").string(op->tied_to);
   json.key("weights").begin_array();
+  std::string prefixed;
   for (std::size_t i : row.layers) {
     const ir::Op& member = graph.ops[analysis.layers[i].op];
-    // Inside a collapsed block a weight is named by its op's path relative to the block.
-    std::string prefix = row.collapsed ? member.path.substr(g.path.size() + 1) + "." : "";
-    for (const ops::Weight& w : member.costs().weights) {
+    const ir::OpCosts& costs = member.costs();
+    const std::vector<std::vector<sym::Int>>& shapes = weight_shapes.of(costs);
+    for (std::size_t k = 0; k < costs.weights.size(); ++k) {
+      const ops::Weight& w = costs.weights[k];
       json.begin_object(true);
-      json.key("name").string(prefix + w.name);
+      if (row.collapsed) {
+        // Inside a collapsed block a weight is named by its op's path relative to the block.
+        prefixed.assign(member.path, g.path.size() + 1);
+        prefixed += '.';
+        prefixed += w.name;
+        json.key("name").string(prefixed);
+      } else {
+        json.key("name").string(w.name);
+      }
       json.key("shape");
-      write_shape(json, view.weight_shape(w));
+      write_shape(json, shapes[k]);
       json.end_object();
     }
   }
@@ -178,8 +214,8 @@ void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptio
   json.begin_object();
   json.key("schema_version").integer(1);
   json.key("model").string(graph.model_name);
-  json.key("dtype").string(std::string(dtype_name(graph.activation_dtype)));
-  json.key("weight_dtype").string(std::string(dtype_name(graph.weight_dtype)));
+  json.key("dtype").string(dtype_name(graph.activation_dtype));
+  json.key("weight_dtype").string(dtype_name(graph.weight_dtype));
 
   json.key("bindings").begin_object();
   for (const auto& [name, value] : analysis.bindings.values()) json.key(name).integer(value);
@@ -257,13 +293,14 @@ void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptio
     json.key("name").string(graph.tensors[t].name);
     json.key("shape");
     write_shape(json, view.shape(t));
-    json.key("dtype").string(std::string(dtype_name(graph.tensors[t].dtype)));
+    json.key("dtype").string(dtype_name(graph.tensors[t].dtype));
     json.end_object();
   }
   json.end_array();
 
   json.key("layers").begin_array();
-  view.for_each_row(options.depth, [&](const Row& row) { write_layer(json, view, row); });
+  WeightShapes weight_shapes(view);
+  view.for_each_row(options.depth, [&](const Row& row) { write_layer(json, view, weight_shapes, row); });
   json.end_array();
 
   json.key("by_op_type").begin_array();

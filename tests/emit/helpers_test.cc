@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cstdint>
+#include <cstdio>
 #include <limits>
+#include <random>
+#include <sstream>
 
 #include "emit/emit.h"
 #include "emit/format.h"
@@ -103,6 +108,96 @@ TEST(JsonWriter, NestsAndSeparates) {
   w.key("s").string("x\"y");
   w.end_object();
   EXPECT_EQ(w.take(), "{\n  \"a\": 1,\n  \"shape\": [2, 3],\n  \"empty\": [],\n  \"s\": \"x\\\"y\"\n}\n");
+}
+
+// decimal() formats in integer arithmetic where it can: it must match printf's "%.*f" (correctly rounded,
+// ties to even), trailing zeros and "-0" aside, for every double.
+TEST(Detail, DecimalMatchesPrintf) {
+  auto reference = [](double value, int decimals) {
+    char buffer[512];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    std::string text = buffer;
+    if (text.find('.') != std::string::npos) {
+      while (text.back() == '0') text.pop_back();
+      if (text.back() == '.') text.pop_back();
+    }
+    return text == "-0" ? std::string("0") : text;
+  };
+  std::vector<double> values = {0.0,
+                                -0.0,
+                                0.5,
+                                1.5,
+                                2.5,
+                                0.0078125,
+                                0.0234375,
+                                -0.0078125,
+                                1e-7,
+                                5e-7,
+                                4.9999995e-7,
+                                9.9999995,
+                                0.9999995,
+                                123456.7890125,
+                                9007199254740991.0,
+                                9007199254740992.0,
+                                1e300,
+                                -1e22,
+                                std::numeric_limits<double>::denorm_min(),
+                                std::numeric_limits<double>::min(),
+                                std::numeric_limits<double>::max()};
+  std::mt19937_64 random(42);
+  for (int i = 0; i < 100000; ++i) {
+    // Any sign and mantissa, exponents from subnormal to beyond 2^53.
+    std::uint64_t bits = random();
+    std::uint64_t exponent = random() % 1100;
+    bits = (bits & 0x800fffffffffffff) | (exponent << 52);
+    values.push_back(std::bit_cast<double>(bits));
+    // Exact ties at 6 and 12 places: odd multiples of 2^-k.
+    values.push_back(static_cast<double>(random() % 100000 * 2 + 1) / static_cast<double>(1 << (1 + random() % 20)));
+    values.push_back(static_cast<double>(random() % 1000000) / 1e6);
+  }
+  for (double v : values) {
+    for (int decimals : {0, 1, 2, 6, 12}) ASSERT_EQ(detail::decimal(v, decimals), reference(v, decimals)) << v;
+  }
+}
+
+// The streaming writer flushes as its buffer fills; what reaches the stream is what take() returns.
+TEST(JsonWriter, StreamsWhatItWouldReturn) {
+  auto write = [](detail::JsonWriter& w) {
+    w.begin_object();
+    w.key("deep");
+    for (int i = 0; i < 40; ++i) w.begin_array(i == 35);  // deeper than the ready-made indentation
+    for (int i = 0; i < 40; ++i) {
+      w.integer(i);
+      w.end_array();
+    }
+    w.key("long").string(std::string(100000, 'x') + "\"\n\xff" + std::string(70000, '\x01'));
+    w.key(std::string("caf\xc3\xa9 \"q\"")).integer(-(sym::Int{1} << 100));
+    w.key("rows").begin_array();
+    for (int i = 0; i < 20000; ++i) {
+      w.begin_object(true);
+      w.key("name").string("layer" + std::to_string(i));
+      w.key("v").number(i / 7.0);
+      w.key("ok").boolean(i % 2);
+      w.key("n").null();
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  };
+  detail::JsonWriter to_string;
+  write(to_string);
+  std::string text = to_string.take();
+  std::ostringstream stream;
+  detail::JsonWriter to_stream(stream);
+  write(to_stream);
+  EXPECT_EQ(to_stream.take(), "");
+  EXPECT_EQ(stream.str(), text);
+  std::string indent(72, ' ');
+  EXPECT_NE(text.find("\n" + indent + "[[[[[0], 1], 2], 3], 4],\n" + indent + "5\n" + std::string(70, ' ') + "],\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("\"caf\xc3\xa9 \\\"q\\\"\": -1267650600228229401496703205376,"), std::string::npos);
+  EXPECT_NE(text.find("x\\\"\\n\\ufffd\\u0001"), std::string::npos);
+  EXPECT_NE(text.find("\n    {\"name\": \"layer7\", \"v\": 1, \"ok\": true, \"n\": null},\n"), std::string::npos);
 }
 
 }  // namespace
