@@ -474,7 +474,18 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   }
 
   std::string unique_path(const std::string& prefix, const std::string& label) {
-    std::string base = prefix.empty() ? label : prefix + "." + label;
+    return unique_path(prefix.empty() ? label : prefix + "." + label);
+  }
+
+  // The path set's first probe for `base` is a cache miss in a large model; starting it early lets the miss
+  // overlap an op's other work. Returns `base`.
+  std::string announce_path(std::string base) {
+    auto known = next_suffix_.find(base);
+    used_paths_.prefetch(known == next_suffix_.end() ? base : base + "_" + std::to_string(known->second + 1));
+    return base;
+  }
+
+  std::string unique_path(std::string base) {
     // A base given before (every unlabelled relu) is known taken: skip probing the large path set for it.
     auto known = next_suffix_.find(base);
     if (known == next_suffix_.end() && used_paths_.insert(base)) return base;
@@ -965,11 +976,9 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     if (graph_.ops.size() >= options_.limits.max_ops) {
       fail(at, "the graph has more than " + std::to_string(options_.limits.max_ops) + " ops (the limit)");
     }
-    std::vector<Location> argument_locations(def.args.size(), at);
     std::vector<ir::TensorId> inputs;
     for (std::size_t i = 0; i < given.size(); ++i) {
       if (!given[i]) continue;
-      if (given[i]->location.valid()) argument_locations[i] = given[i]->location;
       if (given[i]->tensor) {
         inputs.push_back(
             static_cast<ir::TensorId>(static_cast<const ir::Tensor*>(given[i]->tensor) - graph_.tensors.data()));
@@ -978,20 +987,23 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
         inputs.push_back(static_cast<ir::TensorId>(static_cast<const ir::Tensor*>(t) - graph_.tensors.data()));
       }
     }
+    std::string path_base =
+        announce_path(frames_.back().prefix.empty() ? (label.empty() ? def.name : label)
+                                                    : frames_.back().prefix + "." + (label.empty() ? def.name : label));
     std::size_t memo_key = RuleMemo::hash(def, given);
     const RuleMemo::Answer* answer = rule_memo_.find(memo_key, def, given);
-    if (!answer) answer = &run_rule(def, given, memo_key, at, argument_locations);
+    if (!answer) answer = &run_rule(def, given, memo_key, at);
 
     ir::Op op;
     op.kind = def.name;
     op.def = &def;
-    op.path = unique_path(frames_.back().prefix, label.empty() ? def.name : label);
+    op.path = unique_path(std::move(path_base));
     op.inputs = std::move(inputs);
     op.location = at;
     op.shared_costs = answer->costs;
     op.display = answer->display;
     std::size_t op_index = graph_.ops.size();
-    std::vector<Value> outputs;
+    op.outputs.reserve(answer->outputs.size());
     for (std::size_t k = 0; k < answer->outputs.size(); ++k) {
       ir::Tensor t;
       t.shape = answer->outputs[k].shape;
@@ -1001,16 +1013,23 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       t.name = answer->outputs.size() == 1 ? op.path : op.path + ":" + std::to_string(k);
       graph_.tensors.push_back(std::move(t));
       op.outputs.push_back(graph_.tensors.size() - 1);
-      outputs.push_back(Value::of_tensor(graph_.tensors.size() - 1));
     }
     graph_.ops.push_back(std::move(op));
-    if (outputs.size() == 1) return outputs.front();
+    const std::vector<ir::TensorId>& produced = graph_.ops.back().outputs;
+    if (produced.size() == 1) return Value::of_tensor(produced.front());
+    std::vector<Value> outputs;
+    for (ir::TensorId t : produced) outputs.push_back(Value::of_tensor(t));
     return Value::of_items(Kind::kTuple, std::move(outputs));
   }
 
   // Runs the operator's rule, checks its outputs and remembers the answer (RuleMemo).
   const RuleMemo::Answer& run_rule(const ops::OpDef& def, const RuleMemo::Arguments& given, std::size_t memo_key,
-                                   Location at, const std::vector<Location>& argument_locations) {
+                                   Location at) {
+    // Where each argument was written, for an error the rule reports about one of them.
+    std::vector<Location> argument_locations(def.args.size(), at);
+    for (std::size_t i = 0; i < given.size() && i < argument_locations.size(); ++i) {
+      if (given[i] && given[i]->location.valid()) argument_locations[i] = given[i]->location;
+    }
     ops::OpResult result;
     try {
       result = def.apply(ops::bind_args(def, given), *this);

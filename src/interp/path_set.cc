@@ -48,6 +48,14 @@ bool PathSet::insert(std::string_view path) {
   return true;
 }
 
+void PathSet::prefetch(std::string_view path) const {
+#if defined(__GNUC__)
+  if (!slots_.empty()) __builtin_prefetch(&slots_[std::hash<std::string_view>{}(path) & (slots_.size() - 1)]);
+#else
+  (void)path;
+#endif
+}
+
 bool PathSet::contains(std::string_view path) const {
   if (slots_.empty()) return false;
   return slots_[find_slot(path, std::hash<std::string_view>{}(path))] != 0;

@@ -17,6 +17,9 @@ class PathSet {
   // Adds `path`; false when it was already present.
   bool insert(std::string_view path);
   bool contains(std::string_view path) const;
+  // Starts loading the slot where `path` would be probed first, so that a later insert(path) finds it in
+  // cache; only a hint.
+  void prefetch(std::string_view path) const;
   std::size_t size() const { return entries_.size(); }
 
  private:

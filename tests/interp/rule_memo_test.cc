@@ -86,9 +86,10 @@ model m(batch = 2) {
   EXPECT_NE(g.ops[0].shared_costs.get(), g.ops[2].shared_costs.get());
   Expr batch = Expr::symbol("batch");
   EXPECT_EQ(g.ops[2].costs().forward.gemm_macs, batch * 16 * 8);
-  for (const ir::Op& op : g.ops) {
+  for (std::size_t i = 0; i < g.ops.size(); ++i) {
+    const ir::Op& op = g.ops[i];
     ASSERT_EQ(op.outputs.size(), 1u);
-    EXPECT_EQ(g.tensors[op.outputs[0]].producer, static_cast<std::size_t>(&op - g.ops.data()));
+    EXPECT_EQ(g.tensors[op.outputs[0]].producer, i);
     EXPECT_EQ(g.tensors[op.outputs[0]].name, op.path);
   }
   EXPECT_EQ(g.tensors[g.ops[3].outputs[0]].shape, (ops::Shape{batch, 16}));
