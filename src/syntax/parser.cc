@@ -157,13 +157,13 @@ class Parser {
   // --- Statements.
   const Stmt* parse_statement();
   void end_of_statement();
-  // A statement node of type T (with `kind`), allocated in the module's arena.
-  template <typename T>
-  T* new_stmt(StmtKind kind, Location location) {
-    T* stmt = arena_->make<T>();
-    stmt->kind = kind;
-    stmt->location = location;
-    return stmt;
+  // A statement or expression node of type T (with `kind`), allocated in the module's arena.
+  template <typename T, typename Kind>
+  T* new_node(Kind kind, Location location) {
+    T* node = arena_->make<T>();
+    node->kind = kind;
+    node->location = location;
+    return node;
   }
   const Stmt* parse_input();
   const Stmt* parse_assignment();
@@ -177,14 +177,6 @@ class Parser {
   static ast::Identifier identifier(const Token& token) { return ast::Identifier{token.location, token.text.data()}; }
 
   // --- Expressions.
-  // An expression node of type T (with `kind`), allocated in the module's arena.
-  template <typename T>
-  T* new_expr(ExprKind kind, Location location) {
-    T* expr = arena_->make<T>();
-    expr->kind = kind;
-    expr->location = location;
-    return expr;
-  }
   const Expr* binary(const Expr* left, const Token& op, const Expr* right);
   const Expr* parse_expression();
   const Expr* parse_if_expression();
@@ -535,14 +527,14 @@ const Stmt* Parser::parse_statement() {
   }
   const Expr* value = parse_expression();
   if (at(TK::kAssign)) fail_at(cur(), "only names can be assigned to");
-  auto* stmt = new_stmt<ast::ExprStmt>(StmtKind::kExpr, value->location);
+  auto* stmt = new_node<ast::ExprStmt>(StmtKind::kExpr, value->location);
   stmt->value = value;
   return stmt;
 }
 
 const Stmt* Parser::parse_input() {
   Token keyword = advance();
-  auto* stmt = new_stmt<ast::InputStmt>(StmtKind::kInput, keyword.location);
+  auto* stmt = new_node<ast::InputStmt>(StmtKind::kInput, keyword.location);
   if (!at(TK::kIdentifier)) fail_expected("the input's name after 'input'");
   stmt->name = identifier(advance());
   expect(TK::kColon, "':' after the input's name");
@@ -567,7 +559,7 @@ const Stmt* Parser::parse_input() {
 
 const Stmt* Parser::parse_assignment() {
   Token first = cur();
-  auto* stmt = new_stmt<ast::AssignStmt>(StmtKind::kAssign, first.location);
+  auto* stmt = new_node<ast::AssignStmt>(StmtKind::kAssign, first.location);
   ListBuilder<ast::Identifier> targets(identifier_stack_);
   while (true) {
     if (!at(TK::kIdentifier)) fail_expected("a name to assign to");
@@ -609,7 +601,7 @@ ast::Pattern Parser::parse_pattern() {
 
 const Stmt* Parser::parse_for() {
   Token keyword = advance();
-  auto* stmt = new_stmt<ast::ForStmt>(StmtKind::kFor, keyword.location);
+  auto* stmt = new_node<ast::ForStmt>(StmtKind::kFor, keyword.location);
   if (at(TK::kIdentifier) && peek().kind == TK::kComma) {
     stmt->index = identifier(advance());
     advance();
@@ -624,7 +616,7 @@ const Stmt* Parser::parse_for() {
 
 const Stmt* Parser::parse_repeat() {
   Token keyword = advance();
-  auto* stmt = new_stmt<ast::RepeatStmt>(StmtKind::kRepeat, keyword.location);
+  auto* stmt = new_node<ast::RepeatStmt>(StmtKind::kRepeat, keyword.location);
   stmt->count = parse_expression();
   stmt->body = parse_body();
   stmt->location = since(keyword.location);
@@ -633,7 +625,7 @@ const Stmt* Parser::parse_repeat() {
 
 const Stmt* Parser::parse_if_statement() {
   Token keyword = advance();
-  auto* stmt = new_stmt<ast::IfStmt>(StmtKind::kIf, keyword.location);
+  auto* stmt = new_node<ast::IfStmt>(StmtKind::kIf, keyword.location);
   ListBuilder<ast::IfBranch> branches(branch_stack_);
   while (true) {
     const Expr* condition = parse_expression();
@@ -655,7 +647,7 @@ const Stmt* Parser::parse_if_statement() {
 
 const Stmt* Parser::parse_assert() {
   Token keyword = advance();
-  auto* stmt = new_stmt<ast::AssertStmt>(StmtKind::kAssert, keyword.location);
+  auto* stmt = new_node<ast::AssertStmt>(StmtKind::kAssert, keyword.location);
   stmt->condition = parse_expression();
   if (at(TK::kComma)) {
     advance();
@@ -667,7 +659,7 @@ const Stmt* Parser::parse_assert() {
 
 const Stmt* Parser::parse_return() {
   Token keyword = advance();
-  auto* stmt = new_stmt<ast::ReturnStmt>(StmtKind::kReturn, keyword.location);
+  auto* stmt = new_node<ast::ReturnStmt>(StmtKind::kReturn, keyword.location);
   ListBuilder<const Expr*> values(expr_stack_);
   values.push(parse_expression());
   while (at(TK::kComma)) {
@@ -681,7 +673,7 @@ const Stmt* Parser::parse_return() {
 
 const Stmt* Parser::parse_scope() {
   Token keyword = advance();
-  auto* stmt = new_stmt<ast::ScopeStmt>(StmtKind::kScope, keyword.location);
+  auto* stmt = new_node<ast::ScopeStmt>(StmtKind::kScope, keyword.location);
   if (!at(TK::kIdentifier) && !at(TK::kString)) {
     // A keyword is a natural path segment (ConvNeXt's "block"); say how to write it.
     if (cur().text.size() > 0 && std::isalpha(static_cast<unsigned char>(cur().text[0]))) {
@@ -702,7 +694,7 @@ const Stmt* Parser::parse_scope() {
 // Expressions.
 
 const Expr* Parser::binary(const Expr* left, const Token& op, const Expr* right) {
-  auto* expr = new_expr<ast::Binary>(ExprKind::kBinary, Location::span(left->location, right->location));
+  auto* expr = new_node<ast::Binary>(ExprKind::kBinary, Location::span(left->location, right->location));
   expr->operator_location = op.location;
   expr->op = op.text;
   expr->left = left;
@@ -711,7 +703,7 @@ const Expr* Parser::binary(const Expr* left, const Token& op, const Expr* right)
 }
 
 const Expr* Parser::name_expr(const Token& token) {
-  auto* expr = new_expr<ast::Name>(ExprKind::kName, token.location);
+  auto* expr = new_node<ast::Name>(ExprKind::kName, token.location);
   expr->spelling = token.text.data();
   return expr;
 }
@@ -726,7 +718,7 @@ const Expr* Parser::parse_expression() {
 
 const Expr* Parser::parse_if_expression() {
   Token keyword = advance();
-  auto* expr = new_expr<ast::IfExpr>(ExprKind::kIf, keyword.location);
+  auto* expr = new_node<ast::IfExpr>(ExprKind::kIf, keyword.location);
   expr->condition = parse_expression();
   auto braced = [&](const char* where) {
     if (!at(TK::kLBrace)) fail_expected(std::string("'{' ") + where);
@@ -780,7 +772,7 @@ const Expr* Parser::parse_not() {
   DepthGuard nesting(nesting_);
   Token op = advance();
   const Expr* operand = parse_not();
-  auto* expr = new_expr<ast::Unary>(ExprKind::kUnary, Location::span(op.location, operand->location));
+  auto* expr = new_node<ast::Unary>(ExprKind::kUnary, Location::span(op.location, operand->location));
   expr->operator_location = op.location;
   expr->op = op.text;  // "not"
   expr->operand = operand;
@@ -807,7 +799,7 @@ const Expr* Parser::parse_range() {
   if (!at(TK::kDotDot) || !continues()) return left;
   advance();
   const Expr* right = parse_additive();
-  auto* range = new_expr<ast::Range>(ExprKind::kRange, Location::span(left->location, right->location));
+  auto* range = new_node<ast::Range>(ExprKind::kRange, Location::span(left->location, right->location));
   range->lower = left;
   range->upper = right;
   if (at(TK::kDotDot) && continues()) fail_at(cur(), "ranges cannot be chained");
@@ -844,7 +836,7 @@ const Expr* Parser::parse_unary() {
   DepthGuard nesting(nesting_);
   Token op = advance();
   const Expr* operand = parse_unary();
-  auto* expr = new_expr<ast::Unary>(ExprKind::kUnary, Location::span(op.location, operand->location));
+  auto* expr = new_node<ast::Unary>(ExprKind::kUnary, Location::span(op.location, operand->location));
   expr->operator_location = op.location;
   expr->op = op.text;
   expr->operand = operand;
@@ -886,7 +878,7 @@ const Expr* Parser::parse_postfix() {
       DepthGuard parens(paren_depth_);
       const Expr* index = parse_expression();
       expect_closing(TK::kRBracket, open, "']'");
-      auto* indexed = new_expr<ast::Index>(ExprKind::kIndex, since(expr->location));
+      auto* indexed = new_node<ast::Index>(ExprKind::kIndex, since(expr->location));
       indexed->base = expr;
       indexed->index = index;
       expr = indexed;
@@ -923,7 +915,7 @@ const Expr* Parser::parse_call(Location callee_location, std::string_view callee
     advance();
   }
   expect_closing(TK::kRParen, open, "')'");
-  auto* call = new_expr<ast::Call>(ExprKind::kCall, since(callee_location));
+  auto* call = new_node<ast::Call>(ExprKind::kCall, since(callee_location));
   call->callee_size = static_cast<std::uint32_t>(callee.size());
   call->callee_spelling = callee.data();
   std::span<const ast::Argument> list = arguments.finish(*arena_);
@@ -936,13 +928,13 @@ const Expr* Parser::parse_primary() {
   const Token& token = cur();
   switch (token.kind) {
     case TK::kInt: {
-      auto* expr = new_expr<ast::IntLiteral>(ExprKind::kInt, token.location);
+      auto* expr = new_node<ast::IntLiteral>(ExprKind::kInt, token.location);
       decimal_value(token.text, &expr->value);  // the lexer has checked that it fits
       advance();
       return expr;
     }
     case TK::kFloat: {
-      auto* expr = new_expr<ast::FloatLiteral>(ExprKind::kFloat, token.location);
+      auto* expr = new_node<ast::FloatLiteral>(ExprKind::kFloat, token.location);
       expr->spelling = token.text;
       std::from_chars(token.text.data(), token.text.data() + token.text.size(), expr->value);
       advance();
@@ -950,7 +942,7 @@ const Expr* Parser::parse_primary() {
     }
     case TK::kTrue:
     case TK::kFalse: {
-      auto* expr = new_expr<ast::BoolLiteral>(ExprKind::kBool, token.location);
+      auto* expr = new_node<ast::BoolLiteral>(ExprKind::kBool, token.location);
       expr->value = token.kind == TK::kTrue;
       advance();
       return expr;
@@ -979,7 +971,7 @@ const Expr* Parser::parse_labeled() {
   const Expr* label = parse_label();
   advance();  // ':'
   const Expr* operand = parse_postfix();
-  auto* expr = new_expr<ast::Labeled>(ExprKind::kLabeled, Location::span(label->location, operand->location));
+  auto* expr = new_node<ast::Labeled>(ExprKind::kLabeled, Location::span(label->location, operand->location));
   expr->label = label;
   expr->operand = operand;
   return expr;
@@ -995,7 +987,7 @@ const Expr* Parser::parse_parenthesised() {
   DepthGuard parens(paren_depth_);
   if (at(TK::kRParen)) {
     advance();
-    return new_expr<ast::Sequence>(ExprKind::kTuple, since(open.location));
+    return new_node<ast::Sequence>(ExprKind::kTuple, since(open.location));
   }
   const Expr* first = parse_expression();
   if (!at(TK::kComma)) {
@@ -1011,7 +1003,7 @@ const Expr* Parser::parse_parenthesised() {
     check_element_count(elements.size(), "elements in one tuple");
   }
   expect_closing(TK::kRParen, open, "')'");
-  auto* tuple = new_expr<ast::Sequence>(ExprKind::kTuple, since(open.location));
+  auto* tuple = new_node<ast::Sequence>(ExprKind::kTuple, since(open.location));
   tuple->elements = elements.finish(*arena_);
   return tuple;
 }
@@ -1027,7 +1019,7 @@ const Expr* Parser::parse_list() {
     advance();
   }
   expect_closing(TK::kRBracket, open, "']'");
-  auto* list = new_expr<ast::Sequence>(ExprKind::kList, since(open.location));
+  auto* list = new_node<ast::Sequence>(ExprKind::kList, since(open.location));
   list->elements = elements.finish(*arena_);
   return list;
 }
@@ -1102,7 +1094,7 @@ const Expr* Parser::parse_string(const Token& token) {
     }
   }
   flush();
-  auto* expr = new_expr<ast::StringLiteral>(ExprKind::kString, token.location);
+  auto* expr = new_node<ast::StringLiteral>(ExprKind::kString, token.location);
   expr->parts = parts.finish(*arena_);
   return expr;
 }
