@@ -735,10 +735,11 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     const ops::OpDef* def = ops::Registry::instance().find(name);
     if (!def) fail(at, "internal: operator '" + name + "' is not registered");
     std::vector<std::optional<ops::ArgValue>> given(def->args.size());
+    std::vector<ir::TensorId> inputs;
     for (std::size_t i = 0; i < positional.size() && i < def->args.size(); ++i) {
-      given[i] = convert_argument(def->args[i], positional[i], at, *def);
+      given[i] = convert_argument(def->args[i], positional[i], at, *def, inputs);
     }
-    return apply_operator(*def, std::move(given), at, label);
+    return apply_operator(*def, std::move(given), std::move(inputs), at, label);
   }
 
   Value eval_index(const ast::Index& e) {
@@ -832,8 +833,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   Value call_op(const ast::Call& call, const ops::OpDef& def, const std::string& label) {
     auto slots = match_arguments(
         call, def.args.size(), [&](std::size_t i) -> const std::string& { return def.args[i].name; }, def.name + "()");
-    // Every argument is evaluated before any is converted: evaluating one may add ops and tensors, which
-    // would invalidate the tensor pointers an earlier conversion took (found by the pipeline fuzzer).
+    // Every argument is evaluated before any is converted, so that the op's inputs are its own arguments'
+    // tensors in argument order, whatever ops evaluating a later argument adds.
     std::vector<std::optional<Value>> values(def.args.size());
     for (std::size_t i = 0; i < slots.size(); ++i) {
       if (!slots[i]) {
@@ -845,8 +846,9 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       values[i] = eval(*slots[i]->value);
     }
     std::vector<std::optional<ops::ArgValue>> given(def.args.size());
+    std::vector<ir::TensorId> inputs;
     for (std::size_t i = 0; i < slots.size(); ++i) {
-      if (values[i]) given[i] = convert_argument(def.args[i], *values[i], slots[i]->value->location, def);
+      if (values[i]) given[i] = convert_argument(def.args[i], *values[i], slots[i]->value->location, def, inputs);
     }
     Location at = call.callee_location();
     const ast::Argument* tie = nullptr;
@@ -859,7 +861,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       if (path.kind != Kind::kString) fail(tie->value->location, "tied_to must be the path of an op, as a string");
       target = path.string;
     }
-    Value result = apply_operator(def, std::move(given), at, label);
+    Value result = apply_operator(def, std::move(given), std::move(inputs), at, label);
     if (tie) tie_weights(graph_.ops.back(), target, tie->value->location);
     return result;
   }
@@ -896,7 +898,9 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     op.shared_costs = cost_table_.intern(std::move(costs));
   }
 
-  ops::ArgValue convert_argument(const ops::ArgSpec& spec, const Value& v, Location at, const ops::OpDef& def) {
+  // Appends the ids of the tensors it passes on to `inputs`, in order: they become the op's inputs.
+  ops::ArgValue convert_argument(const ops::ArgSpec& spec, const Value& v, Location at, const ops::OpDef& def,
+                                 std::vector<ir::TensorId>& inputs) {
     ops::ArgValue a;
     a.kind = spec.kind;
     a.present = true;
@@ -921,17 +925,20 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       case ops::ArgKind::kTensor:
         if (v.kind != Kind::kTensor) return wrong("a tensor");
         a.tensor = &graph_.tensors[v.tensor];
+        inputs.push_back(v.tensor);
         return a;
       case ops::ArgKind::kTensors:
         if (!v.is_sequence()) return wrong("a list of tensors");
         for (const Value& item : *v.items) {
           if (item.kind != Kind::kTensor) return wrong("a list of tensors");
           a.tensors.push_back(&graph_.tensors[item.tensor]);
+          inputs.push_back(item.tensor);
         }
         return a;
       case ops::ArgKind::kTensorOrNumber:
         if (v.kind == Kind::kTensor) {
           a.tensor = &graph_.tensors[v.tensor];
+          inputs.push_back(v.tensor);
         } else if (v.kind == Kind::kInt || v.kind == Kind::kFloat) {
           a.number = number_of(v, at);
         } else {
@@ -971,21 +978,10 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     return a;
   }
 
-  Value apply_operator(const ops::OpDef& def, std::vector<std::optional<ops::ArgValue>> given, Location at,
-                       const std::string& label) {
+  Value apply_operator(const ops::OpDef& def, std::vector<std::optional<ops::ArgValue>> given,
+                       std::vector<ir::TensorId> inputs, Location at, const std::string& label) {
     if (graph_.ops.size() >= options_.limits.max_ops) {
       fail(at, "the graph has more than " + std::to_string(options_.limits.max_ops) + " ops (the limit)");
-    }
-    std::vector<ir::TensorId> inputs;
-    for (std::size_t i = 0; i < given.size(); ++i) {
-      if (!given[i]) continue;
-      if (given[i]->tensor) {
-        inputs.push_back(
-            static_cast<ir::TensorId>(static_cast<const ir::Tensor*>(given[i]->tensor) - graph_.tensors.data()));
-      }
-      for (const ops::TensorType* t : given[i]->tensors) {
-        inputs.push_back(static_cast<ir::TensorId>(static_cast<const ir::Tensor*>(t) - graph_.tensors.data()));
-      }
     }
     std::string path_base =
         announce_path(frames_.back().prefix.empty() ? (label.empty() ? def.name : label)

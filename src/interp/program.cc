@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "interp/builtins.h"
 #include "ops/registry.h"
@@ -130,9 +129,16 @@ class Loader {
       *problem = "cannot open it";
       return false;
     }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    *text = std::move(buffer).str();
+    // Read into a string of the file's size (a 30 MB model copied through a growing stream buffer touches
+    // twice the memory); keep reading past it for files whose size is not known in advance (pipes, /proc).
+    text->resize(ec ? 0 : static_cast<std::size_t>(std::min<std::uintmax_t>(size, kMaxFileBytes + 1)));
+    in.read(text->data(), static_cast<std::streamsize>(text->size()));
+    text->resize(static_cast<std::size_t>(in.gcount()));
+    char chunk[1 << 16];
+    while (in && text->size() <= kMaxFileBytes) {
+      in.read(chunk, sizeof chunk);
+      text->append(chunk, static_cast<std::size_t>(in.gcount()));
+    }
     if (text->size() > kMaxFileBytes) {
       *problem = "file is larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB";
       return false;

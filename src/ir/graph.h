@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ir/chunked_vector.h"
 #include "ir/dtype.h"
 #include "ops/op.h"
 #include "source/source.h"
@@ -105,8 +106,8 @@ struct Graph {
   sym::Bindings bindings;  // every parameter's value (const ones too)
   DType weight_dtype = DType::kF32;
   DType activation_dtype = DType::kF32;
-  std::vector<Tensor> tensors;
-  std::vector<Op> ops;
+  ChunkedVector<Tensor> tensors;  // element addresses stay valid as the graph grows
+  ChunkedVector<Op> ops;
   std::vector<TensorId> inputs;
   std::vector<Output> outputs;
   std::vector<Assumption> assumptions;
