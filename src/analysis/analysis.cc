@@ -148,7 +148,7 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
   LifetimePlan lifetimes = plan_lifetimes(graph);
   auto tensor_shapes = std::make_shared<std::vector<std::vector<Int>>>(graph.tensors.size());
   std::vector<bool> evaluated(graph.tensors.size(), false);
-  auto evaluate_tensors = [&](const std::vector<ir::TensorId>& tensors) {
+  auto evaluate_tensors = [&](const ir::TensorIds& tensors) {
     for (ir::TensorId t : tensors) {
       if (evaluated[t]) continue;
       (*tensor_shapes)[t] = evaluate_shape(graph.tensors[t].shape, at);
@@ -215,7 +215,7 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
     ++type.count;
     type.figures += layer.figures;
     activation_bytes += output_bytes;
-    if (!op.costs().costed) a.not_costed.push_back({op.path, op.kind});
+    if (!op.costs().costed) a.not_costed.push_back({op.path, std::string(op.kind)});
     a.layers.push_back(std::move(layer));
   }
   sym::Sum params, gemm_macs, elementwise_ops, activation_ops;

@@ -136,7 +136,7 @@ void write_layer(JsonWriter& json, const GraphView& view, WeightShapes& weight_s
     json.key("est_time_s").number(time, 12);
     json.key("bound").string(analysis::unit_name(static_cast<analysis::Unit>(bound)));
   }
-  if (op && !op->tied_to.empty()) json.key("tied_to").string(op->tied_to);
+  if (op && !op->costs().tied_to.empty()) json.key("tied_to").string(op->costs().tied_to);
   json.key("weights").begin_array();
   std::string prefixed;
   for (std::size_t i : row.layers) {

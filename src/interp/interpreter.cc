@@ -735,7 +735,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     const ops::OpDef* def = ops::Registry::instance().find(name);
     if (!def) fail(at, "internal: operator '" + name + "' is not registered");
     std::vector<std::optional<ops::ArgValue>> given(def->args.size());
-    std::vector<ir::TensorId> inputs;
+    ir::TensorIds inputs;
     for (std::size_t i = 0; i < positional.size() && i < def->args.size(); ++i) {
       given[i] = convert_argument(def->args[i], positional[i], at, *def, inputs);
     }
@@ -846,7 +846,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       values[i] = eval(*slots[i]->value);
     }
     std::vector<std::optional<ops::ArgValue>> given(def.args.size());
-    std::vector<ir::TensorId> inputs;
+    ir::TensorIds inputs;
     for (std::size_t i = 0; i < slots.size(); ++i) {
       if (values[i]) given[i] = convert_argument(def.args[i], *values[i], slots[i]->value->location, def, inputs);
     }
@@ -884,7 +884,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
                    (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
     }
     const ir::Op& source = graph_.ops[it->second];
-    if (op.costs().weights.empty()) fail(at, "tied_to: '" + op.kind + "' has no weights to tie");
+    if (op.costs().weights.empty()) fail(at, "tied_to: '" + std::string(op.kind) + "' has no weights to tie");
     sym::Expr own, theirs;
     for (const ops::Weight& w : op.costs().weights) own += ops::numel(w.shape);
     for (const ops::Weight& w : source.costs().weights) theirs += ops::numel(w.shape);
@@ -892,15 +892,15 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       fail(at, "tied_to: '" + op.path + "' has " + own.to_string() + " weight elements but '" + target + "' has " +
                    theirs.to_string());
     }
-    op.tied_to = target;
     ir::OpCosts costs = op.costs();
     costs.params = sym::Expr(0);
+    costs.tied_to = target;
     op.shared_costs = cost_table_.intern(std::move(costs));
   }
 
   // Appends the ids of the tensors it passes on to `inputs`, in order: they become the op's inputs.
   ops::ArgValue convert_argument(const ops::ArgSpec& spec, const Value& v, Location at, const ops::OpDef& def,
-                                 std::vector<ir::TensorId>& inputs) {
+                                 ir::TensorIds& inputs) {
     ops::ArgValue a;
     a.kind = spec.kind;
     a.present = true;
@@ -978,8 +978,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     return a;
   }
 
-  Value apply_operator(const ops::OpDef& def, std::vector<std::optional<ops::ArgValue>> given,
-                       std::vector<ir::TensorId> inputs, Location at, const std::string& label) {
+  Value apply_operator(const ops::OpDef& def, std::vector<std::optional<ops::ArgValue>> given, ir::TensorIds inputs,
+                       Location at, const std::string& label) {
     if (graph_.ops.size() >= options_.limits.max_ops) {
       fail(at, "the graph has more than " + std::to_string(options_.limits.max_ops) + " ops (the limit)");
     }
@@ -1011,7 +1011,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       op.outputs.push_back(graph_.tensors.size() - 1);
     }
     graph_.ops.push_back(std::move(op));
-    const std::vector<ir::TensorId>& produced = graph_.ops.back().outputs;
+    const ir::TensorIds& produced = graph_.ops.back().outputs;
     if (produced.size() == 1) return Value::of_tensor(produced.front());
     std::vector<Value> outputs;
     for (ir::TensorId t : produced) outputs.push_back(Value::of_tensor(t));

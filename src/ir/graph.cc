@@ -35,7 +35,7 @@ bool same_cost(const ops::Cost& a, const ops::Cost& b) {
 }  // namespace
 
 std::size_t OpCosts::hash() const {
-  std::size_t h = mix(params.hash(), gathered_elements.hash());
+  std::size_t h = mix(mix(params.hash(), gathered_elements.hash()), std::hash<std::string>{}(tied_to));
   for (const ops::Weight& w : weights) {
     h = mix(h, std::hash<std::string>{}(w.name));
     for (const sym::Expr& d : w.shape) h = mix(h, d.hash());
@@ -55,8 +55,8 @@ bool operator==(const OpCosts& a, const OpCosts& b) {
   for (std::size_t i = 0; i < a.backward.input.size(); ++i) {
     if (!same_cost(a.backward.input[i], b.backward.input[i])) return false;
   }
-  return a.params == b.params && a.gathered_elements == b.gathered_elements && a.costed == b.costed &&
-         same_cost(a.forward, b.forward) && same_cost(a.backward.common, b.backward.common) &&
+  return a.params == b.params && a.tied_to == b.tied_to && a.gathered_elements == b.gathered_elements &&
+         a.costed == b.costed && same_cost(a.forward, b.forward) && same_cost(a.backward.common, b.backward.common) &&
          same_cost(a.backward.weight, b.backward.weight) && a.backward.saves_input == b.backward.saves_input &&
          a.backward.saves_output == b.backward.saves_output && a.backward.saved_bytes == b.backward.saved_bytes;
 }

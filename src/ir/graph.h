@@ -9,6 +9,7 @@
 
 #include "ir/chunked_vector.h"
 #include "ir/dtype.h"
+#include "ir/tensor_ids.h"
 #include "ops/op.h"
 #include "source/source.h"
 #include "symbolic/expr.h"
@@ -16,7 +17,6 @@
 namespace nnscope::ir {
 
 using ops::Shape;
-using TensorId = std::size_t;
 constexpr std::size_t kNoOp = ~std::size_t{0};
 
 // A value in the graph; its shape and dtype are the ops::TensorType base, which operator rules read.
@@ -31,7 +31,8 @@ struct Tensor : ops::TensorType {
 // records between ops (CostTable): a 1M-op model keeps a handful instead of a million.
 struct OpCosts {
   std::vector<ops::Weight> weights;
-  sym::Expr params;  // sum of the weights' element counts; 0 when the weights are tied to another op's
+  sym::Expr params;     // sum of the weights' element counts; 0 when the weights are tied to another op's
+  std::string tied_to;  // path of the op whose weights these are (tied_to = "..." in the model); usually empty
   ops::Cost forward;
   ops::Backward backward;
   bool costed = true;
@@ -51,13 +52,12 @@ class CostTable {
 };
 
 struct Op {
-  std::string path;  // stable, unique, hierarchical: "layer3.1.conv2"
-  std::string kind;  // the operator: "conv2d"
+  std::string path;       // stable, unique, hierarchical: "layer3.1.conv2"
+  std::string_view kind;  // the operator: "conv2d"; the operator registry's name (or a literal), never a copy
   const ops::OpDef* def = nullptr;
-  std::vector<TensorId> inputs;
-  std::vector<TensorId> outputs;
+  TensorIds inputs;
+  TensorIds outputs;
   std::shared_ptr<const OpCosts> shared_costs;  // null reads as no weights and no cost
-  std::string tied_to;  // path of the op whose weights this one reuses (tied_to = "..." in the model)
 
   const OpCosts& costs() const;
   // A private copy of the record to change (tests building graphs, tied weights); copies on every call.

@@ -40,12 +40,12 @@ inline ir::Graph tiny_graph(const std::string& model_name = "tiny") {
     g.tensors.push_back(std::move(t));
     return g.tensors.size() - 1;
   };
-  auto op = [&](std::string path, std::string kind, std::vector<ir::TensorId> inputs, ops::Shape out,
+  auto op = [&](std::string path, std::string_view kind, std::vector<ir::TensorId> inputs, ops::Shape out,
                 bool view = false) -> ir::Op& {
     ir::Op o;
     o.path = path;
-    o.kind = std::move(kind);
-    o.inputs = std::move(inputs);
+    o.kind = kind;  // string literals below
+    o.inputs = ir::TensorIds(inputs);
     o.outputs = {tensor(std::move(out), g.ops.size(), path, view)};
     g.ops.push_back(std::move(o));
     return g.ops.back();

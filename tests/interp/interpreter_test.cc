@@ -228,7 +228,7 @@ model m(batch = 2, seq = 8, const vocab = 100, const hidden = 16) {
   EXPECT_EQ(a.totals.figures.params, sym::Int(100 * 16));
   EXPECT_EQ(a.totals.figures.weight_bytes, sym::Int(100 * 16 * 4));
   EXPECT_EQ(a.totals.figures.gemm_macs, sym::Int(2 * 8 * 16 * 100));
-  EXPECT_EQ(e.graph.ops[1].tied_to, "wte");
+  EXPECT_EQ(e.graph.ops[1].costs().tied_to, "wte");
   // The tied op still reads the table: its row has the weight bytes.
   EXPECT_EQ(a.layers[1].figures.weight_bytes, sym::Int(100 * 16 * 4));
 }

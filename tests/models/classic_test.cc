@@ -40,7 +40,7 @@ analysis::LayerFigures figures_at(const testing::ModelRun& r, const std::string&
 // The operator kind of the op at `path`, or "" when there is none.
 std::string kind_at(const ir::Graph& g, const std::string& path) {
   for (const ir::Op& op : g.ops) {
-    if (op.path == path) return op.kind;
+    if (op.path == path) return std::string(op.kind);
   }
   return "";
 }

@@ -101,7 +101,7 @@ TEST(LanguageGpt2, TiedLmHeadCountsGemmWorkButNoParameters) {
   const analysis::Layer* head = layer_at(*r, "lm_head");
   ASSERT_NE(head, nullptr);
   EXPECT_EQ(r->graph.ops[head->op].kind, "linear");
-  EXPECT_EQ(r->graph.ops[head->op].tied_to, "wte");
+  EXPECT_EQ(r->graph.ops[head->op].costs().tied_to, "wte");
   EXPECT_EQ(head->figures.params, Int(0));
   EXPECT_EQ(head->figures.gemm_macs, Int(2) * 100 * 768 * 50257);
   // The head reads wte's table as its weight; its only input is the hidden state.
@@ -158,7 +158,7 @@ TEST(LanguageGpt3, Parameters175B) {
   // The LM head is tied to wte: no parameters, the table's bytes read, b·s·h·vocab MACs.
   const analysis::Layer* head = layer_at(*r, "lm_head");
   ASSERT_NE(head, nullptr);
-  EXPECT_EQ(r->graph.ops[head->op].tied_to, "wte");
+  EXPECT_EQ(r->graph.ops[head->op].costs().tied_to, "wte");
   EXPECT_EQ(head->figures.params, Int(0));
   EXPECT_EQ(head->figures.weight_bytes, Int(50257) * h * 4);
   EXPECT_EQ(head->figures.gemm_macs, Int(2048) * h * 50257);
@@ -298,14 +298,14 @@ TEST(LanguageMlperf, TransformerBigSharesOneTable) {
   // The decoder's lookup and the output projection reuse that table: they read it but add no parameters.
   const analysis::Layer* target = layer_at(*r, "decoder.embed_tokens");
   ASSERT_NE(target, nullptr);
-  EXPECT_EQ(r->graph.ops[target->op].tied_to, "encoder.embed_tokens");
+  EXPECT_EQ(r->graph.ops[target->op].costs().tied_to, "encoder.embed_tokens");
   EXPECT_EQ(target->figures.params, Int(0));
   EXPECT_EQ(target->figures.weight_bytes, table_bytes);
   EXPECT_EQ(target->output_shapes[0], (std::vector<Int>{2, 33, 1024}));
   const analysis::Layer* head = layer_at(*r, "decoder.output_projection");
   ASSERT_NE(head, nullptr);
   EXPECT_EQ(r->graph.ops[head->op].kind, "linear");
-  EXPECT_EQ(r->graph.ops[head->op].tied_to, "encoder.embed_tokens");
+  EXPECT_EQ(r->graph.ops[head->op].costs().tied_to, "encoder.embed_tokens");
   EXPECT_EQ(head->figures.params, Int(0));
   EXPECT_EQ(head->figures.weight_bytes, table_bytes);
   EXPECT_EQ(head->figures.gemm_macs, Int(2) * 33 * d * vocab);
@@ -358,14 +358,14 @@ TEST(LanguageMlperf, GnmtSharesTheEmbeddingBetweenEncoderAndDecoder) {
   EXPECT_EQ(source->output_shapes[0], (std::vector<Int>{37, 3, 1024}));
   const analysis::Layer* target = layer_at(*r, "decoder.embedder");
   ASSERT_NE(target, nullptr);
-  EXPECT_EQ(r->graph.ops[target->op].tied_to, "encoder.embedder");
+  EXPECT_EQ(r->graph.ops[target->op].costs().tied_to, "encoder.embedder");
   EXPECT_EQ(target->figures.params, Int(0));
   EXPECT_EQ(target->figures.weight_bytes, table_bytes);
   EXPECT_EQ(target->figures.gathered_bytes, Int(29) * 3 * H * 4);
   EXPECT_EQ(target->output_shapes[0], (std::vector<Int>{29, 3, 1024}));
   const analysis::Layer* classifier = layer_at(*r, "decoder.classifier.classifier");
   ASSERT_NE(classifier, nullptr);
-  EXPECT_TRUE(r->graph.ops[classifier->op].tied_to.empty());
+  EXPECT_TRUE(r->graph.ops[classifier->op].costs().tied_to.empty());
   EXPECT_EQ(classifier->figures.params, H * vocab + vocab);
   EXPECT_EQ(params(*r), Int(160'671'297));
   EXPECT_EQ(r->analysis.totals.figures.weight_bytes, Int(160'671'297) * 4);
