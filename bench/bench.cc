@@ -7,14 +7,17 @@
 //   nnscope_bench --only NAME ...      # only the named cases (repeatable)
 //   nnscope_bench --cli | --phases     # only the whole-process runs of the nnscope executable | the phases
 //   nnscope_bench --nnscope PATH       # the executable to time (default: nnscope beside nnscope_bench)
+//   nnscope_bench --pytorch            # also time the PyTorch forward-hook way (bench/pytorch_hooks.py)
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -196,41 +199,147 @@ std::string stdlib_text(const std::string& name) {
   return std::string(*text);
 }
 
+void print_usage(std::FILE* out) {
+  std::fputs(
+      "usage: nnscope_bench [OPTION]...\n"
+      "Times nnscope on standard-library and generated models: whole-process runs of the nnscope executable,\n"
+      "then in-process phase timings (median wall time and peak resident memory). See bench/README.md.\n"
+      "\n"
+      "  --cli            only the whole-process runs of the nnscope executable\n"
+      "  --phases         only the in-process phase timings (parse, elaborate, analyse, emit)\n"
+      "  --only NAME      only the case called NAME, e.g. --only \"resnet50 json\" (repeatable)\n"
+      "  --nnscope PATH   the nnscope executable to time (default: nnscope beside nnscope_bench)\n"
+      "  --generate DIR   write the generated models (flat_/loop_{10k,100k,1000k}.nn) to DIR and exit\n"
+      "  --pytorch        also time the PyTorch forward-hook way, /usr/bin/python3 bench/pytorch_hooks.py\n"
+      "                   resnet50 and resnet152 as whole processes (optional: needs python3-torch and\n"
+      "                   python3-torchvision; --only does not select these rows)\n"
+      "  -h, --help       print this help and exit\n",
+      out);
+}
+
+// Python, not a pyenv shim found on PATH: Debian's python3-torch is installed for the system interpreter only.
+constexpr const char* kPython = "/usr/bin/python3";
+
+// Times the PyTorch forward-hook way next to nnscope's whole-process figures (`measured`, by case name).
+void run_pytorch_cases(const std::map<std::string, std::pair<double, long>>& measured) {
+  const std::string script = std::string(NNSCOPE_SOURCE_DIR) + "/bench/pytorch_hooks.py";
+  std::printf("PyTorch forward hooks: %s %s MODEL > /dev/null (median wall time; peak RSS of the child)\n", kPython,
+              script.c_str());
+  // Optional by design: a machine without PyTorch still runs the rest of the benchmark and exits 0.
+  std::string skipped;
+  if (access(kPython, X_OK) != 0) {
+    skipped = std::string(kPython) + ": " + std::strerror(errno);
+  } else if (access(script.c_str(), R_OK) != 0) {
+    skipped = script + ": " + std::strerror(errno);
+  } else {
+    // Also warms the page cache with torch's libraries, so the first timed run is not a cold start. A missing
+    // module exits quietly (the skip line says why); any other failure keeps its traceback for diagnosis.
+    ProcessRun probe = run_process(
+        kPython, {"-c", "import sys\ntry:\n    import torch, torchvision\nexcept ImportError:\n    sys.exit(3)"});
+    if (!WIFEXITED(probe.status) || WEXITSTATUS(probe.status) != 0) {
+      skipped = std::string(kPython) + " cannot import torch and torchvision (python3-torch, python3-torchvision)";
+    }
+  }
+  if (!skipped.empty()) {
+    std::printf("PyTorch rows skipped: %s\n\n", skipped.c_str());
+    return;
+  }
+  std::printf("%-24s %5s %12s %12s   %s\n", "case", "runs", "median", "peak RSS", "vs nnscope");
+  // resnet152's whole-process case is its symbolic summary, the nearest nnscope row for that model.
+  const std::pair<const char*, const char*> models[] = {{"resnet50", "resnet50 json"},
+                                                        {"resnet152", "resnet152 formulas"}};
+  for (const auto& [model, nnscope_case] : models) {
+    std::string name = std::string("pytorch hooks ") + model;
+    // Each run takes seconds, so 3 runs give a usable median without dominating the benchmark's time.
+    constexpr int kRuns = 3;
+    std::vector<double> times;
+    long peak = 0;
+    bool failed = false;
+    for (int r = 0; r < kRuns && !failed; ++r) {
+      ProcessRun p = run_process(kPython, {script, model});
+      failed = !WIFEXITED(p.status) || WEXITSTATUS(p.status) != 0;
+      times.push_back(p.seconds);
+      peak = std::max(peak, p.peak_kib);
+    }
+    if (failed) {
+      std::printf("%-24s failed (exit status); see its error above\n", name.c_str());
+      continue;
+    }
+    double t = median(times);
+    std::string versus;
+    if (auto it = measured.find(nnscope_case); it != measured.end()) {
+      char buffer[160];
+      std::snprintf(buffer, sizeof buffer, "time x%.0f, memory x%.0f of \"%s\"", t / it->second.first,
+                    static_cast<double>(peak) / static_cast<double>(it->second.second), nnscope_case);
+      versus = buffer;
+    }
+    std::printf("%-24s %5d %10.2fms %9ld KiB   %s\n", name.c_str(), kRuns, 1e3 * t, peak, versus.c_str());
+    std::fflush(stdout);
+  }
+  std::printf("\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.size() == 2 && args[0] == "--generate") {
-    std::filesystem::create_directories(args[1]);
-    for (std::size_t ops : {10'000u, 100'000u, 1'000'000u}) {
-      std::string k = std::to_string(ops / 1000) + "k";
-      std::ofstream(args[1] + "/flat_" + k + ".nn") << flat_model(ops);
-      std::ofstream(args[1] + "/loop_" + k + ".nn") << loop_model(ops);
-    }
-    std::cout << "wrote flat_{10k,100k,1000k}.nn and loop_{10k,100k,1000k}.nn to " << args[1] << "\n";
-    return 0;
-  }
   std::vector<std::string> only;
-  bool phases = true, cli = true;
+  bool phases = true, cli = true, pytorch = false;
   std::string exe = (std::filesystem::path(argv[0]).parent_path() / "nnscope").string();
   std::string dir = (std::filesystem::temp_directory_path() / "nnscope_bench").string();
+  std::string generate;
+  // A mistyped option used to run the whole benchmark silently; now it stops before minutes of work.
+  auto usage_error = [](const std::string& message) {
+    std::fprintf(stderr, "nnscope_bench: %s\n\n", message.c_str());
+    print_usage(stderr);
+    return 2;
+  };
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--only" && i + 1 < args.size()) only.push_back(args[++i]);
-    if (args[i] == "--phases") cli = false;
-    if (args[i] == "--cli") phases = false;
-    if (args[i] == "--nnscope" && i + 1 < args.size()) exe = args[++i];
+    const std::string& a = args[i];
+    bool takes_value = a == "--only" || a == "--nnscope" || a == "--generate";
+    if (takes_value && i + 1 >= args.size()) return usage_error(a + " needs a value");
+    if (a == "-h" || a == "--help") {
+      print_usage(stdout);
+      return 0;
+    } else if (a == "--only") {
+      only.push_back(args[++i]);
+    } else if (a == "--nnscope") {
+      exe = args[++i];
+    } else if (a == "--generate") {
+      generate = args[++i];
+    } else if (a == "--phases") {
+      cli = false;
+    } else if (a == "--cli") {
+      phases = false;
+    } else if (a == "--pytorch") {
+      pytorch = true;
+    } else {
+      return usage_error("unknown argument '" + a + "'");
+    }
+  }
+  if (!generate.empty()) {
+    std::filesystem::create_directories(generate);
+    for (std::size_t ops : {10'000u, 100'000u, 1'000'000u}) {
+      std::string k = std::to_string(ops / 1000) + "k";
+      std::ofstream(generate + "/flat_" + k + ".nn") << flat_model(ops);
+      std::ofstream(generate + "/loop_" + k + ".nn") << loop_model(ops);
+    }
+    std::cout << "wrote flat_{10k,100k,1000k}.nn and loop_{10k,100k,1000k}.nn to " << generate << "\n";
+    return 0;
   }
   auto wanted = [&](const std::string& name) {
     return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
   };
 
+  std::map<std::string, std::pair<double, long>> measured;  // whole-process median and peak, by case name
   if (cli) {
     // Whole process, as a user runs it: start-up, reading the file, every phase, writing to stdout.
     std::filesystem::create_directories(dir);
     for (std::size_t ops : {10'000u, 100'000u, 1'000'000u}) {
       std::string k = std::to_string(ops / 1000) + "k";
-      std::ofstream(dir + "/flat_" + k + ".nn") << flat_model(ops);
-      std::ofstream(dir + "/loop_" + k + ".nn") << loop_model(ops);
+      // Only the files a wanted case reads: writing the 1M-op ones takes a while.
+      if (wanted("flat " + k + " json")) std::ofstream(dir + "/flat_" + k + ".nn") << flat_model(ops);
+      if (wanted("loop " + k + " json")) std::ofstream(dir + "/loop_" + k + ".nn") << loop_model(ops);
     }
     std::string sweep = "seq=";
     for (int i = 1; i <= 1000; ++i) sweep += (i > 1 ? "," : "") + std::to_string(i);
@@ -252,7 +361,6 @@ int main(int argc, char** argv) {
     }
     std::printf("whole process: %s ARGS > /dev/null (median wall time; peak RSS of the child)\n", exe.c_str());
     std::printf("%-24s %5s %12s %12s   %s\n", "case", "runs", "median", "peak RSS", "target");
-    std::map<std::string, std::pair<double, long>> measured;
     for (const CliCase& c : cli_cases) {
       if (!wanted(c.name)) continue;
       int runs = c.name.find("1000k") != std::string::npos ? 3 : c.name.find("100k") != std::string::npos ? 5 : 11;
@@ -292,6 +400,7 @@ int main(int argc, char** argv) {
     }
     std::printf("\n");
   }
+  if (pytorch) run_pytorch_cases(measured);
   if (!phases) return 0;
 
   std::vector<Case> cases;
@@ -321,9 +430,9 @@ int main(int argc, char** argv) {
     cases.push_back({"loop " + k, "loop_" + k + ".nn", loop_model(ops), {}, {}, true});
   }
 
+  std::printf("in process: phase medians (peak RSS is this process's so far)\n");
   std::printf("%-24s %5s %10s %10s %10s %10s %10s %12s\n", "case", "runs", "parse", "elaborate", "analyse", "emit",
               "total", "peak RSS");
-  std::printf("in process: phase medians (peak RSS is this process's so far)\n");
   for (const Case& c : cases) {
     if (!wanted(c.name)) continue;
     // Fewer repetitions for the big cases keep the whole benchmark within a couple of minutes.
