@@ -37,10 +37,14 @@ LayerFormulas layer_formulas(const ir::Graph& graph, const ir::Op& op, const std
   return f;
 }
 
+void evaluate_shape_into(const ops::Shape& shape, sym::Evaluator& b, std::vector<Int>& out) {
+  out.clear();
+  for (const Expr& d : shape) out.push_back(b.evaluate_integer(d));
+}
+
 std::vector<Int> evaluate_shape(const ops::Shape& shape, sym::Evaluator& b) {
   std::vector<Int> out;
-  out.reserve(shape.size());
-  for (const Expr& d : shape) out.push_back(b.evaluate_integer(d));
+  evaluate_shape_into(shape, b, out);
   return out;
 }
 
@@ -137,6 +141,26 @@ double LayerFigures::intensity() const {
   return moved == 0 ? 0.0 : static_cast<double>(flops) / static_cast<double>(moved);
 }
 
+const std::vector<Int>& ShapeTable::operator[](ir::TensorId t) const {
+  static const std::vector<Int> kUnknown;
+  return shapes_[t] ? *shapes_[t] : kUnknown;
+}
+
+void ShapeTable::set(ir::TensorId t, const std::vector<Int>& shape) {
+  auto it = distinct_.find(shape);
+  if (it == distinct_.end()) it = distinct_.insert(shape).first;
+  shapes_[t] = &*it;
+}
+
+std::size_t ShapeTable::Hash::operator()(const std::vector<Int>& shape) const {
+  std::size_t h = shape.size();
+  for (Int d : shape) {
+    auto bits = static_cast<unsigned __int128>(d);
+    h = (h ^ static_cast<std::size_t>(bits) ^ static_cast<std::size_t>(bits >> 64)) * 0x9e3779b97f4a7c15ull;
+  }
+  return h;
+}
+
 Analysis analyze(const ir::Graph& graph) { return analyze_at(graph, graph.bindings); }
 
 Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
@@ -146,13 +170,13 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
   sym::Evaluator at(a.bindings);
   a.layers.reserve(graph.ops.size());
   LifetimePlan lifetimes = plan_lifetimes(graph);
-  auto tensor_shapes = std::make_shared<std::vector<std::vector<Int>>>(graph.tensors.size());
-  std::vector<bool> evaluated(graph.tensors.size(), false);
+  auto tensor_shapes = std::make_shared<ShapeTable>(graph.tensors.size());
+  std::vector<Int> shape;  // reused: a shape the table already holds costs no allocation
   auto evaluate_tensors = [&](const ir::TensorIds& tensors) {
     for (ir::TensorId t : tensors) {
-      if (evaluated[t]) continue;
-      (*tensor_shapes)[t] = evaluate_shape(graph.tensors[t].shape, at);
-      evaluated[t] = true;
+      if (tensor_shapes->has(t)) continue;
+      evaluate_shape_into(graph.tensors[t].shape, at, shape);
+      tensor_shapes->set(t, shape);
     }
     return std::span<const ir::TensorId>(tensors);
   };
@@ -172,8 +196,8 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
     const ir::Op& op = graph.ops[i];
     Layer layer;
     layer.op = i;
-    layer.input_shapes = ShapeList(tensor_shapes->data(), evaluate_tensors(op.inputs));
-    layer.output_shapes = ShapeList(tensor_shapes->data(), evaluate_tensors(op.outputs));
+    layer.input_shapes = ShapeList(tensor_shapes.get(), evaluate_tensors(op.inputs));
+    layer.output_shapes = ShapeList(tensor_shapes.get(), evaluate_tensors(op.outputs));
     auto [it, first] = shared.try_emplace(&op.costs());
     Shared& s = it->second;
     if (first) {
@@ -246,9 +270,10 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
     a.output_shapes.push_back(evaluate_shape(graph.tensors[o.tensor].shape, at));
   // A model input no op reads has a shape too.
   for (ir::TensorId t : graph.inputs) {
-    if (evaluated[t]) continue;
+    if (tensor_shapes->has(t)) continue;
     try {
-      (*tensor_shapes)[t] = evaluate_shape(graph.tensors[t].shape, at);
+      evaluate_shape_into(graph.tensors[t].shape, at, shape);
+      tensor_shapes->set(t, shape);
     } catch (const std::runtime_error&) {
       // Left empty; its bytes were evaluated above, so this does not happen in practice.
     }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "ir/graph.h"
@@ -30,16 +31,38 @@ struct LayerFigures {
   LayerFigures& operator+=(const LayerFigures& other);
 };
 
+// Every tensor's shape evaluated at the bindings, each distinct shape stored once: the million tensors of a
+// large model have a handful of shapes between them, so the table costs 8 bytes a tensor and no allocation
+// per tensor. A tensor that was never set reads as an empty shape.
+class ShapeTable {
+ public:
+  explicit ShapeTable(std::size_t tensors = 0) : shapes_(tensors, nullptr) {}
+  // The entries point into the set of distinct shapes, which a copy would not carry over.
+  ShapeTable(const ShapeTable&) = delete;
+  ShapeTable& operator=(const ShapeTable&) = delete;
+
+  std::size_t size() const { return shapes_.size(); }
+  bool has(ir::TensorId t) const { return shapes_[t] != nullptr; }
+  const std::vector<Int>& operator[](ir::TensorId t) const;
+  void set(ir::TensorId t, const std::vector<Int>& shape);
+
+ private:
+  struct Hash {
+    std::size_t operator()(const std::vector<Int>& shape) const;
+  };
+  std::vector<const std::vector<Int>*> shapes_;
+  std::unordered_set<std::vector<Int>, Hash> distinct_;  // node-based: elements stay where they are
+};
+
 // Evaluated shapes of some of the graph's tensors (an op's inputs or its outputs), read through to the analysis'
-// single copy of every tensor's shape, so a 1M-op analysis holds each shape once and allocates nothing per layer.
+// ShapeTable, so a 1M-op analysis holds each shape once and allocates nothing per layer.
 class ShapeList {
  public:
   ShapeList() = default;
-  ShapeList(const std::vector<Int>* shapes, std::span<const ir::TensorId> tensors)
-      : shapes_(shapes), tensors_(tensors) {}
+  ShapeList(const ShapeTable* shapes, std::span<const ir::TensorId> tensors) : shapes_(shapes), tensors_(tensors) {}
   std::size_t size() const { return tensors_.size(); }
   bool empty() const { return tensors_.empty(); }
-  const std::vector<Int>& operator[](std::size_t k) const { return shapes_[tensors_[k]]; }
+  const std::vector<Int>& operator[](std::size_t k) const { return (*shapes_)[tensors_[k]]; }
 
   class Iterator {
    public:
@@ -59,7 +82,7 @@ class ShapeList {
   Iterator end() const { return {this, size()}; }
 
  private:
-  const std::vector<Int>* shapes_ = nullptr;  // indexed by tensor
+  const ShapeTable* shapes_ = nullptr;
   std::span<const ir::TensorId> tensors_;
 };
 
@@ -105,7 +128,7 @@ struct Analysis {
   std::vector<NotCosted> not_costed;
   std::vector<std::vector<Int>> output_shapes;  // of Graph::outputs
   // Every tensor's shape at the bindings (empty for a model input no op reads); Layer's shape lists point here.
-  std::shared_ptr<const std::vector<std::vector<Int>>> tensor_shapes;
+  std::shared_ptr<const ShapeTable> tensor_shapes;
   // Set by the caller (cli) when training or a hardware profile is asked for; emitters add their columns then.
   std::shared_ptr<const Training> training;
   std::shared_ptr<const Roofline> roofline;

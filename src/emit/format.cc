@@ -394,12 +394,15 @@ GraphView::GraphView(const analysis::Analysis& analysis)
     tensor_shapes_ = analysis_.tensor_shapes;
   } else {
     // An analysis without per-layer rows (a sweep point): evaluate here.
-    auto shapes = std::make_shared<std::vector<std::vector<Int>>>(n);
+    auto shapes = std::make_shared<analysis::ShapeTable>(n);
+    std::vector<Int> shape;
     for (std::size_t t = 0; t < n; ++t) {
       try {
-        for (const sym::Expr& d : graph_.tensors[t].shape) (*shapes)[t].push_back(evaluator_.evaluate_integer(d));
+        shape.clear();
+        for (const sym::Expr& d : graph_.tensors[t].shape) shape.push_back(evaluator_.evaluate_integer(d));
+        shapes->set(t, shape);
       } catch (const std::exception&) {
-        (*shapes)[t].clear();
+        // Left unset: reads as an empty shape.
       }
     }
     tensor_shapes_ = std::move(shapes);

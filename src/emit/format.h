@@ -171,7 +171,7 @@ class GraphView {
 
   const analysis::Analysis& analysis_;
   const ir::Graph& graph_;
-  std::shared_ptr<const std::vector<std::vector<Int>>> tensor_shapes_;  // each tensor's evaluated shape
+  std::shared_ptr<const analysis::ShapeTable> tensor_shapes_;  // each tensor's evaluated shape
   std::vector<bool> model_output_;
   // The ops reading tensor t are consumers_[consumer_begin_[t] .. consumer_begin_[t + 1]).
   std::vector<std::size_t> consumer_begin_, consumers_;
