@@ -168,7 +168,6 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
   a.graph = &graph;
   a.bindings = bindings;
   sym::Evaluator at(a.bindings);
-  a.layers.reserve(graph.ops.size());
   LifetimePlan lifetimes = plan_lifetimes(graph);
   auto tensor_shapes = std::make_shared<ShapeTable>(graph.tensors.size());
   std::vector<Int> shape;  // reused: a shape the table already holds costs no allocation
