@@ -37,14 +37,10 @@ LayerFormulas layer_formulas(const ir::Graph& graph, const ir::Op& op, const std
   return f;
 }
 
-void evaluate_shape_into(const ops::Shape& shape, sym::Evaluator& b, std::vector<Int>& out) {
-  out.clear();
-  for (const Expr& d : shape) out.push_back(b.evaluate_integer(d));
-}
-
 std::vector<Int> evaluate_shape(const ops::Shape& shape, sym::Evaluator& b) {
   std::vector<Int> out;
-  evaluate_shape_into(shape, b, out);
+  out.reserve(shape.size());
+  for (const Expr& d : shape) out.push_back(b.evaluate_integer(d));
   return out;
 }
 
@@ -152,6 +148,12 @@ void ShapeTable::set(ir::TensorId t, const std::vector<Int>& shape) {
   shapes_[t] = &*it;
 }
 
+void ShapeTable::evaluate(ir::TensorId t, const ops::Shape& shape, sym::Evaluator& at) {
+  scratch_.clear();
+  for (const Expr& d : shape) scratch_.push_back(at.evaluate_integer(d));
+  set(t, scratch_);
+}
+
 std::size_t ShapeTable::Hash::operator()(const std::vector<Int>& shape) const {
   std::size_t h = shape.size();
   for (Int d : shape) {
@@ -170,12 +172,9 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
   sym::Evaluator at(a.bindings);
   LifetimePlan lifetimes = plan_lifetimes(graph);
   auto tensor_shapes = std::make_shared<ShapeTable>(graph.tensors.size());
-  std::vector<Int> shape;  // reused: a shape the table already holds costs no allocation
   auto evaluate_tensors = [&](const ir::TensorIds& tensors) {
     for (ir::TensorId t : tensors) {
-      if (tensor_shapes->has(t)) continue;
-      evaluate_shape_into(graph.tensors[t].shape, at, shape);
-      tensor_shapes->set(t, shape);
+      if (!tensor_shapes->has(t)) tensor_shapes->evaluate(t, graph.tensors[t].shape, at);
     }
     return std::span<const ir::TensorId>(tensors);
   };
@@ -271,8 +270,7 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
   for (ir::TensorId t : graph.inputs) {
     if (tensor_shapes->has(t)) continue;
     try {
-      evaluate_shape_into(graph.tensors[t].shape, at, shape);
-      tensor_shapes->set(t, shape);
+      tensor_shapes->evaluate(t, graph.tensors[t].shape, at);
     } catch (const std::runtime_error&) {
       // Left empty; its bytes were evaluated above, so this does not happen in practice.
     }

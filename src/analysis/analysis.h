@@ -45,6 +45,9 @@ class ShapeTable {
   bool has(ir::TensorId t) const { return shapes_[t] != nullptr; }
   const std::vector<Int>& operator[](ir::TensorId t) const;
   void set(ir::TensorId t, const std::vector<Int>& shape);
+  // Sets t's shape to `shape` evaluated at the evaluator's bindings; throws as the evaluator does (t stays
+  // unset). A shape the table already holds costs no allocation.
+  void evaluate(ir::TensorId t, const ops::Shape& shape, sym::Evaluator& at);
 
  private:
   struct Hash {
@@ -52,6 +55,7 @@ class ShapeTable {
   };
   std::vector<const std::vector<Int>*> shapes_;
   std::unordered_set<std::vector<Int>, Hash> distinct_;  // node-based: elements stay where they are
+  std::vector<Int> scratch_;                             // evaluate()'s dimensions before they are looked up
 };
 
 // Evaluated shapes of some of the graph's tensors (an op's inputs or its outputs), read through to the analysis'

@@ -395,12 +395,9 @@ GraphView::GraphView(const analysis::Analysis& analysis)
   } else {
     // An analysis without per-layer rows (a sweep point): evaluate here.
     auto shapes = std::make_shared<analysis::ShapeTable>(n);
-    std::vector<Int> shape;
     for (std::size_t t = 0; t < n; ++t) {
       try {
-        shape.clear();
-        for (const sym::Expr& d : graph_.tensors[t].shape) shape.push_back(evaluator_.evaluate_integer(d));
-        shapes->set(t, shape);
+        shapes->evaluate(t, graph_.tensors[t].shape, evaluator_);
       } catch (const std::exception&) {
         // Left unset: reads as an empty shape.
       }

@@ -473,8 +473,12 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     return text;
   }
 
+  static std::string joined_path(const std::string& prefix, const std::string& label) {
+    return prefix.empty() ? label : prefix + "." + label;
+  }
+
   std::string unique_path(const std::string& prefix, const std::string& label) {
-    return unique_path(prefix.empty() ? label : prefix + "." + label);
+    return unique_path(joined_path(prefix, label));
   }
 
   // The path set's first probe for `base` is a cache miss in a large model; starting it early lets the miss
@@ -983,9 +987,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     if (graph_.ops.size() >= options_.limits.max_ops) {
       fail(at, "the graph has more than " + std::to_string(options_.limits.max_ops) + " ops (the limit)");
     }
-    std::string path_base =
-        announce_path(frames_.back().prefix.empty() ? (label.empty() ? def.name : label)
-                                                    : frames_.back().prefix + "." + (label.empty() ? def.name : label));
+    std::string path_base = announce_path(joined_path(frames_.back().prefix, label.empty() ? def.name : label));
     std::size_t memo_key = RuleMemo::hash(def, given);
     const RuleMemo::Answer* answer = rule_memo_.find(memo_key, def, given);
     if (!answer) answer = &run_rule(def, given, memo_key, at);

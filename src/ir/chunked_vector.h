@@ -94,7 +94,7 @@ class ChunkedVector {
     swap(taken);
     return *this;
   }
-  ~ChunkedVector() { clear_and_release(); }
+  ~ChunkedVector() { clear(); }
 
   void swap(ChunkedVector& other) noexcept {
     chunks_.swap(other.chunks_);
@@ -127,16 +127,15 @@ class ChunkedVector {
   void push_back(const T& value) { emplace_back(value); }
   void push_back(T&& value) { emplace_back(std::move(value)); }
 
-  void clear() { clear_and_release(); }
-
- private:
-  void clear_and_release() {
+  // Destroys every element and frees every chunk.
+  void clear() {
     for (std::size_t i = 0; i < size_; ++i) std::destroy_at(&(*this)[i]);
     for (T* chunk : chunks_) std::allocator<T>().deallocate(chunk, kChunkSize);
     chunks_.clear();
     size_ = 0;
   }
 
+ private:
   std::vector<T*> chunks_;
   std::size_t size_ = 0;
 };
