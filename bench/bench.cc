@@ -28,16 +28,13 @@
 #include <string>
 #include <vector>
 
-#include "analysis/analysis.h"
-#include "emit/emit.h"
-#include "interp/interpreter.h"
+#include "driver/driver.h"
+#include "driver/formats.h"
 #include "stdlib/embedded.h"
-#include "syntax/parser.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using nnscope::interp::Program;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -99,47 +96,32 @@ class CountingBuffer : public std::streambuf {
   std::size_t count_ = 0;
 };
 
-// One run of the pipeline the CLI runs for `analyze --format json` (or a sweep).
+// One run of the pipeline library (src/driver/), as the CLI runs it for `analyze --format json` (or a sweep's table).
+// A generated model is read from the file written for it (Case::file_name).
 Phases run_once(const Case& c) {
   Phases p;
   auto start = Clock::now();
-  auto t = start;
-  auto program = nnscope::interp::load_program_from_text(c.file_name, c.text);
-  const nnscope::ast::Definition* model = program->ok() ? program->select_model("") : nullptr;
-  if (!model) throw std::runtime_error(nnscope::render_all(program->diagnostics, program->sources));
-  p.parse = seconds_since(t);
-  t = Clock::now();
-  nnscope::interp::ElaborateOptions options;
-  for (const auto& [name, value] : c.overrides) options.overrides[name] = value;
-  nnscope::ir::Graph graph = nnscope::interp::elaborate(*program, *model, options);
-  p.elaborate = seconds_since(t);
-  t = Clock::now();
-  std::string out;
-  CountingBuffer sink;
-  if (c.sweep.empty()) {
-    nnscope::analysis::Analysis a = nnscope::analysis::analyze(graph);
-    p.analyze = seconds_since(t);
-    t = Clock::now();
-    std::ostream stream(&sink);
-    nnscope::emit::json(stream, a, {});
-  } else {
-    // As the CLI does it: formulas prepared once, then only the totals at each point.
-    nnscope::analysis::Analysis base = nnscope::analysis::analyze(graph);
-    nnscope::analysis::TotalsEvaluator totals_at(base);
-    std::vector<nnscope::emit::SweepPoint> points;
-    for (nnscope::sym::Int v : c.sweep.front().second) {
-      nnscope::sym::Bindings b = graph.bindings;
-      b.set(c.sweep.front().first, v);
-      if (!nnscope::analysis::assumptions_hold(graph, b)) throw std::runtime_error("sweep needs re-elaboration");
-      points.push_back({{{c.sweep.front().first, v}}, totals_at.at(b)});
-    }
-    p.analyze = seconds_since(t);
-    t = Clock::now();
-    out = nnscope::emit::sweep_table(points);
+  nnscope::driver::Request request;
+  request.target = c.file_name.starts_with("<stdlib>/") ? c.name.substr(0, c.name.find(' ')) : c.file_name;
+  for (const auto& [name, value] : c.overrides) request.elaborate.overrides[name] = value;
+  request.sweeps = c.sweep;
+  nnscope::driver::Timings timings;
+  std::unique_ptr<nnscope::driver::Report> report;
+  try {
+    report = nnscope::driver::run(request, &timings);
+  } catch (const nnscope::driver::Failure& failure) {
+    throw std::runtime_error(failure.text());
   }
+  p.parse = timings.load;
+  p.elaborate = timings.elaborate;
+  p.analyze = timings.analyze;
+  auto t = Clock::now();
+  CountingBuffer sink;
+  std::ostream stream(&sink);
+  nnscope::driver::write_report(stream, *report, *nnscope::driver::find_format(c.sweep.empty() ? "json" : "table"), {});
   p.emit = seconds_since(t);
   p.total = seconds_since(start);
-  if (out.empty() && sink.count() == 0) throw std::runtime_error("empty output");
+  if (sink.count() == 0) throw std::runtime_error("empty output");
   return p;
 }
 
@@ -429,6 +411,15 @@ int main(int argc, char** argv) {
     cases.push_back({"flat " + k, "flat_" + k + ".nn", flat_model(ops), {}, {}, true});
     cases.push_back({"loop " + k, "loop_" + k + ".nn", loop_model(ops), {}, {}, true});
   }
+  // The driver reads models from files, as the CLI does: the generated ones are written once, here.
+  std::filesystem::path generated =
+      std::filesystem::temp_directory_path() / ("nnscope_bench_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(generated);
+  for (Case& c : cases) {
+    if (c.file_name.starts_with("<stdlib>/") || !wanted(c.name)) continue;
+    c.file_name = (generated / c.file_name).string();
+    std::ofstream(c.file_name, std::ios::binary) << c.text;
+  }
 
   std::printf("in process: phase medians (peak RSS is this process's so far)\n");
   std::printf("%-24s %5s %10s %10s %10s %10s %10s %12s\n", "case", "runs", "parse", "elaborate", "analyse", "emit",
@@ -457,5 +448,6 @@ int main(int argc, char** argv) {
                 1e3 * median(total), peak_rss_kib());
     std::fflush(stdout);
   }
+  std::filesystem::remove_all(generated);
   return 0;
 }

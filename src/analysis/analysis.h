@@ -139,6 +139,11 @@ struct Analysis {
   // Set by the caller (cli) when training or a hardware profile is asked for; emitters add their columns then.
   std::shared_ptr<const Training> training;
   std::shared_ptr<const Roofline> roofline;
+
+  // The peak of live activations and the op after which it occurs: over forward and backward when training,
+  // else the forward pass's (Totals).
+  Int peak_activation_bytes() const;
+  const std::string& peak_after() const;
 };
 
 // Evaluates the graph at its own bindings. Throws sym::OverflowError or sym::DomainError (the caller

@@ -5,6 +5,12 @@
 #include "ops/common.h"
 
 namespace nnscope::analysis {
+
+Int Analysis::peak_activation_bytes() const {
+  return training ? training->totals.peak_activation_bytes : totals.peak_activation_bytes;
+}
+const std::string& Analysis::peak_after() const { return training ? training->totals.peak_at : totals.peak_after; }
+
 namespace {
 
 Int bytes_of(const ir::Tensor& t, const sym::Bindings& b) {

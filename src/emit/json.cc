@@ -178,7 +178,7 @@ void write_totals(JsonWriter& json, const analysis::Analysis& analysis) {
   json.key("flops").integer(t.figures.flops);
   json.key("weight_bytes").integer(t.figures.weight_bytes);
   json.key("activation_bytes").integer(t.activation_bytes);
-  json.key("peak_activation_bytes").integer(t.peak_activation_bytes);
+  json.key("peak_activation_bytes").integer(analysis.peak_activation_bytes());
   json.key("input_bytes").integer(t.model_input_bytes);
   json.key("intensity").number(t.figures.intensity());
   if (const analysis::Training* training = analysis.training.get()) {
@@ -239,7 +239,7 @@ void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptio
 
   json.key("totals");
   detail::write_totals(json, analysis);
-  json.key("peak_after").string(analysis.totals.peak_after);
+  json.key("peak_after").string(analysis.peak_after());
   if (const analysis::Training* training = analysis.training.get()) {
     const analysis::TrainTotals& tt = training->totals;
     json.key("training").begin_object();

@@ -16,19 +16,21 @@ struct Metric {
   const char* key;    // CSV / JSON name
   const char* title;  // table header
   bool bytes;
-  Int (*get)(const analysis::Totals&);
+  Int (*get)(const analysis::Analysis&);
 };
 
 const std::vector<Metric>& metrics() {
   static const std::vector<Metric> kMetrics = {
-      {"params", "params", false, [](const analysis::Totals& t) { return t.figures.params; }},
-      {"gemm_macs", "MACs", false, [](const analysis::Totals& t) { return t.figures.gemm_macs; }},
-      {"elementwise_ops", "elem ops", false, [](const analysis::Totals& t) { return t.figures.elementwise_ops; }},
-      {"activation_ops", "act ops", false, [](const analysis::Totals& t) { return t.figures.activation_ops; }},
-      {"flops", "FLOPs", false, [](const analysis::Totals& t) { return t.figures.flops; }},
-      {"weight_bytes", "weights", true, [](const analysis::Totals& t) { return t.figures.weight_bytes; }},
-      {"activation_bytes", "activations", true, [](const analysis::Totals& t) { return t.activation_bytes; }},
-      {"peak_activation_bytes", "peak act.", true, [](const analysis::Totals& t) { return t.peak_activation_bytes; }},
+      {"params", "params", false, [](const analysis::Analysis& a) { return a.totals.figures.params; }},
+      {"gemm_macs", "MACs", false, [](const analysis::Analysis& a) { return a.totals.figures.gemm_macs; }},
+      {"elementwise_ops", "elem ops", false,
+       [](const analysis::Analysis& a) { return a.totals.figures.elementwise_ops; }},
+      {"activation_ops", "act ops", false, [](const analysis::Analysis& a) { return a.totals.figures.activation_ops; }},
+      {"flops", "FLOPs", false, [](const analysis::Analysis& a) { return a.totals.figures.flops; }},
+      {"weight_bytes", "weights", true, [](const analysis::Analysis& a) { return a.totals.figures.weight_bytes; }},
+      {"activation_bytes", "activations", true, [](const analysis::Analysis& a) { return a.totals.activation_bytes; }},
+      {"peak_activation_bytes", "peak act.", true,
+       [](const analysis::Analysis& a) { return a.peak_activation_bytes(); }},
   };
   return kMetrics;
 }
@@ -98,7 +100,7 @@ std::string sweep_table(const std::vector<SweepPoint>& points) {
       std::vector<std::string> row;
       for (const std::string& name : names) row.push_back(value_of(p, name));
       for (const Metric& m : metrics()) {
-        Int v = m.get(p.analysis.totals);
+        Int v = m.get(p.analysis);
         row.push_back(exact ? detail::thousands(v) : m.bytes ? human_bytes(v) : human_count(v, ""));
       }
       if (training) {
@@ -144,7 +146,7 @@ std::string sweep_csv(const std::vector<SweepPoint>& points) {
   for (const SweepPoint& p : points) {
     std::vector<std::string> row;
     for (const std::string& name : names) row.push_back(value_of(p, name));
-    for (const Metric& m : metrics()) row.push_back(sym::to_string(m.get(p.analysis.totals)));
+    for (const Metric& m : metrics()) row.push_back(sym::to_string(m.get(p.analysis)));
     if (training) {
       const analysis::TrainTotals& t = p.analysis.training->totals;
       for (Int v : {t.backward_gemm_macs, t.train_flops, t.train_memory_bytes}) row.push_back(sym::to_string(v));

@@ -206,14 +206,14 @@ void append_summary(std::string& out, const GraphView& view) {
 
   // A formula is shown only when it says more than the number: when it has symbols in it.
   auto formula = [](const sym::Expr& e) { return e.symbols().empty() ? std::string() : "= " + e.to_string(); };
-  std::string peak_note = t.peak_after.empty() ? "at the model inputs" : "after " + t.peak_after;
+  std::string peak_note = a.peak_after().empty() ? "at the model inputs" : "after " + a.peak_after();
   std::vector<SummaryLine> lines = {
       {"Params", detail::thousands(t.figures.params), human_count(t.figures.params, "params"), formula(f.params)},
       {"Weight bytes", detail::thousands(t.figures.weight_bytes), human_bytes(t.figures.weight_bytes),
        formula(f.weight_bytes)},
       {"Activation bytes (all)", detail::thousands(t.activation_bytes), human_bytes(t.activation_bytes),
        formula(f.activation_bytes)},
-      {"Peak live activations", detail::thousands(t.peak_activation_bytes), human_bytes(t.peak_activation_bytes),
+      {"Peak live activations", detail::thousands(a.peak_activation_bytes()), human_bytes(a.peak_activation_bytes()),
        peak_note},
       {"Input bytes", detail::thousands(t.model_input_bytes), human_bytes(t.model_input_bytes), ""},
       {"GEMM MACs", detail::thousands(t.figures.gemm_macs), human_count(t.figures.gemm_macs, "MACs"),

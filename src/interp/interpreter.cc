@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "interp/builtins.h"
+#include "interp/overrides.h"
 #include "interp/path_set.h"
 #include "interp/rule_memo.h"
 #include "ops/common.h"
@@ -172,22 +173,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   // ---- model parameters -------------------------------------------------------------------------------
 
   void bind_model_parameters(const ast::Definition& model) {
-    for (const auto& [name, value] : options_.overrides) {
-      bool known = false;
-      for (const ast::Parameter& p : model.parameters) known |= p.name == name;
-      if (!known) {
-        std::string list;
-        std::vector<std::string> names;
-        for (const ast::Parameter& p : model.parameters) {
-          list += (list.empty() ? "" : ", ") + p.name;
-          names.push_back(p.name);
-        }
-        std::string hint = closest_name(name, names);
-        fail(model.name_location, "--set " + name + ": model '" + model.name + "' has no parameter '" + name + "'" +
-                                      (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
-                                      " (its parameters: " + (list.empty() ? "none" : list) + ")");
-      }
-      (void)value;
+    if (std::optional<Diagnostic> bad = check_overrides(model, options_.overrides)) {
+      fail(bad->location, std::move(bad->message));
     }
     Frame& frame = frames_.back();
     for (const ast::Parameter& p : model.parameters) {

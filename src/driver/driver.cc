@@ -1,0 +1,301 @@
+#include "driver/driver.h"
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+
+#include "interp/overrides.h"
+#include "onnx/importer.h"
+#include "stdlib/embedded.h"
+
+namespace nnscope::driver {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+bool is_onnx(const std::string& target) { return target.size() > 5 && target.ends_with(".onnx"); }
+
+// Runs `step`, turning every error a phase raises into a Failure: the one place errors are rendered. `name` (the
+// file or model the user named) stands before errors that have no source location.
+template <typename Step>
+auto guarded(const interp::Program* program, const std::string& name, Step&& step) -> decltype(step()) {
+  try {
+    return step();
+  } catch (const Failure&) {
+    throw;
+  } catch (const DiagnosticError& error) {
+    throw Failure(kExitModelError, program ? render(error.diagnostic(), program->sources)
+                                           : name + ": error: " + error.diagnostic().message + "\n");
+  } catch (const sym::OverflowError& error) {
+    throw Failure(kExitModelError, name + ": error: arithmetic overflow: " + error.what() + "\n");
+  } catch (const sym::DomainError& error) {
+    throw Failure(kExitModelError, name + ": error: " + error.what() + "\n");
+  }
+}
+
+// A .nn file, a standard-library name, or an ONNX file (imported to .nn text first).
+std::unique_ptr<interp::Program> load_any(const std::string& target, bool* found) {
+  if (!is_onnx(target)) return interp::load_program(target, found);
+  if (!std::filesystem::exists(target)) {
+    *found = false;
+    return std::make_unique<interp::Program>();
+  }
+  *found = true;
+  try {
+    return interp::load_program_from_text(target, onnx::import_file(target));
+  } catch (const onnx::ImportError& error) {
+    auto program = std::make_unique<interp::Program>();
+    program->diagnostics.push_back(Diagnostic{Severity::kError, Location::none(), error.what(), {}});
+    return program;
+  }
+}
+
+std::string not_found(const std::string& what, const std::string& target, const std::vector<std::string>& names) {
+  std::string hint = interp::closest_name(target, names);
+  return "nnscope: error: " + what + (hint.empty() ? "" : "; did you mean '" + hint + "'?");
+}
+
+// Bindings that are wrong on the command line (an unknown name, a size below 1) are usage errors.
+void check_overrides(const Loaded& loaded, const std::map<std::string, sym::Int>& overrides) {
+  if (std::optional<Diagnostic> bad = interp::check_overrides(*loaded.model, overrides)) {
+    throw Failure(kExitUsage, render(*bad, loaded.program->sources));
+  }
+}
+
+// Adds what --mode train and --hw ask for.
+void extend(analysis::Analysis& a, const Request& request, const analysis::HardwareProfile* hardware) {
+  if (request.train)
+    a.training = std::make_shared<analysis::Training>(analysis::analyze_training(a, request.train_options));
+  if (hardware) a.roofline = std::make_shared<analysis::Roofline>(analysis::analyze_roofline(a, *hardware));
+}
+
+// What a sweep's formats read of a point: its totals (training's and the roofline's too) and the model's name.
+void keep_totals_only(analysis::Analysis& a, const ir::Graph& base) {
+  a.graph = &base;
+  a.layers = {};
+  a.tensor_shapes.reset();
+  if (a.training) a.training = std::make_shared<analysis::Training>(analysis::Training{{}, a.training->totals});
+  if (a.roofline) {
+    auto roofline = std::make_shared<analysis::Roofline>(*a.roofline);
+    roofline->layers = {};
+    a.roofline = std::move(roofline);
+  }
+}
+
+std::vector<emit::SweepPoint> sweep(const Request& request, const Loaded& loaded, const ir::Graph& base,
+                                    const analysis::HardwareProfile* hardware) {
+  std::size_t points = 1;
+  for (const auto& [name, values] : request.sweeps) {
+    bool known = false;
+    for (const ir::ModelParameter& p : base.parameters) known |= p.name == name;
+    if (!known) usage_error("--sweep " + name + ": model '" + base.model_name + "' has no parameter '" + name + "'");
+    points *= values.size();
+    if (points > 1'000'000) usage_error("--sweep: more than 1,000,000 points");
+  }
+  // Without training or a roofline (which need every layer) a point needs only the totals, evaluated from
+  // formulas prepared once: a 1,000-point sweep then costs about one analysis, not a thousand.
+  std::optional<analysis::Analysis> base_analysis;
+  std::optional<analysis::TotalsEvaluator> totals_at;
+  if (!request.train && !hardware) {
+    base_analysis = analysis::analyze(base);
+    totals_at.emplace(*base_analysis);
+  }
+  std::vector<emit::SweepPoint> results;
+  results.reserve(points);
+  for (std::size_t index = 0; index < points; ++index) {
+    emit::SweepPoint point;
+    sym::Bindings bindings = base.bindings;
+    std::map<std::string, sym::Int> overrides = request.elaborate.overrides;
+    std::size_t rest = index;
+    bool needs_elaboration = false;
+    for (auto it = request.sweeps.rbegin(); it != request.sweeps.rend(); ++it) {
+      sym::Int v = it->second[rest % it->second.size()];
+      rest /= it->second.size();
+      point.values.insert(point.values.begin(), {it->first, v});
+      bindings.set(it->first, v);
+      overrides[it->first] = v;
+      for (const ir::ModelParameter& p : base.parameters) needs_elaboration |= p.name == it->first && p.is_const;
+    }
+    for (const auto& [name, v] : point.values) {
+      if (v < 1) {
+        for (const ir::ModelParameter& p : base.parameters) {
+          if (p.name == name && !p.is_const) usage_error("--sweep " + name + ": sizes must be at least 1");
+        }
+      }
+    }
+    // A graph elaborated again for this point lives only while its totals are computed: a sweep keeps the
+    // totals of each point, never its graph or per-layer figures (20,000 points of a large model stay small).
+    std::unique_ptr<ir::Graph> regraph;
+    if (!needs_elaboration && analysis::assumptions_hold(base, bindings)) {
+      point.analysis = totals_at ? totals_at->at(bindings) : analysis::analyze_at(base, bindings);
+    } else {
+      interp::ElaborateOptions options = request.elaborate;
+      options.overrides = overrides;
+      regraph = std::make_unique<ir::Graph>(interp::elaborate(*loaded.program, *loaded.model, options));
+      point.analysis = analysis::analyze(*regraph);
+    }
+    extend(point.analysis, request, hardware);
+    keep_totals_only(point.analysis, base);
+    results.push_back(std::move(point));
+  }
+  return results;
+}
+
+}  // namespace
+
+void usage_error(const std::string& message) {
+  throw Failure(kExitUsage, "nnscope: error: " + message + "\n(see nnscope --help)\n");
+}
+
+Loaded load(const std::string& target, const std::string& model_name) {
+  Loaded loaded;
+  bool found = true;
+  loaded.program = load_any(target, &found);
+  if (!found) {
+    throw Failure(kExitUsage, not_found("'" + target + "' is neither a file nor a standard-library model", target,
+                                        stdlib::model_names()) +
+                                  "\n(nnscope list shows the standard-library models)\n");
+  }
+  if (loaded.program->ok()) loaded.model = loaded.program->select_model(model_name);
+  if (!loaded.program->ok()) {
+    throw Failure(kExitModelError, render_all(loaded.program->diagnostics, loaded.program->sources));
+  }
+  return loaded;
+}
+
+// A profile is stdlib_models/hardware/NAME.nn or a file: a model whose const parameters are the figures.
+analysis::HardwareProfile load_hardware(const std::string& target) {
+  std::unique_ptr<interp::Program> program;
+  std::string embedded_path = "hardware/" + target + ".nn";
+  if (const std::string_view* text = stdlib::find_file(embedded_path)) {
+    program = interp::load_program_from_text("<stdlib>/" + embedded_path, std::string(*text));
+  } else {
+    bool found = true;
+    program = interp::load_program(target, &found);
+    if (!found) {
+      std::vector<std::string> names;
+      for (const stdlib::EmbeddedFile& f : stdlib::embedded_files()) {
+        if (f.path.starts_with("hardware/") && f.path.ends_with(".nn")) {
+          names.emplace_back(f.path.substr(9, f.path.size() - 12));
+        }
+      }
+      std::string known;
+      for (const std::string& n : names) known += (known.empty() ? "" : " ") + n;
+      throw Failure(kExitUsage, not_found("--hw: '" + target + "' is neither a file nor a built-in hardware profile (" +
+                                              known + ")",
+                                          target, names) +
+                                    "\n");
+    }
+  }
+  const ast::Definition* model = program->ok() ? program->select_model("") : nullptr;
+  if (!program->ok() || !model) throw Failure(kExitModelError, render_all(program->diagnostics, program->sources));
+  return guarded(program.get(), target, [&] {
+    ir::Graph graph = interp::elaborate(*program, *model, {});
+    std::vector<std::pair<std::string, double>> values;
+    for (const ir::ModelParameter& p : graph.parameters) values.emplace_back(p.name, static_cast<double>(p.value));
+    try {
+      return analysis::make_profile(graph.model_name, values);
+    } catch (const std::runtime_error& error) {  // a parameter the profile format does not know, or one missing
+      throw Failure(kExitModelError, std::string("nnscope: error: --hw: ") + error.what() + "\n");
+    }
+  });
+}
+
+std::string import_onnx(const std::string& path) {
+  try {
+    return onnx::import_file(path);
+  } catch (const onnx::ImportError& error) {
+    throw Failure(kExitModelError, std::string("nnscope: error: ") + error.what() + "\n");
+  }
+}
+
+std::unique_ptr<Report> run(const Request& request, Timings* timings) {
+  auto report = std::make_unique<Report>();
+  Clock::time_point start = Clock::now();
+  report->loaded = load(request.target, request.model_name);
+  std::optional<analysis::HardwareProfile> hardware;
+  if (!request.hardware.empty()) hardware = load_hardware(request.hardware);
+  check_overrides(report->loaded, request.elaborate.overrides);
+  if (timings) timings->load = seconds_since(start);
+  const interp::Program* program = report->loaded.program.get();
+  guarded(program, request.target, [&] {
+    start = Clock::now();
+    report->graph = std::make_unique<ir::Graph>(interp::elaborate(*program, *report->loaded.model, request.elaborate));
+    if (timings) timings->elaborate = seconds_since(start);
+    start = Clock::now();
+    if (!request.sweeps.empty()) {
+      report->sweep = sweep(request, report->loaded, *report->graph, hardware ? &*hardware : nullptr);
+    } else {
+      // Nothing reads the syntax trees after elaboration (diagnostics need only the source text): freeing them
+      // lets the analysis reuse their memory; a 1M-statement file's trees are 200 MB.
+      report->loaded.program->definitions.clear();
+      report->loaded.program->modules.clear();
+      report->loaded.model = nullptr;
+      report->analysis = std::make_unique<analysis::Analysis>(analysis::analyze(*report->graph));
+      extend(*report->analysis, request, hardware ? &*hardware : nullptr);
+    }
+    if (timings) timings->analyze = seconds_since(start);
+  });
+  return report;
+}
+
+int check(const std::vector<std::string>& files, const Request& options, std::string& diagnostics) {
+  int status = kExitOk;
+  for (const std::string& file : files) {
+    bool found = true;
+    std::unique_ptr<interp::Program> program = load_any(file, &found);
+    if (!program->ok()) {
+      diagnostics += render_all(program->diagnostics, program->sources);
+      status = std::max(status, found ? kExitModelError : kExitUsage);
+      continue;
+    }
+    // Every model of the file is elaborated at its defaults, so shape errors are found too; analysing catches
+    // figures that overflow.
+    for (const ast::Definition& definition : program->main().definitions) {
+      if (definition.kind != ast::DefinitionKind::kModel) continue;
+      if (std::optional<Diagnostic> bad = interp::check_overrides(definition, options.elaborate.overrides)) {
+        diagnostics += render(*bad, program->sources);
+        status = std::max(status, kExitUsage);
+        continue;
+      }
+      try {
+        guarded(program.get(), file, [&] {
+          ir::Graph graph = interp::elaborate(*program, definition, options.elaborate);
+          analysis::analyze(graph);
+        });
+      } catch (const Failure& failure) {
+        diagnostics += failure.text();
+        status = std::max(status, kExitModelError);
+      }
+    }
+  }
+  return status;
+}
+
+std::vector<ModelSummary> list_models() {
+  std::vector<ModelSummary> models;
+  for (const std::string& name : stdlib::model_names()) {
+    ModelSummary summary;
+    summary.name = name;
+    try {
+      Loaded loaded = load(name, "");
+      const std::string& doc = loaded.model->doc.empty() ? loaded.program->main().doc : loaded.model->doc;
+      summary.description = doc.substr(0, doc.find('\n'));
+      guarded(loaded.program.get(), name, [&] {
+        ir::Graph graph = interp::elaborate(*loaded.program, *loaded.model, {});
+        analysis::Analysis a = analysis::analyze(graph);
+        summary.params = a.totals.figures.params;
+        summary.gemm_macs = a.totals.figures.gemm_macs;
+      });
+    } catch (const Failure& failure) {
+      summary.error = failure.text();
+    }
+    models.push_back(std::move(summary));
+  }
+  return models;
+}
+
+}  // namespace nnscope::driver

@@ -1,0 +1,98 @@
+#pragma once
+// The pipeline as a library, in one place: resolve what the user named (a .nn file, a standard-library name, an
+// ONNX file, a hardware profile), elaborate, analyse (inference, training, roofline), sweep (elaborating again
+// where a decision the model made no longer holds) and write the report in a format from one table
+// (driver/formats.h). The command line (src/cli/), the benchmark (bench/) and the tests all call it; none of them
+// repeats a step.
+//
+// Errors: a phase reports a problem as a Diagnostic (source/diagnostic.h); the driver is the one place that turns
+// any failure into a driver::Failure, which carries the exit status and the text to print (rendered diagnostics
+// with file, line, column and caret, or a command-line error).
+#include <exception>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analysis/analysis.h"
+#include "analysis/roofline.h"
+#include "analysis/training.h"
+#include "emit/emit.h"
+#include "interp/interpreter.h"
+#include "interp/program.h"
+
+namespace nnscope::driver {
+
+constexpr int kExitOk = 0;
+constexpr int kExitModelError = 1;  // the model (or an input file) has an error
+constexpr int kExitUsage = 2;       // bad command-line usage
+
+class Failure : public std::exception {
+ public:
+  Failure(int status, std::string text) : status_(status), text_(std::move(text)) {}
+  int status() const { return status_; }
+  const std::string& text() const { return text_; }  // ready to print, ends with a newline
+  const char* what() const noexcept override { return text_.c_str(); }
+
+ private:
+  int status_;
+  std::string text_;
+};
+
+// Throws a Failure with kExitUsage: "nnscope: error: MESSAGE" and a pointer to --help.
+[[noreturn]] void usage_error(const std::string& message);
+
+// What the user asked for.
+struct Request {
+  std::string target;      // MODEL: a .nn file, an .onnx file or a standard-library name
+  std::string model_name;  // --model: which model of a file that defines several
+  interp::ElaborateOptions elaborate;
+  std::vector<std::pair<std::string, std::vector<sym::Int>>> sweeps;  // the points are their product
+  bool train = false;
+  analysis::TrainOptions train_options;
+  std::string hardware;  // --hw: a built-in profile's name or a file
+};
+
+// A program and the model chosen from it.
+struct Loaded {
+  std::unique_ptr<interp::Program> program;
+  const ast::Definition* model = nullptr;
+};
+
+// Throws Failure: kExitUsage when the target is neither a file nor a standard-library model, kExitModelError with
+// the diagnostics when it does not parse or names no model.
+Loaded load(const std::string& target, const std::string& model_name);
+analysis::HardwareProfile load_hardware(const std::string& target);
+// An ONNX file as .nn text (docs/onnx.md).
+std::string import_onnx(const std::string& path);
+
+// Seconds each phase of run() took, for bench/.
+struct Timings {
+  double load = 0, elaborate = 0, analyze = 0;
+};
+
+// A finished run: one analysis, or the points of a sweep.
+struct Report {
+  Loaded loaded;
+  std::unique_ptr<ir::Graph> graph;              // the model at the requested bindings
+  std::unique_ptr<analysis::Analysis> analysis;  // null for a sweep
+  std::vector<emit::SweepPoint> sweep;           // empty unless swept
+  bool is_sweep() const { return !analysis; }
+};
+
+// Throws Failure.
+std::unique_ptr<Report> run(const Request& request, Timings* timings = nullptr);
+
+// `nnscope check`: every file parsed and every model in it elaborated and analysed at its defaults. Returns the
+// exit status; the diagnostics go to `diagnostics`.
+int check(const std::vector<std::string>& files, const Request& options, std::string& diagnostics);
+
+// `nnscope list`: one standard-library model each, with its figures at the defaults.
+struct ModelSummary {
+  std::string name, description;
+  sym::Int params = 0, gemm_macs = 0;
+  std::string error;  // set when the model does not elaborate (a bug in the library)
+};
+std::vector<ModelSummary> list_models();
+
+}  // namespace nnscope::driver
