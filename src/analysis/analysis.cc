@@ -364,21 +364,21 @@ bool assumptions_hold(const ir::Graph& graph, const sym::Bindings& bindings) {
 }
 
 std::vector<GroupRow> group_layers(const Analysis& analysis, std::size_t depth) {
+  // Rows keep execution order: a group is a contiguous run of ops under one path. Ops of a block that resume
+  // after other ops ran (two labels sharing a prefix, say) start a new row rather than joining an earlier one.
   std::vector<GroupRow> rows;
-  std::unordered_map<std::string, std::size_t> index;
   const ir::Graph& graph = *analysis.graph;
   for (std::size_t i = 0; i < analysis.layers.size(); ++i) {
     const ir::Op& op = graph.ops[analysis.layers[i].op];
-    std::string key = op.path;
+    std::string_view key = op.path;
     bool collapsed = false;
     if (op.depth() > depth) {
       std::size_t pos = 0;
       for (std::size_t segment = 0; segment <= depth; ++segment) pos = op.path.find('.', pos) + 1;
-      key = op.path.substr(0, pos - 1);
+      key = key.substr(0, pos - 1);
       collapsed = true;
     }
-    auto [it, inserted] = index.emplace(key, rows.size());
-    if (inserted) {
+    if (rows.empty() || !collapsed || rows.back().kind != "block" || rows.back().path != key) {
       GroupRow row;
       row.path = key;
       row.kind = collapsed ? "block" : op.kind;
@@ -386,7 +386,7 @@ std::vector<GroupRow> group_layers(const Analysis& analysis, std::size_t depth) 
       row.first_layer = i;
       rows.push_back(std::move(row));
     }
-    GroupRow& row = rows[it->second];
+    GroupRow& row = rows.back();
     row.last_layer = i;
     ++row.op_count;
     row.figures += analysis.layers[i].figures;

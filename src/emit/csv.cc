@@ -6,6 +6,7 @@
 #include "analysis/training.h"
 #include "emit/emit.h"
 #include "emit/format.h"
+#include "report/columns.h"
 
 namespace nnscope::emit {
 namespace {
@@ -26,88 +27,64 @@ std::string number(Int value) { return sym::to_string(value); }
 
 }  // namespace
 
-// Columns: path, level_0 .. level_{D-1}, op, input_shape, output_shape, kernel, stride, padding, dilation,
-// groups, params, input_bytes, weight_bytes, output_bytes, gemm_macs, elementwise_ops, activation_ops,
-// flops, intensity. A collapsed block has op "block", the tensors crossing its boundary as shapes, empty
-// kernel..groups, and the sums of its ops' figures. An op with no cost rule leaves gemm_macs..intensity
-// empty: a 0 there would claim the op is free, which is the silent error the tool exists to avoid.
+// The columns of report::columns() that CSV shows (docs/csv.md): path, level_0 .. level_{D-1}, op, shapes,
+// kernel .. groups, the figures, and the backward and roofline columns with --mode train / --hw. A collapsed block
+// has op "block", the tensors crossing its boundary as shapes, and the sums of its ops' figures. An op with no cost
+// rule leaves its work columns empty: a 0 there would claim the op is free, which is the silent error the tool
+// exists to avoid.
 std::string details_csv(const analysis::Analysis& analysis, const EmitOptions& options) {
-  GraphView view(analysis);
-  std::vector<Row> rows = view.rows(options.depth);
-  std::size_t levels = 0;
-  for (const Row& row : rows) levels = std::max(levels, row.group.depth + 1);
-
-  std::vector<std::string> header = {"path"};
-  for (std::size_t k = 0; k < levels; ++k) header.push_back("level_" + std::to_string(k));
-  for (const char* name : {"op", "input_shape", "output_shape", "kernel", "stride", "padding", "dilation", "groups",
-                           "params", "input_bytes", "weight_bytes", "output_bytes", "gemm_macs", "elementwise_ops",
-                           "activation_ops", "flops", "intensity"}) {
-    header.push_back(name);
+  report::RowSource rows(analysis, options.depth);
+  std::size_t levels = rows.levels();
+  bool training = analysis.training != nullptr, roofline = analysis.roofline != nullptr;
+  std::vector<const report::Column*> shown;
+  for (const report::Column& column : report::columns()) {
+    if (report::shown(column, report::format::kCsv, training, roofline)) shown.push_back(&column);
   }
-  // Only with --mode train / --hw, so the default columns stay as they are.
-  if (analysis.training) {
-    for (const char* name : {"backward_dgrad_macs", "backward_wgrad_macs", "backward_elementwise_ops",
-                             "backward_activation_ops", "backward_flops", "saved_bytes"}) {
-      header.push_back(name);
+  std::vector<std::string> fields;
+  for (const report::Column* column : shown) {
+    if (column->kind == report::ValueKind::kLevels) {
+      for (std::size_t k = 0; k < levels; ++k) fields.push_back("level_" + std::to_string(k));
+    } else {
+      fields.emplace_back(column->key);
     }
-  }
-  if (analysis.roofline) {
-    header.push_back("est_time_s");
-    header.push_back("bound");
   }
   std::string out;
-  write_row(out, header);
-
-  for (const Row& row : rows) {
-    const analysis::GroupRow& g = row.group;
-    std::vector<std::string> fields = {g.path};
-    std::vector<std::string> segments = detail::split_path(g.path);
-    for (std::size_t k = 0; k < levels; ++k) fields.push_back(k < segments.size() ? segments[k] : "");
-    fields.push_back(g.kind);
-    ops::Display display;
-    if (row.collapsed) {
-      GraphView::Boundary b = view.boundary(row.layers);
-      fields.push_back(detail::join_shapes(view.shapes(b.inputs)));
-      fields.push_back(detail::join_shapes(view.shapes(b.outputs)));
-    } else {
-      const analysis::Layer& layer = analysis.layers[row.layers.front()];
-      fields.push_back(detail::join_shapes(layer.input_shapes));
-      fields.push_back(detail::join_shapes(layer.output_shapes));
-      if (const auto& d = analysis.graph->ops[layer.op].display) display = *d;
-    }
-    for (const std::string* s :
-         {&display.kernel, &display.stride, &display.padding, &display.dilation, &display.groups}) {
-      fields.push_back(*s);
-    }
-    const analysis::LayerFigures& f = g.figures;
-    for (Int v : {f.params, f.input_bytes, f.weight_bytes, f.output_bytes}) fields.push_back(number(v));
-    bool unknown = !row.collapsed && !row.fully_costed;
-    for (Int v : {f.gemm_macs, f.elementwise_ops, f.activation_ops, f.flops}) {
-      fields.push_back(unknown ? "" : number(v));
-    }
-    fields.push_back(unknown ? "" : detail::decimal(f.intensity()));
-    if (analysis.training) {
-      const analysis::TrainLayerFigures t = analysis::sum_layers(*analysis.training, row.layers);
-      for (Int v : {t.dgrad_macs, t.wgrad_macs, t.elementwise_ops, t.activation_ops, t.flops, t.saved_bytes}) {
-        fields.push_back(number(v));
+  write_row(out, fields);
+  rows.for_each([&](const report::ReportRow& row) {
+    fields.clear();
+    for (const report::Column* column : shown) {
+      if (column->work && row.unknown_work()) {
+        fields.emplace_back();
+        continue;
       }
-    }
-    if (analysis.roofline) {
-      double time = 0, unit_time[4] = {0, 0, 0, 0};
-      for (std::size_t i : row.layers) {
-        const analysis::RooflineLayer& l = analysis.roofline->layers[i];
-        time += l.time_s;
-        unit_time[static_cast<int>(l.bound)] += l.time_s;
+      report::Value value = column->get(row);
+      switch (value.kind) {
+        case report::ValueKind::kText:
+          fields.emplace_back(value.text);
+          break;
+        case report::ValueKind::kInteger:
+          fields.push_back(number(value.integer));
+          break;
+        case report::ValueKind::kDecimal:
+          fields.push_back(detail::decimal(value.decimal, column->decimals));
+          break;
+        case report::ValueKind::kBool:
+          fields.emplace_back(value.boolean ? "true" : "false");
+          break;
+        case report::ValueKind::kShapes:
+          fields.push_back(detail::join_shapes(*value.shapes));
+          break;
+        case report::ValueKind::kLevels: {
+          std::vector<std::string> segments = detail::split_path(std::string(value.text));
+          for (std::size_t k = 0; k < levels; ++k) fields.push_back(k < segments.size() ? segments[k] : "");
+          break;
+        }
+        case report::ValueKind::kWeights:
+          break;  // not a CSV column
       }
-      int bound = 0;
-      for (int u = 1; u < 4; ++u) {
-        if (unit_time[u] > unit_time[bound]) bound = u;
-      }
-      fields.push_back(detail::decimal(time, 12));
-      fields.push_back(analysis::unit_name(static_cast<analysis::Unit>(bound)));
     }
     write_row(out, fields);
-  }
+  });
   return out;
 }
 

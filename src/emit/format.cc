@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <type_traits>
 #include <unordered_set>
 
 #include "emit/emit.h"
@@ -360,7 +361,11 @@ std::string join_any_shapes(const Shapes& shapes) {
   std::string out;
   for (std::size_t i = 0; i < shapes.size(); ++i) {
     if (i) out += ';';
-    out += shape_text(shapes[i]);
+    if constexpr (std::is_pointer_v<std::decay_t<decltype(shapes[i])>>) {
+      out += shape_text(*shapes[i]);
+    } else {
+      out += shape_text(shapes[i]);
+    }
   }
   return out;
 }
@@ -368,6 +373,7 @@ std::string join_any_shapes(const Shapes& shapes) {
 
 std::string join_shapes(const std::vector<std::vector<Int>>& shapes) { return join_any_shapes(shapes); }
 std::string join_shapes(const analysis::ShapeList& shapes) { return join_any_shapes(shapes); }
+std::string join_shapes(const std::vector<const std::vector<Int>*>& shapes) { return join_any_shapes(shapes); }
 
 Int parameter_value(const analysis::Analysis& analysis, const ir::ModelParameter& parameter) {
   const Int* bound = analysis.bindings.find(parameter.name);
@@ -384,119 +390,6 @@ std::string model_title(const analysis::Analysis& analysis) {
     title += graph.parameters[i].name + "=" + sym::to_string(parameter_value(analysis, graph.parameters[i]));
   }
   return title + ")";
-}
-
-GraphView::GraphView(const analysis::Analysis& analysis)
-    : analysis_(analysis), graph_(*analysis.graph), evaluator_(analysis.bindings) {
-  std::size_t n = graph_.tensors.size();
-  model_output_.assign(n, false);
-  if (analysis_.tensor_shapes && analysis_.tensor_shapes->size() == n) {
-    tensor_shapes_ = analysis_.tensor_shapes;
-  } else {
-    // An analysis without per-layer rows (a sweep point): evaluate here.
-    auto shapes = std::make_shared<analysis::ShapeTable>(n);
-    for (std::size_t t = 0; t < n; ++t) {
-      try {
-        shapes->evaluate(t, graph_.tensors[t].shape, evaluator_);
-      } catch (const std::exception&) {
-        // Left unset: reads as an empty shape.
-      }
-    }
-    tensor_shapes_ = std::move(shapes);
-  }
-  for (const ir::Output& o : graph_.outputs) model_output_[o.tensor] = true;
-  consumer_begin_.assign(n + 1, 0);
-  for (const ir::Op& op : graph_.ops) {
-    for (ir::TensorId t : op.inputs) ++consumer_begin_[t + 1];
-  }
-  for (std::size_t t = 0; t < n; ++t) consumer_begin_[t + 1] += consumer_begin_[t];
-  consumers_.resize(consumer_begin_[n]);
-  std::vector<std::size_t> filled(consumer_begin_.begin(), consumer_begin_.end() - 1);
-  for (std::size_t i = 0; i < graph_.ops.size(); ++i) {
-    for (ir::TensorId t : graph_.ops[i].inputs) consumers_[filled[t]++] = i;
-  }
-}
-
-bool GraphView::collapses(std::size_t depth) const {
-  for (const analysis::Layer& layer : analysis_.layers) {
-    if (graph_.ops[layer.op].depth() > depth) return true;
-  }
-  return false;
-}
-
-void GraphView::single_op_row(std::size_t layer, Row& row) const {
-  const ir::Op& op = graph_.ops[analysis_.layers[layer].op];
-  row.group.path = op.path;
-  row.group.kind = op.kind;
-  row.group.depth = op.depth();
-  row.group.first_layer = row.group.last_layer = layer;
-  row.group.op_count = 1;
-  row.group.figures = analysis_.layers[layer].figures;
-  row.layers.assign(1, layer);
-  row.collapsed = false;
-  row.fully_costed = op.costs().costed;
-}
-
-std::vector<Row> GraphView::rows(std::size_t depth) const {
-  std::vector<Row> rows;
-  if (!collapses(depth)) {
-    rows.resize(analysis_.layers.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) single_op_row(i, rows[i]);
-    return rows;
-  }
-  for (analysis::GroupRow& group : analysis::group_layers(analysis_, depth)) {
-    Row row;
-    const std::string& first_path = graph_.ops[analysis_.layers[group.first_layer].op].path;
-    row.collapsed = first_path != group.path;
-    std::string prefix = group.path + ".";
-    for (std::size_t i = group.first_layer; i <= group.last_layer && i < analysis_.layers.size(); ++i) {
-      const ir::Op& op = graph_.ops[analysis_.layers[i].op];
-      bool member = row.collapsed ? op.path.compare(0, prefix.size(), prefix) == 0 : op.path == group.path;
-      if (!member) continue;
-      row.layers.push_back(i);
-      if (!op.costs().costed) row.fully_costed = false;
-    }
-    row.group = std::move(group);
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-GraphView::Boundary GraphView::boundary(const std::vector<std::size_t>& layers) const {
-  std::unordered_set<std::size_t> members;
-  for (std::size_t i : layers) members.insert(analysis_.layers[i].op);
-  Boundary b;
-  std::unordered_set<ir::TensorId> seen_in, seen_out;
-  for (std::size_t i : layers) {
-    const ir::Op& op = graph_.ops[analysis_.layers[i].op];
-    for (ir::TensorId t : op.inputs) {
-      std::size_t producer = graph_.tensors[t].producer;
-      if ((producer == ir::kNoOp || !members.count(producer)) && seen_in.insert(t).second) b.inputs.push_back(t);
-    }
-    for (ir::TensorId t : op.outputs) {
-      bool escapes = model_output_[t];
-      for (std::size_t c : consumers(t)) escapes = escapes || !members.count(c);
-      if (escapes && seen_out.insert(t).second) b.outputs.push_back(t);
-    }
-  }
-  return b;
-}
-
-std::vector<std::vector<Int>> GraphView::shapes(const std::vector<ir::TensorId>& tensors) const {
-  std::vector<std::vector<Int>> out;
-  out.reserve(tensors.size());
-  for (ir::TensorId t : tensors) out.push_back(shape(t));
-  return out;
-}
-
-std::vector<Int> GraphView::weight_shape(const ops::Weight& weight) const {
-  std::vector<Int> dims;
-  try {
-    for (const sym::Expr& d : weight.shape) dims.push_back(evaluator_.evaluate_integer(d));
-  } catch (const std::exception&) {
-    dims.clear();
-  }
-  return dims;
 }
 
 }  // namespace detail

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analysis/analysis.h"
+#include "report/graph_view.h"
 
 namespace nnscope::emit::detail {
 
@@ -33,6 +34,7 @@ std::string pad_left(const std::string& text, std::size_t width);
 std::vector<std::string> split_path(const std::string& path);
 std::string join_shapes(const std::vector<std::vector<Int>>& shapes);  // "2x64;2x10"
 std::string join_shapes(const analysis::ShapeList& shapes);
+std::string join_shapes(const std::vector<const std::vector<Int>*>& shapes);  // evaluated shapes of a report row
 
 // "resnet50 (batch=1, height=224)": the values at the analysis' bindings, in declaration order.
 std::string model_title(const analysis::Analysis& analysis);
@@ -69,6 +71,17 @@ class JsonWriter {
     std::memcpy(p, name, length);
     std::memcpy(p + length, "\": ", 3);
     commit(p + length + 3);
+    after_key_ = true;
+    return *this;
+  }
+  // A key known to be plain text (a column name from report::columns()): copied without the escaping scan.
+  JsonWriter& plain_key(std::string_view name) {
+    assert(plain_json_text(name));
+    char* p = start(name.size() + 4);
+    *p++ = '"';
+    std::memcpy(p, name.data(), name.size());
+    std::memcpy(p + name.size(), "\": ", 3);
+    commit(p + name.size() + 3);
     after_key_ = true;
     return *this;
   }
@@ -117,65 +130,8 @@ class JsonWriter {
 // The "totals" object shared by json() and sweep_json() (written after its key).
 void write_totals(JsonWriter& json, const analysis::Analysis& analysis);
 
-// A row of output (an op, or a block collapsed at --depth) with the ops it covers.
-struct Row {
-  analysis::GroupRow group;
-  std::vector<std::size_t> layers;  // indices into Analysis::layers
-  bool collapsed = false;
-  bool fully_costed = true;
-};
-
-class GraphView {
- public:
-  explicit GraphView(const analysis::Analysis& analysis);
-
-  const analysis::Analysis& analysis() const { return analysis_; }
-  const ir::Graph& graph() const { return graph_; }
-  const std::vector<Int>& shape(ir::TensorId tensor) const { return (*tensor_shapes_)[tensor]; }
-  bool is_model_output(ir::TensorId tensor) const { return model_output_[tensor]; }
-  std::span<const std::size_t> consumers(ir::TensorId tensor) const {
-    return {consumers_.data() + consumer_begin_[tensor], consumers_.data() + consumer_begin_[tensor + 1]};
-  }
-
-  // Rows at `depth` (SIZE_MAX: one per op), in execution order.
-  std::vector<Row> rows(std::size_t depth) const;
-  // The same rows handed to `visit` one at a time: when nothing is collapsed, no row list is built, which
-  // keeps a 1M-op report from holding a second copy of every op's figures.
-  template <typename Visit>
-  void for_each_row(std::size_t depth, Visit&& visit) const {
-    if (!collapses(depth)) {
-      Row row;
-      for (std::size_t i = 0; i < analysis_.layers.size(); ++i) {
-        single_op_row(i, row);
-        visit(static_cast<const Row&>(row));
-      }
-      return;
-    }
-    for (const Row& row : rows(depth)) visit(row);
-  }
-
-  // Tensors a set of ops reads from outside it, and those it produces that something outside it (or
-  // the model's result) reads; each once, in order of first use.
-  struct Boundary {
-    std::vector<ir::TensorId> inputs, outputs;
-  };
-  Boundary boundary(const std::vector<std::size_t>& layers) const;
-  std::vector<std::vector<Int>> shapes(const std::vector<ir::TensorId>& tensors) const;
-
-  // A weight's dimensions at the analysis' bindings.
-  std::vector<Int> weight_shape(const ops::Weight& weight) const;
-
- private:
-  bool collapses(std::size_t depth) const;  // some op is deeper than `depth`
-  void single_op_row(std::size_t layer, Row& row) const;
-
-  const analysis::Analysis& analysis_;
-  const ir::Graph& graph_;
-  std::shared_ptr<const analysis::ShapeTable> tensor_shapes_;  // each tensor's evaluated shape
-  std::vector<bool> model_output_;
-  // The ops reading tensor t are consumers_[consumer_begin_[t] .. consumer_begin_[t + 1]).
-  std::vector<std::size_t> consumer_begin_, consumers_;
-  mutable sym::Evaluator evaluator_;  // weight shapes repeat from layer to layer: each distinct formula once
-};
+// The structural view and its rows live with the row model (src/report/); the emitters read them from there.
+using report::GraphView;
+using report::Row;
 
 }  // namespace nnscope::emit::detail

@@ -7,6 +7,7 @@
 #include "analysis/training.h"
 #include "emit/emit.h"
 #include "emit/format.h"
+#include "report/columns.h"
 
 namespace nnscope::emit {
 namespace {
@@ -28,28 +29,6 @@ void write_shapes(JsonWriter& json, const Shapes& shapes) {
   json.end_array();
 }
 
-// Each weight's evaluated shape, per cost record. Ops share their records (ir::CostTable), so a 1M-op model
-// has a handful of distinct weight lists: evaluating each once, not once per op, saves most of the work of
-// a layer's "weights". Keyed by the record's address, which stays valid while the graph (and so this
-// report) lives.
-class WeightShapes {
- public:
-  explicit WeightShapes(const GraphView& view) : view_(view) {}
-  const std::vector<std::vector<sym::Int>>& of(const ir::OpCosts& costs) {
-    static const std::vector<std::vector<sym::Int>> kNone;
-    if (costs.weights.empty()) return kNone;  // weightless ops (activations, adds): no look-up
-    auto [it, inserted] = shapes_.try_emplace(&costs);
-    if (inserted) {
-      for (const ops::Weight& w : costs.weights) it->second.push_back(view_.weight_shape(w));
-    }
-    return it->second;
-  }
-
- private:
-  const GraphView& view_;
-  std::unordered_map<const ir::OpCosts*, std::vector<std::vector<sym::Int>>> shapes_;
-};
-
 void write_formulas(JsonWriter& json, const analysis::TotalFormulas& f, sym::PrintStyle style) {
   json.begin_object();
   json.key("params").string(f.params.to_string(style));
@@ -62,105 +41,57 @@ void write_formulas(JsonWriter& json, const analysis::TotalFormulas& f, sym::Pri
   json.end_object();
 }
 
-void write_layer(JsonWriter& json, const GraphView& view, WeightShapes& weight_shapes, const Row& row) {
-  const analysis::Analysis& analysis = view.analysis();
-  const ir::Graph& graph = view.graph();
-  const analysis::GroupRow& g = row.group;
+// The columns of report::columns() that JSON shows, in their order (docs/json.md).
+void write_layer(JsonWriter& json, const std::vector<const report::Column*>& shown, const report::ReportRow& row) {
   json.begin_object();
-  json.key("path").string(g.path);
-  json.key("op").string(g.kind);
-  json.key("depth").integer(static_cast<sym::Int>(g.depth));
-  json.key("op_count").integer(static_cast<sym::Int>(g.op_count));
-  json.key("costed").boolean(row.fully_costed);
-  const ir::Op* op = row.collapsed ? nullptr : &graph.ops[analysis.layers[row.layers.front()].op];
-  if (op) {
-    const analysis::Layer& layer = analysis.layers[row.layers.front()];
-    json.key("inputs");
-    write_shapes(json, layer.input_shapes);
-    json.key("outputs");
-    write_shapes(json, layer.output_shapes);
-    static const ops::Display kNone;
-    const ops::Display& d = op->display ? *op->display : kNone;
-    for (auto [name, value] :
-         {std::pair{"kernel", &d.kernel}, std::pair{"stride", &d.stride}, std::pair{"padding", &d.padding},
-          std::pair{"dilation", &d.dilation}, std::pair{"groups", &d.groups}}) {
-      if (!value->empty()) json.key(name).string(*value);
-    }
-  } else {
-    GraphView::Boundary b = view.boundary(row.layers);
-    json.key("inputs");
-    write_shapes(json, view.shapes(b.inputs));
-    json.key("outputs");
-    write_shapes(json, view.shapes(b.outputs));
-  }
-  const analysis::LayerFigures& f = g.figures;
-  json.key("params").integer(f.params);
-  json.key("input_bytes").integer(f.input_bytes);
-  json.key("weight_bytes").integer(f.weight_bytes);
-  json.key("output_bytes").integer(f.output_bytes);
-  json.key("gathered_bytes").integer(f.gathered_bytes);
-  // A single op without a cost rule has unknown work, which is not zero work.
-  bool unknown = op && !op->costs().costed;
-  auto work = [&](const auto& name, sym::Int value) {  // `name`: a string literal, for JsonWriter's key()
-    json.key(name);
-    unknown ? json.null() : json.integer(value);
-  };
-  work("gemm_macs", f.gemm_macs);
-  work("elementwise_ops", f.elementwise_ops);
-  work("activation_ops", f.activation_ops);
-  work("flops", f.flops);
-  json.key("intensity");
-  unknown ? json.null() : json.number(f.intensity());
-  if (analysis.training) {
-    const analysis::TrainLayerFigures t = analysis::sum_layers(*analysis.training, row.layers);
-    json.key("backward_dgrad_macs").integer(t.dgrad_macs);
-    json.key("backward_wgrad_macs").integer(t.wgrad_macs);
-    json.key("backward_gemm_macs").integer(t.gemm_macs());
-    json.key("backward_elementwise_ops").integer(t.elementwise_ops);
-    json.key("backward_activation_ops").integer(t.activation_ops);
-    json.key("backward_flops").integer(t.flops);
-    json.key("saved_bytes").integer(t.saved_bytes);
-  }
-  if (analysis.roofline) {
-    double time = 0;
-    double unit_time[4] = {0, 0, 0, 0};
-    for (std::size_t i : row.layers) {
-      const analysis::RooflineLayer& l = analysis.roofline->layers[i];
-      time += l.time_s;
-      unit_time[static_cast<int>(l.bound)] += l.time_s;
-    }
-    int bound = 0;
-    for (int u = 1; u < 4; ++u) {
-      if (unit_time[u] > unit_time[bound]) bound = u;
-    }
-    json.key("est_time_s").number(time, 12);
-    json.key("bound").string(analysis::unit_name(static_cast<analysis::Unit>(bound)));
-  }
-  if (op && !op->costs().tied_to.empty()) json.key("tied_to").string(op->costs().tied_to);
-  json.key("weights").begin_array();
   std::string prefixed;
-  for (std::size_t i : row.layers) {
-    const ir::Op& member = graph.ops[analysis.layers[i].op];
-    const ir::OpCosts& costs = member.costs();
-    const std::vector<std::vector<sym::Int>>& shapes = weight_shapes.of(costs);
-    for (std::size_t k = 0; k < costs.weights.size(); ++k) {
-      const ops::Weight& w = costs.weights[k];
-      json.begin_object(true);
-      if (row.collapsed) {
-        // Inside a collapsed block a weight is named by its op's path relative to the block.
-        prefixed.assign(member.path, g.path.size() + 1);
-        prefixed += '.';
-        prefixed += w.name;
-        json.key("name").string(prefixed);
-      } else {
-        json.key("name").string(w.name);
-      }
-      json.key("shape");
-      write_shape(json, shapes[k]);
-      json.end_object();
+  for (const report::Column* column : shown) {
+    if (column->work && row.unknown_work()) {
+      json.plain_key(column->json_name()).null();
+      continue;
+    }
+    report::Value value = column->get(row);
+    if (column->omit_empty && value.kind == report::ValueKind::kText && value.text.empty()) continue;
+    json.plain_key(column->json_name());
+    switch (value.kind) {
+      case report::ValueKind::kText:
+      case report::ValueKind::kLevels:
+        json.string(value.text);
+        break;
+      case report::ValueKind::kInteger:
+        json.integer(value.integer);
+        break;
+      case report::ValueKind::kDecimal:
+        json.number(value.decimal, column->decimals);
+        break;
+      case report::ValueKind::kBool:
+        json.boolean(value.boolean);
+        break;
+      case report::ValueKind::kShapes:
+        json.begin_array(true);
+        for (const std::vector<sym::Int>* shape : *value.shapes) write_shape(json, *shape);
+        json.end_array();
+        break;
+      case report::ValueKind::kWeights:
+        json.begin_array();
+        for (const report::RowWeight& w : row.weights) {
+          json.begin_object(true);
+          if (w.relative_path.empty()) {
+            json.key("name").string(w.name);
+          } else {
+            prefixed.assign(w.relative_path);
+            prefixed += '.';
+            prefixed += w.name;
+            json.key("name").string(prefixed);
+          }
+          json.key("shape");
+          write_shape(json, *w.shape);
+          json.end_object();
+        }
+        json.end_array();
+        break;
     }
   }
-  json.end_array();
   json.end_object();
 }
 
@@ -208,7 +139,8 @@ std::string json(const analysis::Analysis& analysis, const EmitOptions& options)
 }
 
 void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptions& options) {
-  GraphView view(analysis);
+  report::RowSource rows(analysis, options.depth);
+  const GraphView& view = rows.view();
   const ir::Graph& graph = *analysis.graph;
   JsonWriter json(out);
   json.begin_object();
@@ -299,8 +231,15 @@ void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptio
   json.end_array();
 
   json.key("layers").begin_array();
-  WeightShapes weight_shapes(view);
-  view.for_each_row(options.depth, [&](const Row& row) { write_layer(json, view, weight_shapes, row); });
+  {
+    std::vector<const report::Column*> shown;
+    for (const report::Column& column : report::columns()) {
+      if (report::shown(column, report::format::kJson, analysis.training != nullptr, analysis.roofline != nullptr)) {
+        shown.push_back(&column);
+      }
+    }
+    rows.for_each([&](const report::ReportRow& row) { write_layer(json, shown, row); });
+  }
   json.end_array();
 
   json.key("by_op_type").begin_array();
