@@ -8,6 +8,7 @@
 #include "emit/emit.h"
 #include "emit/format.h"
 #include "report/columns.h"
+#include "report/totals.h"
 
 namespace nnscope::emit {
 namespace {
@@ -100,32 +101,16 @@ void write_layer(JsonWriter& json, const std::vector<const report::Column*>& sho
 namespace detail {
 
 void write_totals(JsonWriter& json, const analysis::Analysis& analysis) {
-  const analysis::Totals& t = analysis.totals;
   json.begin_object();
-  json.key("params").integer(t.figures.params);
-  json.key("gemm_macs").integer(t.figures.gemm_macs);
-  json.key("elementwise_ops").integer(t.figures.elementwise_ops);
-  json.key("activation_ops").integer(t.figures.activation_ops);
-  json.key("flops").integer(t.figures.flops);
-  json.key("weight_bytes").integer(t.figures.weight_bytes);
-  json.key("activation_bytes").integer(t.activation_bytes);
-  json.key("peak_activation_bytes").integer(analysis.peak_activation_bytes());
-  json.key("input_bytes").integer(t.model_input_bytes);
-  json.key("intensity").number(t.figures.intensity());
-  if (const analysis::Training* training = analysis.training.get()) {
-    const analysis::TrainTotals& tt = training->totals;
-    json.key("backward_dgrad_macs").integer(tt.backward_dgrad_macs);
-    json.key("backward_wgrad_macs").integer(tt.backward_wgrad_macs);
-    json.key("backward_gemm_macs").integer(tt.backward_gemm_macs);
-    json.key("backward_elementwise_ops").integer(tt.backward_elementwise_ops);
-    json.key("backward_activation_ops").integer(tt.backward_activation_ops);
-    json.key("backward_flops").integer(tt.backward_flops);
-    json.key("train_flops").integer(tt.train_flops);
-    json.key("train_memory_bytes").integer(tt.train_memory_bytes);
-  }
-  if (const analysis::Roofline* roofline = analysis.roofline.get()) {
-    json.key("est_time_s").number(roofline->time_s, 12);
-    json.key("samples_per_s").number(roofline->samples_per_s);
+  for (const report::Total& total : report::totals()) {
+    if (!report::shown(total, analysis.training != nullptr, analysis.roofline != nullptr)) continue;
+    report::Value value = total.get(analysis);
+    json.plain_key(total.key);
+    if (value.kind == report::ValueKind::kInteger) {
+      json.integer(value.integer);
+    } else {
+      json.number(value.decimal, total.decimals);
+    }
   }
   json.end_object();
 }

@@ -1,10 +1,9 @@
 // A --sweep: one row per point, the swept values first, then the totals at that point.
 #include <algorithm>
 
-#include "analysis/roofline.h"
-#include "analysis/training.h"
 #include "emit/emit.h"
 #include "emit/format.h"
+#include "report/totals.h"
 
 namespace nnscope::emit {
 namespace {
@@ -12,27 +11,18 @@ namespace {
 using detail::pad_left;
 using sym::Int;
 
-struct Metric {
-  const char* key;    // CSV / JSON name
-  const char* title;  // table header
-  bool bytes;
-  Int (*get)(const analysis::Analysis&);
-};
-
-const std::vector<Metric>& metrics() {
-  static const std::vector<Metric> kMetrics = {
-      {"params", "params", false, [](const analysis::Analysis& a) { return a.totals.figures.params; }},
-      {"gemm_macs", "MACs", false, [](const analysis::Analysis& a) { return a.totals.figures.gemm_macs; }},
-      {"elementwise_ops", "elem ops", false,
-       [](const analysis::Analysis& a) { return a.totals.figures.elementwise_ops; }},
-      {"activation_ops", "act ops", false, [](const analysis::Analysis& a) { return a.totals.figures.activation_ops; }},
-      {"flops", "FLOPs", false, [](const analysis::Analysis& a) { return a.totals.figures.flops; }},
-      {"weight_bytes", "weights", true, [](const analysis::Analysis& a) { return a.totals.figures.weight_bytes; }},
-      {"activation_bytes", "activations", true, [](const analysis::Analysis& a) { return a.totals.activation_bytes; }},
-      {"peak_activation_bytes", "peak act.", true,
-       [](const analysis::Analysis& a) { return a.peak_activation_bytes(); }},
-  };
-  return kMetrics;
+// The totals a sweep shows, in the order of report::totals(), for the first point's mode (every point of one
+// sweep has the same).
+std::vector<const report::Total*> swept_totals(const std::vector<SweepPoint>& points) {
+  std::vector<const report::Total*> shown;
+  if (points.empty()) return shown;
+  const analysis::Analysis& first = points.front().analysis;
+  for (const report::Total& total : report::totals()) {
+    if (total.in_sweep() && report::shown(total, first.training != nullptr, first.roofline != nullptr)) {
+      shown.push_back(&total);
+    }
+  }
+  return shown;
 }
 
 // The swept names in the order of the first point; every point of one sweep has the same names.
@@ -81,37 +71,31 @@ std::string sweep_table(const std::vector<SweepPoint>& points) {
   std::vector<std::string> names = swept_names(points);
   out += "Sweep of " + points.front().analysis.graph->model_name + " over " + std::to_string(points.size()) +
          " points (counts: K/M/G = 10³/10⁶/10⁹; bytes: KiB/MiB/GiB = 2¹⁰/2²⁰/2³⁰)\n\n";
-  // --mode train and --hw add their totals, as in the CSV.
-  bool training = points.front().analysis.training != nullptr;
-  bool roofline = points.front().analysis.roofline != nullptr;
+  std::vector<const report::Total*> shown = swept_totals(points);
   for (bool exact : {false, true}) {
     std::vector<std::vector<std::string>> grid;
     std::vector<std::string> header = names;
-    for (const Metric& m : metrics()) header.push_back(m.title);
-    if (training) {
-      for (const char* title : {"bwd MACs", "train FLOPs", "train mem."}) header.push_back(title);
-    }
-    if (roofline) {
-      header.push_back("est. time");
-      header.push_back("samples/s");
-    }
+    for (const report::Total* total : shown) header.emplace_back(total->title);
     grid.push_back(header);
     for (const SweepPoint& p : points) {
       std::vector<std::string> row;
       for (const std::string& name : names) row.push_back(value_of(p, name));
-      for (const Metric& m : metrics()) {
-        Int v = m.get(p.analysis);
-        row.push_back(exact ? detail::thousands(v) : m.bytes ? human_bytes(v) : human_count(v, ""));
-      }
-      if (training) {
-        const analysis::TrainTotals& t = p.analysis.training->totals;
-        for (Int v : {t.backward_gemm_macs, t.train_flops})
-          row.push_back(exact ? detail::thousands(v) : human_count(v, ""));
-        row.push_back(exact ? detail::thousands(t.train_memory_bytes) : human_bytes(t.train_memory_bytes));
-      }
-      if (roofline) {
-        row.push_back(detail::decimal(p.analysis.roofline->time_s * 1e3, exact ? 6 : 3) + " ms");
-        row.push_back(detail::decimal(p.analysis.roofline->samples_per_s, exact ? 2 : 1));
+      for (const report::Total* total : shown) {
+        report::Value v = total->get(p.analysis);
+        switch (total->kind) {
+          case report::TotalKind::kCount:
+            row.push_back(exact ? detail::thousands(v.integer) : human_count(v.integer, ""));
+            break;
+          case report::TotalKind::kBytes:
+            row.push_back(exact ? detail::thousands(v.integer) : human_bytes(v.integer));
+            break;
+          case report::TotalKind::kSeconds:
+            row.push_back(detail::decimal(v.decimal * 1e3, exact ? 6 : 3) + " ms");
+            break;
+          case report::TotalKind::kRatio:
+            row.push_back(detail::decimal(v.decimal, exact ? 2 : 1));
+            break;
+        }
       }
       grid.push_back(row);
     }
@@ -121,22 +105,12 @@ std::string sweep_table(const std::vector<SweepPoint>& points) {
   return out;
 }
 
-// Columns: the swept parameters (by name), then params, gemm_macs, elementwise_ops, activation_ops,
-// flops, weight_bytes, activation_bytes, peak_activation_bytes.
+// Columns: the swept parameters (by name), then the totals of report::totals() that a sweep shows.
 std::string sweep_csv(const std::vector<SweepPoint>& points) {
   std::vector<std::string> names = swept_names(points);
+  std::vector<const report::Total*> shown = swept_totals(points);
   std::vector<std::string> header = names;
-  for (const Metric& m : metrics()) header.push_back(m.key);
-  // --mode train and --hw add their totals (only then, so the default columns stay as they are).
-  bool training = !points.empty() && points.front().analysis.training;
-  bool roofline = !points.empty() && points.front().analysis.roofline;
-  if (training) {
-    for (const char* key : {"backward_gemm_macs", "train_flops", "train_memory_bytes"}) header.push_back(key);
-  }
-  if (roofline) {
-    header.push_back("est_time_s");
-    header.push_back("samples_per_s");
-  }
+  for (const report::Total* total : shown) header.emplace_back(total->key);
   auto write = [](std::string& out, const std::vector<std::string>& fields) {
     for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? "," : "") + csv_field(fields[i]);
     out += '\n';
@@ -146,14 +120,10 @@ std::string sweep_csv(const std::vector<SweepPoint>& points) {
   for (const SweepPoint& p : points) {
     std::vector<std::string> row;
     for (const std::string& name : names) row.push_back(value_of(p, name));
-    for (const Metric& m : metrics()) row.push_back(sym::to_string(m.get(p.analysis)));
-    if (training) {
-      const analysis::TrainTotals& t = p.analysis.training->totals;
-      for (Int v : {t.backward_gemm_macs, t.train_flops, t.train_memory_bytes}) row.push_back(sym::to_string(v));
-    }
-    if (roofline) {
-      row.push_back(detail::decimal(p.analysis.roofline->time_s, 12));
-      row.push_back(detail::decimal(p.analysis.roofline->samples_per_s));
+    for (const report::Total* total : shown) {
+      report::Value v = total->get(p.analysis);
+      row.push_back(v.kind == report::ValueKind::kInteger ? sym::to_string(v.integer)
+                                                          : detail::decimal(v.decimal, total->decimals));
     }
     write(out, row);
   }
