@@ -271,7 +271,7 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
     if (tensor_shapes->has(t)) continue;
     try {
       tensor_shapes->evaluate(t, graph.tensors[t].shape, at);
-    } catch (const std::runtime_error&) {
+    } catch (const sym::ArithmeticError&) {
       // Left empty; its bytes were evaluated above, so this does not happen in practice.
     }
   }
@@ -341,7 +341,7 @@ Analysis TotalsEvaluator::at(const sym::Bindings& bindings) const {
         a.output_shapes.push_back(evaluate_shape(graph.tensors[o.tensor].shape, at));
       peak_memory(graph, plan_->lifetimes, at, a.totals);
       return a;
-    } catch (const std::runtime_error&) {
+    } catch (const sym::ArithmeticError&) {
       // Overflow or a domain error: the layer-by-layer analysis reports it at the op it happens in.
     }
   }
@@ -356,7 +356,7 @@ bool assumptions_hold(const ir::Graph& graph, const sym::Bindings& bindings) {
   for (const ir::Assumption& assumption : graph.assumptions) {
     try {
       if (!assumption.satisfied_by(at.evaluate_integer(assumption.expr))) return false;
-    } catch (const std::exception&) {
+    } catch (const sym::ArithmeticError&) {  // cannot be evaluated there: elaborate again
       return false;
     }
   }

@@ -6,6 +6,7 @@
 #include "analysis/training.h"
 #include "emit/emit.h"
 #include "emit/format.h"
+#include "report/columns.h"
 
 namespace nnscope::emit {
 namespace {
@@ -122,14 +123,22 @@ std::string count_cell(Int value, bool not_costed, bool partial) {
 void append_layer_table(std::string& out, const GraphView& view, std::size_t depth) {
   std::vector<Node> nodes = build_tree(view, view.rows(depth));
   std::vector<std::string> labels = tree_labels(nodes);
+  // The figure columns of report::columns() that have a table title, in their order.
+  std::vector<const report::Column*> shown;
+  for (const report::Column& column : report::columns()) {
+    if (!column.title.empty() && column.figure) shown.push_back(&column);
+  }
   std::vector<std::vector<std::string>> cells;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const Node& n = nodes[i];
-    cells.push_back({labels[i], n.op, n.shape, count_cell(n.figures.params, false, false),
-                     count_cell(n.figures.gemm_macs, n.not_costed, n.partial),
-                     count_cell(n.figures.flops, n.not_costed, n.partial)});
+    std::vector<std::string> row = {labels[i], n.op, n.shape};
+    for (const report::Column* column : shown) {
+      row.push_back(count_cell(n.figures.*(column->figure), column->work && n.not_costed, column->work && n.partial));
+    }
+    cells.push_back(std::move(row));
   }
-  std::vector<std::string> header = {"layer", "op", "output shape", "params", "MACs", "FLOPs"};
+  std::vector<std::string> header = {"layer", "op", "output shape"};
+  for (const report::Column* column : shown) header.emplace_back(column->title);
   std::vector<std::size_t> width(header.size());
   for (std::size_t c = 0; c < header.size(); ++c) width[c] = display_width(header[c]);
   for (const auto& row : cells) {

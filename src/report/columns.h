@@ -46,6 +46,10 @@ struct Column {
   int decimals = 6;
   Value (*get)(const ReportRow& row) = nullptr;
   std::string_view json_key = {};  // when JSON names it otherwise
+  // The terminal table's header for a column of the layer tree (empty: not in the table), and the figure the
+  // table sums for a tree node that is not itself a row (a block's header line).
+  std::string_view title = {};
+  sym::Int analysis::LayerFigures::*figure = nullptr;
 
   std::string_view json_name() const { return json_key.empty() ? key : json_key; }
 };

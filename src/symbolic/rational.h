@@ -11,15 +11,22 @@ namespace nnscope::sym {
 
 using Int = __int128;
 
-class OverflowError : public std::runtime_error {
+// The errors symbolic arithmetic raises; callers that can recover from a value that cannot be computed (a sweep
+// point that must be elaborated again) catch this base, and nothing broader.
+class ArithmeticError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
-// Division by zero, or a non-integer where an integer is required.
-class DomainError : public std::runtime_error {
+class OverflowError : public ArithmeticError {
  public:
-  using std::runtime_error::runtime_error;
+  using ArithmeticError::ArithmeticError;
+};
+
+// Division by zero, or a non-integer where an integer is required.
+class DomainError : public ArithmeticError {
+ public:
+  using ArithmeticError::ArithmeticError;
 };
 
 Int checked_add(Int a, Int b);
