@@ -64,7 +64,7 @@ std::string details_csv(const analysis::Analysis& analysis, const EmitOptions& o
     std::vector<std::string> segments = detail::split_path(g.path);
     for (std::size_t k = 0; k < levels; ++k) fields.push_back(k < segments.size() ? segments[k] : "");
     fields.push_back(g.kind);
-    ops::Display display;
+    ir::DisplayHints display;
     if (row.collapsed) {
       GraphView::Boundary b = view.boundary(row.layers);
       fields.push_back(detail::join_shapes(view.shapes(b.inputs)));

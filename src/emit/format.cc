@@ -489,7 +489,7 @@ std::vector<std::vector<Int>> GraphView::shapes(const std::vector<ir::TensorId>&
   return out;
 }
 
-std::vector<Int> GraphView::weight_shape(const ops::Weight& weight) const {
+std::vector<Int> GraphView::weight_shape(const ir::Weight& weight) const {
   std::vector<Int> dims;
   try {
     for (const sym::Expr& d : weight.shape) dims.push_back(evaluator_.evaluate_integer(d));

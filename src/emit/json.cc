@@ -40,7 +40,7 @@ class WeightShapes {
     if (costs.weights.empty()) return kNone;  // weightless ops (activations, adds): no look-up
     auto [it, inserted] = shapes_.try_emplace(&costs);
     if (inserted) {
-      for (const ops::Weight& w : costs.weights) it->second.push_back(view_.weight_shape(w));
+      for (const ir::Weight& w : costs.weights) it->second.push_back(view_.weight_shape(w));
     }
     return it->second;
   }
@@ -79,8 +79,8 @@ void write_layer(JsonWriter& json, const GraphView& view, WeightShapes& weight_s
     write_shapes(json, layer.input_shapes);
     json.key("outputs");
     write_shapes(json, layer.output_shapes);
-    static const ops::Display kNone;
-    const ops::Display& d = op->display ? *op->display : kNone;
+    static const ir::DisplayHints kNone;
+    const ir::DisplayHints& d = op->display ? *op->display : kNone;
     for (auto [name, value] :
          {std::pair{"kernel", &d.kernel}, std::pair{"stride", &d.stride}, std::pair{"padding", &d.padding},
           std::pair{"dilation", &d.dilation}, std::pair{"groups", &d.groups}}) {
@@ -144,7 +144,7 @@ void write_layer(JsonWriter& json, const GraphView& view, WeightShapes& weight_s
     const ir::OpCosts& costs = member.costs();
     const std::vector<std::vector<sym::Int>>& shapes = weight_shapes.of(costs);
     for (std::size_t k = 0; k < costs.weights.size(); ++k) {
-      const ops::Weight& w = costs.weights[k];
+      const ir::Weight& w = costs.weights[k];
       json.begin_object(true);
       if (row.collapsed) {
         // Inside a collapsed block a weight is named by its op's path relative to the block.
