@@ -27,7 +27,7 @@ LayerFormulas layer_formulas(const ir::Graph& graph, const ir::Op& op, const std
   Expr weight_size = Expr::constant(dtype_bytes(graph.weight_dtype));
   // The bytes of the weights the op reads: tied weights are read like any others.
   Expr weight_elements;
-  for (const ops::Weight& w : costs.weights) weight_elements += ops::numel(w.shape);
+  for (const ir::Weight& w : costs.weights) weight_elements += ops::numel(w.shape);
   f.weight_bytes = weight_elements * weight_size;
   f.gathered_bytes = costs.gathered_elements * weight_size;
   f.gemm_macs = costs.forward.gemm_macs;
@@ -37,7 +37,7 @@ LayerFormulas layer_formulas(const ir::Graph& graph, const ir::Op& op, const std
   return f;
 }
 
-std::vector<Int> evaluate_shape(const ops::Shape& shape, sym::Evaluator& b) {
+std::vector<Int> evaluate_shape(const ir::Shape& shape, sym::Evaluator& b) {
   std::vector<Int> out;
   out.reserve(shape.size());
   for (const Expr& d : shape) out.push_back(b.evaluate_integer(d));
@@ -148,7 +148,7 @@ void ShapeTable::set(ir::TensorId t, const std::vector<Int>& shape) {
   shapes_[t] = &*it;
 }
 
-void ShapeTable::evaluate(ir::TensorId t, const ops::Shape& shape, sym::Evaluator& at) {
+void ShapeTable::evaluate(ir::TensorId t, const ir::Shape& shape, sym::Evaluator& at) {
   scratch_.clear();
   for (const Expr& d : shape) scratch_.push_back(at.evaluate_integer(d));
   set(t, scratch_);

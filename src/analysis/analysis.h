@@ -47,7 +47,7 @@ class ShapeTable {
   void set(ir::TensorId t, const std::vector<Int>& shape);
   // Sets t's shape to `shape` evaluated at the evaluator's bindings; throws as the evaluator does (t stays
   // unset). A shape the table already holds costs no allocation.
-  void evaluate(ir::TensorId t, const ops::Shape& shape, sym::Evaluator& at);
+  void evaluate(ir::TensorId t, const ir::Shape& shape, sym::Evaluator& at);
 
  private:
   struct Hash {

@@ -24,11 +24,11 @@ std::size_t mix(std::size_t seed, std::size_t value) {
   return seed ^ (value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
 }
 
-std::size_t hash_cost(std::size_t seed, const ops::Cost& c) {
+std::size_t hash_cost(std::size_t seed, const Cost& c) {
   return mix(mix(mix(seed, c.gemm_macs.hash()), c.elementwise.hash()), c.activation.hash());
 }
 
-bool same_cost(const ops::Cost& a, const ops::Cost& b) {
+bool same_cost(const Cost& a, const Cost& b) {
   return a.gemm_macs == b.gemm_macs && a.elementwise == b.elementwise && a.activation == b.activation;
 }
 
@@ -36,13 +36,13 @@ bool same_cost(const ops::Cost& a, const ops::Cost& b) {
 
 std::size_t OpCosts::hash() const {
   std::size_t h = mix(mix(params.hash(), gathered_elements.hash()), std::hash<std::string>{}(tied_to));
-  for (const ops::Weight& w : weights) {
+  for (const Weight& w : weights) {
     h = mix(h, std::hash<std::string>{}(w.name));
     for (const sym::Expr& d : w.shape) h = mix(h, d.hash());
   }
   h = hash_cost(h, forward);
   h = hash_cost(hash_cost(h, backward.common), backward.weight);
-  for (const ops::Cost& c : backward.input) h = hash_cost(h, c);
+  for (const Cost& c : backward.input) h = hash_cost(h, c);
   for (bool saves : backward.saves_input) h = mix(h, saves);
   return mix(mix(mix(h, backward.saves_output), backward.saved_bytes.hash()), costed);
 }

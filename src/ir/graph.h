@@ -10,17 +10,20 @@
 #include "ir/chunked_vector.h"
 #include "ir/dtype.h"
 #include "ir/tensor_ids.h"
-#include "ops/op.h"
+#include "ir/types.h"
 #include "source/source.h"
 #include "symbolic/expr.h"
 
+namespace nnscope::ops {
+struct OpDef;  // the operator an op applies (ops/op.h); the IR only points at it
+}  // namespace nnscope::ops
+
 namespace nnscope::ir {
 
-using ops::Shape;
 constexpr std::size_t kNoOp = ~std::size_t{0};
 
-// A value in the graph; its shape and dtype are the ops::TensorType base, which operator rules read.
-struct Tensor : ops::TensorType {
+// A value in the graph; its shape and dtype are the TensorType base, which operator rules read.
+struct Tensor : TensorType {
   std::size_t producer = kNoOp;  // index into Graph::ops, or kNoOp for a model input
   std::string name;              // the input's name, or "<op path>" / "<op path>:<k>" for op outputs
   bool view = false;             // shares storage with the producer's first input
@@ -30,11 +33,11 @@ struct Tensor : ops::TensorType {
 // forward and backward costs. A large model repeats a few layers many times, so the interpreter shares equal
 // records between ops (CostTable): a 1M-op model keeps a handful instead of a million.
 struct OpCosts {
-  std::vector<ops::Weight> weights;
+  std::vector<Weight> weights;
   sym::Expr params;     // sum of the weights' element counts; 0 when the weights are tied to another op's
   std::string tied_to;  // path of the op whose weights these are (tied_to = "..." in the model); usually empty
-  ops::Cost forward;
-  ops::Backward backward;
+  Cost forward;
+  Backward backward;
   bool costed = true;
   sym::Expr gathered_elements;
 
@@ -62,8 +65,9 @@ struct Op {
   const OpCosts& costs() const;
   // A private copy of the record to change (tests building graphs, tied weights); copies on every call.
   OpCosts& edit_costs();
-  // The kernel/stride/... columns; null for the many ops that have none (a 1M-op graph saves 150 bytes an op).
-  std::shared_ptr<const ops::Display> display;
+  // Presentation: the kernel/stride/... column strings; null for the many ops that have none (a 1M-op graph
+  // saves 150 bytes an op).
+  std::shared_ptr<const DisplayHints> display;
   Location location;  // the call in the model source
 
   // Number of '.'-separated segments of path, minus one: 0 for a top-level op.

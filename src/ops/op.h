@@ -9,18 +9,20 @@
 #include <vector>
 
 #include "ir/dtype.h"
+#include "ir/types.h"
 #include "source/source.h"
 #include "symbolic/expr.h"
 
 namespace nnscope::ops {
 
 using sym::Expr;
-using Shape = std::vector<Expr>;
-
-struct TensorType {
-  Shape shape;
-  DType dtype = DType::kF32;
-};
+// The IR's basic types under the names operator rules have always used.
+using ir::Backward;
+using ir::Cost;
+using ir::Shape;
+using ir::TensorType;
+using ir::Weight;
+using Display = ir::DisplayHints;  // presentation strings; see ir/types.h
 
 enum class ArgKind {
   kTensor,          // one tensor
@@ -123,39 +125,6 @@ class OpContext {
   virtual DType activation_dtype() const = 0;
 };
 
-struct Weight {
-  std::string name;  // "weight", "bias", "weight_ih_l0", ...
-  Shape shape;
-};
-
-// Forward work, split by the unit that does it (docs/cost-model.md).
-struct Cost {
-  Expr gemm_macs;    // multiply-accumulates on the matrix unit
-  Expr elementwise;  // vector-unit operations
-  Expr activation;   // special-function-unit operations (activations, exp, log, sqrt, rsqrt, erf)
-};
-
-// Backward work of one op in a training step (docs/cost-model.md, "Training"), filled by each operator rule
-// beside its forward cost. The training analysis adds `common` whenever a gradient flows through the op,
-// `weight` when the op has weights, and input[i] only when tensor input i (in the op's input order: the
-// tensor arguments as written, lists flattened) needs a gradient, which no graph input does.
-struct Backward {
-  Cost common;                    // needed whenever backward runs through the op (recomputed terms, BPTT through time)
-  Cost weight;                    // the weights' gradients; gemm_macs = weight-gradient (wgrad) MACs
-  std::vector<Cost> input;        // each tensor input's gradient; gemm_macs = input-gradient (dgrad) MACs
-  std::vector<bool> saves_input;  // tensor inputs backward keeps until it runs (input order)
-  bool saves_output = false;      // backward keeps the first output
-  Expr saved_bytes;               // other state kept for backward: masks, indices, statistics
-};
-
-// Strings shown in the kernel/stride/padding/dilation/groups columns ("3x3", "2x2", "1x1", "1", "32").
-struct Display {
-  std::string kernel, stride, padding, dilation, groups;
-  bool empty() const {
-    return kernel.empty() && stride.empty() && padding.empty() && dilation.empty() && groups.empty();
-  }
-};
-
 struct OpResult {
   std::vector<TensorType> outputs;
   std::vector<Weight> weights;  // parameters = the sum of their element counts
@@ -163,8 +132,8 @@ struct OpResult {
   Backward backward;
   bool costed = true;      // false: no cost rule, the op is listed as "not costed"
   Expr gathered_elements;  // embeddings: elements of the table rows actually read (x weight dtype = bytes)
-  Display display;
-  bool view = false;  // outputs share storage with inputs[0] (reshape, flatten, dropout at inference)
+  Display display;         // presentation only (ir::DisplayHints)
+  bool view = false;       // outputs share storage with inputs[0] (reshape, flatten, dropout at inference)
 };
 
 struct OpDef;

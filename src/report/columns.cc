@@ -29,8 +29,8 @@ Value shapes(const std::vector<const std::vector<Int>*>& s) {
   return value;
 }
 
-const ops::Display& display_of(const ReportRow& row) {
-  static const ops::Display kNone;
+const ir::DisplayHints& display_of(const ReportRow& row) {
+  static const ir::DisplayHints kNone;
   return row.display ? *row.display : kNone;
 }
 

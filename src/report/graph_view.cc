@@ -100,7 +100,7 @@ std::vector<std::vector<Int>> GraphView::shapes(const std::vector<ir::TensorId>&
   return out;
 }
 
-std::vector<Int> GraphView::weight_shape(const ops::Weight& weight) const {
+std::vector<Int> GraphView::weight_shape(const ir::Weight& weight) const {
   // The analysis evaluated the product of these dimensions (the parameter count), so each one evaluates.
   std::vector<Int> dims;
   dims.reserve(weight.shape.size());

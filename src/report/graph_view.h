@@ -60,7 +60,7 @@ class GraphView {
   std::vector<std::vector<Int>> shapes(const std::vector<ir::TensorId>& tensors) const;
 
   // A weight's dimensions at the analysis' bindings.
-  std::vector<Int> weight_shape(const ops::Weight& weight) const;
+  std::vector<Int> weight_shape(const ir::Weight& weight) const;
 
  private:
   bool collapses(std::size_t depth) const;  // some op is deeper than `depth`

@@ -18,7 +18,7 @@ const std::vector<std::vector<Int>>& RowSource::weight_shapes(const ir::OpCosts&
   if (costs.weights.empty()) return kNone;  // weightless ops (activations, adds): no look-up
   auto [it, inserted] = weight_shapes_.try_emplace(&costs);
   if (inserted) {
-    for (const ops::Weight& w : costs.weights) it->second.push_back(view_.weight_shape(w));
+    for (const ir::Weight& w : costs.weights) it->second.push_back(view_.weight_shape(w));
   }
   return it->second;
 }

@@ -50,7 +50,7 @@ TEST(DetailsCsv, HeaderAndOneRowPerOp) {
 TEST(DetailsCsv, QuotesFieldsAndLevelColumnsFollowTheDeepestRow) {
   ir::Graph g = tiny_graph();
   g.ops[2].path = "head.a,\"b\".flatten";  // not a name the language allows, but the CSV must survive it
-  g.ops[3].display = std::make_shared<const ops::Display>(ops::Display{"1\n2", "", "", "", ""});
+  g.ops[3].display = std::make_shared<const ir::DisplayHints>(ir::DisplayHints{"1\n2", "", "", "", ""});
   analysis::Analysis a = analysis::analyze(g);
   std::string csv = details_csv(a, {});
   auto rows = parse_csv(csv);

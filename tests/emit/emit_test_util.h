@@ -31,7 +31,7 @@ inline ir::Graph tiny_graph(const std::string& model_name = "tiny") {
   g.parameters.push_back({"batch", 2, false});
   g.bindings.set("batch", 2);
   Expr b = Expr::symbol("batch");
-  auto tensor = [&](ops::Shape shape, std::size_t producer, std::string name, bool view = false) {
+  auto tensor = [&](ir::Shape shape, std::size_t producer, std::string name, bool view = false) {
     ir::Tensor t;
     t.shape = std::move(shape);
     t.producer = producer;
@@ -40,7 +40,7 @@ inline ir::Graph tiny_graph(const std::string& model_name = "tiny") {
     g.tensors.push_back(std::move(t));
     return g.tensors.size() - 1;
   };
-  auto op = [&](std::string path, std::string_view kind, std::vector<ir::TensorId> inputs, ops::Shape out,
+  auto op = [&](std::string path, std::string_view kind, std::vector<ir::TensorId> inputs, ir::Shape out,
                 bool view = false) -> ir::Op& {
     ir::Op o;
     o.path = path;
@@ -57,7 +57,7 @@ inline ir::Graph tiny_graph(const std::string& model_name = "tiny") {
   conv.edit_costs().weights = {{"weight", {4, 3, 3, 3}}, {"bias", {4}}};
   conv.edit_costs().params = 112;
   conv.edit_costs().forward = {6912 * b, 256 * b, 0};
-  conv.display = std::make_shared<const ops::Display>(ops::Display{"3x3", "1x1", "1x1", "1x1", "1"});
+  conv.display = std::make_shared<const ir::DisplayHints>(ir::DisplayHints{"3x3", "1x1", "1x1", "1x1", "1"});
   ir::TensorId t = conv.outputs[0];
 
   ir::Op& relu = op("stem.relu", "relu", {t}, {b, 4, 8, 8});

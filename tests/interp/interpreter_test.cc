@@ -63,9 +63,9 @@ model m(batch = 4) {
   ASSERT_EQ(g.ops.size(), 4u);
   EXPECT_EQ(paths(g), (std::vector<std::string>{"pair.first", "pair.second", "pair_1.first", "pair_1.second"}));
   sym::Expr batch = sym::Expr::symbol("batch");
-  EXPECT_EQ(g.tensors[g.ops[0].outputs[0]].shape, (ops::Shape{batch, 15}));
-  EXPECT_EQ(g.tensors[g.ops[1].outputs[0]].shape, (ops::Shape{batch, 3}));
-  EXPECT_EQ(g.tensors[g.ops[2].outputs[0]].shape, (ops::Shape{batch, 2}));
+  EXPECT_EQ(g.tensors[g.ops[0].outputs[0]].shape, (ir::Shape{batch, 15}));
+  EXPECT_EQ(g.tensors[g.ops[1].outputs[0]].shape, (ir::Shape{batch, 3}));
+  EXPECT_EQ(g.tensors[g.ops[2].outputs[0]].shape, (ir::Shape{batch, 2}));
   // 8·15 + 15 and 8·3 (no bias).
   EXPECT_EQ(g.ops[0].costs().params, sym::Expr(135));
   EXPECT_EQ(g.ops[1].costs().params, sym::Expr(24));
@@ -105,7 +105,7 @@ model m(batch = 3) {
 }
 )");
   EXPECT_EQ(e.graph.ops.size(), 600u);
-  EXPECT_EQ(e.graph.tensors[e.graph.outputs[0].tensor].shape, (ops::Shape{sym::Expr::symbol("batch"), 5}));
+  EXPECT_EQ(e.graph.tensors[e.graph.outputs[0].tensor].shape, (ir::Shape{sym::Expr::symbol("batch"), 5}));
 }
 
 TEST(Interpreter, ForLoopsOverRangesAndListsWithIndexAndPatterns) {
@@ -160,7 +160,7 @@ model m(batch = 1, seq = 10, const hidden = 8) {
                           options);
   const ir::Graph& g = e.graph;
   sym::Expr batch = sym::Expr::symbol("batch"), seq = sym::Expr::symbol("seq");
-  EXPECT_EQ(g.tensors[g.outputs[0].tensor].shape, (ops::Shape{batch, seq, 32}));
+  EXPECT_EQ(g.tensors[g.outputs[0].tensor].shape, (ir::Shape{batch, seq, 32}));
   EXPECT_EQ(g.ops[0].costs().forward.gemm_macs, batch * seq * 16 * 32);
   EXPECT_EQ(*g.bindings.find("batch"), 3);
   EXPECT_EQ(*g.bindings.find("seq"), 10);

@@ -13,7 +13,7 @@ OpCosts linear_costs(Expr in, Expr out) {
   c.weights = {{"weight", {out, in}}, {"bias", {out}}};
   c.params = out * in + out;
   c.forward = {batch * in * out, batch * out, 0};
-  c.backward.input = {ops::Cost{batch * in * out, 0, 0}};
+  c.backward.input = {ir::Cost{batch * in * out, 0, 0}};
   c.backward.weight = {batch * in * out, batch * out, 0};
   c.backward.saves_input = {true};
   return c;

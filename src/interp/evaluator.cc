@@ -1,14 +1,15 @@
-#include "interp/interpreter.h"
-
+// The evaluator of the language: runs a model's statements and expressions (loops, branches, block
+// instantiations, asserts, built-ins) and decides what to build; the graph builder (graph_builder.h) builds
+// it. Operator calls are bound here (argument names, defaults, language values converted to operator
+// arguments) and handed to the builder.
 #include <cmath>
 #include <optional>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "interp/builtins.h"
+#include "interp/graph_builder.h"
+#include "interp/interpreter.h"
 #include "interp/overrides.h"
-#include "interp/path_set.h"
-#include "interp/rule_memo.h"
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -58,86 +59,31 @@ bool valid_label(const std::string& label) {
   return true;
 }
 
-class Interpreter final : public ops::OpContext, public BuiltinHost {
+class Evaluator final : public BuiltinHost, public ErrorReporter {
  public:
-  Interpreter(const Program& program, const ElaborateOptions& options) : program_(program), options_(options) {
+  Evaluator(const Program& program, const ElaborateOptions& options)
+      : program_(program),
+        options_(options),
+        builder_(*this, options.limits, options.weight_dtype, options.activation_dtype) {
     int marker = 0;
     stack_base_ = reinterpret_cast<std::uintptr_t>(&marker);
   }
 
   ir::Graph run(const ast::Definition& model) {
-    graph_.model_name = model.name;
-    graph_.model_doc = model.doc.empty() ? program_.main().doc : model.doc;
-    graph_.weight_dtype = options_.weight_dtype;
-    graph_.activation_dtype = options_.activation_dtype;
+    builder_.set_model(model.name, model.doc.empty() ? program_.main().doc : model.doc);
     frames_.push_back(Frame{&model, {}, "", Location::none()});
     bind_model_parameters(model);
     exec_body(model.body);
     if (returning_) {
       for (std::size_t i = 0; i < return_values_.size(); ++i) add_output(return_values_[i], return_names_[i], i);
     }
-    if (graph_.outputs.empty() && !graph_.ops.empty()) {
-      // A model without `return` reports the tensors nothing consumed, so its totals still make sense.
-      std::vector<bool> consumed(graph_.tensors.size(), false);
-      for (const ir::Op& op : graph_.ops)
-        for (ir::TensorId t : op.inputs) consumed[t] = true;
-      for (ir::TensorId t = 0; t < graph_.tensors.size(); ++t) {
-        if (!consumed[t] && graph_.tensors[t].producer != ir::kNoOp)
-          graph_.outputs.push_back({graph_.tensors[t].name, t});
-      }
-    }
-    return std::move(graph_);
-  }
-
-  // ops::OpContext
-  bool same_size(const sym::Expr& a, const sym::Expr& b) override {
-    if (a == b) return true;
-    sym::Expr difference = a - b;
-    if (difference.is_constant()) return difference.is_zero();
-    return value(difference) == 0;
-  }
-
-  sym::Int value(const sym::Expr& e) override {
-    if (auto v = e.integer_value()) return *v;
-    sym::Int result = evaluator_.evaluate_integer(e);
-    if (recorded_.insert(e).second) graph_.assumptions.push_back({e, ir::Assumption::Kind::kEquals, result, true});
-    return result;
-  }
-
-  bool is_negative(const sym::Expr& e) override { return predicate(e, ir::Assumption::Kind::kNegative); }
-  bool is_zero(const sym::Expr& e) override { return predicate(e, ir::Assumption::Kind::kZero); }
-  bool is_positive(const sym::Expr& e) override { return predicate(e, ir::Assumption::Kind::kPositive); }
-
-  bool predicate(const sym::Expr& e, ir::Assumption::Kind kind) {
-    std::optional<sym::Int> constant = e.integer_value();
-    sym::Int v = constant ? *constant : evaluator_.evaluate_integer(e);
-    bool holds = kind == ir::Assumption::Kind::kNegative ? v < 0 : kind == ir::Assumption::Kind::kZero ? v == 0 : v > 0;
-    if (!constant && recorded_predicates_.insert({e, static_cast<int>(kind)}).second) {
-      graph_.assumptions.push_back({e, kind, 0, holds});
-    }
-    return holds;
-  }
-
-  DType activation_dtype() const override { return options_.activation_dtype; }
-
-  // A predicate evaluated for the language (comparisons), with evaluation errors reported at `at`.
-  bool concrete_predicate(const sym::Expr& e, ir::Assumption::Kind kind, Location at) {
-    try {
-      return predicate(e, kind);
-    } catch (const std::exception& ex) {
-      fail(at, ex.what());
-    }
+    return builder_.finish();
   }
 
   // BuiltinHost
-  const ir::Tensor& tensor(const Value& v) const override { return graph_.tensors[v.tensor]; }
-  sym::Int concrete(const sym::Expr& e, Location at) override {
-    try {
-      return value(e);
-    } catch (const std::exception& ex) {
-      fail(at, ex.what());
-    }
-  }
+  const ir::Tensor& tensor(const Value& v) const override { return builder_.tensor(v.tensor); }
+  sym::Int concrete(const sym::Expr& e, Location at) override { return builder_.concrete(e, at); }
+  // BuiltinHost and ErrorReporter
   [[noreturn]] void fail(Location at, std::string message) override {
     Diagnostic d{Severity::kError, at, std::move(message), {}};
     // Innermost first. A run of instantiations from the same call site (recursion) is shown once with its
@@ -194,8 +140,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       if (!p.is_const && bound < 1) {
         fail(p.location, "size parameter '" + p.name + "' must be at least 1, got " + sym::to_string(bound));
       }
-      graph_.parameters.push_back({p.name, bound, p.is_const});
-      graph_.bindings.set(p.name, bound);
+      builder_.bind_parameter(p.name, bound, p.is_const);
       frame.variables[p.name] = Value::of_int(p.is_const ? sym::Expr(bound) : sym::Expr::symbol(p.name));
     }
   }
@@ -203,10 +148,11 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   void add_output(const Value& v, const std::string& name, std::size_t index) {
     if (v.kind == Kind::kTensor) {
       std::string n = name.empty() ? (index == 0 ? "output" : "output" + std::to_string(index)) : name;
-      graph_.outputs.push_back({n, v.tensor});
+      builder_.add_output(std::move(n), v.tensor);
+      ++output_count_;
     } else if (v.is_sequence()) {
       for (std::size_t i = 0; i < v.items->size(); ++i) {
-        add_output((*v.items)[i], name.empty() ? "" : name + "." + std::to_string(i), graph_.outputs.size());
+        add_output((*v.items)[i], name.empty() ? "" : name + "." + std::to_string(i), output_count_);
       }
     } else {
       fail(Location::none(), "a model must return tensors");
@@ -337,22 +283,20 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       fail(s.dtype.location, "unknown dtype '" + std::string(s.dtype.text()) +
                                  "' (known: f32, tf32, f16, bf16, fp8, i8, i4, i32, i64, bool)");
     std::string name(s.name.text());
-    ir::Tensor t;
+    ir::Shape shape;
     for (const ast::Expr* d : s.dims) {
       Value v = eval(*d);
       if (v.kind != Kind::kInt)
         fail(d->location, "a dimension must be an integer, got " + std::string(kind_name(v.kind)));
-      if (concrete_predicate(v.integer - 1, ir::Assumption::Kind::kNegative, d->location)) {
+      if (builder_.concrete_predicate(v.integer - 1, ir::Assumption::Kind::kNegative, d->location)) {
         fail(d->location, "dimension " + v.integer.to_string() + " of input '" + name + "' must be at least 1");
       }
-      t.shape.push_back(v.integer);
+      shape.push_back(v.integer);
     }
     // Floating-point inputs take the run's activation dtype; integer inputs (token ids) keep theirs.
-    t.dtype = is_floating(*dtype) ? options_.activation_dtype : *dtype;
-    t.name = name;
-    graph_.tensors.push_back(std::move(t));
-    graph_.inputs.push_back(graph_.tensors.size() - 1);
-    assign(name, Value::of_tensor(graph_.tensors.size() - 1));
+    DType input_dtype = is_floating(*dtype) ? options_.activation_dtype : *dtype;
+    ir::TensorId input = builder_.add_input(name, std::move(shape), input_dtype);
+    assign(name, Value::of_tensor(input));
   }
 
   void check_trips(sym::Int count, Location at) {
@@ -399,7 +343,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   std::string describe(const Value& v) const {
     switch (v.kind) {
       case Kind::kTensor:
-        return "a tensor of shape " + ops::shape_string(graph_.tensors[v.tensor].shape);
+        return "a tensor of shape " + ops::shape_string(builder_.tensor(v.tensor).shape);
       case Kind::kInt:
         return "the integer " + v.integer.to_string();
       case Kind::kList:
@@ -435,7 +379,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       case Kind::kBool:
         return v.boolean ? "true" : "false";
       case Kind::kTensor:
-        return ops::shape_string(graph_.tensors[v.tensor].shape);
+        return ops::shape_string(builder_.tensor(v.tensor).shape);
       case Kind::kList:
       case Kind::kTuple: {
         std::string s = v.kind == Kind::kList ? "[" : "(";
@@ -460,31 +404,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     return text;
   }
 
-  static std::string joined_path(const std::string& prefix, const std::string& label) {
-    return prefix.empty() ? label : prefix + "." + label;
-  }
-
   std::string unique_path(const std::string& prefix, const std::string& label) {
-    return unique_path(joined_path(prefix, label));
-  }
-
-  // The path set's first probe for `base` is a cache miss in a large model; starting it early lets the miss
-  // overlap an op's other work. Returns `base`.
-  std::string announce_path(std::string base) {
-    auto known = next_suffix_.find(base);
-    used_paths_.prefetch(known == next_suffix_.end() ? base : base + "_" + std::to_string(known->second + 1));
-    return base;
-  }
-
-  std::string unique_path(std::string base) {
-    // A base given before (every unlabelled relu) is known taken: skip probing the large path set for it.
-    auto known = next_suffix_.find(base);
-    if (known == next_suffix_.end() && used_paths_.insert(base)) return base;
-    std::size_t& next = known != next_suffix_.end() ? known->second : next_suffix_[base];
-    for (;;) {
-      std::string candidate = base + "_" + std::to_string(++next);
-      if (used_paths_.insert(candidate)) return candidate;
-    }
+    return builder_.unique_path(GraphBuilder::joined_path(prefix, label));
   }
 
   Value eval(const ast::Expr& e) {
@@ -595,12 +516,12 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   bool compare_ints(const std::string& op, const sym::Expr& a, const sym::Expr& b, Location at) {
     using K = ir::Assumption::Kind;
     sym::Expr d = a - b;
-    if (op == "==") return concrete_predicate(d, K::kZero, at);
-    if (op == "!=") return !concrete_predicate(d, K::kZero, at);
-    if (op == "<") return concrete_predicate(d, K::kNegative, at);
-    if (op == ">=") return !concrete_predicate(d, K::kNegative, at);
-    if (op == ">") return concrete_predicate(d, K::kPositive, at);
-    return !concrete_predicate(d, K::kPositive, at);  // <=
+    if (op == "==") return builder_.concrete_predicate(d, K::kZero, at);
+    if (op == "!=") return !builder_.concrete_predicate(d, K::kZero, at);
+    if (op == "<") return builder_.concrete_predicate(d, K::kNegative, at);
+    if (op == ">=") return !builder_.concrete_predicate(d, K::kNegative, at);
+    if (op == ">") return builder_.concrete_predicate(d, K::kPositive, at);
+    return !builder_.concrete_predicate(d, K::kPositive, at);  // <=
   }
 
   Value eval_binary(const ast::Binary& e, const std::string& label) {
@@ -676,7 +597,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       if (op == "%") return Value::of_int(sym::Expr::mod(x, y));
       if (op == "/") {
         sym::Expr q = sym::Expr::divide(x, y);
-        sym::Rational at_bound = q.evaluate(graph_.bindings);
+        sym::Rational at_bound = q.evaluate(builder_.bindings());
         if (!at_bound.is_integer()) {
           fail(at, x.to_string() + " / " + y.to_string() + " is not an integer (" + at_bound.to_string() +
                        "); use // for floor division");
@@ -853,40 +774,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       target = path.string;
     }
     Value result = apply_operator(def, std::move(given), std::move(inputs), at, label);
-    if (tie) tie_weights(graph_.ops.back(), target, tie->value->location);
+    if (tie) builder_.tie_last_op_weights(target, tie->value->location);
     return result;
-  }
-
-  // `tied_to = "path"` on any call of an operator with weights: the op reuses the weights of the op at
-  // that path (GPT-2's LM head reads the token-embedding table). It adds no parameters; its row still
-  // reads the weight bytes, and its GEMM work counts as usual.
-  void tie_weights(ir::Op& op, const std::string& target, Location at) {
-    // Indexed on first use: most models tie nothing, and a 1M-op model should not pay for the index.
-    for (; indexed_ops_ < graph_.ops.size(); ++indexed_ops_)
-      op_by_path_.emplace(graph_.ops[indexed_ops_].path, indexed_ops_);
-    auto it = op_by_path_.find(target);
-    if (it == op_by_path_.end()) {
-      std::vector<std::string> paths;
-      for (const ir::Op& o : graph_.ops) {
-        if (!o.costs().weights.empty()) paths.push_back(o.path);
-      }
-      std::string hint = closest_name(target, paths);
-      fail(at, "tied_to: no op with the path '" + target + "' so far" +
-                   (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
-    }
-    const ir::Op& source = graph_.ops[it->second];
-    if (op.costs().weights.empty()) fail(at, "tied_to: '" + std::string(op.kind) + "' has no weights to tie");
-    sym::Expr own, theirs;
-    for (const ops::Weight& w : op.costs().weights) own += ops::numel(w.shape);
-    for (const ops::Weight& w : source.costs().weights) theirs += ops::numel(w.shape);
-    if (!same_size(own, theirs)) {
-      fail(at, "tied_to: '" + op.path + "' has " + own.to_string() + " weight elements but '" + target + "' has " +
-                   theirs.to_string());
-    }
-    ir::OpCosts costs = op.costs();
-    costs.params = sym::Expr(0);
-    costs.tied_to = target;
-    op.shared_costs = cost_table_.intern(std::move(costs));
   }
 
   // Appends the ids of the tensors it passes on to `inputs`, in order: they become the op's inputs.
@@ -915,20 +804,20 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     switch (spec.kind) {
       case ops::ArgKind::kTensor:
         if (v.kind != Kind::kTensor) return wrong("a tensor");
-        a.tensor = &graph_.tensors[v.tensor];
+        a.tensor = &builder_.tensor(v.tensor);
         inputs.push_back(v.tensor);
         return a;
       case ops::ArgKind::kTensors:
         if (!v.is_sequence()) return wrong("a list of tensors");
         for (const Value& item : *v.items) {
           if (item.kind != Kind::kTensor) return wrong("a list of tensors");
-          a.tensors.push_back(&graph_.tensors[item.tensor]);
+          a.tensors.push_back(&builder_.tensor(item.tensor));
           inputs.push_back(item.tensor);
         }
         return a;
       case ops::ArgKind::kTensorOrNumber:
         if (v.kind == Kind::kTensor) {
-          a.tensor = &graph_.tensors[v.tensor];
+          a.tensor = &builder_.tensor(v.tensor);
           inputs.push_back(v.tensor);
         } else if (v.kind == Kind::kInt || v.kind == Kind::kFloat) {
           a.number = number_of(v, at);
@@ -971,92 +860,12 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
 
   Value apply_operator(const ops::OpDef& def, std::vector<std::optional<ops::ArgValue>> given, ir::TensorIds inputs,
                        Location at, const std::string& label) {
-    if (graph_.ops.size() >= options_.limits.max_ops) {
-      fail(at, "the graph has more than " + std::to_string(options_.limits.max_ops) + " ops (the limit)");
-    }
-    std::string path_base = announce_path(joined_path(frames_.back().prefix, label.empty() ? def.name : label));
-    std::size_t memo_key = RuleMemo::hash(def, given);
-    const RuleMemo::Answer* answer = rule_memo_.find(memo_key, def, given);
-    if (!answer) answer = &run_rule(def, given, memo_key, at);
-
-    ir::Op op;
-    op.kind = def.name;
-    op.def = &def;
-    op.path = unique_path(std::move(path_base));
-    op.inputs = std::move(inputs);
-    op.location = at;
-    op.shared_costs = answer->costs;
-    op.display = answer->display;
-    std::size_t op_index = graph_.ops.size();
-    op.outputs.reserve(answer->outputs.size());
-    for (std::size_t k = 0; k < answer->outputs.size(); ++k) {
-      ir::Tensor t;
-      t.shape = answer->outputs[k].shape;
-      t.dtype = answer->outputs[k].dtype;
-      t.producer = op_index;
-      t.view = answer->view && k == 0;
-      t.name = answer->outputs.size() == 1 ? op.path : op.path + ":" + std::to_string(k);
-      graph_.tensors.push_back(std::move(t));
-      op.outputs.push_back(graph_.tensors.size() - 1);
-    }
-    graph_.ops.push_back(std::move(op));
-    const ir::TensorIds& produced = graph_.ops.back().outputs;
+    std::string path_base = GraphBuilder::joined_path(frames_.back().prefix, label.empty() ? def.name : label);
+    const ir::TensorIds& produced = builder_.add_op(def, std::move(given), std::move(inputs), at, std::move(path_base));
     if (produced.size() == 1) return Value::of_tensor(produced.front());
     std::vector<Value> outputs;
     for (ir::TensorId t : produced) outputs.push_back(Value::of_tensor(t));
     return Value::of_items(Kind::kTuple, std::move(outputs));
-  }
-
-  // Runs the operator's rule, checks its outputs and remembers the answer (RuleMemo).
-  const RuleMemo::Answer& run_rule(const ops::OpDef& def, const RuleMemo::Arguments& given, std::size_t memo_key,
-                                   Location at) {
-    // Where each argument was written, for an error the rule reports about one of them.
-    std::vector<Location> argument_locations(def.args.size(), at);
-    for (std::size_t i = 0; i < given.size() && i < argument_locations.size(); ++i) {
-      if (given[i] && given[i]->location.valid()) argument_locations[i] = given[i]->location;
-    }
-    ops::OpResult result;
-    try {
-      result = def.apply(ops::bind_args(def, given), *this);
-    } catch (const ops::OpError& error) {
-      Location where = at;
-      for (std::size_t i = 0; i < def.args.size(); ++i) {
-        if (def.args[i].name == error.argument()) where = argument_locations[i];
-      }
-      std::string message = error.what();
-      // Prefix the operator's name unless the message already starts with it.
-      bool named = message.starts_with(def.name) && message.size() > def.name.size() &&
-                   (message[def.name.size()] == ' ' || message[def.name.size()] == ':');
-      fail(where, named ? message : def.name + ": " + message);
-    } catch (const DiagnosticError&) {
-      throw;
-    } catch (const sym::OverflowError& error) {
-      fail(at, def.name + ": arithmetic overflow: " + std::string(error.what()));
-    } catch (const sym::DomainError& error) {
-      fail(at, def.name + ": " + std::string(error.what()));
-    }
-
-    for (const ops::TensorType& output : result.outputs) {
-      for (const sym::Expr& d : output.shape) {
-        if (d.size() > options_.limits.max_expr_size) {
-          fail(at, def.name + ": a dimension of its output grew to " + std::to_string(d.size()) + " terms (limit " +
-                       std::to_string(options_.limits.max_expr_size) + ")");
-        }
-      }
-    }
-    RuleMemo::Answer answer;
-    answer.outputs = std::move(result.outputs);
-    ir::OpCosts costs;
-    costs.weights = std::move(result.weights);
-    for (const ops::Weight& w : costs.weights) costs.params += ops::numel(w.shape);
-    costs.forward = std::move(result.forward);
-    costs.backward = std::move(result.backward);
-    costs.costed = result.costed;
-    costs.gathered_elements = std::move(result.gathered_elements);
-    answer.costs = cost_table_.intern(std::move(costs));
-    if (!result.display.empty()) answer.display = std::make_shared<const ops::Display>(std::move(result.display));
-    answer.view = result.view;
-    return rule_memo_.remember(memo_key, def, given, std::move(answer));
   }
 
   Value call_block(const ast::Call& call, const ast::Definition& block, const std::string& label) {
@@ -1100,23 +909,9 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
 
   const Program& program_;
   const ElaborateOptions& options_;
-  ir::Graph graph_;
-  // At graph_.bindings, which only grow while parameters are bound, so a remembered value never goes stale.
-  // Ops check the same few expressions again and again (out_features - 1 >= 0 for every linear).
-  sym::Evaluator evaluator_{graph_.bindings};
+  GraphBuilder builder_;
   std::vector<Frame> frames_;
-  ir::CostTable cost_table_;  // ops with equal weights and costs share one record
-  RuleMemo rule_memo_;        // recent rule answers, by the arguments' values
-  PathSet used_paths_;        // every op path and block prefix so far
-  // For a path given more than once, the last numeric suffix handed out ("relu" -> 3 after relu_3).
-  std::unordered_map<std::string, std::size_t> next_suffix_;
-  std::unordered_map<std::string, std::size_t> op_by_path_;  // for tied_to: ops [0, indexed_ops_) by path
-  std::size_t indexed_ops_ = 0;
-  std::unordered_set<sym::Expr> recorded_;
-  struct PredicateHash {
-    std::size_t operator()(const std::pair<sym::Expr, int>& p) const { return p.first.hash() * 4 + p.second; }
-  };
-  std::unordered_set<std::pair<sym::Expr, int>, PredicateHash> recorded_predicates_;
+  std::size_t output_count_ = 0;  // outputs added so far (the names of unnamed ones count them)
   bool returning_ = false;
   std::vector<Value> return_values_;
   std::vector<std::string> return_names_;
@@ -1126,33 +921,9 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
 
 }  // namespace
 
-const char* kind_name(Value::Kind kind) {
-  switch (kind) {
-    case Kind::kNone:
-      return "nothing";
-    case Kind::kInt:
-      return "integer";
-    case Kind::kFloat:
-      return "number";
-    case Kind::kBool:
-      return "boolean";
-    case Kind::kString:
-      return "string";
-    case Kind::kTensor:
-      return "tensor";
-    case Kind::kList:
-      return "list";
-    case Kind::kTuple:
-      return "tuple";
-    case Kind::kRange:
-      return "range";
-  }
-  return "value";
-}
-
 ir::Graph elaborate(const Program& program, const ast::Definition& model, const ElaborateOptions& options) {
-  Interpreter interpreter(program, options);
-  return interpreter.run(model);
+  Evaluator evaluator(program, options);
+  return evaluator.run(model);
 }
 
 }  // namespace nnscope::interp

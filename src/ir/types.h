@@ -1,0 +1,56 @@
+#pragma once
+// The IR's basic value types: tensor types and shapes, weights, forward and backward costs. Operator rules
+// (ops/) produce them and every analysis reads them; they live here so the IR depends on nothing above it
+// (ops/op.h re-exports them under their old names in namespace ops).
+#include <string>
+#include <vector>
+
+#include "ir/dtype.h"
+#include "symbolic/expr.h"
+
+namespace nnscope::ir {
+
+using Shape = std::vector<sym::Expr>;
+
+struct TensorType {
+  Shape shape;
+  DType dtype = DType::kF32;
+};
+
+struct Weight {
+  std::string name;  // "weight", "bias", "weight_ih_l0", ...
+  Shape shape;
+};
+
+// Forward work, split by the unit that does it (docs/cost-model.md).
+struct Cost {
+  sym::Expr gemm_macs;    // multiply-accumulates on the matrix unit
+  sym::Expr elementwise;  // vector-unit operations
+  sym::Expr activation;   // special-function-unit operations (activations, exp, log, sqrt, rsqrt, erf)
+};
+
+// Backward work of one op in a training step (docs/cost-model.md, "Training"), filled by each operator rule
+// beside its forward cost. The training analysis adds `common` whenever a gradient flows through the op,
+// `weight` when the op has weights, and input[i] only when tensor input i (in the op's input order: the
+// tensor arguments as written, lists flattened) needs a gradient, which no graph input does.
+struct Backward {
+  Cost common;                    // needed whenever backward runs through the op (recomputed terms, BPTT through time)
+  Cost weight;                    // the weights' gradients; gemm_macs = weight-gradient (wgrad) MACs
+  std::vector<Cost> input;        // each tensor input's gradient; gemm_macs = input-gradient (dgrad) MACs
+  std::vector<bool> saves_input;  // tensor inputs backward keeps until it runs (input order)
+  bool saves_output = false;      // backward keeps the first output
+  sym::Expr saved_bytes;          // other state kept for backward: masks, indices, statistics
+};
+
+// PRESENTATION, not IR: the pre-formatted strings the kernel/stride/padding/dilation/groups report columns
+// show ("3x3", "2x2", "1x1", "1", "32"). Operator rules fill them because only they know which arguments
+// mean what; nothing in the analysis reads them. To be replaced by evaluated values in the report's row
+// model (issue 12, item 2) — do not build on them.
+struct DisplayHints {
+  std::string kernel, stride, padding, dilation, groups;
+  bool empty() const {
+    return kernel.empty() && stride.empty() && padding.empty() && dilation.empty() && groups.empty();
+  }
+};
+
+}  // namespace nnscope::ir
