@@ -1,5 +1,5 @@
 // Data movement: concat, split, chunk, reshape, flatten, squeeze, unsqueeze, transpose, permute, slice, pad,
-// upsample, expand, dropout, identity.
+// roll, upsample, expand, dropout, identity.
 //
 // These do no arithmetic: 0 GEMM MACs, 0 element-wise, 0 activation ops (the caller still counts the bytes
 // they move). The one exception is upsample with an interpolating mode, which blends 2^d neighbours per
@@ -297,6 +297,36 @@ OpResult pad(const OpArgs& args, OpContext& context) {
   return result;
 }
 
+// torch.roll: a cyclic shift along some axes (Swin's shifted windows); every element moves, none is computed.
+// Without `dims` the flattened tensor is shifted by one amount, as torch.roll does. The gradient is the output's
+// gradient rolled back (0 ops), so there are no backward costs either.
+OpResult roll(const OpArgs& args, OpContext& context) {
+  const TensorType& x = args.tensor("x");
+  const std::vector<Expr>& shifts = args.get("shifts").ints;
+  if (shifts.empty()) throw OpError("roll needs at least one shift", "shifts");
+  if (!args.has("dims")) {
+    if (shifts.size() != 1) {
+      throw OpError("roll without 'dims' shifts the flattened tensor by one amount; got " +
+                        std::to_string(shifts.size()) + " shifts",
+                    "shifts");
+    }
+  } else {
+    const std::vector<Expr>& dims = args.get("dims").ints;
+    if (dims.size() != shifts.size()) {
+      throw OpError("roll has " + std::to_string(shifts.size()) + " shifts but " + std::to_string(dims.size()) +
+                        " dims; give one shift per axis",
+                    "dims");
+    }
+    std::vector<bool> used(x.shape.size(), false);
+    for (const Expr& d : dims) {
+      std::size_t a = normalize_axis(d, x.shape.size(), context, "dims");
+      if (used[a]) throw OpError("roll 'dims' names axis " + std::to_string(a) + " twice", "dims");
+      used[a] = true;
+    }
+  }
+  return single(x);
+}
+
 OpResult upsample(const OpArgs& args, OpContext& context) {
   require_min_rank(args, "x", 3, "upsample");
   const TensorType& x = args.tensor("x");
@@ -475,6 +505,11 @@ void register_shape_ops(Registry& registry) {
                 {ArgSpec::tensor("x"), ArgSpec::ints("pads"), ArgSpec::number("value", 0.0),
                  ArgSpec::string("mode", "constant")},
                 pad});
+  registry.add({"roll",
+                "shape",
+                "cyclic shift along axes, as torch.roll (without dims: of the flattened tensor)",
+                {ArgSpec::tensor("x"), ArgSpec::ints("shifts"), ArgSpec::optional_ints("dims")},
+                roll});
   registry.add({"upsample",
                 "shape",
                 "resize spatial axes (nearest or interpolating)",

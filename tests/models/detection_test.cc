@@ -1,4 +1,4 @@
-// Pins the detection models of the standard library (ssd300_vgg16, maskrcnn_resnet50_fpn, ...) to their
+// Pins the detection models of the standard library (ssd300_vgg16, maskrcnn_resnet50_fpn, retinanet, ...) to their
 // reference figures: torchvision's parameter counts, and GEMM MACs from forward hooks on torchvision 0.14's
 // modules (Conv2d, ConvTranspose2d, Linear) at the sizes named in each test.
 #include <gtest/gtest.h>
@@ -167,6 +167,58 @@ TEST(DetectionUnet3d, MlperfTraining) {
   auto other = testing::run_model("unet3d", {{"batch", 2}, {"depth", 64}, {"height", 96}});
   EXPECT_EQ(other->analysis.totals.figures.gemm_macs, Int(357'974'016'000));
   EXPECT_EQ(other->analysis.output_shapes[0], (std::vector<Int>{2, 3, 64, 96, 128}));
+}
+
+// RetinaNet (std/fpn.nn): tools/reference/retinanet_reference.py builds both configurations from torchvision
+// 0.14's modules (FrozenBatchNorm2d backbones) and counts their convolutions with forward hooks; torchvision's
+// published metadata for retinanet_resnet50_fpn (COCO_V1) says 34,014,999 parameters and 151.54 GFLOPS, the
+// hooks' count at 800x800.
+TEST(DetectionRetinaNet, MlperfResNeXt50Fpn264Classes) {
+  auto r = testing::run_model("retinanet");
+  EXPECT_EQ(r->analysis.totals.figures.params, Int(37'060'652));
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(201'208'394'752));
+  // P3-P7 of 100², 50², 25², 13², 7² with 9 anchors each: 120,087 anchors, 264 logits and 4 deltas each.
+  EXPECT_EQ(9 * (100 * 100 + 50 * 50 + 25 * 25 + 13 * 13 + 7 * 7), 120'087);
+  const analysis::Layer* logits = testing::find_layer(*r, "postprocess.sigmoid");
+  ASSERT_NE(logits, nullptr);
+  EXPECT_EQ(logits->output_shapes[0], (std::vector<Int>{1, 120'087, 264}));
+  // The heads' weights are shared by the five levels: the classification head has 4·(256·256·9 + 256) +
+  // 256·9·264·9 + 264·9 parameters, counted once.
+  Int cls_head = 0;
+  for (const analysis::Layer& layer : r->analysis.layers)
+    if (r->graph.ops[layer.op].path.starts_with("head.classification_head.")) cls_head += layer.figures.params;
+  EXPECT_EQ(cls_head, 4 * (256 * 256 * 9 + 256) + 256 * 9 * 264 * 9 + 264 * 9);
+  for (const char* path :
+       {"backbone.body.layer1.0.conv2", "backbone.body.layer4.2.bn3", "backbone.fpn.inner_blocks.0",
+        "backbone.fpn.layer_blocks.2", "backbone.fpn.extra_blocks.p6", "backbone.fpn.extra_blocks.p7",
+        "head.classification_head.conv.6", "head.classification_head.cls_logits", "head.regression_head.bbox_reg"}) {
+    EXPECT_TRUE(has_path(r->graph, path)) << path;
+  }
+  // ResNeXt's grouped 3x3: 32 groups of 4 channels per 64 planes.
+  EXPECT_EQ(testing::find_layer(*r, "backbone.body.layer1.0.conv2")->figures.params, Int(128 * 4 * 9));
+  // Candidate selection (score threshold and per-level top-k) and NMS depend on the scores: not costed.
+  EXPECT_EQ(not_costed(*r), (std::vector<std::string>{"postprocess.topk", "postprocess.nms"}));
+  ASSERT_EQ(r->analysis.output_shapes.size(), 2u);
+  EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 300, 4}));
+  // The 5 · 1000 candidates are decoded (24 element-wise ops and 2 exps per box) and clipped (2 per coordinate).
+  EXPECT_EQ(testing::find_layer(*r, "postprocess.box_decode")->figures.elementwise_ops, Int(24 * 5000));
+  EXPECT_EQ(testing::find_layer(*r, "postprocess.clip_boxes_to_image")->figures.elementwise_ops, Int(2 * 4 * 5000));
+
+  auto other = testing::run_model("retinanet", {{"batch", 2}, {"height", 512}, {"width", 640}});
+  EXPECT_EQ(other->analysis.totals.figures.gemm_macs, Int(205'784'965'120));
+  EXPECT_EQ(testing::find_layer(*other, "postprocess.sigmoid")->output_shapes[0], (std::vector<Int>{2, 61'380, 264}));
+}
+
+TEST(DetectionRetinaNet, TorchvisionResNet50FpnCrossCheck) {
+  // The same model with torchvision's retinanet_resnet50_fpn configuration.
+  std::map<std::string, Int> resnet50 = {{"groups", 1}, {"width_per_group", 64}, {"classes", 91}};
+  auto r = testing::run_model("retinanet", resnet50);
+  EXPECT_EQ(r->analysis.totals.figures.params, Int(34'014'999));          // published num_params
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(151'540'437'248));  // published 151.54 GFLOPS
+  resnet50.insert({{"batch", 2}, {"height", 512}, {"width", 640}});
+  auto other = testing::run_model("retinanet", resnet50);
+  EXPECT_EQ(other->analysis.totals.figures.gemm_macs, Int(155'008'317'440));
+  EXPECT_EQ(testing::find_layer(*other, "postprocess.sigmoid")->output_shapes[0], (std::vector<Int>{2, 61'380, 91}));
 }
 
 }  // namespace

@@ -17,14 +17,10 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
+using testing::count_kind;
 
 bool has_path(const ir::Graph& g, const std::string& path) {
   return std::any_of(g.ops.begin(), g.ops.end(), [&](const ir::Op& op) { return op.path == path; });
-}
-
-std::size_t count_kind(const ir::Graph& g, const std::string& kind) {
-  return static_cast<std::size_t>(
-      std::count_if(g.ops.begin(), g.ops.end(), [&](const ir::Op& op) { return op.kind == kind; }));
 }
 
 // Checks a model against torchvision at 224x224 batch 1 and at 320x256 batch 2 (fresh elaboration and the

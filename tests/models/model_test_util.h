@@ -41,6 +41,27 @@ inline std::unique_ptr<ModelRun> run_model(const std::string& target, std::map<s
   return run_program(interp::load_program(target, &found), std::move(overrides));
 }
 
+// The op at `path`, or nullptr.
+inline const ir::Op* find_op(const ir::Graph& g, const std::string& path) {
+  for (const ir::Op& op : g.ops)
+    if (op.path == path) return &op;
+  return nullptr;
+}
+
+// The analysed layer of the op at `path`, or nullptr.
+inline const analysis::Layer* find_layer(const ModelRun& r, const std::string& path) {
+  for (const analysis::Layer& layer : r.analysis.layers)
+    if (r.graph.ops[layer.op].path == path) return &layer;
+  return nullptr;
+}
+
+// How many ops of the operator `kind` the graph has.
+inline std::size_t count_kind(const ir::Graph& g, const std::string& kind) {
+  std::size_t n = 0;
+  for (const ir::Op& op : g.ops) n += op.kind == kind;
+  return n;
+}
+
 inline std::unique_ptr<ModelRun> run_model_text(const std::string& text,
                                                 std::map<std::string, sym::Int> overrides = {}) {
   return run_program(interp::load_program_from_text("model.nn", text), std::move(overrides));

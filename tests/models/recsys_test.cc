@@ -10,17 +10,12 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
+using testing::count_kind;
 
 bool has_path(const ir::Graph& g, const std::string& path) {
   for (const ir::Op& op : g.ops)
     if (op.path == path) return true;
   return false;
-}
-
-std::size_t count_kind(const ir::Graph& g, const std::string& kind) {
-  std::size_t n = 0;
-  for (const ir::Op& op : g.ops) n += op.kind == kind;
-  return n;
 }
 
 // Parameters and MACs of a fully connected stack widths[0] -> widths[1] -> ... with biases.

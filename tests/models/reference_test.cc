@@ -1,8 +1,9 @@
 // Compares the standard library's torchvision models with torchvision itself, layer by layer: the committed
 // file tests/models/reference/torchvision.txt (made by tools/reference/torchvision_reference.py with forward
 // hooks in PyTorch; never run by the build) holds, for each model at two input sizes, the parameter count,
-// the GEMM MACs and the output shape of every convolution and linear layer under its torchvision module path.
-// nnscope must give the same totals and, for every recorded path, an op with exactly that path and shape:
+// the GEMM MACs, the output shape of every convolution and linear layer under its torchvision module path, and
+// the model's output shape. nnscope must give the same totals and output and, for every recorded path, an op
+// with exactly that path and shape:
 // that is what makes nnscope's rows line up with PyTorch's modules. Models of the file that the standard
 // library does not have yet are skipped with a message, so the file can list models before they land.
 //
@@ -11,6 +12,7 @@
 //   params <integer>
 //   gemm_macs <integer>
 //   shape <module path> <d0>x<d1>x...
+//   output <d0>x<d1>x...
 //   end
 // Every key=value of the model line other than nnscope is a size binding (--set) for the nnscope model.
 #include <gtest/gtest.h>
@@ -46,7 +48,8 @@ struct RefModel {
   Int params = -1;
   Int gemm_macs = -1;
   std::vector<RefShape> shapes;
-  int line = 0;  // of the model line, for messages
+  std::string output;  // the model's output shape, "3x1000"
+  int line = 0;        // of the model line, for messages
 };
 
 struct Reference {
@@ -119,8 +122,10 @@ Reference parse_reference(std::istream& in) {
       (w[0] == "params" ? m.params : m.gemm_macs) = v;
     } else if (w[0] == "shape" && w.size() == 3) {
       m.shapes.push_back({w[1], w[2]});
+    } else if (w[0] == "output" && w.size() == 2) {
+      m.output = w[1];
     } else if (w[0] == "end" && w.size() == 1) {
-      if (m.params < 0 || m.gemm_macs < 0) error("model block without params or gemm_macs");
+      if (m.params < 0 || m.gemm_macs < 0 || m.output.empty()) error("model block without params, gemm_macs or output");
       open = false;
     } else {
       error("unknown line");
@@ -191,7 +196,7 @@ TEST(TorchvisionReferenceFile, ParsesAndListsEveryModelAtTwoSizes) {
   }
   // Parser checks on a small text, malformed lines included.
   std::istringstream text(
-      "# c\nmodel a nnscope=b batch=3 height=4\nparams 10\ngemm_macs 20\nshape x.0 1x2\nend\n"
+      "# c\nmodel a nnscope=b batch=3 height=4\nparams 10\ngemm_macs 20\nshape x.0 1x2\noutput 3x2\nend\n"
       "shape y 1\nmodel c\nparams x\nbogus\nend\nmodel d\n");
   Reference small = parse_reference(text);
   ASSERT_EQ(small.models.size(), 3u);
@@ -200,6 +205,7 @@ TEST(TorchvisionReferenceFile, ParsesAndListsEveryModelAtTwoSizes) {
   EXPECT_EQ(small.models[0].gemm_macs, Int(20));
   ASSERT_EQ(small.models[0].shapes.size(), 1u);
   EXPECT_EQ(small.models[0].shapes[0].path, "x.0");
+  EXPECT_EQ(small.models[0].output, "3x2");
   // "shape y" outside a block, "params x", "bogus", the incomplete "end", the unterminated "model d".
   EXPECT_EQ(small.errors.size(), 5u);
 }
@@ -222,6 +228,8 @@ TEST_P(TorchvisionReference, MatchesTorchvision) {
   }
   EXPECT_EQ(sym::to_string(r->analysis.totals.figures.params), sym::to_string(m.params)) << "params";
   EXPECT_EQ(sym::to_string(r->analysis.totals.figures.gemm_macs), sym::to_string(m.gemm_macs)) << "GEMM MACs";
+  ASSERT_EQ(r->analysis.output_shapes.size(), 1u) << "torchvision's model has one output";
+  EXPECT_EQ(shape_string(r->analysis.output_shapes[0]), m.output) << "output shape";
 
   std::map<std::string, const analysis::Layer*> by_path;
   for (const analysis::Layer& layer : r->analysis.layers) by_path[r->graph.ops[layer.op].path] = &layer;

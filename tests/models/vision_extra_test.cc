@@ -11,24 +11,9 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-
-const ir::Op* find_op(const ir::Graph& g, const std::string& path) {
-  for (const ir::Op& op : g.ops)
-    if (op.path == path) return &op;
-  return nullptr;
-}
-
-const analysis::Layer* find_layer(const testing::ModelRun& r, const std::string& path) {
-  for (const analysis::Layer& layer : r.analysis.layers)
-    if (r.graph.ops[layer.op].path == path) return &layer;
-  return nullptr;
-}
-
-std::size_t count_kind(const ir::Graph& g, const std::string& kind) {
-  std::size_t n = 0;
-  for (const ir::Op& op : g.ops) n += op.kind == kind;
-  return n;
-}
+using testing::count_kind;
+using testing::find_layer;
+using testing::find_op;
 
 TEST(VisionExtraGoogLeNet, MatchesTorchvision) {
   auto r = testing::run_model("googlenet");

@@ -270,6 +270,42 @@ TEST(Shape, Pad) {
   EXPECT_TRUE(contains(error_of(wide_reflect), "too wide"));
 }
 
+TEST(Shape, Roll) {
+  // Swin's cyclic shift: torch.roll(x, shifts=(-3, -3), dims=(1, 2)) on [B, H, W, C] keeps the shape.
+  OpResult r = Call("roll")
+                   .tensor("x", shape({kBatch, kHeight, kHeight, 96}), DType::kF16)
+                   .ints("shifts", {-3, -3})
+                   .ints("dims", {1, 2})
+                   .run();
+  EXPECT_EQ(r.outputs[0].shape, shape({kBatch, kHeight, kHeight, 96}));
+  EXPECT_EQ(r.outputs[0].dtype, DType::kF16);
+  expect_free(r);
+  // A copy (every element moves), not a view; its gradient is rolled back: no backward work.
+  EXPECT_FALSE(r.view);
+  EXPECT_TRUE(r.backward.input.empty() || r.backward.input[0].elementwise.is_zero());
+  EXPECT_TRUE(r.backward.saved_bytes.is_zero());
+  OpResult flat = Call("roll").tensor("x", shape({4, 5})).ints("shifts", {7}).run();
+  EXPECT_EQ(flat.outputs[0].shape, shape({4, 5}));
+  OpResult last = Call("roll").tensor("x", shape({4, 5})).ints("shifts", {1}).ints("dims", {-1}).run();
+  EXPECT_EQ(last.outputs[0].shape, shape({4, 5}));
+
+  Call mismatch = Call("roll");
+  mismatch.tensor("x", shape({2, 3, 4})).ints("shifts", {1, 2}).ints("dims", {1});
+  EXPECT_TRUE(contains(error_of(mismatch), "2 shifts but 1 dims")) << error_of(mismatch);
+  Call flat_two = Call("roll");
+  flat_two.tensor("x", shape({2, 3})).ints("shifts", {1, 2});
+  EXPECT_TRUE(contains(error_of(flat_two), "flattened")) << error_of(flat_two);
+  Call twice = Call("roll");
+  twice.tensor("x", shape({2, 3, 4})).ints("shifts", {1, 2}).ints("dims", {1, -2});
+  EXPECT_TRUE(contains(error_of(twice), "twice")) << error_of(twice);
+  Call out_of_range = Call("roll");
+  out_of_range.tensor("x", shape({2, 3})).ints("shifts", {1}).ints("dims", {2});
+  EXPECT_TRUE(contains(error_of(out_of_range), "out of range")) << error_of(out_of_range);
+  Call none = Call("roll");
+  none.tensor("x", shape({2, 3})).ints("shifts", {});
+  EXPECT_TRUE(contains(error_of(none), "at least one shift")) << error_of(none);
+}
+
 TEST(Shape, Upsample) {
   OpResult nearest =
       Call("upsample").tensor("x", shape({kBatch, 256, kHeight, kHeight})).integer("scale_factor", 2).run();
