@@ -10,6 +10,7 @@
 #include "analysis/analysis.h"
 #include "analysis/roofline.h"
 #include "analysis/training.h"
+#include "check/check.h"
 #include "emit/emit.h"
 #include "interp/interpreter.h"
 #include "onnx/importer.h"
@@ -49,6 +50,7 @@ Options for analyze and dot:
   --limit NAME=N          raise a safety limit: ops (5000000), steps (20000000), loop-trips (10000000),
                           call-depth (200), expr-size (1000)
   -o FILE                 (dot) write to FILE instead of stdout
+  --Werror                (check, analyze, dot) the static checker's warnings fail like errors
 
   --help, --version
 
@@ -71,6 +73,7 @@ struct Options {
   bool train = false;
   analysis::TrainOptions train_options;
   std::string hardware;
+  bool werror = false;
 };
 
 class UsageError : public std::runtime_error {
@@ -187,6 +190,8 @@ Options parse_options(const std::vector<std::string>& args) {
       sym::Int d = parse_value(value(), "--depth");
       if (d < 0 || d > 1000) throw UsageError("--depth must be between 0 and 1000");
       o.depth = static_cast<std::size_t>(d);
+    } else if (arg == "--Werror") {
+      o.werror = true;
     } else if (arg.starts_with("-") && arg != "-") {
       throw UsageError("unknown option '" + arg + "'");
     } else {
@@ -241,6 +246,14 @@ std::unique_ptr<interp::Program> load_any(const std::string& target, bool* found
 }
 
 bool write_file(const std::filesystem::path& path, const std::string& text, std::ostream& err);
+
+// The static checker (src/check/) on a loaded program: prints its diagnostics; 1 on an error, or on a warning
+// with --Werror.
+int static_check(const interp::Program& program, const Options& o, std::ostream& err) {
+  std::vector<Diagnostic> found = check::check_program(program);
+  err << render_all(found, program.sources);
+  return check::has_errors(found) || (o.werror && !found.empty()) ? kExitModelError : kExitOk;
+}
 
 int import_onnx(const Options& o, std::ostream& out, std::ostream& err) {
   if (o.positional.size() != 1 || !is_onnx(o.positional[0])) throw UsageError("import takes one FILE.onnx");
@@ -430,6 +443,7 @@ int analyze(const Options& o, std::ostream& out, std::ostream& err, bool dot_com
     throw UsageError(o.command + " takes one MODEL (a .nn file or a standard-library name)");
   Loaded loaded;
   if (int code = load(o.positional[0], o.model_name, loaded, err)) return code;
+  if (int code = static_check(*loaded.program, o, err)) return code;
   std::optional<analysis::HardwareProfile> hardware;
   if (!o.hardware.empty()) {
     int code = kExitOk;
@@ -504,6 +518,10 @@ int check(const Options& o, std::ostream& err) {
     if (!program->ok()) {
       err << render_all(program->diagnostics, program->sources);
       code = std::max(code, found ? kExitModelError : kExitUsage);
+      continue;
+    }
+    if (int failed = static_check(*program, o, err)) {
+      code = std::max(code, failed);
       continue;
     }
     // Every model of the file is elaborated at its defaults, so shape errors are found too.
