@@ -14,6 +14,7 @@
 #include "emit/emit.h"
 #include "interp/interpreter.h"
 #include "onnx/importer.h"
+#include "ops/doc.h"
 #include "ops/registry.h"
 #include "stdlib/embedded.h"
 
@@ -29,7 +30,7 @@ Commands:
   show MODEL      print a standard-library model's source
   dot MODEL       write the graph in Graphviz DOT (to stdout, or -o FILE)
   import FILE.onnx  translate an ONNX model into a .nn file (to stdout, or -o FILE); see docs/onnx.md
-  ops             the operators the language knows
+  ops [NAME]      the operators the language knows; with a NAME, its arguments, defaults, costs and backward
 
 MODEL is a path to a .nn file, an .onnx file or the name of a standard-library model (see `nnscope list`).
 
@@ -587,18 +588,21 @@ int show(const Options& o, std::ostream& out, std::ostream& err) {
   return kExitOk;
 }
 
-int list_ops(std::ostream& out) {
-  for (const ops::OpDef& def : ops::Registry::instance().all()) {
-    std::string signature = def.name + "(";
-    for (std::size_t i = 0; i < def.args.size(); ++i) {
-      signature += (i ? ", " : "") + def.args[i].name;
-      if (!def.args[i].required) signature += "?";
-    }
-    signature += ")";
-    std::string padded = signature;
-    padded.resize(std::max<std::size_t>(padded.size() + 1, 60), ' ');
-    out << padded << def.summary << "\n";
+// `nnscope ops`: every operator; `nnscope ops NAME`: that one in full (ops/doc.h).
+int list_ops(const Options& o, std::ostream& out) {
+  const ops::Registry& registry = ops::Registry::instance();
+  if (o.positional.empty()) {
+    out << ops::operator_list(registry);
+    return kExitOk;
   }
+  if (o.positional.size() > 1) throw UsageError("ops takes at most one operator NAME");
+  const ops::OpDef* def = registry.find(o.positional[0]);
+  if (!def) {
+    std::vector<std::string> names;
+    for (const ops::OpDef& d : registry.all()) names.push_back(d.name);
+    throw UsageError("no operator '" + o.positional[0] + "'" + did_you_mean(o.positional[0], names));
+  }
+  out << ops::describe(*def);
   return kExitOk;
 }
 
@@ -627,7 +631,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (command == "check") return check(o, err);
     if (command == "list") return list(out, err);
     if (command == "show") return show(o, out, err);
-    if (command == "ops") return list_ops(out);
+    if (command == "ops") return list_ops(o, out);
     if (command == "import") return import_onnx(o, out, err);
     std::string hint = interp::closest_name(command, {"analyze", "check", "list", "show", "dot", "ops", "import"});
     throw UsageError("unknown command '" + command + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));

@@ -418,77 +418,117 @@ OpResult arange(const OpArgs& args, OpContext& context) {
   return single(TensorType{{end}, DType::kI64});
 }
 
+constexpr const char* kNoWork = "none: data movement (0 GEMM MACs, element-wise and activation ops; its bytes count)";
+constexpr const char* kNoBackward = "0 (the gradient is moved the same way). Keeps nothing.";
+constexpr const char* kViewNote = " A view: shares x's storage.";
+
+ArgSpec x_argument() { return ArgSpec::tensor("x").describe("The input."); }
+
+// A data-movement op: no weights, no work forward or backward.
+void add_movement(Registry& registry, const std::string& name, const std::string& summary, std::vector<ArgSpec> args,
+                  OpResult (*apply)(const OpArgs&, OpContext&), const std::string& output) {
+  registry.add({.name = name,
+                .summary = summary,
+                .args = std::move(args),
+                .apply = apply,
+                .doc = {output, "", kNoWork, kNoBackward}});
+}
+
 }  // namespace
 
 void register_shape_ops(Registry& registry) {
-  registry.add({"param",
-                "shape",
-                "a learned tensor of the given shape (its elements are parameters)",
-                {ArgSpec::ints("shape")},
-                param});
+  registry.add({.name = "param",
+                .summary = "a learned tensor of the given shape (its elements are parameters)",
+                .args = {ArgSpec::ints("shape").describe("Its shape: at least one dimension, each at least 1.")},
+                .apply = param,
+                .doc = {"shape, in the run's activation dtype", "weight [shape]", "none (reading it moves its bytes)",
+                        "none beyond the weight's gradient."}});
+  add_movement(registry, "arange", "the integers 0 .. end-1 as an int64 tensor [end]",
+               {ArgSpec::integer("end").describe("One past the last integer, at least 1.")}, arange, "[end], int64");
+  add_movement(registry, "concat", "join tensors along an axis",
+               {ArgSpec::tensors("tensors").describe("Tensors of the same rank, equal except along axis."),
+                ArgSpec::integer("axis", 0).describe("The axis joined; negative counts from the end.")},
+               concat, "the common shape with the sizes along axis summed; dtype of the first tensor");
+  add_movement(
+      registry, "split", "split along an axis into pieces of a size, or of listed sizes",
+      {x_argument(),
+       ArgSpec::ints("sizes").describe("An integer c (pieces of c, the last the rest) or a list of sizes summing to "
+                                       "the axis size; at most 65,536 pieces."),
+       ArgSpec::integer("axis", 0).describe("The axis split.")},
+      split, "one tensor per piece (a tuple)");
+  add_movement(registry, "chunk", "split along an axis into `chunks` pieces of ceil(n / chunks)",
+               {x_argument(), ArgSpec::integer("chunks").describe("Pieces wanted (torch.chunk: possibly fewer)."),
+                ArgSpec::integer("axis", 0).describe("The axis split.")},
+               chunk, "pieces of ⌈n/chunks⌉ along axis, the last the rest (a tuple)");
+  add_movement(registry, "reshape", "same elements, new shape (one -1 inferred)",
+               {x_argument(), ArgSpec::ints("shape").describe("The new shape; one entry may be -1 (inferred).")},
+               reshape, std::string("shape, with the same number of elements.") + kViewNote);
+  add_movement(registry, "flatten", "merge axes start..end into one",
+               {x_argument(), ArgSpec::integer("start", 1).describe("First axis merged."),
+                ArgSpec::integer("end", -1).describe("Last axis merged (inclusive).")},
+               flatten, std::string("axes start..end merged into one; rank 0 gives [1].") + kViewNote);
+  add_movement(registry, "squeeze", "drop size-1 axes",
+               {x_argument(), ArgSpec::optional_ints("axis")
+                                  .describe("Axes removed, each of size 1; omitted, every axis that is the constant 1.")
+                                  .defaults_to("all size-1 axes")},
+               squeeze, std::string("x without those axes.") + kViewNote);
+  add_movement(registry, "unsqueeze", "insert a size-1 axis",
+               {x_argument(), ArgSpec::integer("axis").describe("Where the new axis goes, in [−rank−1, rank].")},
+               unsqueeze, std::string("x with a size-1 axis inserted.") + kViewNote);
+  add_movement(
+      registry, "transpose", "swap two axes",
+      {x_argument(), ArgSpec::integer("axis0").describe("One axis."), ArgSpec::integer("axis1").describe("The other.")},
+      transpose, "x with the two axes swapped (a copy)");
+  add_movement(registry, "permute", "reorder axes",
+               {x_argument(), ArgSpec::ints("dims").describe("A permutation of x's axes.")}, permute,
+               "x's axes in the order dims (a copy)");
+  add_movement(registry, "slice", "x[start:end:step] along an axis",
+               {x_argument(), ArgSpec::integer("axis").describe("The axis sliced."),
+                ArgSpec::integer("start", 0).describe("First index; negative counts from the end."),
+                ArgSpec::optional_integer("end")
+                    .describe("One past the last index; negative counts from the end.")
+                    .defaults_to("axis size"),
+                ArgSpec::integer("step", 1).describe("Stride, at least 1.")},
+               slice, "⌈(end − start)/step⌉ along axis (Python's rules, clamped), 0 when end ≤ start");
+  add_movement(
+      registry, "pad", "pad like torch.nn.functional.pad (last axis first)",
+      {x_argument(),
+       ArgSpec::ints("pads").describe("Pairs (before, after), last axis first, as F.pad; negative pads crop."),
+       ArgSpec::number("value", 0.0).describe("The fill of \"constant\" padding."),
+       ArgSpec::string("mode", "constant")
+           .describe("\"constant\", \"reflect\" (each pad < size), \"replicate\" or \"circular\" (each pad ≤ size).")},
+      pad, "each padded axis grows by before + after");
   registry.add(
-      {"arange", "shape", "the integers 0 .. end-1 as an int64 tensor [end]", {ArgSpec::integer("end")}, arange});
-  registry.add({"concat",
-                "shape",
-                "join tensors along an axis",
-                {ArgSpec::tensors("tensors"), ArgSpec::integer("axis", 0)},
-                concat});
-  registry.add({"split",
-                "shape",
-                "split along an axis into pieces of a size, or of listed sizes",
-                {ArgSpec::tensor("x"), ArgSpec::ints("sizes"), ArgSpec::integer("axis", 0)},
-                split});
-  registry.add({"chunk",
-                "shape",
-                "split along an axis into `chunks` pieces of ceil(n / chunks)",
-                {ArgSpec::tensor("x"), ArgSpec::integer("chunks"), ArgSpec::integer("axis", 0)},
-                chunk});
-  registry.add({"reshape",
-                "shape",
-                "same elements, new shape (one -1 inferred)",
-                {ArgSpec::tensor("x"), ArgSpec::ints("shape")},
-                reshape});
-  registry.add({"flatten",
-                "shape",
-                "merge axes start..end into one",
-                {ArgSpec::tensor("x"), ArgSpec::integer("start", 1), ArgSpec::integer("end", -1)},
-                flatten});
-  registry.add(
-      {"squeeze", "shape", "drop size-1 axes", {ArgSpec::tensor("x"), ArgSpec::optional_ints("axis")}, squeeze});
-  registry.add(
-      {"unsqueeze", "shape", "insert a size-1 axis", {ArgSpec::tensor("x"), ArgSpec::integer("axis")}, unsqueeze});
-  registry.add({"transpose",
-                "shape",
-                "swap two axes",
-                {ArgSpec::tensor("x"), ArgSpec::integer("axis0"), ArgSpec::integer("axis1")},
-                transpose});
-  registry.add({"permute", "shape", "reorder axes", {ArgSpec::tensor("x"), ArgSpec::ints("dims")}, permute});
-  registry.add({"slice",
-                "shape",
-                "x[start:end:step] along an axis",
-                {ArgSpec::tensor("x"), ArgSpec::integer("axis"), ArgSpec::integer("start", 0),
-                 ArgSpec::optional_integer("end"), ArgSpec::integer("step", 1)},
-                slice});
-  registry.add({"pad",
-                "shape",
-                "pad like torch.nn.functional.pad (last axis first)",
-                {ArgSpec::tensor("x"), ArgSpec::ints("pads"), ArgSpec::number("value", 0.0),
-                 ArgSpec::string("mode", "constant")},
-                pad});
-  registry.add({"upsample",
-                "shape",
-                "resize spatial axes (nearest or interpolating)",
-                {ArgSpec::tensor("x"), ArgSpec::optional_ints("scale_factor"), ArgSpec::optional_ints("size"),
-                 ArgSpec::string("mode", "nearest"), ArgSpec::boolean("align_corners", false)},
-                upsample});
-  registry.add({"expand",
-                "shape",
-                "broadcast size-1 axes to a shape (-1 keeps an axis)",
-                {ArgSpec::tensor("x"), ArgSpec::ints("shape")},
-                expand});
-  registry.add(
-      {"dropout", "shape", "identity at inference", {ArgSpec::tensor("x"), ArgSpec::number("p", 0.5)}, dropout});
-  registry.add({"identity", "shape", "returns its input", {ArgSpec::tensor("x")}, identity});
+      {.name = "upsample",
+       .summary = "resize spatial axes (nearest or interpolating)",
+       .args = {ArgSpec::tensor("x").describe("[N, C, *spatial]."),
+                ArgSpec::optional_ints("scale_factor")
+                    .describe("Integer factors (one, or one per spatial axis); exactly one of scale_factor and size."),
+                ArgSpec::optional_ints("size").describe("The output's spatial size."),
+                ArgSpec::string("mode", "nearest")
+                    .describe("\"nearest\", \"nearest-exact\", \"linear\" (1-d), \"bilinear\" or \"bicubic\" (2-d), "
+                              "\"trilinear\" (3-d)."),
+                ArgSpec::boolean("align_corners", false).describe("Changes the weights, not the count.")},
+       .apply = upsample,
+       .doc = {"[N, C, in·scale_factor or size]", "",
+               "element-wise per output element: nearest 0 (a gather), linear 3, bilinear 7, bicubic 31, trilinear 15 "
+               "(2^d multiplies, 2^d − 1 adds); activation 0",
+               "the gradient summed back into the inputs blended: element-wise as forward; nearest O − E. Keeps "
+               "nothing."}});
+  registry.add({.name = "expand",
+                .summary = "broadcast size-1 axes to a shape (-1 keeps an axis)",
+                .args = {x_argument(), ArgSpec::ints("shape").describe("The target shape; -1 keeps an axis; extra "
+                                                                       "leading axes are added.")},
+                .apply = expand,
+                .doc = {std::string("shape.") + kViewNote, "", kNoWork,
+                        "the gradient summed over the expanded axes, element-wise O − E. Keeps nothing."}});
+  registry.add({.name = "dropout",
+                .summary = "identity at inference",
+                .args = {x_argument(), ArgSpec::number("p", 0.5).describe("Drop probability, in [0, 1].")},
+                .apply = dropout,
+                .doc = {std::string("the shape and dtype of x.") + kViewNote, "", "none (the identity at inference)",
+                        "the gradient multiplied by the mask, element-wise E. Keeps the mask (1 byte per element)."}});
+  add_movement(registry, "identity", "returns its input", {x_argument()}, identity, std::string("x.") + kViewNote);
 }
 
 }  // namespace nnscope::ops
