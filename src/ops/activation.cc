@@ -26,11 +26,8 @@ OpResult unary(const OpArgs& args, bool saves_output = false) {
   result.outputs.push_back(x);
   result.forward.activation = numel(x);
   result.backward.input = {Cost{{}, numel(x), numel(x)}};
-  if (saves_output) {
-    result.backward.saves_output = true;
-  } else {
-    result.backward.saves_input = {true};
-  }
+  result.backward.saves_output = saves_output;
+  result.backward.saves_input = {!saves_output};
   return result;
 }
 
@@ -89,6 +86,7 @@ OpResult softmax(const OpArgs& args, OpContext& context) {
   result.forward.elementwise = 4 * r.elements - 2 * r.rows;
   result.forward.activation = r.elements;
   result.backward.input = {Cost{{}, 4 * r.elements - r.rows, {}}};
+  result.backward.saves_input = {false};
   result.backward.saves_output = true;
   return result;
 }
@@ -100,6 +98,7 @@ OpResult log_softmax(const OpArgs& args, OpContext& context) {
   result.forward.elementwise = 4 * r.elements - 2 * r.rows;
   result.forward.activation = r.elements + r.rows;
   result.backward.input = {Cost{{}, 3 * r.elements - r.rows, r.elements}};
+  result.backward.saves_input = {false};
   result.backward.saves_output = true;
   return result;
 }

@@ -133,6 +133,7 @@ OpResult roi_align(const OpArgs& args, OpContext& context) {
   Expr rois = boxes.shape[0] * boxes.shape[1];
   Expr channels = first.shape[1];
   OpResult result;
+  result.backward = per_input_backward(args);  // the features' gradient is the common work; boxes get none
   Shape out = {rois, channels, size[0], size[1]};
   result.outputs.push_back(TensorType{out, first.dtype});
   result.display.kernel = dims_string(size);
@@ -173,7 +174,8 @@ OpResult box_decode(const OpArgs& args, OpContext& context) {
   // predicted centres 4, predicted sizes 2, half sizes 2, corners 4 = 24 element-wise; exp(dw), exp(dh) = 2.
   result.forward.elementwise = boxes * 24;
   result.forward.activation = boxes * 2;
-  result.backward.input = {result.forward};
+  result.backward = per_input_backward(args);
+  result.backward.input[0] = result.forward;  // the deltas' gradient; reference boxes get none
   return result;
 }
 
@@ -204,6 +206,7 @@ OpResult nms(const OpArgs& args, OpContext& context) {
   result.outputs.push_back(TensorType{{boxes.shape[0], keep, 4}, boxes.dtype});
   result.outputs.push_back(TensorType{{boxes.shape[0], keep}, scores.dtype});
   result.costed = false;  // sorting and suppression depend on the scores and overlaps
+  result.backward = per_input_backward(args);
   return result;
 }
 

@@ -96,6 +96,7 @@ OpResult rotary(const OpArgs& args, OpContext& context) {
   // into the precomputed sin table, and the cos/sin tables are buffers, not parameters.
   result.forward.elementwise = 3 * product(x.shape, 0, x.shape.size() - 1) * dim;
   result.backward.input = {result.forward};
+  result.backward.saves_input = {false};
   return result;
 }
 
@@ -108,6 +109,7 @@ OpResult causal_mask(const OpArgs& args, OpContext&) {
   result.outputs.push_back(x);
   result.forward.elementwise = numel(x);
   result.backward.input = {result.forward};
+  result.backward.saves_input = {false};
   return result;
 }
 

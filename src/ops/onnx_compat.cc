@@ -38,6 +38,7 @@ OpResult unsupported(const OpArgs& args, OpContext& context) {
   }
   OpResult result = one(std::move(out));
   result.costed = false;
+  result.backward = per_input_backward(args);
   return result;
 }
 
@@ -51,8 +52,10 @@ OpResult where(const OpArgs& args, OpContext& context) {
   OpResult result;
   result.forward.elementwise = numel(out.shape);
   // Backward: the condition gets no gradient; x and y each get a select of the output gradient.
-  result.backward.input = {Cost{}, Cost{{}, numel(out.shape), {}}, Cost{{}, numel(out.shape), {}}};
-  result.backward.saves_input = {true, false, false};
+  result.backward = per_input_backward(args);
+  for (std::size_t k = 1; k < result.backward.input.size(); ++k)
+    result.backward.input[k].elementwise = numel(out.shape);
+  result.backward.saves_input[0] = true;
   result.outputs.push_back(std::move(out));
   return result;
 }
@@ -78,8 +81,9 @@ OpResult power(const OpArgs& args, OpContext& context) {
   OpResult result;
   result.forward.activation = numel(out);
   // Backward: g·e·x^(e-1): one power on the special-function unit and two multiplies per element.
-  result.backward.input = {Cost{{}, numel(out) * 2, numel(out)}};
-  result.backward.saves_input = {true};
+  result.backward = per_input_backward(args);  // a tensor exponent gets no gradient
+  result.backward.input[0] = Cost{{}, numel(out) * 2, numel(out)};
+  result.backward.saves_input[0] = true;
   result.outputs.push_back(std::move(out));
   return result;
 }
@@ -92,6 +96,7 @@ OpResult compare(const OpArgs& args, OpContext& context) {
   Shape shape = y.tensor ? broadcast(x.shape, y.tensor->shape, context) : x.shape;
   OpResult result;
   result.forward.elementwise = numel(shape);
+  result.backward = per_input_backward(args);  // a comparison passes no gradient
   result.outputs.push_back(TensorType{std::move(shape), DType::kBool});
   return result;
 }

@@ -25,10 +25,10 @@ std::size_t spatial_begin(const OpArgs& args, std::size_t rank, const std::strin
 // element (linear in the output size: the seed tool's quadratic max-pool backward was a fault), and keeps
 // the winners' indices (int64). Average pooling spreads each output's gradient over its window: as many
 // element-wise ops as forward. Neither keeps x (max keeps indices, average only shapes).
-Backward pool_backward(const TensorType& x, const Expr& out_elements, const Expr& ops, bool is_max) {
-  (void)x;
+Backward pool_backward(const Expr& out_elements, const Expr& ops, bool is_max) {
   Backward b;
   b.input = {Cost{{}, ops, {}}};
+  b.saves_input = {false};
   if (is_max) b.saved_bytes = out_elements * 8;
   return b;
 }
@@ -64,7 +64,7 @@ OpResult pool(const OpArgs& args, OpContext& context, std::size_t rank, bool is_
   Expr out_elements = numel(out_shape);
   Expr window_elements = product(kernel, 0, rank);
   result.forward.elementwise = is_max ? out_elements * (window_elements - 1) : out_elements * window_elements;
-  result.backward = pool_backward(x, out_elements, is_max ? out_elements : out_elements * window_elements, is_max);
+  result.backward = pool_backward(out_elements, is_max ? out_elements : out_elements * window_elements, is_max);
   result.outputs.push_back(TensorType{std::move(out_shape), x.dtype});
   result.display.kernel = dims_string(kernel);
   result.display.stride = dims_string(stride);
@@ -115,7 +115,7 @@ OpResult adaptive_pool(const OpArgs& args, OpContext& context, std::size_t rank,
   Expr lead = product(x.shape, 0, begin);
   OpResult result;
   result.forward.elementwise = is_max ? lead * (window_sum - product(output_size, 0, rank)) : lead * window_sum;
-  result.backward = pool_backward(x, lead * product(output_size, 0, rank),
+  result.backward = pool_backward(lead * product(output_size, 0, rank),
                                   is_max ? lead * product(output_size, 0, rank) : lead * window_sum, is_max);
   result.outputs.push_back(TensorType{std::move(out_shape), x.dtype});
   result.display.kernel = uniform ? dims_string(kernel) : "adaptive";
@@ -131,7 +131,7 @@ OpResult global_pool(const OpArgs& args, OpContext&, bool is_max) {
   OpResult result;
   // Each output reduces its whole plane: n - 1 comparisons (max) or n - 1 adds plus one divide (avg).
   result.forward.elementwise = is_max ? numel(x) - numel(out_shape) : numel(x);
-  result.backward = pool_backward(x, numel(out_shape), is_max ? numel(out_shape) : numel(x), is_max);
+  result.backward = pool_backward(numel(out_shape), is_max ? numel(out_shape) : numel(x), is_max);
   result.display.kernel = dims_string(std::vector<Expr>(x.shape.begin() + 2, x.shape.end()));
   result.outputs.push_back(TensorType{std::move(out_shape), x.dtype});
   return result;

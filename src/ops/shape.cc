@@ -21,8 +21,9 @@ namespace {
 // A hostile split size (1 out of a billion) must not make the graph explode.
 constexpr sym::Int kMaxPieces = 1 << 16;
 
-OpResult single(TensorType out, bool view = false) {
+OpResult single(const OpArgs& args, TensorType out, bool view = false) {
   OpResult result;
+  result.backward = per_input_backward(args);
   result.outputs.push_back(std::move(out));
   result.view = view;
   return result;
@@ -53,7 +54,7 @@ OpResult concat(const OpArgs& args, OpContext& context) {
     }
     out[axis] += s[axis];
   }
-  return single(TensorType{std::move(out), first.dtype});
+  return single(args, TensorType{std::move(out), first.dtype});
 }
 
 // Pieces of `size` elements, the last one taking what remains (torch.split with an integer).
@@ -71,8 +72,9 @@ std::vector<Expr> even_pieces(const Expr& total, const Expr& size, OpContext& co
   return pieces;
 }
 
-OpResult pieces_result(const TensorType& x, std::size_t axis, const std::vector<Expr>& pieces) {
+OpResult pieces_result(const OpArgs& args, const TensorType& x, std::size_t axis, const std::vector<Expr>& pieces) {
   OpResult result;
+  result.backward = per_input_backward(args);
   for (const Expr& piece : pieces) {
     Shape s = x.shape;
     s[axis] = piece;
@@ -89,7 +91,7 @@ OpResult split(const OpArgs& args, OpContext& context) {
   const ArgValue& sizes = args.get("sizes");
   if (sizes.scalar_int && sizes.ints.size() == 1) {
     require_at_least(sizes.ints, 1, context, "sizes");
-    return pieces_result(x, axis, even_pieces(total, sizes.ints.front(), context, "sizes"));
+    return pieces_result(args, x, axis, even_pieces(total, sizes.ints.front(), context, "sizes"));
   }
   if (sizes.ints.empty()) throw OpError("split 'sizes' must not be empty", "sizes");
   require_at_least(sizes.ints, 0, context, "sizes");
@@ -100,7 +102,7 @@ OpResult split(const OpArgs& args, OpContext& context) {
                       std::to_string(axis) + " of " + shape_string(x.shape) + " has " + total.to_string(),
                   "sizes");
   }
-  return pieces_result(x, axis, sizes.ints);
+  return pieces_result(args, x, axis, sizes.ints);
 }
 
 OpResult chunk(const OpArgs& args, OpContext& context) {
@@ -113,7 +115,7 @@ OpResult chunk(const OpArgs& args, OpContext& context) {
   // torch.chunk: pieces of ceil(n / chunks), hence possibly fewer than `chunks` of them.
   Expr size = context.value(Expr::mod(total, chunks)) == 0 ? Expr::divide(total, chunks) : Expr::ceildiv(total, chunks);
   if (context.value(size) < 1) size = Expr(1);
-  return pieces_result(x, axis, even_pieces(total, size, context, "chunks"));
+  return pieces_result(args, x, axis, even_pieces(total, size, context, "chunks"));
 }
 
 OpResult reshape(const OpArgs& args, OpContext& context) {
@@ -145,12 +147,12 @@ OpResult reshape(const OpArgs& args, OpContext& context) {
                       shape_string(out) + " (" + numel(out).to_string() + " elements)",
                   "shape");
   }
-  return single(TensorType{std::move(out), x.dtype}, true);
+  return single(args, TensorType{std::move(out), x.dtype}, true);
 }
 
 OpResult flatten(const OpArgs& args, OpContext& context) {
   const TensorType& x = args.tensor("x");
-  if (x.shape.empty()) return single(TensorType{{Expr(1)}, x.dtype}, true);
+  if (x.shape.empty()) return single(args, TensorType{{Expr(1)}, x.dtype}, true);
   std::size_t rank = x.shape.size();
   std::size_t start = normalize_axis(args.integer("start"), rank, context, "start");
   std::size_t end = normalize_axis(args.integer("end"), rank, context, "end");
@@ -162,7 +164,7 @@ OpResult flatten(const OpArgs& args, OpContext& context) {
   Shape out(x.shape.begin(), x.shape.begin() + static_cast<std::ptrdiff_t>(start));
   out.push_back(product(x.shape, start, end + 1));
   out.insert(out.end(), x.shape.begin() + static_cast<std::ptrdiff_t>(end + 1), x.shape.end());
-  return single(TensorType{std::move(out), x.dtype}, true);
+  return single(args, TensorType{std::move(out), x.dtype}, true);
 }
 
 OpResult squeeze(const OpArgs& args, OpContext& context) {
@@ -188,7 +190,7 @@ OpResult squeeze(const OpArgs& args, OpContext& context) {
   for (std::size_t i = 0; i < rank; ++i) {
     if (!drop[i]) out.push_back(x.shape[i]);
   }
-  return single(TensorType{std::move(out), x.dtype}, true);
+  return single(args, TensorType{std::move(out), x.dtype}, true);
 }
 
 OpResult unsqueeze(const OpArgs& args, OpContext& context) {
@@ -196,7 +198,7 @@ OpResult unsqueeze(const OpArgs& args, OpContext& context) {
   std::size_t axis = normalize_axis(args.integer("axis"), x.shape.size() + 1, context, "axis");
   Shape out = x.shape;
   out.insert(out.begin() + static_cast<std::ptrdiff_t>(axis), Expr(1));
-  return single(TensorType{std::move(out), x.dtype}, true);
+  return single(args, TensorType{std::move(out), x.dtype}, true);
 }
 
 OpResult transpose(const OpArgs& args, OpContext& context) {
@@ -205,7 +207,7 @@ OpResult transpose(const OpArgs& args, OpContext& context) {
   std::size_t b = normalize_axis(args.integer("axis1"), x.shape.size(), context, "axis1");
   Shape out = x.shape;
   std::swap(out[a], out[b]);
-  return single(TensorType{std::move(out), x.dtype});
+  return single(args, TensorType{std::move(out), x.dtype});
 }
 
 OpResult permute(const OpArgs& args, OpContext& context) {
@@ -225,7 +227,7 @@ OpResult permute(const OpArgs& args, OpContext& context) {
     used[a] = true;
     out.push_back(x.shape[a]);
   }
-  return single(TensorType{std::move(out), x.dtype});
+  return single(args, TensorType{std::move(out), x.dtype});
 }
 
 OpResult slice(const OpArgs& args, OpContext& context) {
@@ -251,7 +253,7 @@ OpResult slice(const OpArgs& args, OpContext& context) {
   }
   Shape out = x.shape;
   out[axis] = length;
-  return single(TensorType{std::move(out), x.dtype});
+  return single(args, TensorType{std::move(out), x.dtype});
 }
 
 OpResult pad(const OpArgs& args, OpContext& context) {
@@ -292,7 +294,7 @@ OpResult pad(const OpArgs& args, OpContext& context) {
                     "pads");
     }
   }
-  OpResult result = single(TensorType{std::move(out), x.dtype});
+  OpResult result = single(args, TensorType{std::move(out), x.dtype});
   result.display.padding = dims_string(pads);
   return result;
 }
@@ -345,6 +347,7 @@ OpResult upsample(const OpArgs& args, OpContext& context) {
   OpResult result;
   result.forward.elementwise = Expr(chosen->ops) * numel(out);
   result.backward.input = {Cost{{}, chosen->ops == 0 ? numel(out) - numel(x) : result.forward.elementwise, {}}};
+  result.backward.saves_input = {false};
   result.outputs.push_back(TensorType{std::move(out), x.dtype});
   return result;
 }
@@ -384,7 +387,7 @@ OpResult expand(const OpArgs& args, OpContext& context) {
     }
   }
   Expr reduce = numel(out) - numel(x);
-  OpResult result = single(TensorType{std::move(out), x.dtype}, true);
+  OpResult result = single(args, TensorType{std::move(out), x.dtype}, true);
   result.backward.input = {Cost{{}, reduce, {}}};
   return result;
 }
@@ -392,13 +395,13 @@ OpResult expand(const OpArgs& args, OpContext& context) {
 OpResult dropout(const OpArgs& args, OpContext&) {
   double p = args.number("p");
   if (!(p >= 0 && p <= 1)) throw OpError("dropout 'p' must be between 0 and 1", "p");
-  OpResult result = single(args.tensor("x"), true);
+  OpResult result = single(args, args.tensor("x"), true);
   result.backward.input = {Cost{{}, numel(args.tensor("x")), {}}};
   result.backward.saved_bytes = numel(args.tensor("x"));
   return result;
 }
 
-OpResult identity(const OpArgs& args, OpContext&) { return single(args.tensor("x"), true); }
+OpResult identity(const OpArgs& args, OpContext&) { return single(args, args.tensor("x"), true); }
 
 // A learned tensor that is not the weight of a layer (ViT's class token and position embedding, ConvNeXt's
 // layer scale): its elements are parameters; reading it is the only work.
@@ -406,7 +409,7 @@ OpResult param(const OpArgs& args, OpContext& context) {
   Shape shape = args.get("shape").ints;
   if (shape.empty()) throw OpError("param needs at least one dimension", "shape");
   require_at_least(shape, 1, context, "shape");
-  OpResult result = single(TensorType{shape, context.activation_dtype()}, false);
+  OpResult result = single(args, TensorType{shape, context.activation_dtype()}, false);
   result.weights.push_back(Weight{"weight", shape});
   return result;
 }
@@ -415,7 +418,7 @@ OpResult param(const OpArgs& args, OpContext& context) {
 OpResult arange(const OpArgs& args, OpContext& context) {
   const Expr& end = args.integer("end");
   require_at_least({end}, 1, context, "end");
-  return single(TensorType{{end}, DType::kI64});
+  return single(args, TensorType{{end}, DType::kI64});
 }
 
 constexpr const char* kNoWork = "none: data movement (0 GEMM MACs, element-wise and activation ops; its bytes count)";
