@@ -10,7 +10,9 @@
 #include "driver/driver.h"
 #include "driver/formats.h"
 #include "emit/emit.h"
+#include "ops/doc.h"
 #include "ops/registry.h"
+#include "source/suggest.h"
 #include "stdlib/embedded.h"
 
 namespace nnscope::cli {
@@ -25,7 +27,7 @@ Commands:
   show MODEL      print a standard-library model's source
   dot MODEL       write the graph in Graphviz DOT (to stdout, or -o FILE)
   import FILE.onnx  translate an ONNX model into a .nn file (to stdout, or -o FILE); see docs/onnx.md
-  ops             the operators the language knows
+  ops [NAME]      the operators the language knows; with a NAME, its arguments, defaults, costs and backward
 
 MODEL is a path to a .nn file, an .onnx file or the name of a standard-library model (see `nnscope list`).
 
@@ -46,6 +48,7 @@ Options for analyze and dot:
   --limit NAME=N          raise a safety limit: ops (5000000), steps (20000000), loop-trips (10000000),
                           call-depth (200), expr-size (1000)
   -o FILE                 (dot) write to FILE instead of stdout
+  --Werror                (check, analyze, dot) the static checker's warnings fail like errors
 
   --help, --version
 
@@ -169,6 +172,8 @@ Options parse_options(const std::vector<std::string>& args) {
       sym::Int d = parse_value(value(), "--depth");
       if (d < 0 || d > 1000) driver::usage_error("--depth must be between 0 and 1000");
       o.emit.depth = static_cast<std::size_t>(d);
+    } else if (arg == "--Werror") {
+      o.request.werror = true;
     } else if (arg.starts_with("-") && arg != "-") {
       driver::usage_error("unknown option '" + arg + "'");
     } else {
@@ -189,7 +194,7 @@ void retain(std::unique_ptr<driver::Report> report) {
   retained->push_back(report.release());
 }
 
-int analyze(Options& o, std::ostream& out, bool dot_command) {
+int analyze(Options& o, std::ostream& out, std::ostream& err, bool dot_command) {
   if (o.positional.size() != 1)
     driver::usage_error(o.command + " takes one MODEL (a .nn file or a standard-library name)");
   o.request.target = o.positional[0];
@@ -198,6 +203,7 @@ int analyze(Options& o, std::ostream& out, bool dot_command) {
     o.request.sweeps.clear();
   }
   std::unique_ptr<driver::Report> report = driver::run(o.request);
+  err << report->warnings;
   if (!o.out_dir.empty()) driver::write_out_dir(o.out_dir, *report, o.emit);
   if (o.output_file.empty()) {
     driver::write_report(out, *report, *o.format, o.emit);
@@ -261,15 +267,21 @@ int show(const Options& o, std::ostream& out, std::ostream& err) {
   return kExitOk;
 }
 
-int list_ops(std::ostream& out) {
-  for (const ops::OpDef& def : ops::Registry::instance().all()) {
-    std::string signature = def.name + "(";
-    for (std::size_t i = 0; i < def.args.size(); ++i) {
-      signature += (i ? ", " : "") + def.args[i].name;
-      if (!def.args[i].required) signature += "?";
-    }
-    out << padded(signature + ")", 60) << def.summary << "\n";
+// `nnscope ops`: every operator; `nnscope ops NAME`: that one in full (ops/doc.h).
+int list_ops(const Options& o, std::ostream& out) {
+  const ops::Registry& registry = ops::Registry::instance();
+  if (o.positional.empty()) {
+    out << ops::operator_list(registry);
+    return kExitOk;
   }
+  if (o.positional.size() > 1) driver::usage_error("ops takes at most one operator NAME");
+  const ops::OpDef* def = registry.find(o.positional[0]);
+  if (!def) {
+    std::vector<std::string> names;
+    for (const ops::OpDef& d : registry.all()) names.push_back(d.name);
+    driver::usage_error("no operator '" + o.positional[0] + "'" + did_you_mean(o.positional[0], names));
+  }
+  out << ops::describe(*def);
   return kExitOk;
 }
 
@@ -284,12 +296,12 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
     return kExitOk;
   }
   Options o = parse_options(args);
-  if (command == "analyze") return analyze(o, out, false);
-  if (command == "dot") return analyze(o, out, true);
+  if (command == "analyze") return analyze(o, out, err, false);
+  if (command == "dot") return analyze(o, out, err, true);
   if (command == "check") return check(o, err);
   if (command == "list") return list(out, err);
   if (command == "show") return show(o, out, err);
-  if (command == "ops") return list_ops(out);
+  if (command == "ops") return list_ops(o, out);
   if (command == "import") return import_onnx(o, out);
   std::string hint = interp::closest_name(command, {"analyze", "check", "list", "show", "dot", "ops", "import"});
   driver::usage_error("unknown command '" + command + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 
+#include "check/check.h"
 #include "interp/overrides.h"
 #include "onnx/importer.h"
 #include "stdlib/embedded.h"
@@ -56,6 +57,15 @@ std::unique_ptr<interp::Program> load_any(const std::string& target, bool* found
 std::string not_found(const std::string& what, const std::string& target, const std::vector<std::string>& names) {
   std::string hint = interp::closest_name(target, names);
   return "nnscope: error: " + what + (hint.empty() ? "" : "; did you mean '" + hint + "'?");
+}
+
+// The static checker (src/check/) over every block and model of a loaded program, before elaboration. Returns the
+// rendered warnings; throws Failure on an error, or on a warning with --Werror.
+std::string static_check(const interp::Program& program, bool werror) {
+  std::vector<Diagnostic> found = check::check_program(program);
+  std::string text = render_all(found, program.sources);
+  if (check::has_errors(found) || (werror && !found.empty())) throw Failure(kExitModelError, text);
+  return text;
 }
 
 // Bindings that are wrong on the command line (an unknown name, a size below 1) are usage errors.
@@ -216,6 +226,7 @@ std::unique_ptr<Report> run(const Request& request, Timings* timings) {
   auto report = std::make_unique<Report>();
   Clock::time_point start = Clock::now();
   report->loaded = load(request.target, request.model_name);
+  report->warnings = static_check(*report->loaded.program, request.werror);
   std::optional<analysis::HardwareProfile> hardware;
   if (!request.hardware.empty()) hardware = load_hardware(request.hardware);
   check_overrides(report->loaded, request.elaborate.overrides);
@@ -250,6 +261,13 @@ int check(const std::vector<std::string>& files, const Request& options, std::st
     if (!program->ok()) {
       diagnostics += render_all(program->diagnostics, program->sources);
       status = std::max(status, found ? kExitModelError : kExitUsage);
+      continue;
+    }
+    try {
+      diagnostics += static_check(*program, options.werror);
+    } catch (const Failure& failure) {
+      diagnostics += failure.text();
+      status = std::max(status, failure.status());
       continue;
     }
     // Every model of the file is elaborated at its defaults, so shape errors are found too; analysing catches

@@ -51,6 +51,7 @@ struct Request {
   bool train = false;
   analysis::TrainOptions train_options;
   std::string hardware;  // --hw: a built-in profile's name or a file
+  bool werror = false;   // --Werror: the static checker's warnings fail like errors
 };
 
 // A program and the model chosen from it.
@@ -77,6 +78,7 @@ struct Report {
   std::unique_ptr<ir::Graph> graph;              // the model at the requested bindings
   std::unique_ptr<analysis::Analysis> analysis;  // null for a sweep
   std::vector<emit::SweepPoint> sweep;           // empty unless swept
+  std::string warnings;                          // the static checker's warnings, rendered (printed to stderr)
   bool is_sweep() const { return !analysis; }
 };
 

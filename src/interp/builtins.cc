@@ -7,16 +7,23 @@ namespace {
 
 using Kind = Value::Kind;
 
-constexpr std::array<std::string_view, 10> kNames = {"ceil_div", "channels", "dim",  "len",   "max",
-                                                     "min",      "prod",     "rank", "shape", "sum"};
-
-void expect_count(BuiltinHost& host, const std::string& name, const std::vector<Value>& args, std::size_t count,
-                  Location call) {
-  if (args.size() != count) {
-    host.fail(call, name + "() takes " + std::to_string(count) + " argument" + (count == 1 ? "" : "s") + ", got " +
-                        std::to_string(args.size()));
-  }
-}
+// Each built-in with how many arguments it takes; the static checker reads the same table.
+struct Signature {
+  std::string_view name;
+  std::size_t min_arguments;
+  std::size_t max_arguments;  // kUnbounded: any number from min_arguments up
+};
+constexpr std::size_t kUnbounded = ~std::size_t{0};
+constexpr std::array<Signature, 10> kBuiltins = {{{"ceil_div", 2, 2},
+                                                  {"channels", 1, 1},
+                                                  {"dim", 2, 2},
+                                                  {"len", 1, 1},
+                                                  {"max", 2, kUnbounded},
+                                                  {"min", 2, kUnbounded},
+                                                  {"prod", 1, 1},
+                                                  {"rank", 1, 1},
+                                                  {"shape", 1, 1},
+                                                  {"sum", 1, 1}}};
 
 const ir::Tensor& tensor_arg(BuiltinHost& host, const std::string& name, const Value& v, Location at) {
   if (v.kind != Kind::kTensor) host.fail(at, name + "() needs a tensor, got " + std::string(kind_name(v.kind)));
@@ -39,35 +46,51 @@ std::vector<sym::Expr> int_items(BuiltinHost& host, const std::string& name, con
 }  // namespace
 
 bool is_builtin(std::string_view name) {
-  for (std::string_view n : kNames) {
-    if (n == name) return true;
+  for (const Signature& s : kBuiltins) {
+    if (s.name == name) return true;
   }
   return false;
 }
 
-std::vector<std::string> builtin_names() { return std::vector<std::string>(kNames.begin(), kNames.end()); }
+std::vector<std::string> builtin_names() {
+  std::vector<std::string> names;
+  for (const Signature& s : kBuiltins) names.emplace_back(s.name);
+  return names;
+}
+
+std::string builtin_arity_problem(std::string_view name, std::size_t count) {
+  for (const Signature& s : kBuiltins) {
+    if (s.name != name) continue;
+    std::string n(name);
+    if (s.max_arguments == kUnbounded) {
+      if (count >= s.min_arguments) return "";
+      return n + "() takes at least " + std::to_string(s.min_arguments) + " arguments";
+    }
+    if (count == s.min_arguments) return "";
+    return n + "() takes " + std::to_string(s.min_arguments) + " argument" + (s.min_arguments == 1 ? "" : "s") +
+           ", got " + std::to_string(count);
+  }
+  return "";
+}
 
 Value call_builtin(BuiltinHost& host, const std::string& name, const std::vector<Value>& args,
                    const std::vector<Location>& locations, Location call) {
+  if (std::string problem = builtin_arity_problem(name, args.size()); !problem.empty()) host.fail(call, problem);
   if (name == "channels") {
-    expect_count(host, name, args, 1, call);
     const ir::Tensor& t = tensor_arg(host, name, args[0], locations[0]);
     if (t.shape.size() < 2) host.fail(locations[0], "channels() needs a tensor of rank at least 2 ([N, C, ...])");
     return Value::of_int(t.shape[1]);
   }
   if (name == "shape") {
-    expect_count(host, name, args, 1, call);
     const ir::Tensor& t = tensor_arg(host, name, args[0], locations[0]);
     std::vector<Value> dims;
     for (const sym::Expr& d : t.shape) dims.push_back(Value::of_int(d));
     return Value::of_items(Kind::kList, std::move(dims));
   }
   if (name == "rank") {
-    expect_count(host, name, args, 1, call);
     return Value::of_int(sym::Expr(static_cast<sym::Int>(tensor_arg(host, name, args[0], locations[0]).shape.size())));
   }
   if (name == "dim") {
-    expect_count(host, name, args, 2, call);
     const ir::Tensor& t = tensor_arg(host, name, args[0], locations[0]);
     sym::Int axis = host.concrete(int_arg(host, name, args[1], locations[1]), locations[1]);
     sym::Int rank = static_cast<sym::Int>(t.shape.size());
@@ -78,7 +101,6 @@ Value call_builtin(BuiltinHost& host, const std::string& name, const std::vector
     return Value::of_int(t.shape[static_cast<std::size_t>(axis < 0 ? axis + rank : axis)]);
   }
   if (name == "len") {
-    expect_count(host, name, args, 1, call);
     const Value& v = args[0];
     if (v.is_sequence()) return Value::of_int(sym::Expr(static_cast<sym::Int>(v.items->size())));
     if (v.kind == Kind::kRange) return Value::of_int(sym::Expr(v.range_end - v.range_begin));
@@ -87,7 +109,6 @@ Value call_builtin(BuiltinHost& host, const std::string& name, const std::vector
     return Value::none();
   }
   if (name == "min" || name == "max") {
-    if (args.size() < 2) host.fail(call, name + "() takes at least 2 arguments");
     bool tensors = false;
     for (const Value& v : args) tensors |= v.kind == Kind::kTensor;
     if (tensors) {
@@ -105,14 +126,12 @@ Value call_builtin(BuiltinHost& host, const std::string& name, const std::vector
     return Value::of_int(result);
   }
   if (name == "ceil_div") {
-    expect_count(host, name, args, 2, call);
     const sym::Expr& a = int_arg(host, name, args[0], locations[0]);
     const sym::Expr& b = int_arg(host, name, args[1], locations[1]);
     if (host.concrete(b, locations[1]) == 0) host.fail(locations[1], "division by zero");
     return Value::of_int(sym::Expr::ceildiv(a, b));
   }
   if (name == "prod" || name == "sum") {
-    expect_count(host, name, args, 1, call);
     sym::Expr result(name == "prod" ? 1 : 0);
     for (const sym::Expr& e : int_items(host, name, args[0], locations[0])) {
       result = name == "prod" ? result * e : result + e;

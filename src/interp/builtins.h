@@ -23,6 +23,9 @@ class BuiltinHost {
 
 bool is_builtin(std::string_view name);
 std::vector<std::string> builtin_names();
+// What is wrong with calling built-in `name` with `count` arguments ("dim() takes 2 arguments, got 1"), or ""
+// when the count is right (or `name` is not a built-in).
+std::string builtin_arity_problem(std::string_view name, std::size_t count);
 Value call_builtin(BuiltinHost& host, const std::string& name, const std::vector<Value>& args,
                    const std::vector<Location>& locations, Location call);
 

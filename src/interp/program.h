@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "source/diagnostic.h"
+#include "source/suggest.h"
 #include "syntax/ast.h"
 
 namespace nnscope::interp {
@@ -32,7 +33,7 @@ std::unique_ptr<Program> load_program(const std::string& target, bool* found);
 // the current directory.
 std::unique_ptr<Program> load_program_from_text(const std::string& name, std::string text);
 
-// The closest of `candidates` to `word` by edit distance, or "" when none is close.
-std::string closest_name(const std::string& word, const std::vector<std::string>& candidates);
+// Kept here for the interpreter and the command line, which name it interp::closest_name.
+using nnscope::closest_name;
 
 }  // namespace nnscope::interp

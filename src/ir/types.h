@@ -32,7 +32,9 @@ struct Cost {
 // Backward work of one op in a training step (docs/cost-model.md, "Training"), filled by each operator rule
 // beside its forward cost. The training analysis adds `common` whenever a gradient flows through the op,
 // `weight` when the op has weights, and input[i] only when tensor input i (in the op's input order: the
-// tensor arguments as written, lists flattened) needs a gradient, which no graph input does.
+// tensor arguments as written, lists flattened) needs a gradient, which no graph input does. `input` and
+// `saves_input` have exactly one entry per tensor input (OpArgs::tensor_inputs(); tests/ops/schema_test.cc
+// checks every operator), zero / false where an input needs nothing.
 struct Backward {
   Cost common;                    // needed whenever backward runs through the op (recomputed terms, BPTT through time)
   Cost weight;                    // the weights' gradients; gemm_macs = weight-gradient (wgrad) MACs

@@ -26,11 +26,8 @@ OpResult unary(const OpArgs& args, bool saves_output = false) {
   result.outputs.push_back(x);
   result.forward.activation = numel(x);
   result.backward.input = {Cost{{}, numel(x), numel(x)}};
-  if (saves_output) {
-    result.backward.saves_output = true;
-  } else {
-    result.backward.saves_input = {true};
-  }
+  result.backward.saves_output = saves_output;
+  result.backward.saves_input = {!saves_output};
   return result;
 }
 
@@ -89,6 +86,7 @@ OpResult softmax(const OpArgs& args, OpContext& context) {
   result.forward.elementwise = 4 * r.elements - 2 * r.rows;
   result.forward.activation = r.elements;
   result.backward.input = {Cost{{}, 4 * r.elements - r.rows, {}}};
+  result.backward.saves_input = {false};
   result.backward.saves_output = true;
   return result;
 }
@@ -100,6 +98,7 @@ OpResult log_softmax(const OpArgs& args, OpContext& context) {
   result.forward.elementwise = 4 * r.elements - 2 * r.rows;
   result.forward.activation = r.elements + r.rows;
   result.backward.input = {Cost{{}, 3 * r.elements - r.rows, r.elements}};
+  result.backward.saves_input = {false};
   result.backward.saves_output = true;
   return result;
 }
@@ -128,63 +127,100 @@ OpResult dice(const OpArgs& args, OpContext& context) {
   return result;
 }
 
-std::vector<ArgSpec> x_only() { return {ArgSpec::tensor("x")}; }
+ArgSpec x_argument() { return ArgSpec::tensor("x").describe("The input, any shape."); }
+
+// Every activation function: one special-function op per element, forward and (its derivative) backward.
+OpDoc activation_doc(bool saves_output) {
+  return {"the shape and dtype of x", "", "activation E (one special-function op per element); element-wise 0",
+          std::string("the derivative, activation E, multiplied into the output gradient, element-wise E") +
+              (saves_output ? ". Keeps the output y." : ". Keeps x.")};
+}
 
 void add_unary(Registry& registry, const std::string& name, const std::string& summary, bool saves_output = false) {
-  registry.add({name, "activation", summary, x_only(), saves_output ? plain_saving_output : plain});
+  registry.add({.name = name,
+                .summary = summary,
+                .args = {x_argument()},
+                .apply = saves_output ? plain_saving_output : plain,
+                .doc = activation_doc(saves_output)});
 }
+
+const char* kSoftmaxForward =
+    "over rows of S = x.shape[axis] elements, R = E/S rows: max-reduce R·(S − 1), subtract E, exp E "
+    "(activation), sum R·(S − 1)";
 
 }  // namespace
 
 void register_activation_ops(Registry& registry) {
   add_unary(registry, "relu", "max(x, 0)", true);
   add_unary(registry, "relu6", "min(max(x, 0), 6)", true);
-  registry.add({"leaky_relu",
-                "activation",
-                "x for x >= 0, negative_slope·x otherwise",
-                {ArgSpec::tensor("x"), ArgSpec::number("negative_slope", 0.01)},
-                plain});
-  registry.add({"prelu",
-                "activation",
-                "leaky relu with a learned slope, shared or one per channel (axis 1)",
-                {ArgSpec::tensor("x"), ArgSpec::integer("num_parameters", 1)},
-                prelu});
-  registry.add({"elu",
-                "activation",
-                "x for x > 0, alpha·(exp(x) - 1) otherwise",
-                {ArgSpec::tensor("x"), ArgSpec::number("alpha", 1.0)},
-                plain});
-  registry.add({"gelu",
-                "activation",
-                "x·Phi(x), exact (erf) or with the tanh approximation",
-                {ArgSpec::tensor("x"), ArgSpec::string("approximate", "none")},
-                gelu});
+  registry.add({.name = "leaky_relu",
+                .summary = "x for x >= 0, negative_slope·x otherwise",
+                .args = {x_argument(), ArgSpec::number("negative_slope", 0.01).describe("Slope below 0.")},
+                .apply = plain,
+                .doc = activation_doc(false)});
+  registry.add(
+      {.name = "prelu",
+       .summary = "leaky relu with a learned slope, shared or one per channel (axis 1)",
+       .args = {x_argument(), ArgSpec::integer("num_parameters", 1)
+                                  .describe("Learned slopes: 1 (shared) or the channel count x.shape[1].")},
+       .apply = prelu,
+       .doc = {"the shape and dtype of x", "weight [num_parameters]",
+               "activation E (one special-function op per element); element-wise 0",
+               "the derivative, activation E, multiplied into the output gradient, element-wise E; the slope's "
+               "gradient x·dy and its sum, element-wise 2E. Keeps x."}});
+  registry.add({.name = "elu",
+                .summary = "x for x > 0, alpha·(exp(x) - 1) otherwise",
+                .args = {x_argument(), ArgSpec::number("alpha", 1.0).describe("Scale of the negative part.")},
+                .apply = plain,
+                .doc = activation_doc(false)});
+  registry.add(
+      {.name = "gelu",
+       .summary = "x·Phi(x), exact (erf) or with the tanh approximation",
+       .args = {x_argument(),
+                ArgSpec::string("approximate", "none").describe("\"none\" (erf) or \"tanh\"; the count is the same.")},
+       .apply = gelu,
+       .doc = activation_doc(false)});
   add_unary(registry, "silu", "x·sigmoid(x) (swish)");
   add_unary(registry, "sigmoid", "1 / (1 + exp(-x))", true);
   add_unary(registry, "tanh", "hyperbolic tangent", true);
   add_unary(registry, "hardswish", "x·relu6(x + 3) / 6");
   add_unary(registry, "hardsigmoid", "relu6(x + 3) / 6");
-  registry.add({"softplus",
-                "activation",
-                "log(1 + exp(beta·x)) / beta, linear above threshold",
-                {ArgSpec::tensor("x"), ArgSpec::number("beta", 1.0), ArgSpec::number("threshold", 20.0)},
-                softplus});
+  registry.add({.name = "softplus",
+                .summary = "log(1 + exp(beta·x)) / beta, linear above threshold",
+                .args = {x_argument(), ArgSpec::number("beta", 1.0).describe("Sharpness; not 0."),
+                         ArgSpec::number("threshold", 20.0).describe("Above beta·x > threshold the result is x.")},
+                .apply = softplus,
+                .doc = activation_doc(false)});
   add_unary(registry, "mish", "x·tanh(softplus(x))");
-  registry.add({"dice",
-                "activation",
-                "data-adaptive activation of DIN with batch statistics and a learned alpha per feature",
-                {ArgSpec::tensor("x"), ArgSpec::integer("axis", -1), ArgSpec::number("eps", 1e-8)},
-                dice});
-  registry.add({"softmax",
-                "activation",
-                "exp(x - max) / sum(exp(x - max)) along axis",
-                {ArgSpec::tensor("x"), ArgSpec::integer("axis", -1)},
-                softmax});
-  registry.add({"log_softmax",
-                "activation",
-                "x - max - log(sum(exp(x - max))) along axis",
-                {ArgSpec::tensor("x"), ArgSpec::integer("axis", -1)},
-                log_softmax});
+  registry.add(
+      {.name = "dice",
+       .summary = "data-adaptive activation of DIN with batch statistics and a learned alpha per feature",
+       .args = {ArgSpec::tensor("x").describe("The input, rank at least 2."),
+                ArgSpec::integer("axis", -1).describe("The feature axis; statistics are over every other axis."),
+                ArgSpec::number("eps", 1e-8).describe("Added to the variance; at least 0.")},
+       .apply = dice,
+       .doc = {"the shape and dtype of x", "alpha [F], F = x.shape[axis]",
+               "element-wise 10E + F (mean, centre, variance, + eps, normalise, then p·s, 1 − p, ·alpha, ·s and "
+               "the add); activation E + F (one rsqrt per feature, one sigmoid per element)",
+               "element-wise twice the forward element-wise work (p is recomputed), alpha's gradient 2E; no "
+               "activation ops. Keeps x."}});
+  registry.add({.name = "softmax",
+                .summary = "exp(x - max) / sum(exp(x - max)) along axis",
+                .args = {ArgSpec::tensor("x").describe("The input, rank at least 1."),
+                         ArgSpec::integer("axis", -1).describe("The axis normalised; negative counts from the end.")},
+                .apply = softmax,
+                .doc = {"the shape and dtype of x", "",
+                        std::string(kSoftmaxForward) + ", divide E: element-wise 4E − 2R, activation E",
+                        "dx = y·(dy − sum(dy·y)): element-wise 4E − R. Keeps the output y."}});
+  registry.add({.name = "log_softmax",
+                .summary = "x - max - log(sum(exp(x - max))) along axis",
+                .args = {ArgSpec::tensor("x").describe("The input, rank at least 1."),
+                         ArgSpec::integer("axis", -1).describe("The axis normalised; negative counts from the end.")},
+                .apply = log_softmax,
+                .doc = {"the shape and dtype of x", "",
+                        std::string(kSoftmaxForward) +
+                            ", log of the sum R (activation), subtract E: element-wise 4E − 2R, activation E + R",
+                        "dx = dy − exp(y)·sum(dy): element-wise 3E − R, activation E. Keeps the output y."}});
   add_unary(registry, "exp", "e^x", true);
   add_unary(registry, "log", "natural logarithm");
   add_unary(registry, "sqrt", "square root", true);

@@ -2,6 +2,13 @@
 
 namespace nnscope::ops {
 
+Backward per_input_backward(const OpArgs& args) {
+  Backward b;
+  b.input.assign(args.tensor_inputs(), Cost{});
+  b.saves_input.assign(args.tensor_inputs(), false);
+  return b;
+}
+
 Expr numel(const Shape& shape) { return product(shape, 0, shape.size()); }
 Expr numel(const TensorType& tensor) { return numel(tensor.shape); }
 

@@ -16,6 +16,10 @@ std::string shape_string(const Shape& shape);
 // "3x3" from {3, 3}; a single value prints alone.
 std::string dims_string(const std::vector<Expr>& values);
 
+// A backward with one entry per tensor input of the call, each without work and keeping nothing (see
+// Backward): a rule starts from it and fills in what its inputs need.
+Backward per_input_backward(const OpArgs& args);
+
 // NumPy broadcasting. A mismatch throws OpError naming both shapes and the axis.
 Shape broadcast(const Shape& a, const Shape& b, OpContext& context);
 

@@ -141,33 +141,89 @@ OpResult conv_transpose(const OpArgs& args, OpContext& context, std::size_t rank
   return result;
 }
 
-std::vector<ArgSpec> conv_signature() {
-  return {ArgSpec::tensor("x"),          ArgSpec::integer("out_channels"),      ArgSpec::ints("kernel"),
-          ArgSpec::ints("stride", 1),    ArgSpec::ints_or_string("padding", 0), ArgSpec::ints("dilation", 1),
-          ArgSpec::integer("groups", 1), ArgSpec::boolean("bias", true)};
+const char* spatial_axes(std::size_t rank) { return rank == 1 ? "L" : rank == 2 ? "H, W" : "D, H, W"; }
+
+std::vector<ArgSpec> conv_signature(std::size_t rank) {
+  return {ArgSpec::tensor("x").describe("The input [N, Cin, " + std::string(spatial_axes(rank)) + "]."),
+          ArgSpec::integer("out_channels").describe("Output channels Cout, at least 1, divisible by groups."),
+          ArgSpec::ints("kernel").describe("Window size: one integer for every spatial axis, or one per axis."),
+          ArgSpec::ints("stride", 1).describe("Step of the window: one integer, or one per axis."),
+          ArgSpec::ints_or_string("padding", 0)
+              .describe("Zeros added on both sides of each spatial axis: one integer, one per axis, \"valid\" (0) or "
+                        "\"same\" (output ⌈in/stride⌉, TensorFlow's rule; PyTorch's for stride 1)."),
+          ArgSpec::ints("dilation", 1).describe("Spacing of the kernel's taps; the kernel keeps its element count."),
+          ArgSpec::integer("groups", 1)
+              .describe("Channel groups: Cin and Cout divisible by it; Cin = groups is depthwise."),
+          ArgSpec::boolean("bias", true).describe("Whether the layer has a bias [Cout].")};
 }
 
-std::vector<ArgSpec> conv_transpose_signature() {
-  return {ArgSpec::tensor("x"),         ArgSpec::integer("out_channels"), ArgSpec::ints("kernel"),
-          ArgSpec::ints("stride", 1),   ArgSpec::ints("padding", 0),      ArgSpec::ints("output_padding", 0),
-          ArgSpec::ints("dilation", 1), ArgSpec::integer("groups", 1),    ArgSpec::boolean("bias", true)};
+std::vector<ArgSpec> conv_transpose_signature(std::size_t rank) {
+  return {ArgSpec::tensor("x").describe("The input [N, Cin, " + std::string(spatial_axes(rank)) + "]."),
+          ArgSpec::integer("out_channels").describe("Output channels Cout, at least 1, divisible by groups."),
+          ArgSpec::ints("kernel").describe("Window size: one integer for every spatial axis, or one per axis."),
+          ArgSpec::ints("stride", 1).describe("Upsampling step: one integer, or one per axis."),
+          ArgSpec::ints("padding", 0).describe("Removed from both sides of each output axis (PyTorch's padding)."),
+          ArgSpec::ints("output_padding", 0).describe("Added to one side of each output axis (PyTorch's)."),
+          ArgSpec::ints("dilation", 1).describe("Spacing of the kernel's taps."),
+          ArgSpec::integer("groups", 1).describe("Channel groups: Cin and Cout divisible by it."),
+          ArgSpec::boolean("bias", true).describe("Whether the layer has a bias [Cout].")};
+}
+
+const char* kConvBackward =
+    "dgrad MACs = forward MACs (the input gradient), wgrad MACs = forward MACs (the weight gradient); the bias "
+    "gradient sums the output gradient, O element-wise. Keeps x.";
+
+OpDoc conv_doc() {
+  return {
+      "[N, Cout, *out], out = ⌊(in + 2·padding − dilation·(kernel − 1) − 1)/stride⌋ + 1 per axis; "
+      "padding = \"same\": ⌈in/stride⌉",
+      "weight [Cout, Cin/groups, *kernel], bias [Cout] when bias",
+      "GEMM MACs N·Cout·prod(out)·(Cin/groups)·prod(kernel); element-wise O when bias (the bias add), else 0; "
+      "activation 0",
+      kConvBackward};
+}
+
+OpDoc conv_transpose_doc() {
+  return {"[N, Cout, *out], out = (in − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1 per axis",
+          "weight [Cin, Cout/groups, *kernel], bias [Cout] when bias",
+          "GEMM MACs N·Cin·prod(in)·(Cout/groups)·prod(kernel) (every input element scattered into "
+          "(Cout/groups)·prod(kernel) outputs); element-wise O when bias, else 0; activation 0",
+          kConvBackward};
 }
 
 }  // namespace
 
 void register_conv_ops(Registry& registry) {
-  registry.add({"conv1d", "conv", "1-d convolution over [N, C, L]", conv_signature(),
-                [](const OpArgs& a, OpContext& c) { return conv(a, c, 1); }});
-  registry.add({"conv2d", "conv", "2-d convolution over [N, C, H, W]", conv_signature(),
-                [](const OpArgs& a, OpContext& c) { return conv(a, c, 2); }});
-  registry.add({"conv3d", "conv", "3-d convolution over [N, C, D, H, W]", conv_signature(),
-                [](const OpArgs& a, OpContext& c) { return conv(a, c, 3); }});
-  registry.add({"conv_transpose1d", "conv", "1-d transposed convolution", conv_transpose_signature(),
-                [](const OpArgs& a, OpContext& c) { return conv_transpose(a, c, 1); }});
-  registry.add({"conv_transpose2d", "conv", "2-d transposed convolution", conv_transpose_signature(),
-                [](const OpArgs& a, OpContext& c) { return conv_transpose(a, c, 2); }});
-  registry.add({"conv_transpose3d", "conv", "3-d transposed convolution", conv_transpose_signature(),
-                [](const OpArgs& a, OpContext& c) { return conv_transpose(a, c, 3); }});
+  registry.add({.name = "conv1d",
+                .summary = "1-d convolution over [N, C, L]",
+                .args = conv_signature(1),
+                .apply = [](const OpArgs& a, OpContext& c) { return conv(a, c, 1); },
+                .doc = conv_doc()});
+  registry.add({.name = "conv2d",
+                .summary = "2-d convolution over [N, C, H, W]",
+                .args = conv_signature(2),
+                .apply = [](const OpArgs& a, OpContext& c) { return conv(a, c, 2); },
+                .doc = conv_doc()});
+  registry.add({.name = "conv3d",
+                .summary = "3-d convolution over [N, C, D, H, W]",
+                .args = conv_signature(3),
+                .apply = [](const OpArgs& a, OpContext& c) { return conv(a, c, 3); },
+                .doc = conv_doc()});
+  registry.add({.name = "conv_transpose1d",
+                .summary = "1-d transposed convolution",
+                .args = conv_transpose_signature(1),
+                .apply = [](const OpArgs& a, OpContext& c) { return conv_transpose(a, c, 1); },
+                .doc = conv_transpose_doc()});
+  registry.add({.name = "conv_transpose2d",
+                .summary = "2-d transposed convolution",
+                .args = conv_transpose_signature(2),
+                .apply = [](const OpArgs& a, OpContext& c) { return conv_transpose(a, c, 2); },
+                .doc = conv_transpose_doc()});
+  registry.add({.name = "conv_transpose3d",
+                .summary = "3-d transposed convolution",
+                .args = conv_transpose_signature(3),
+                .apply = [](const OpArgs& a, OpContext& c) { return conv_transpose(a, c, 3); },
+                .doc = conv_transpose_doc()});
 }
 
 }  // namespace nnscope::ops

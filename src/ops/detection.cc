@@ -9,7 +9,7 @@
 //   nms           score sort + greedy non-maximum suppression keeping max_output boxes: data-dependent,
 //                 not costed
 //
-// docs/ops/detection.md documents every rule and why it is what it is.
+// docs/cost-model.md §7.11 documents every rule and why it is what it is.
 //
 // Backward: l2norm like rmsnorm (common 3E, input 3E, scale 2E; keeps x); shared_conv2d like a convolution
 // per level (dgrad = wgrad = forward MACs); roi_align scatters each sample's gradient back to its 4 reads,
@@ -133,6 +133,7 @@ OpResult roi_align(const OpArgs& args, OpContext& context) {
   Expr rois = boxes.shape[0] * boxes.shape[1];
   Expr channels = first.shape[1];
   OpResult result;
+  result.backward = per_input_backward(args);  // the features' gradient is the common work; boxes get none
   Shape out = {rois, channels, size[0], size[1]};
   result.outputs.push_back(TensorType{out, first.dtype});
   result.display.kernel = dims_string(size);
@@ -173,7 +174,8 @@ OpResult box_decode(const OpArgs& args, OpContext& context) {
   // predicted centres 4, predicted sizes 2, half sizes 2, corners 4 = 24 element-wise; exp(dw), exp(dh) = 2.
   result.forward.elementwise = boxes * 24;
   result.forward.activation = boxes * 2;
-  result.backward.input = {result.forward};
+  result.backward = per_input_backward(args);
+  result.backward.input[0] = result.forward;  // the deltas' gradient; reference boxes get none
   return result;
 }
 
@@ -204,39 +206,76 @@ OpResult nms(const OpArgs& args, OpContext& context) {
   result.outputs.push_back(TensorType{{boxes.shape[0], keep, 4}, boxes.dtype});
   result.outputs.push_back(TensorType{{boxes.shape[0], keep}, scores.dtype});
   result.costed = false;  // sorting and suppression depend on the scores and overlaps
+  result.backward = per_input_backward(args);
   return result;
 }
 
 }  // namespace
 
 void register_detection_ops(Registry& registry) {
-  registry.add({"l2norm",
-                "detection",
-                "x / ||x||₂ along an axis (default the channels) times a learned scale per channel (SSD's L2Norm)",
-                {ArgSpec::tensor("x"), ArgSpec::integer("axis", 1), ArgSpec::boolean("affine", true)},
-                l2norm});
-  registry.add({"shared_conv2d",
-                "detection",
-                "one 2-d convolution (one weight) applied to each tensor of a list, e.g. the levels of a pyramid",
-                {ArgSpec::tensors("inputs"), ArgSpec::integer("out_channels"), ArgSpec::ints("kernel"),
-                 ArgSpec::ints("stride", 1), ArgSpec::ints("padding", 0), ArgSpec::boolean("bias", true)},
-                shared_conv2d});
-  registry.add({"roi_align",
-                "detection",
-                "RoIAlign of boxes [N, R, 4] over a list of feature maps [N, C, H, W] -> [N·R, C, oh, ow]",
-                {ArgSpec::tensors("features"), ArgSpec::tensor("boxes"), ArgSpec::ints("output_size"),
-                 ArgSpec::integer("sampling_ratio", 2)},
-                roi_align});
-  registry.add({"box_decode",
-                "detection",
-                "box deltas [..., 4] relative to anchors or proposals -> corner boxes [..., 4]",
-                {ArgSpec::tensor("deltas"), ArgSpec::optional_tensor("reference")},
-                box_decode});
-  registry.add({"nms",
-                "detection",
-                "non-maximum suppression: boxes [N, B, 4], scores [N, B] -> the best max_output (boxes, scores)",
-                {ArgSpec::tensor("boxes"), ArgSpec::tensor("scores"), ArgSpec::integer("max_output")},
-                nms});
+  registry.add(
+      {.name = "l2norm",
+       .summary = "x / ||x||₂ along an axis (default the channels) times a learned scale per channel (SSD's L2Norm)",
+       .args = {ArgSpec::tensor("x").describe("The input, e.g. [N, C, H, W]."),
+                ArgSpec::integer("axis", 1).describe("The axis of the vectors normalised (C = x.shape[axis])."),
+                ArgSpec::boolean("affine", true).describe("Whether the layer has a learned scale [C].")},
+       .apply = l2norm,
+       .doc = {"the shape and dtype of x", "weight [C] when affine",
+               "R = E/C vectors: element-wise E + R·(C − 1) + R + E (+ E when affine): squares, the sums, the clamp, "
+               "the division, the scale; activation R (one sqrt per vector)",
+               "as rmsnorm: always element-wise 3E, the input gradient 3E, the scale's gradient 2E. Keeps x and the "
+               "norm of each vector."}});
+  registry.add(
+      {.name = "shared_conv2d",
+       .summary = "one 2-d convolution (one weight) applied to each tensor of a list, e.g. the levels of a pyramid",
+       .args = {ArgSpec::tensors("inputs").describe("A list of [N, Cin, H_l, W_l], all with the same Cin."),
+                ArgSpec::integer("out_channels").describe("Output channels Cout, at least 1."),
+                ArgSpec::ints("kernel").describe("Window size: one integer, or (kh, kw)."),
+                ArgSpec::ints("stride", 1).describe("Step of the window."),
+                ArgSpec::ints("padding", 0).describe("Zeros added on both sides of each spatial axis."),
+                ArgSpec::boolean("bias", true).describe("Whether the layer has a bias [Cout].")},
+       .apply = shared_conv2d,
+       .doc = {"one [N, Cout, H'_l, W'_l] per input (a tuple; one tensor for a one-element list), as conv2d",
+               "weight [Cout, Cin, kh, kw], bias [Cout] when bias: once for every level",
+               "GEMM MACs Σ_l N·Cout·H'_l·W'_l·Cin·kh·kw; element-wise the output elements when bias; activation 0",
+               "as a convolution per level: dgrad MACs = that level's forward MACs, wgrad MACs = forward MACs, the "
+               "bias gradient the output elements. Keeps every input."}});
+  registry.add(
+      {.name = "roi_align",
+       .summary = "RoIAlign of boxes [N, R, 4] over a list of feature maps [N, C, H, W] -> [N·R, C, oh, ow]",
+       .args = {ArgSpec::tensors("features").describe("Feature maps [N, C, H_l, W_l], one per level ([x] for one)."),
+                ArgSpec::tensor("boxes").describe("[N, R, 4]: R boxes per image (a shape, so a model parameter)."),
+                ArgSpec::ints("output_size").describe("(oh, ow), or one integer for both; at least 1."),
+                ArgSpec::integer("sampling_ratio", 2)
+                    .describe("Samples per bin along each axis, s; at most 0 is adaptive (then not costed).")},
+       .apply = roi_align,
+       .doc = {"[N·R, C, oh, ow]", "",
+               "element-wise N·R·C·oh·ow·8·s² (s² bilinear samples of 4 weighted reads, their mean), + 7·N·R with "
+               "several levels (the level mapper); activation 2·N·R with several levels, else 0; not costed when "
+               "sampling_ratio ≤ 0",
+               "scatters each sample's gradient back to its 4 reads: element-wise as forward, for the features. "
+               "Keeps nothing."}});
+  registry.add(
+      {.name = "box_decode",
+       .summary = "box deltas [..., 4] relative to anchors or proposals -> corner boxes [..., 4]",
+       .args = {ArgSpec::tensor("deltas").describe("Regression deltas (dx, dy, dw, dh): [..., 4]."),
+                ArgSpec::optional_tensor("reference")
+                    .describe("Reference boxes that are tensors of the graph (proposals), broadcast to deltas; "
+                              "omitted, constant anchors of the model.")},
+       .apply = box_decode,
+       .doc = {"the shape of deltas", "",
+               "B = numel(deltas)/4 boxes: element-wise 24·B (BoxCoder.decode_single); activation 2·B (exp(dw), "
+               "exp(dh))",
+               "the gradient to the deltas, as forward. Keeps nothing."}});
+  registry.add(
+      {.name = "nms",
+       .summary = "non-maximum suppression: boxes [N, B, 4], scores [N, B] -> the best max_output (boxes, scores)",
+       .args = {ArgSpec::tensor("boxes").describe("Candidate boxes [N, B, 4] (per class: [N, B·K, 4])."),
+                ArgSpec::tensor("scores").describe("Their scores [N, B]."),
+                ArgSpec::integer("max_output").describe("Boxes kept per image, 1 to B (the worst case is assumed).")},
+       .apply = nms,
+       .doc = {"(boxes [N, max_output, 4], scores [N, max_output])", "",
+               "not costed: how many overlap tests run and boxes survive depends on the data", "none (no gradient)."}});
 }
 
 }  // namespace nnscope::ops

@@ -96,6 +96,7 @@ OpResult rotary(const OpArgs& args, OpContext& context) {
   // into the precomputed sin table, and the cos/sin tables are buffers, not parameters.
   result.forward.elementwise = 3 * product(x.shape, 0, x.shape.size() - 1) * dim;
   result.backward.input = {result.forward};
+  result.backward.saves_input = {false};
   return result;
 }
 
@@ -108,40 +109,102 @@ OpResult causal_mask(const OpArgs& args, OpContext&) {
   result.outputs.push_back(x);
   result.forward.elementwise = numel(x);
   result.backward.input = {result.forward};
+  result.backward.saves_input = {false};
   return result;
 }
 
-std::vector<ArgSpec> binary_signature() { return {ArgSpec::tensor("x"), ArgSpec::tensor_or_number("y")}; }
-std::vector<ArgSpec> unary_signature() { return {ArgSpec::tensor("x")}; }
+std::vector<ArgSpec> binary_signature() {
+  return {ArgSpec::tensor("x").describe("A tensor (with a number on the left, `2 * x`, the tensor is passed as x)."),
+          ArgSpec::tensor_or_number("y").describe("A tensor broadcast with x (NumPy rules), or a number.")};
+}
+std::vector<ArgSpec> unary_signature() { return {ArgSpec::tensor("x").describe("The input, any shape.")}; }
+
+constexpr const char* kBroadcastOutput =
+    "broadcast(shape(x), shape(y)) (NumPy rules); shape(x) when y is a number; dtype of x (a floating y with an "
+    "integer x gives y's dtype)";
+constexpr const char* kBinaryForward = "element-wise O (one instruction per output element); activation 0";
+// The gradient of a broadcast operand is summed back to its shape: O − e adds (e = the operand's elements).
+constexpr const char* kReduceBack = "O − e (summing back over broadcast axes, e = the operand's elements)";
+
+OpDoc binary_doc(const std::string& backward) { return {kBroadcastOutput, "", kBinaryForward, backward}; }
+
+void add_binary(Registry& registry, const std::string& name, const std::string& summary, Binary kind,
+                const std::string& backward) {
+  OpResult (*apply)(const OpArgs&, OpContext&) = nullptr;
+  switch (kind) {
+    case Binary::kAdd:
+      apply = [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kAdd); };
+      break;
+    case Binary::kSub:
+      apply = [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kSub); };
+      break;
+    case Binary::kMul:
+      apply = [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kMul); };
+      break;
+    case Binary::kDiv:
+      apply = [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kDiv); };
+      break;
+    case Binary::kSelect:
+      apply = [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kSelect); };
+      break;
+  }
+  registry.add(
+      {.name = name, .summary = summary, .args = binary_signature(), .apply = apply, .doc = binary_doc(backward)});
+}
+
+OpDoc unary_doc(const std::string& backward) {
+  return {"the shape and dtype of x", "", "element-wise E; activation 0", backward};
+}
 
 }  // namespace
 
 void register_elementwise_ops(Registry& registry) {
-  registry.add({"add", "elementwise", "x + y with broadcasting", binary_signature(),
-                [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kAdd); }});
-  registry.add({"sub", "elementwise", "x - y with broadcasting", binary_signature(),
-                [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kSub); }});
-  registry.add({"mul", "elementwise", "x * y with broadcasting", binary_signature(),
-                [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kMul); }});
-  registry.add({"div", "elementwise", "x / y with broadcasting", binary_signature(),
-                [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kDiv); }});
-  registry.add({"maximum", "elementwise", "element-wise max(x, y) with broadcasting", binary_signature(),
-                [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kSelect); }});
-  registry.add({"minimum", "elementwise", "element-wise min(x, y) with broadcasting", binary_signature(),
-                [](const OpArgs& a, OpContext& c) { return binary(a, c, Binary::kSelect); }});
-  registry.add({"causal_mask", "elementwise", "mask the scores above the diagonal (causal attention)",
-                unary_signature(), causal_mask});
+  const std::string reduce = kReduceBack;
+  add_binary(registry, "add", "x + y with broadcasting", Binary::kAdd,
+             "per operand element-wise " + reduce + ". Keeps nothing.");
+  add_binary(registry, "sub", "x - y with broadcasting", Binary::kSub,
+             "x: element-wise " + reduce + "; y: O (negate) + " + reduce + ". Keeps nothing.");
+  add_binary(registry, "mul", "x * y with broadcasting", Binary::kMul,
+             "per operand element-wise O (multiply by the other operand) + " + reduce + ". Keeps both operands.");
+  add_binary(registry, "div", "x / y with broadcasting", Binary::kDiv,
+             "x: element-wise O + " + reduce + "; y: 3·O (−dy·x/y²) + " + reduce + ". Keeps both operands.");
+  add_binary(registry, "maximum", "element-wise max(x, y) with broadcasting", Binary::kSelect,
+             "per operand element-wise O (select) + " + reduce + ". Keeps both operands.");
+  add_binary(registry, "minimum", "element-wise min(x, y) with broadcasting", Binary::kSelect,
+             "per operand element-wise O (select) + " + reduce + ". Keeps both operands.");
+  registry.add({.name = "causal_mask",
+                .summary = "mask the scores above the diagonal (causal attention)",
+                .args = {ArgSpec::tensor("x").describe("Scores, rank at least 2; the last two axes are masked.")},
+                .apply = causal_mask,
+                .doc = unary_doc("element-wise E (one select per element). Keeps nothing.")});
+  registry.add({.name = "neg",
+                .summary = "-x",
+                .args = unary_signature(),
+                .apply = [](const OpArgs& a, OpContext&) { return unary(a, 1, false); },
+                .doc = unary_doc("element-wise E. Keeps nothing.")});
+  registry.add({.name = "abs",
+                .summary = "|x|",
+                .args = unary_signature(),
+                .apply = [](const OpArgs& a, OpContext&) { return unary(a, 1, true); },
+                .doc = unary_doc("element-wise E (multiply by the sign). Keeps x.")});
+  registry.add({.name = "square",
+                .summary = "x * x",
+                .args = unary_signature(),
+                .apply = [](const OpArgs& a, OpContext&) { return unary(a, 2, true); },
+                .doc = unary_doc("element-wise 2E (dy·2·x). Keeps x.")});
   registry.add(
-      {"neg", "elementwise", "-x", unary_signature(), [](const OpArgs& a, OpContext&) { return unary(a, 1, false); }});
-  registry.add(
-      {"abs", "elementwise", "|x|", unary_signature(), [](const OpArgs& a, OpContext&) { return unary(a, 1, true); }});
-  registry.add({"square", "elementwise", "x * x", unary_signature(),
-                [](const OpArgs& a, OpContext&) { return unary(a, 2, true); }});
-  registry.add({"rotary",
-                "elementwise",
-                "rotary position embedding on the last `dim` features",
-                {ArgSpec::tensor("x"), ArgSpec::optional_integer("dim")},
-                rotary});
+      {.name = "rotary",
+       .summary = "rotary position embedding on the last `dim` features",
+       .args = {ArgSpec::tensor("x").describe("[..., head_dim], rank at least 1, e.g. [batch, heads, seq, head_dim]."),
+                ArgSpec::optional_integer("dim")
+                    .describe("Rotated features from the start of the last axis: even, at least 2; less than the "
+                              "last dimension is partial rotation (GPT-J, GPT-NeoX).")
+                    .defaults_to("last dimension")},
+       .apply = rotary,
+       .doc = {"the shape and dtype of x", "",
+               "element-wise 3·prod(leading dims)·dim (x·cos, rotate_half(x)·sin, their sum; the cos/sin tables are "
+               "buffers, not parameters); activation 0",
+               "the inverse rotation, as forward. Keeps nothing."}});
 }
 
 }  // namespace nnscope::ops

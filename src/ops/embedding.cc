@@ -81,17 +81,31 @@ OpResult embedding_bag(const OpArgs& args, OpContext& context) {
 }  // namespace
 
 void register_embedding_ops(Registry& registry) {
-  registry.add({"embedding",
-                "embedding",
-                "table lookup: integer ids [...] -> [..., embedding_dim], weight [num_embeddings, embedding_dim]",
-                {ArgSpec::tensor("ids"), ArgSpec::integer("num_embeddings"), ArgSpec::integer("embedding_dim")},
-                embedding});
-  registry.add({"embedding_bag",
-                "embedding",
-                "bags of lookups reduced by sum, mean or max: ids [B, L] -> [B, embedding_dim]",
-                {ArgSpec::tensor("ids"), ArgSpec::integer("num_embeddings"), ArgSpec::integer("embedding_dim"),
-                 ArgSpec::string("mode", "sum")},
-                embedding_bag});
+  registry.add(
+      {.name = "embedding",
+       .summary = "table lookup: integer ids [...] -> [..., embedding_dim], weight [num_embeddings, embedding_dim]",
+       .args = {ArgSpec::tensor("ids").describe("Integer ids (int4, int8, int32, int64), any rank including 0."),
+                ArgSpec::integer("num_embeddings").describe("Rows of the table, at least 1."),
+                ArgSpec::integer("embedding_dim").describe("Width of a row, at least 1.")},
+       .apply = embedding,
+       .doc = {"ids.shape + [embedding_dim], in the run's activation dtype", "weight [num_embeddings, embedding_dim]",
+               "a gather: GEMM MACs, element-wise and activation 0; gathered elements numel(ids)·embedding_dim (the "
+               "bytes of the rows read)",
+               "no gradient for the ids; the table's gradient is a scatter-add, element-wise = the gathered "
+               "elements. Keeps the ids."}});
+  registry.add(
+      {.name = "embedding_bag",
+       .summary = "bags of lookups reduced by sum, mean or max: ids [B, L] -> [B, embedding_dim]",
+       .args = {ArgSpec::tensor("ids").describe("Integer ids [B, L]: B bags of L ids."),
+                ArgSpec::integer("num_embeddings").describe("Rows of the table, at least 1."),
+                ArgSpec::integer("embedding_dim").describe("Width of a row, at least 1."),
+                ArgSpec::string("mode", "sum").describe("How a bag is reduced: \"sum\", \"mean\" or \"max\".")},
+       .apply = embedding_bag,
+       .doc = {"[B, embedding_dim], in the run's activation dtype", "weight [num_embeddings, embedding_dim]",
+               "element-wise (L − 1)·B·embedding_dim (sum, max), + B·embedding_dim for mean; GEMM MACs and "
+               "activation 0; gathered elements B·L·embedding_dim",
+               "no gradient for the ids; the table's gradient is a scatter-add of the gathered elements (+ "
+               "B·embedding_dim divides for mean). Keeps the ids, and the winners' indices (int64) for max."}});
 }
 
 }  // namespace nnscope::ops

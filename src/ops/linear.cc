@@ -116,21 +116,33 @@ OpResult bmm(const OpArgs& args, OpContext& context) {
 }  // namespace
 
 void register_linear_ops(Registry& registry) {
-  registry.add({"linear",
-                "linear",
-                "fully connected layer: [..., in] -> [..., out_features], weight [out, in]",
-                {ArgSpec::tensor("x"), ArgSpec::integer("out_features"), ArgSpec::boolean("bias", true)},
-                linear});
-  registry.add({"matmul",
-                "linear",
-                "matrix product with torch.matmul semantics (1-D operands, broadcast batch dims); a @ b",
-                {ArgSpec::tensor("a"), ArgSpec::tensor("b")},
-                matmul});
-  registry.add({"bmm",
-                "linear",
-                "batched matrix product [B, M, K] @ [B, K, N] -> [B, M, N]",
-                {ArgSpec::tensor("a"), ArgSpec::tensor("b")},
-                bmm});
+  registry.add({.name = "linear",
+                .summary = "fully connected layer: [..., in] -> [..., out_features], weight [out, in]",
+                .args = {ArgSpec::tensor("x").describe("The input [..., in], rank at least 1."),
+                         ArgSpec::integer("out_features").describe("Output features, at least 1."),
+                         ArgSpec::boolean("bias", true).describe("Whether the layer has a bias [out_features].")},
+                .apply = linear,
+                .doc = {"[..., out_features]", "weight [out_features, in], bias [out_features] when bias",
+                        "GEMM MACs prod(leading dims)·in·out_features = E·out_features; element-wise O when bias "
+                        "(the bias add), else 0; activation 0",
+                        "dgrad MACs = forward MACs, wgrad MACs = forward MACs; the bias gradient O element-wise. "
+                        "Keeps x."}});
+  registry.add({.name = "matmul",
+                .summary = "matrix product with torch.matmul semantics (1-D operands, broadcast batch dims); a @ b",
+                .args = {ArgSpec::tensor("a").describe("[..., M, K], or [K] (a row, removed from the result)."),
+                         ArgSpec::tensor("b").describe("[..., K, N], or [K] (a column, removed from the result).")},
+                .apply = matmul,
+                .doc = {"[broadcast(batch dims of a, b), M, N] (without M or N for a 1-D operand); dtype of a", "",
+                        "GEMM MACs prod(broadcast batch dims)·M·N·K; element-wise 0; activation 0",
+                        "each operand's gradient takes the forward MACs as dgrad (dA = dC·Bᵀ, dB = Aᵀ·dC). Keeps "
+                        "both operands."}});
+  registry.add({.name = "bmm",
+                .summary = "batched matrix product [B, M, K] @ [B, K, N] -> [B, M, N]",
+                .args = {ArgSpec::tensor("a").describe("[B, M, K]."),
+                         ArgSpec::tensor("b").describe("[B, K, N], the same B (no broadcasting).")},
+                .apply = bmm,
+                .doc = {"[B, M, N]; dtype of a", "", "GEMM MACs B·M·N·K; element-wise 0; activation 0",
+                        "each operand's gradient takes the forward MACs as dgrad. Keeps both operands."}});
 }
 
 }  // namespace nnscope::ops

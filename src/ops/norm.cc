@@ -172,37 +172,83 @@ OpResult rmsnorm(const OpArgs& args, OpContext& context) {
   return result;
 }
 
+ArgSpec eps_argument(double value) {
+  return ArgSpec::number("eps", value).describe("Added to the variance; at least 0; does not change the counts.");
+}
+
+ArgSpec normalized_shape_argument() {
+  return ArgSpec::optional_ints("normalized_shape")
+      .describe(
+          "The trailing axes normalised together: an integer (the last axis, of that size) or a list "
+          "(that many trailing axes, equal to x's).")
+      .defaults_to("last dim");
+}
+
+// The backward rule of the statistics normalisations (batchnorm in training, layernorm, groupnorm,
+// instancenorm), whose rows are `rows`.
+std::string statistics_backward(const std::string& rows) {
+  return "always element-wise 5E (recompute x̂; sum dy and dy·x̂, which are the weight and bias gradients); the "
+         "input gradient element-wise 4E; no activation ops. Keeps x and the mean and 1/std of each of the " +
+         rows + ".";
+}
+
 }  // namespace
 
 void register_norm_ops(Registry& registry) {
-  registry.add({"batchnorm",
-                "norm",
-                "batch normalisation at inference over [N, C, ...] (running statistics), weight and bias [C]",
-                {ArgSpec::tensor("x"), ArgSpec::number("eps", 1e-5), ArgSpec::boolean("affine", true)},
-                batchnorm});
-  registry.add({"layernorm",
-                "norm",
-                "layer normalisation over the trailing normalized_shape (default: the last axis)",
-                {ArgSpec::tensor("x"), ArgSpec::optional_ints("normalized_shape"), ArgSpec::number("eps", 1e-5),
-                 ArgSpec::boolean("affine", true), ArgSpec::boolean("bias", true)},
-                layernorm});
-  registry.add({"groupnorm",
-                "norm",
-                "group normalisation over [N, C, ...] in num_groups groups of channels, weight and bias [C]",
-                {ArgSpec::tensor("x"), ArgSpec::integer("num_groups"), ArgSpec::number("eps", 1e-5),
-                 ArgSpec::boolean("affine", true)},
-                groupnorm});
-  registry.add({"instancenorm",
-                "norm",
-                "instance normalisation over [N, C, spatial...], per sample and channel",
-                {ArgSpec::tensor("x"), ArgSpec::number("eps", 1e-5), ArgSpec::boolean("affine", false)},
-                instancenorm});
-  registry.add({"rmsnorm",
-                "norm",
-                "root-mean-square normalisation over the trailing normalized_shape, weight only",
-                {ArgSpec::tensor("x"), ArgSpec::optional_ints("normalized_shape"), ArgSpec::number("eps", 1e-6),
-                 ArgSpec::boolean("affine", true)},
-                rmsnorm});
+  registry.add(
+      {.name = "batchnorm",
+       .summary = "batch normalisation at inference over [N, C, ...] (running statistics), weight and bias [C]",
+       .args = {ArgSpec::tensor("x").describe("[N, C, ...], rank at least 2 (BatchNorm1d/2d/3d)."), eps_argument(1e-5),
+                ArgSpec::boolean("affine", true).describe("Whether the layer has a weight and a bias [C].")},
+       .apply = batchnorm,
+       .doc = {"the shape and dtype of x",
+               "weight [C], bias [C] when affine (running_mean and running_var are buffers)",
+               "element-wise 2E (the fixed statistics fold into one scale and one shift per element); activation 0",
+               statistics_backward("C channels (training statistics)")}});
+  registry.add(
+      {.name = "layernorm",
+       .summary = "layer normalisation over the trailing normalized_shape (default: the last axis)",
+       .args = {ArgSpec::tensor("x").describe("The input, rank at least 1."), normalized_shape_argument(),
+                eps_argument(1e-5), ArgSpec::boolean("affine", true).describe("Whether the layer has a weight."),
+                ArgSpec::boolean("bias", true).describe("Whether an affine layer also has a bias.")},
+       .apply = layernorm,
+       .doc = {"the shape and dtype of x",
+               "weight [normalized_shape] when affine, bias [normalized_shape] when affine and bias",
+               "rows of S = prod(normalized_shape), R = E/S: element-wise 5E + R (mean E, variance 3E, + eps R, "
+               "normalise E) + E for the weight + E for the bias; activation R (one rsqrt per row)",
+               statistics_backward("R rows")}});
+  registry.add(
+      {.name = "groupnorm",
+       .summary = "group normalisation over [N, C, ...] in num_groups groups of channels, weight and bias [C]",
+       .args = {ArgSpec::tensor("x").describe("[N, C, ...], rank at least 2."),
+                ArgSpec::integer("num_groups").describe("Groups of channels, at least 1, dividing C."),
+                eps_argument(1e-5),
+                ArgSpec::boolean("affine", true).describe("Whether the layer has a weight and a bias [C].")},
+       .apply = groupnorm,
+       .doc = {"the shape and dtype of x", "weight [C], bias [C] when affine",
+               "R = N·num_groups rows: element-wise 5E + R, + 2E when affine (the per-channel scale and shift); "
+               "activation R",
+               statistics_backward("R rows")}});
+  registry.add({.name = "instancenorm",
+                .summary = "instance normalisation over [N, C, spatial...], per sample and channel",
+                .args = {ArgSpec::tensor("x").describe("[N, C, spatial...], rank at least 3."), eps_argument(1e-5),
+                         ArgSpec::boolean("affine", false).describe("Whether the layer has a weight and a bias [C].")},
+                .apply = instancenorm,
+                .doc = {"the shape and dtype of x", "weight [C], bias [C] when affine",
+                        "R = N·C rows (instance statistics, also at inference): element-wise 5E + R, + 2E when affine; "
+                        "activation R",
+                        statistics_backward("R rows")}});
+  registry.add(
+      {.name = "rmsnorm",
+       .summary = "root-mean-square normalisation over the trailing normalized_shape, weight only",
+       .args = {ArgSpec::tensor("x").describe("The input, rank at least 1."), normalized_shape_argument(),
+                eps_argument(1e-6), ArgSpec::boolean("affine", true).describe("Whether the layer has a weight.")},
+       .apply = rmsnorm,
+       .doc = {"the shape and dtype of x", "weight [normalized_shape] when affine",
+               "R rows: element-wise 3E + R (square, sum and divide 2E, + eps R, multiply by the rsqrt E) "
+               "+ E for the weight; activation R (one rsqrt per row)",
+               "always element-wise 3E (+ E when affine: x̂, dy·γ, sum dŷ·x̂); the input gradient 3E; the "
+               "weight gradient 2E; no activation ops. Keeps x and 1/rms of each row."}});
 }
 
 }  // namespace nnscope::ops

@@ -105,4 +105,10 @@ bool OpArgs::boolean(std::string_view name) const { return get(name).boolean; }
 const std::string& OpArgs::string(std::string_view name) const { return get(name).string; }
 bool OpArgs::is_string(std::string_view name) const { return get(name).is_string; }
 
+std::size_t OpArgs::tensor_inputs() const {
+  std::size_t count = 0;
+  for (const ArgValue& v : values_) count += (v.tensor ? 1 : 0) + v.tensors.size();
+  return count;
+}
+
 }  // namespace nnscope::ops

@@ -56,6 +56,21 @@ struct ArgSpec {
   ArgKind kind;
   bool required = true;
   ArgValue default_value;  // used when !required and the caller omitted the argument; may be absent
+  // Documentation, shown by `nnscope ops NAME` (ops/doc.h): what the argument is, and for an optional argument
+  // whose default is not a value, what leaving it out means, as a short phrase ("kernel" for pooling's stride,
+  // shown as `stride = <kernel>`).
+  std::string about;
+  std::string default_meaning;
+
+  // Builders for the documentation: ArgSpec::ints("stride").describe("...").defaults_to("kernel").
+  ArgSpec describe(std::string text) && {
+    about = std::move(text);
+    return std::move(*this);
+  }
+  ArgSpec defaults_to(std::string meaning) && {
+    default_meaning = std::move(meaning);
+    return std::move(*this);
+  }
 
   static ArgSpec tensor(std::string name);
   static ArgSpec tensors(std::string name);
@@ -101,6 +116,9 @@ class OpArgs {
   bool boolean(std::string_view name) const;
   const std::string& string(std::string_view name) const;
   bool is_string(std::string_view name) const;
+  // How many tensors the call passes, which become the op's inputs: each tensor argument given, every element
+  // of a list of tensors, a tensor given where a number may stand.
+  std::size_t tensor_inputs() const;
 
  private:
   const std::vector<ArgSpec>* specs_;
@@ -136,14 +154,22 @@ struct OpResult {
   bool view = false;       // outputs share storage with inputs[0] (reshape, flatten, dropout at inference)
 };
 
-struct OpDef;
+// What `nnscope ops NAME` prints about an operator besides its arguments, kept in the schema beside its rule
+// (as ONNX keeps an operator's documentation in its OpSchema), in the notation of docs/cost-model.md:
+// E = numel(x), O = numel(output), N, C, H, W the axes of x.
+struct OpDoc {
+  std::string output;    // the output shape, and its dtype where that is not x's
+  std::string weights;   // the parameters; empty when there are none
+  std::string forward;   // forward work: GEMM MACs, element-wise ops, activation ops
+  std::string backward;  // backward work (dgrad and wgrad MACs, element-wise, activation) and what it keeps
+};
 
 struct OpDef {
   std::string name;     // what the language calls it: "conv2d"
-  std::string family;   // the file it lives in: "conv"
   std::string summary;  // one line for docs and `nnscope ops`
   std::vector<ArgSpec> args;
   OpResult (*apply)(const OpArgs& args, OpContext& context) = nullptr;
+  OpDoc doc;
 };
 
 // Fills omitted arguments from the signature's defaults; `given` is aligned with def.args (nullopt = not

@@ -25,10 +25,10 @@ std::size_t spatial_begin(const OpArgs& args, std::size_t rank, const std::strin
 // element (linear in the output size: the seed tool's quadratic max-pool backward was a fault), and keeps
 // the winners' indices (int64). Average pooling spreads each output's gradient over its window: as many
 // element-wise ops as forward. Neither keeps x (max keeps indices, average only shapes).
-Backward pool_backward(const TensorType& x, const Expr& out_elements, const Expr& ops, bool is_max) {
-  (void)x;
+Backward pool_backward(const Expr& out_elements, const Expr& ops, bool is_max) {
   Backward b;
   b.input = {Cost{{}, ops, {}}};
+  b.saves_input = {false};
   if (is_max) b.saved_bytes = out_elements * 8;
   return b;
 }
@@ -64,7 +64,7 @@ OpResult pool(const OpArgs& args, OpContext& context, std::size_t rank, bool is_
   Expr out_elements = numel(out_shape);
   Expr window_elements = product(kernel, 0, rank);
   result.forward.elementwise = is_max ? out_elements * (window_elements - 1) : out_elements * window_elements;
-  result.backward = pool_backward(x, out_elements, is_max ? out_elements : out_elements * window_elements, is_max);
+  result.backward = pool_backward(out_elements, is_max ? out_elements : out_elements * window_elements, is_max);
   result.outputs.push_back(TensorType{std::move(out_shape), x.dtype});
   result.display.kernel = dims_string(kernel);
   result.display.stride = dims_string(stride);
@@ -115,7 +115,7 @@ OpResult adaptive_pool(const OpArgs& args, OpContext& context, std::size_t rank,
   Expr lead = product(x.shape, 0, begin);
   OpResult result;
   result.forward.elementwise = is_max ? lead * (window_sum - product(output_size, 0, rank)) : lead * window_sum;
-  result.backward = pool_backward(x, lead * product(output_size, 0, rank),
+  result.backward = pool_backward(lead * product(output_size, 0, rank),
                                   is_max ? lead * product(output_size, 0, rank) : lead * window_sum, is_max);
   result.outputs.push_back(TensorType{std::move(out_shape), x.dtype});
   result.display.kernel = uniform ? dims_string(kernel) : "adaptive";
@@ -131,65 +131,128 @@ OpResult global_pool(const OpArgs& args, OpContext&, bool is_max) {
   OpResult result;
   // Each output reduces its whole plane: n - 1 comparisons (max) or n - 1 adds plus one divide (avg).
   result.forward.elementwise = is_max ? numel(x) - numel(out_shape) : numel(x);
-  result.backward = pool_backward(x, numel(out_shape), is_max ? numel(out_shape) : numel(x), is_max);
+  result.backward = pool_backward(numel(out_shape), is_max ? numel(out_shape) : numel(x), is_max);
   result.display.kernel = dims_string(std::vector<Expr>(x.shape.begin() + 2, x.shape.end()));
   result.outputs.push_back(TensorType{std::move(out_shape), x.dtype});
   return result;
 }
 
-std::vector<ArgSpec> maxpool_signature() {
-  return {ArgSpec::tensor("x"),        ArgSpec::ints("kernel"),      ArgSpec::optional_ints("stride"),
-          ArgSpec::ints("padding", 0), ArgSpec::ints("dilation", 1), ArgSpec::boolean("ceil_mode", false)};
+ArgSpec pool_input(std::size_t rank) {
+  const char* axes = rank == 1 ? "L" : rank == 2 ? "H, W" : "D, H, W";
+  return ArgSpec::tensor("x").describe("[N, C, " + std::string(axes) + "] or unbatched [C, " + axes +
+                                       "]; the leading axes pass through.");
 }
 
-std::vector<ArgSpec> avgpool_signature() {
-  return {ArgSpec::tensor("x"),
-          ArgSpec::ints("kernel"),
-          ArgSpec::optional_ints("stride"),
-          ArgSpec::ints("padding", 0),
-          ArgSpec::boolean("ceil_mode", false),
-          ArgSpec::boolean("count_include_pad", true)};
+// The window arguments every max and average pooling takes.
+std::vector<ArgSpec> window_signature(std::size_t rank) {
+  return {pool_input(rank),
+          ArgSpec::ints("kernel").describe("Window size: one integer for every spatial axis, or one per axis."),
+          ArgSpec::optional_ints("stride")
+              .describe("Step of the window: one integer, or one per axis; omitted, the kernel (as PyTorch).")
+              .defaults_to("kernel"),
+          ArgSpec::ints("padding", 0).describe("Padding on both sides, at most half of the (dilated) window.")};
 }
 
-std::vector<ArgSpec> adaptive_signature() { return {ArgSpec::tensor("x"), ArgSpec::ints("output_size")}; }
+std::vector<ArgSpec> maxpool_signature(std::size_t rank) {
+  std::vector<ArgSpec> specs = window_signature(rank);
+  specs.push_back(ArgSpec::ints("dilation", 1).describe("Spacing of the window's taps; the count is unchanged."));
+  specs.push_back(ArgSpec::boolean("ceil_mode", false).describe("Round the output size up (PyTorch's rule)."));
+  return specs;
+}
+
+std::vector<ArgSpec> avgpool_signature(std::size_t rank) {
+  std::vector<ArgSpec> specs = window_signature(rank);
+  specs.push_back(ArgSpec::boolean("ceil_mode", false).describe("Round the output size up (PyTorch's rule)."));
+  specs.push_back(ArgSpec::boolean("count_include_pad", true)
+                      .describe("Whether padding counts in the divisor; the op count is the same."));
+  return specs;
+}
+
+std::vector<ArgSpec> adaptive_signature(std::size_t rank) {
+  return {
+      pool_input(rank),
+      ArgSpec::ints("output_size").describe("The output's spatial size: one integer for every axis, or one per axis.")};
+}
+
+constexpr const char* kWindowOutput =
+    "leading axes, then per spatial axis ⌊(in + 2·padding − dilation·(kernel − 1) − 1)/stride⌋ + 1 (ceil with "
+    "ceil_mode, minus one when the last window would start in the padding)";
+constexpr const char* kMaxBackward =
+    "element-wise O (route each output's gradient to the window's winner). Keeps the winners' indices (int64).";
+constexpr const char* kAvgBackward =
+    "element-wise as forward (spread each output's gradient over its window). Keeps nothing.";
+
+OpDoc maxpool_doc() {
+  return {kWindowOutput, "", "element-wise O·(prod(kernel) − 1) comparisons; GEMM MACs and activation 0", kMaxBackward};
+}
+OpDoc avgpool_doc() {
+  return {kWindowOutput, "",
+          "element-wise O·prod(kernel) (prod(kernel) − 1 adds + 1 divide per output; padding positions count); "
+          "GEMM MACs and activation 0",
+          kAvgBackward};
+}
+constexpr const char* kAdaptiveOutput =
+    "leading axes, then output_size; output j pools [⌊j·in/out⌋, ⌈(j+1)·in/out⌉), windows that sum to S_i = in + "
+    "out − gcd(in, out) elements along axis i";
+OpDoc adaptive_maxpool_doc() {
+  return {kAdaptiveOutput, "", "element-wise prod(leading)·(∏ S_i − ∏ out_i) comparisons; activation 0", kMaxBackward};
+}
+OpDoc adaptive_avgpool_doc() {
+  return {kAdaptiveOutput, "", "element-wise prod(leading)·∏ S_i (adds and one divide per output); activation 0",
+          kAvgBackward};
+}
+
+using PoolRule = OpResult (*)(const OpArgs&, OpContext&);
+
+void add_pools(Registry& registry, const std::string& kind, const std::string& what, PoolRule rules[3],
+               std::vector<ArgSpec> (*signature)(std::size_t), OpDoc (*doc)()) {
+  const char* over[] = {"[N, C, L]", "[N, C, H, W]", "[N, C, D, H, W]"};
+  for (std::size_t rank = 1; rank <= 3; ++rank) {
+    std::string summary = std::to_string(rank) + "-d " + what;
+    summary += kind.starts_with("adaptive") ? " to output_size" : std::string(" over ") + over[rank - 1];
+    registry.add({.name = kind + std::to_string(rank) + "d",
+                  .summary = summary,
+                  .args = signature(rank),
+                  .apply = rules[rank - 1],
+                  .doc = doc()});
+  }
+}
 
 }  // namespace
 
 void register_pooling_ops(Registry& registry) {
-  registry.add({"maxpool1d", "pooling", "1-d max pooling over [N, C, L]", maxpool_signature(),
-                [](const OpArgs& a, OpContext& c) { return pool(a, c, 1, true); }});
-  registry.add({"maxpool2d", "pooling", "2-d max pooling over [N, C, H, W]", maxpool_signature(),
-                [](const OpArgs& a, OpContext& c) { return pool(a, c, 2, true); }});
-  registry.add({"maxpool3d", "pooling", "3-d max pooling over [N, C, D, H, W]", maxpool_signature(),
-                [](const OpArgs& a, OpContext& c) { return pool(a, c, 3, true); }});
-  registry.add({"avgpool1d", "pooling", "1-d average pooling over [N, C, L]", avgpool_signature(),
-                [](const OpArgs& a, OpContext& c) { return pool(a, c, 1, false); }});
-  registry.add({"avgpool2d", "pooling", "2-d average pooling over [N, C, H, W]", avgpool_signature(),
-                [](const OpArgs& a, OpContext& c) { return pool(a, c, 2, false); }});
-  registry.add({"avgpool3d", "pooling", "3-d average pooling over [N, C, D, H, W]", avgpool_signature(),
-                [](const OpArgs& a, OpContext& c) { return pool(a, c, 3, false); }});
-  registry.add({"adaptive_maxpool1d", "pooling", "1-d adaptive max pooling to output_size", adaptive_signature(),
-                [](const OpArgs& a, OpContext& c) { return adaptive_pool(a, c, 1, true); }});
-  registry.add({"adaptive_maxpool2d", "pooling", "2-d adaptive max pooling to output_size", adaptive_signature(),
-                [](const OpArgs& a, OpContext& c) { return adaptive_pool(a, c, 2, true); }});
-  registry.add({"adaptive_maxpool3d", "pooling", "3-d adaptive max pooling to output_size", adaptive_signature(),
-                [](const OpArgs& a, OpContext& c) { return adaptive_pool(a, c, 3, true); }});
-  registry.add({"adaptive_avgpool1d", "pooling", "1-d adaptive average pooling to output_size", adaptive_signature(),
-                [](const OpArgs& a, OpContext& c) { return adaptive_pool(a, c, 1, false); }});
-  registry.add({"adaptive_avgpool2d", "pooling", "2-d adaptive average pooling to output_size", adaptive_signature(),
-                [](const OpArgs& a, OpContext& c) { return adaptive_pool(a, c, 2, false); }});
-  registry.add({"adaptive_avgpool3d", "pooling", "3-d adaptive average pooling to output_size", adaptive_signature(),
-                [](const OpArgs& a, OpContext& c) { return adaptive_pool(a, c, 3, false); }});
-  registry.add({"global_maxpool",
-                "pooling",
-                "max over all spatial dims: [N, C, *] -> [N, C, 1, ...]",
-                {ArgSpec::tensor("x")},
-                [](const OpArgs& a, OpContext& c) { return global_pool(a, c, true); }});
-  registry.add({"global_avgpool",
-                "pooling",
-                "mean over all spatial dims: [N, C, *] -> [N, C, 1, ...]",
-                {ArgSpec::tensor("x")},
-                [](const OpArgs& a, OpContext& c) { return global_pool(a, c, false); }});
+  PoolRule maxpool[] = {[](const OpArgs& a, OpContext& c) { return pool(a, c, 1, true); },
+                        [](const OpArgs& a, OpContext& c) { return pool(a, c, 2, true); },
+                        [](const OpArgs& a, OpContext& c) { return pool(a, c, 3, true); }};
+  PoolRule avgpool[] = {[](const OpArgs& a, OpContext& c) { return pool(a, c, 1, false); },
+                        [](const OpArgs& a, OpContext& c) { return pool(a, c, 2, false); },
+                        [](const OpArgs& a, OpContext& c) { return pool(a, c, 3, false); }};
+  PoolRule adaptive_max[] = {[](const OpArgs& a, OpContext& c) { return adaptive_pool(a, c, 1, true); },
+                             [](const OpArgs& a, OpContext& c) { return adaptive_pool(a, c, 2, true); },
+                             [](const OpArgs& a, OpContext& c) { return adaptive_pool(a, c, 3, true); }};
+  PoolRule adaptive_avg[] = {[](const OpArgs& a, OpContext& c) { return adaptive_pool(a, c, 1, false); },
+                             [](const OpArgs& a, OpContext& c) { return adaptive_pool(a, c, 2, false); },
+                             [](const OpArgs& a, OpContext& c) { return adaptive_pool(a, c, 3, false); }};
+  add_pools(registry, "maxpool", "max pooling", maxpool, maxpool_signature, maxpool_doc);
+  add_pools(registry, "avgpool", "average pooling", avgpool, avgpool_signature, avgpool_doc);
+  add_pools(registry, "adaptive_maxpool", "adaptive max pooling", adaptive_max, adaptive_signature,
+            adaptive_maxpool_doc);
+  add_pools(registry, "adaptive_avgpool", "adaptive average pooling", adaptive_avg, adaptive_signature,
+            adaptive_avgpool_doc);
+  ArgSpec global_input = ArgSpec::tensor("x").describe("[N, C, *spatial], rank at least 3.");
+  registry.add({.name = "global_maxpool",
+                .summary = "max over all spatial dims: [N, C, *] -> [N, C, 1, ...]",
+                .args = {global_input},
+                .apply = [](const OpArgs& a, OpContext& c) { return global_pool(a, c, true); },
+                .doc = {"[N, C, 1, ..., 1] (spatial axes kept)", "", "element-wise E − O comparisons; activation 0",
+                        kMaxBackward}});
+  registry.add(
+      {.name = "global_avgpool",
+       .summary = "mean over all spatial dims: [N, C, *] -> [N, C, 1, ...]",
+       .args = {global_input},
+       .apply = [](const OpArgs& a, OpContext& c) { return global_pool(a, c, false); },
+       .doc = {"[N, C, 1, ..., 1] (spatial axes kept)", "",
+               "element-wise E (n − 1 adds + 1 divide per output, n the spatial size); activation 0", kAvgBackward}});
 }
 
 }  // namespace nnscope::ops

@@ -119,28 +119,54 @@ OpResult recurrent(const OpArgs& args, OpContext& context, Cell cell, const std:
 }
 
 std::vector<ArgSpec> signature(Cell cell) {
-  std::vector<ArgSpec> specs = {ArgSpec::tensor("x"),
-                                ArgSpec::integer("hidden_size"),
-                                ArgSpec::integer("num_layers", 1),
-                                ArgSpec::boolean("bidirectional", false),
-                                ArgSpec::boolean("batch_first", false),
-                                ArgSpec::boolean("bias", true)};
-  if (cell == Cell::kRnn) specs.push_back(ArgSpec::string("nonlinearity", "tanh"));
+  std::vector<ArgSpec> specs = {
+      ArgSpec::tensor("x").describe("[T, N, I], [N, T, I] with batch_first, or unbatched [T, I]."),
+      ArgSpec::integer("hidden_size").describe("Hidden units H, at least 1."),
+      ArgSpec::integer("num_layers", 1).describe("Stacked layers L, 1 to 10,000 (its bound value is used)."),
+      ArgSpec::boolean("bidirectional", false).describe("Run a reverse direction too (D = 2)."),
+      ArgSpec::boolean("batch_first", false).describe("x and the output are [N, T, ...]; h_n never is."),
+      ArgSpec::boolean("bias", true).describe("Whether each layer has bias_ih and bias_hh [G·H].")};
+  if (cell == Cell::kRnn) {
+    specs.push_back(ArgSpec::string("nonlinearity", "tanh").describe("The cell's activation: \"tanh\" or \"relu\"."));
+  }
   return specs;
+}
+
+// The cost rule in words, with this cell's counts (docs/cost-model.md §7.9).
+OpDoc recurrent_doc(Cell cell, const std::string& outputs) {
+  CellCounts c = counts(cell);
+  std::string g = sym::to_string(c.gates);
+  std::string cell_ops = sym::to_string(c.cell_ops);
+  return {outputs + "; output [T, N, D·H], h_n [D·L, N, H] (D = 2 when bidirectional, L = num_layers)",
+          "per layer l and direction: weight_ih_l{l} [" + g + "·H, I_l] (I_0 = I, then D·H), weight_hh_l{l} [" + g +
+              "·H, H], bias_ih_l{l} and bias_hh_l{l} [" + g + "·H] when bias (suffix _reverse for the reverse one)",
+          "per layer and direction: GEMM MACs T·N·" + g + "·H·(I_l + H); element-wise T·N·H·(" + g + " + " + cell_ops +
+              " + 2·" + g + " with bias); activation T·N·H·" + sym::to_string(c.activations),
+          "wgrad MACs = forward MACs; dgrad MACs T·N·D·" + g +
+              "·H·I for x, the rest of the forward MACs (through the hidden state and into the inner layers) "
+              "whenever a gradient flows; element-wise 2·" +
+              g + " + 2·" + cell_ops + " per unit and step, + 2·" + g +
+              " with bias; activation as forward. Keeps x and, per unit and step, the " + g + " gates, c and h."};
 }
 
 }  // namespace
 
 void register_recurrent_ops(Registry& registry) {
-  registry.add({"lstm", "recurrent", "LSTM over [T, N, I] -> (output [T, N, D·H], h_n, c_n [D·layers, N, H])",
-                signature(Cell::kLstm),
-                [](const OpArgs& a, OpContext& c) { return recurrent(a, c, Cell::kLstm, "lstm"); }});
-  registry.add({"gru", "recurrent", "GRU over [T, N, I] -> (output [T, N, D·H], h_n [D·layers, N, H])",
-                signature(Cell::kGru),
-                [](const OpArgs& a, OpContext& c) { return recurrent(a, c, Cell::kGru, "gru"); }});
-  registry.add({"rnn", "recurrent", "Elman RNN (tanh or relu) over [T, N, I] -> (output [T, N, D·H], h_n)",
-                signature(Cell::kRnn),
-                [](const OpArgs& a, OpContext& c) { return recurrent(a, c, Cell::kRnn, "rnn"); }});
+  registry.add({.name = "lstm",
+                .summary = "LSTM over [T, N, I] -> (output [T, N, D·H], h_n, c_n [D·layers, N, H])",
+                .args = signature(Cell::kLstm),
+                .apply = [](const OpArgs& a, OpContext& c) { return recurrent(a, c, Cell::kLstm, "lstm"); },
+                .doc = recurrent_doc(Cell::kLstm, "(output, h_n, c_n), c_n like h_n")});
+  registry.add({.name = "gru",
+                .summary = "GRU over [T, N, I] -> (output [T, N, D·H], h_n [D·layers, N, H])",
+                .args = signature(Cell::kGru),
+                .apply = [](const OpArgs& a, OpContext& c) { return recurrent(a, c, Cell::kGru, "gru"); },
+                .doc = recurrent_doc(Cell::kGru, "(output, h_n)")});
+  registry.add({.name = "rnn",
+                .summary = "Elman RNN (tanh or relu) over [T, N, I] -> (output [T, N, D·H], h_n)",
+                .args = signature(Cell::kRnn),
+                .apply = [](const OpArgs& a, OpContext& c) { return recurrent(a, c, Cell::kRnn, "rnn"); },
+                .doc = recurrent_doc(Cell::kRnn, "(output, h_n)")});
 }
 
 }  // namespace nnscope::ops

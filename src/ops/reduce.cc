@@ -65,20 +65,46 @@ OpResult reduce(const OpArgs& args, OpContext& context, Reduction kind) {
 }
 
 std::vector<ArgSpec> reduce_signature() {
-  return {ArgSpec::tensor("x"), ArgSpec::optional_ints("axis"), ArgSpec::boolean("keepdim", false)};
+  return {ArgSpec::tensor("x").describe("The input, any shape."),
+          ArgSpec::optional_ints("axis")
+              .describe("The axes reduced: an integer or a list, each once; omitted, every axis (as torch.sum(x)).")
+              .defaults_to("all axes"),
+          ArgSpec::boolean("keepdim", false).describe("Keep the reduced axes with size 1.")};
+}
+
+constexpr const char* kReduceOutput =
+    "x's shape without the reduced axes (size 1 with keepdim); reducing every axis without keepdim gives []";
+
+void add_reduction(Registry& registry, const std::string& name, const std::string& summary,
+                   OpResult (*apply)(const OpArgs&, OpContext&), const std::string& forward,
+                   const std::string& backward) {
+  registry.add({.name = name,
+                .summary = summary,
+                .args = reduce_signature(),
+                .apply = apply,
+                .doc = {kReduceOutput, "", forward + "; GEMM MACs and activation 0", backward}});
 }
 
 }  // namespace
 
 void register_reduce_ops(Registry& registry) {
-  registry.add({"reduce_sum", "reduce", "sum over axes", reduce_signature(),
-                [](const OpArgs& a, OpContext& c) { return reduce(a, c, Reduction::kSum); }});
-  registry.add({"reduce_mean", "reduce", "mean over axes", reduce_signature(),
-                [](const OpArgs& a, OpContext& c) { return reduce(a, c, Reduction::kMean); }});
-  registry.add({"reduce_max", "reduce", "maximum over axes", reduce_signature(),
-                [](const OpArgs& a, OpContext& c) { return reduce(a, c, Reduction::kMax); }});
-  registry.add({"reduce_min", "reduce", "minimum over axes", reduce_signature(),
-                [](const OpArgs& a, OpContext& c) { return reduce(a, c, Reduction::kMin); }});
+  add_reduction(
+      registry, "reduce_sum", "sum over axes",
+      [](const OpArgs& a, OpContext& c) { return reduce(a, c, Reduction::kSum); },
+      "element-wise E − O (n − 1 adds per output, n the product of the reduced axes)",
+      "0 (the gradient is broadcast back, a copy). Keeps nothing.");
+  add_reduction(
+      registry, "reduce_mean", "mean over axes",
+      [](const OpArgs& a, OpContext& c) { return reduce(a, c, Reduction::kMean); },
+      "element-wise E (n − 1 adds + 1 divide per output)", "element-wise E (one divide per element). Keeps nothing.");
+  add_reduction(
+      registry, "reduce_max", "maximum over axes",
+      [](const OpArgs& a, OpContext& c) { return reduce(a, c, Reduction::kMax); }, "element-wise E − O comparisons",
+      "element-wise E (one select per element). Keeps x.");
+  add_reduction(
+      registry, "reduce_min", "minimum over axes",
+      [](const OpArgs& a, OpContext& c) { return reduce(a, c, Reduction::kMin); }, "element-wise E − O comparisons",
+      "element-wise E (one select per element). Keeps x.");
 }
 
 }  // namespace nnscope::ops

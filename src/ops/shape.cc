@@ -21,8 +21,9 @@ namespace {
 // A hostile split size (1 out of a billion) must not make the graph explode.
 constexpr sym::Int kMaxPieces = 1 << 16;
 
-OpResult single(TensorType out, bool view = false) {
+OpResult single(const OpArgs& args, TensorType out, bool view = false) {
   OpResult result;
+  result.backward = per_input_backward(args);
   result.outputs.push_back(std::move(out));
   result.view = view;
   return result;
@@ -53,7 +54,7 @@ OpResult concat(const OpArgs& args, OpContext& context) {
     }
     out[axis] += s[axis];
   }
-  return single(TensorType{std::move(out), first.dtype});
+  return single(args, TensorType{std::move(out), first.dtype});
 }
 
 // Pieces of `size` elements, the last one taking what remains (torch.split with an integer).
@@ -71,8 +72,9 @@ std::vector<Expr> even_pieces(const Expr& total, const Expr& size, OpContext& co
   return pieces;
 }
 
-OpResult pieces_result(const TensorType& x, std::size_t axis, const std::vector<Expr>& pieces) {
+OpResult pieces_result(const OpArgs& args, const TensorType& x, std::size_t axis, const std::vector<Expr>& pieces) {
   OpResult result;
+  result.backward = per_input_backward(args);
   for (const Expr& piece : pieces) {
     Shape s = x.shape;
     s[axis] = piece;
@@ -89,7 +91,7 @@ OpResult split(const OpArgs& args, OpContext& context) {
   const ArgValue& sizes = args.get("sizes");
   if (sizes.scalar_int && sizes.ints.size() == 1) {
     require_at_least(sizes.ints, 1, context, "sizes");
-    return pieces_result(x, axis, even_pieces(total, sizes.ints.front(), context, "sizes"));
+    return pieces_result(args, x, axis, even_pieces(total, sizes.ints.front(), context, "sizes"));
   }
   if (sizes.ints.empty()) throw OpError("split 'sizes' must not be empty", "sizes");
   require_at_least(sizes.ints, 0, context, "sizes");
@@ -100,7 +102,7 @@ OpResult split(const OpArgs& args, OpContext& context) {
                       std::to_string(axis) + " of " + shape_string(x.shape) + " has " + total.to_string(),
                   "sizes");
   }
-  return pieces_result(x, axis, sizes.ints);
+  return pieces_result(args, x, axis, sizes.ints);
 }
 
 OpResult chunk(const OpArgs& args, OpContext& context) {
@@ -113,7 +115,7 @@ OpResult chunk(const OpArgs& args, OpContext& context) {
   // torch.chunk: pieces of ceil(n / chunks), hence possibly fewer than `chunks` of them.
   Expr size = context.value(Expr::mod(total, chunks)) == 0 ? Expr::divide(total, chunks) : Expr::ceildiv(total, chunks);
   if (context.value(size) < 1) size = Expr(1);
-  return pieces_result(x, axis, even_pieces(total, size, context, "chunks"));
+  return pieces_result(args, x, axis, even_pieces(total, size, context, "chunks"));
 }
 
 OpResult reshape(const OpArgs& args, OpContext& context) {
@@ -145,12 +147,12 @@ OpResult reshape(const OpArgs& args, OpContext& context) {
                       shape_string(out) + " (" + numel(out).to_string() + " elements)",
                   "shape");
   }
-  return single(TensorType{std::move(out), x.dtype}, true);
+  return single(args, TensorType{std::move(out), x.dtype}, true);
 }
 
 OpResult flatten(const OpArgs& args, OpContext& context) {
   const TensorType& x = args.tensor("x");
-  if (x.shape.empty()) return single(TensorType{{Expr(1)}, x.dtype}, true);
+  if (x.shape.empty()) return single(args, TensorType{{Expr(1)}, x.dtype}, true);
   std::size_t rank = x.shape.size();
   std::size_t start = normalize_axis(args.integer("start"), rank, context, "start");
   std::size_t end = normalize_axis(args.integer("end"), rank, context, "end");
@@ -162,7 +164,7 @@ OpResult flatten(const OpArgs& args, OpContext& context) {
   Shape out(x.shape.begin(), x.shape.begin() + static_cast<std::ptrdiff_t>(start));
   out.push_back(product(x.shape, start, end + 1));
   out.insert(out.end(), x.shape.begin() + static_cast<std::ptrdiff_t>(end + 1), x.shape.end());
-  return single(TensorType{std::move(out), x.dtype}, true);
+  return single(args, TensorType{std::move(out), x.dtype}, true);
 }
 
 OpResult squeeze(const OpArgs& args, OpContext& context) {
@@ -188,7 +190,7 @@ OpResult squeeze(const OpArgs& args, OpContext& context) {
   for (std::size_t i = 0; i < rank; ++i) {
     if (!drop[i]) out.push_back(x.shape[i]);
   }
-  return single(TensorType{std::move(out), x.dtype}, true);
+  return single(args, TensorType{std::move(out), x.dtype}, true);
 }
 
 OpResult unsqueeze(const OpArgs& args, OpContext& context) {
@@ -196,7 +198,7 @@ OpResult unsqueeze(const OpArgs& args, OpContext& context) {
   std::size_t axis = normalize_axis(args.integer("axis"), x.shape.size() + 1, context, "axis");
   Shape out = x.shape;
   out.insert(out.begin() + static_cast<std::ptrdiff_t>(axis), Expr(1));
-  return single(TensorType{std::move(out), x.dtype}, true);
+  return single(args, TensorType{std::move(out), x.dtype}, true);
 }
 
 OpResult transpose(const OpArgs& args, OpContext& context) {
@@ -205,7 +207,7 @@ OpResult transpose(const OpArgs& args, OpContext& context) {
   std::size_t b = normalize_axis(args.integer("axis1"), x.shape.size(), context, "axis1");
   Shape out = x.shape;
   std::swap(out[a], out[b]);
-  return single(TensorType{std::move(out), x.dtype});
+  return single(args, TensorType{std::move(out), x.dtype});
 }
 
 OpResult permute(const OpArgs& args, OpContext& context) {
@@ -225,7 +227,7 @@ OpResult permute(const OpArgs& args, OpContext& context) {
     used[a] = true;
     out.push_back(x.shape[a]);
   }
-  return single(TensorType{std::move(out), x.dtype});
+  return single(args, TensorType{std::move(out), x.dtype});
 }
 
 OpResult slice(const OpArgs& args, OpContext& context) {
@@ -251,7 +253,7 @@ OpResult slice(const OpArgs& args, OpContext& context) {
   }
   Shape out = x.shape;
   out[axis] = length;
-  return single(TensorType{std::move(out), x.dtype});
+  return single(args, TensorType{std::move(out), x.dtype});
 }
 
 OpResult pad(const OpArgs& args, OpContext& context) {
@@ -292,7 +294,7 @@ OpResult pad(const OpArgs& args, OpContext& context) {
                     "pads");
     }
   }
-  OpResult result = single(TensorType{std::move(out), x.dtype});
+  OpResult result = single(args, TensorType{std::move(out), x.dtype});
   result.display.padding = dims_string(pads);
   return result;
 }
@@ -324,7 +326,7 @@ OpResult roll(const OpArgs& args, OpContext& context) {
       used[a] = true;
     }
   }
-  return single(x);
+  return single(args, x);
 }
 
 OpResult upsample(const OpArgs& args, OpContext& context) {
@@ -375,6 +377,7 @@ OpResult upsample(const OpArgs& args, OpContext& context) {
   OpResult result;
   result.forward.elementwise = Expr(chosen->ops) * numel(out);
   result.backward.input = {Cost{{}, chosen->ops == 0 ? numel(out) - numel(x) : result.forward.elementwise, {}}};
+  result.backward.saves_input = {false};
   result.outputs.push_back(TensorType{std::move(out), x.dtype});
   return result;
 }
@@ -414,7 +417,7 @@ OpResult expand(const OpArgs& args, OpContext& context) {
     }
   }
   Expr reduce = numel(out) - numel(x);
-  OpResult result = single(TensorType{std::move(out), x.dtype}, true);
+  OpResult result = single(args, TensorType{std::move(out), x.dtype}, true);
   result.backward.input = {Cost{{}, reduce, {}}};
   return result;
 }
@@ -422,13 +425,13 @@ OpResult expand(const OpArgs& args, OpContext& context) {
 OpResult dropout(const OpArgs& args, OpContext&) {
   double p = args.number("p");
   if (!(p >= 0 && p <= 1)) throw OpError("dropout 'p' must be between 0 and 1", "p");
-  OpResult result = single(args.tensor("x"), true);
+  OpResult result = single(args, args.tensor("x"), true);
   result.backward.input = {Cost{{}, numel(args.tensor("x")), {}}};
   result.backward.saved_bytes = numel(args.tensor("x"));
   return result;
 }
 
-OpResult identity(const OpArgs& args, OpContext&) { return single(args.tensor("x"), true); }
+OpResult identity(const OpArgs& args, OpContext&) { return single(args, args.tensor("x"), true); }
 
 // A learned tensor that is not the weight of a layer (ViT's class token and position embedding, ConvNeXt's
 // layer scale): its elements are parameters; reading it is the only work.
@@ -436,7 +439,7 @@ OpResult param(const OpArgs& args, OpContext& context) {
   Shape shape = args.get("shape").ints;
   if (shape.empty()) throw OpError("param needs at least one dimension", "shape");
   require_at_least(shape, 1, context, "shape");
-  OpResult result = single(TensorType{shape, context.activation_dtype()}, false);
+  OpResult result = single(args, TensorType{shape, context.activation_dtype()}, false);
   result.weights.push_back(Weight{"weight", shape});
   return result;
 }
@@ -445,85 +448,125 @@ OpResult param(const OpArgs& args, OpContext& context) {
 OpResult arange(const OpArgs& args, OpContext& context) {
   const Expr& end = args.integer("end");
   require_at_least({end}, 1, context, "end");
-  return single(TensorType{{end}, DType::kI64});
+  return single(args, TensorType{{end}, DType::kI64});
+}
+
+constexpr const char* kNoWork = "none: data movement (0 GEMM MACs, element-wise and activation ops; its bytes count)";
+constexpr const char* kNoBackward = "0 (the gradient is moved the same way). Keeps nothing.";
+constexpr const char* kViewNote = " A view: shares x's storage.";
+
+ArgSpec x_argument() { return ArgSpec::tensor("x").describe("The input."); }
+
+// A data-movement op: no weights, no work forward or backward.
+void add_movement(Registry& registry, const std::string& name, const std::string& summary, std::vector<ArgSpec> args,
+                  OpResult (*apply)(const OpArgs&, OpContext&), const std::string& output) {
+  registry.add({.name = name,
+                .summary = summary,
+                .args = std::move(args),
+                .apply = apply,
+                .doc = {output, "", kNoWork, kNoBackward}});
 }
 
 }  // namespace
 
 void register_shape_ops(Registry& registry) {
-  registry.add({"param",
-                "shape",
-                "a learned tensor of the given shape (its elements are parameters)",
-                {ArgSpec::ints("shape")},
-                param});
+  registry.add({.name = "param",
+                .summary = "a learned tensor of the given shape (its elements are parameters)",
+                .args = {ArgSpec::ints("shape").describe("Its shape: at least one dimension, each at least 1.")},
+                .apply = param,
+                .doc = {"shape, in the run's activation dtype", "weight [shape]", "none (reading it moves its bytes)",
+                        "none beyond the weight's gradient."}});
+  add_movement(registry, "arange", "the integers 0 .. end-1 as an int64 tensor [end]",
+               {ArgSpec::integer("end").describe("One past the last integer, at least 1.")}, arange, "[end], int64");
+  add_movement(registry, "concat", "join tensors along an axis",
+               {ArgSpec::tensors("tensors").describe("Tensors of the same rank, equal except along axis."),
+                ArgSpec::integer("axis", 0).describe("The axis joined; negative counts from the end.")},
+               concat, "the common shape with the sizes along axis summed; dtype of the first tensor");
+  add_movement(
+      registry, "split", "split along an axis into pieces of a size, or of listed sizes",
+      {x_argument(),
+       ArgSpec::ints("sizes").describe("An integer c (pieces of c, the last the rest) or a list of sizes summing to "
+                                       "the axis size; at most 65,536 pieces."),
+       ArgSpec::integer("axis", 0).describe("The axis split.")},
+      split, "one tensor per piece (a tuple)");
+  add_movement(registry, "chunk", "split along an axis into `chunks` pieces of ceil(n / chunks)",
+               {x_argument(), ArgSpec::integer("chunks").describe("Pieces wanted (torch.chunk: possibly fewer)."),
+                ArgSpec::integer("axis", 0).describe("The axis split.")},
+               chunk, "pieces of ⌈n/chunks⌉ along axis, the last the rest (a tuple)");
+  add_movement(registry, "reshape", "same elements, new shape (one -1 inferred)",
+               {x_argument(), ArgSpec::ints("shape").describe("The new shape; one entry may be -1 (inferred).")},
+               reshape, std::string("shape, with the same number of elements.") + kViewNote);
+  add_movement(registry, "flatten", "merge axes start..end into one",
+               {x_argument(), ArgSpec::integer("start", 1).describe("First axis merged."),
+                ArgSpec::integer("end", -1).describe("Last axis merged (inclusive).")},
+               flatten, std::string("axes start..end merged into one; rank 0 gives [1].") + kViewNote);
+  add_movement(registry, "squeeze", "drop size-1 axes",
+               {x_argument(), ArgSpec::optional_ints("axis")
+                                  .describe("Axes removed, each of size 1; omitted, every axis that is the constant 1.")
+                                  .defaults_to("all size-1 axes")},
+               squeeze, std::string("x without those axes.") + kViewNote);
+  add_movement(registry, "unsqueeze", "insert a size-1 axis",
+               {x_argument(), ArgSpec::integer("axis").describe("Where the new axis goes, in [−rank−1, rank].")},
+               unsqueeze, std::string("x with a size-1 axis inserted.") + kViewNote);
+  add_movement(
+      registry, "transpose", "swap two axes",
+      {x_argument(), ArgSpec::integer("axis0").describe("One axis."), ArgSpec::integer("axis1").describe("The other.")},
+      transpose, "x with the two axes swapped (a copy)");
+  add_movement(registry, "permute", "reorder axes",
+               {x_argument(), ArgSpec::ints("dims").describe("A permutation of x's axes.")}, permute,
+               "x's axes in the order dims (a copy)");
+  add_movement(registry, "slice", "x[start:end:step] along an axis",
+               {x_argument(), ArgSpec::integer("axis").describe("The axis sliced."),
+                ArgSpec::integer("start", 0).describe("First index; negative counts from the end."),
+                ArgSpec::optional_integer("end")
+                    .describe("One past the last index; negative counts from the end.")
+                    .defaults_to("axis size"),
+                ArgSpec::integer("step", 1).describe("Stride, at least 1.")},
+               slice, "⌈(end − start)/step⌉ along axis (Python's rules, clamped), 0 when end ≤ start");
+  add_movement(
+      registry, "pad", "pad like torch.nn.functional.pad (last axis first)",
+      {x_argument(),
+       ArgSpec::ints("pads").describe("Pairs (before, after), last axis first, as F.pad; negative pads crop."),
+       ArgSpec::number("value", 0.0).describe("The fill of \"constant\" padding."),
+       ArgSpec::string("mode", "constant")
+           .describe("\"constant\", \"reflect\" (each pad < size), \"replicate\" or \"circular\" (each pad ≤ size).")},
+      pad, "each padded axis grows by before + after");
+  add_movement(
+      registry, "roll", "cyclic shift along axes, as torch.roll (without dims: of the flattened tensor)",
+      {x_argument(), ArgSpec::ints("shifts").describe("The shift of each axis in dims (one shift without dims)."),
+       ArgSpec::optional_ints("dims").describe("The axes to shift; absent: the flattened tensor.")},
+      roll, "the shape and dtype of x");
   registry.add(
-      {"arange", "shape", "the integers 0 .. end-1 as an int64 tensor [end]", {ArgSpec::integer("end")}, arange});
-  registry.add({"concat",
-                "shape",
-                "join tensors along an axis",
-                {ArgSpec::tensors("tensors"), ArgSpec::integer("axis", 0)},
-                concat});
-  registry.add({"split",
-                "shape",
-                "split along an axis into pieces of a size, or of listed sizes",
-                {ArgSpec::tensor("x"), ArgSpec::ints("sizes"), ArgSpec::integer("axis", 0)},
-                split});
-  registry.add({"chunk",
-                "shape",
-                "split along an axis into `chunks` pieces of ceil(n / chunks)",
-                {ArgSpec::tensor("x"), ArgSpec::integer("chunks"), ArgSpec::integer("axis", 0)},
-                chunk});
-  registry.add({"reshape",
-                "shape",
-                "same elements, new shape (one -1 inferred)",
-                {ArgSpec::tensor("x"), ArgSpec::ints("shape")},
-                reshape});
-  registry.add({"flatten",
-                "shape",
-                "merge axes start..end into one",
-                {ArgSpec::tensor("x"), ArgSpec::integer("start", 1), ArgSpec::integer("end", -1)},
-                flatten});
-  registry.add(
-      {"squeeze", "shape", "drop size-1 axes", {ArgSpec::tensor("x"), ArgSpec::optional_ints("axis")}, squeeze});
-  registry.add(
-      {"unsqueeze", "shape", "insert a size-1 axis", {ArgSpec::tensor("x"), ArgSpec::integer("axis")}, unsqueeze});
-  registry.add({"transpose",
-                "shape",
-                "swap two axes",
-                {ArgSpec::tensor("x"), ArgSpec::integer("axis0"), ArgSpec::integer("axis1")},
-                transpose});
-  registry.add({"permute", "shape", "reorder axes", {ArgSpec::tensor("x"), ArgSpec::ints("dims")}, permute});
-  registry.add({"slice",
-                "shape",
-                "x[start:end:step] along an axis",
-                {ArgSpec::tensor("x"), ArgSpec::integer("axis"), ArgSpec::integer("start", 0),
-                 ArgSpec::optional_integer("end"), ArgSpec::integer("step", 1)},
-                slice});
-  registry.add({"pad",
-                "shape",
-                "pad like torch.nn.functional.pad (last axis first)",
-                {ArgSpec::tensor("x"), ArgSpec::ints("pads"), ArgSpec::number("value", 0.0),
-                 ArgSpec::string("mode", "constant")},
-                pad});
-  registry.add({"roll",
-                "shape",
-                "cyclic shift along axes, as torch.roll (without dims: of the flattened tensor)",
-                {ArgSpec::tensor("x"), ArgSpec::ints("shifts"), ArgSpec::optional_ints("dims")},
-                roll});
-  registry.add({"upsample",
-                "shape",
-                "resize spatial axes (nearest or interpolating)",
-                {ArgSpec::tensor("x"), ArgSpec::optional_ints("scale_factor"), ArgSpec::optional_ints("size"),
-                 ArgSpec::string("mode", "nearest"), ArgSpec::boolean("align_corners", false)},
-                upsample});
-  registry.add({"expand",
-                "shape",
-                "broadcast size-1 axes to a shape (-1 keeps an axis)",
-                {ArgSpec::tensor("x"), ArgSpec::ints("shape")},
-                expand});
-  registry.add(
-      {"dropout", "shape", "identity at inference", {ArgSpec::tensor("x"), ArgSpec::number("p", 0.5)}, dropout});
-  registry.add({"identity", "shape", "returns its input", {ArgSpec::tensor("x")}, identity});
+      {.name = "upsample",
+       .summary = "resize spatial axes (nearest or interpolating)",
+       .args = {ArgSpec::tensor("x").describe("[N, C, *spatial]."),
+                ArgSpec::optional_ints("scale_factor")
+                    .describe("Integer factors (one, or one per spatial axis); exactly one of scale_factor and size."),
+                ArgSpec::optional_ints("size").describe("The output's spatial size."),
+                ArgSpec::string("mode", "nearest")
+                    .describe("\"nearest\", \"nearest-exact\", \"linear\" (1-d), \"bilinear\" or \"bicubic\" (2-d), "
+                              "\"trilinear\" (3-d)."),
+                ArgSpec::boolean("align_corners", false).describe("Changes the weights, not the count.")},
+       .apply = upsample,
+       .doc = {"[N, C, in·scale_factor or size]", "",
+               "element-wise per output element: nearest 0 (a gather), linear 3, bilinear 7, bicubic 31, trilinear 15 "
+               "(2^d multiplies, 2^d − 1 adds); activation 0",
+               "the gradient summed back into the inputs blended: element-wise as forward; nearest O − E. Keeps "
+               "nothing."}});
+  registry.add({.name = "expand",
+                .summary = "broadcast size-1 axes to a shape (-1 keeps an axis)",
+                .args = {x_argument(), ArgSpec::ints("shape").describe("The target shape; -1 keeps an axis; extra "
+                                                                       "leading axes are added.")},
+                .apply = expand,
+                .doc = {std::string("shape.") + kViewNote, "", kNoWork,
+                        "the gradient summed over the expanded axes, element-wise O − E. Keeps nothing."}});
+  registry.add({.name = "dropout",
+                .summary = "identity at inference",
+                .args = {x_argument(), ArgSpec::number("p", 0.5).describe("Drop probability, in [0, 1].")},
+                .apply = dropout,
+                .doc = {std::string("the shape and dtype of x.") + kViewNote, "", "none (the identity at inference)",
+                        "the gradient multiplied by the mask, element-wise E. Keeps the mask (1 byte per element)."}});
+  add_movement(registry, "identity", "returns its input", {x_argument()}, identity, std::string("x.") + kViewNote);
 }
 
 }  // namespace nnscope::ops

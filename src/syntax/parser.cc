@@ -179,6 +179,7 @@ class Parser {
   // --- Expressions.
   const Expr* binary(const Expr* left, const Token& op, const Expr* right);
   const Expr* parse_expression();
+  const Expr* parse_condition();
   const Expr* parse_if_expression();
   const Expr* parse_or();
   const Expr* parse_and();
@@ -628,7 +629,7 @@ const Stmt* Parser::parse_if_statement() {
   auto* stmt = new_node<ast::IfStmt>(StmtKind::kIf, keyword.location);
   ListBuilder<ast::IfBranch> branches(branch_stack_);
   while (true) {
-    const Expr* condition = parse_expression();
+    const Expr* condition = parse_condition();
     branches.push(ast::IfBranch{condition, parse_body()});
     if (!at(TK::kElse)) break;
     advance();
@@ -648,7 +649,7 @@ const Stmt* Parser::parse_if_statement() {
 const Stmt* Parser::parse_assert() {
   Token keyword = advance();
   auto* stmt = new_node<ast::AssertStmt>(StmtKind::kAssert, keyword.location);
-  stmt->condition = parse_expression();
+  stmt->condition = parse_condition();
   if (at(TK::kComma)) {
     advance();
     stmt->message = parse_expression();
@@ -716,10 +717,23 @@ const Expr* Parser::parse_expression() {
   return parse_or();
 }
 
+// The condition of an if statement, an if-expression or an assert. `if x = 1` is almost always a comparison
+// written with one '=': it is reported with that suggestion and read as `x == 1`, so parsing goes on without
+// a cascade of errors about the rest of the line.
+const Expr* Parser::parse_condition() {
+  const Expr* condition = parse_expression();
+  if (!at(TK::kAssign) || !continues()) return condition;
+  Token assign = advance();
+  errors_.error(assign.location, "'=' assigns a value and cannot be part of a condition; did you mean '=='?");
+  Token equals = assign;
+  equals.text = "==";
+  return binary(condition, equals, parse_or());
+}
+
 const Expr* Parser::parse_if_expression() {
   Token keyword = advance();
   auto* expr = new_node<ast::IfExpr>(ExprKind::kIf, keyword.location);
-  expr->condition = parse_expression();
+  expr->condition = parse_condition();
   auto braced = [&](const char* where) {
     if (!at(TK::kLBrace)) fail_expected(std::string("'{' ") + where);
     Token open = advance();

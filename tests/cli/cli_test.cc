@@ -169,6 +169,13 @@ TEST(Cli, ListShowAndOps) {
   CommandResult ops = run_nnscope("ops");
   EXPECT_EQ(ops.status, 0);
   EXPECT_NE(ops.out.find("conv2d(x, out_channels, kernel"), std::string::npos);
+  CommandResult one = run_nnscope("ops maxpool2d");
+  EXPECT_EQ(one.status, 0) << one.err;
+  EXPECT_TRUE(one.out.starts_with("maxpool2d(x, kernel, stride = <kernel>, padding = 0,")) << one.out;
+  EXPECT_EQ(one.out.find("conv2d"), std::string::npos) << "only the operator asked for";
+  CommandResult typo = run_nnscope("ops lienar");
+  EXPECT_EQ(typo.status, 2);
+  EXPECT_NE(typo.err.find("no operator 'lienar'; did you mean 'linear'?"), std::string::npos) << typo.err;
 }
 
 TEST(Cli, ExamplesAnalyse) {

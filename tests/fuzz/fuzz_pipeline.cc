@@ -1,11 +1,12 @@
-// libFuzzer target: the whole pipeline from bytes to every emitter — parse, elaborate every model,
-// analyse, and write the table, CSV, JSON and DOT. Model errors are expected; crashes, hangs, leaks,
+// libFuzzer target: the whole pipeline from bytes to every emitter — parse, check statically, elaborate
+// every model, analyse, and write the table, CSV, JSON and DOT. Model errors are expected; crashes, hangs, leaks,
 // uncaught exceptions and sanitizer reports are bugs.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "analysis/analysis.h"
+#include "check/check.h"
 #include "emit/emit.h"
 #include "interp/interpreter.h"
 
@@ -16,6 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)nnscope::render_all(program->diagnostics, program->sources);
     return 0;
   }
+  // Elaborated whatever the checker says, so both are exercised on every input.
+  (void)nnscope::render_all(nnscope::check::check_program(*program), program->sources);
   nnscope::interp::ElaborateOptions options;
   // Small limits keep each input fast; the limits themselves are what is being exercised.
   options.limits.max_ops = 2000;

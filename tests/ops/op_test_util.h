@@ -85,6 +85,15 @@ class Call {
     v.is_string = true;
     return set(name, std::move(v));
   }
+  // The tensors this call passes (each tensor argument, every tensor of a list): the op's inputs.
+  std::size_t tensor_inputs() const {
+    std::size_t count = 0;
+    for (const auto& v : given_) {
+      if (v) count += (v->tensor ? 1 : 0) + v->tensors.size();
+    }
+    return count;
+  }
+  const OpDef& def() const { return *def_; }
   OpResult run(OpContext& context) const {
     auto given = given_;
     return def_->apply(bind_args(*def_, std::move(given)), context);

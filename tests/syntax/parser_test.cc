@@ -569,6 +569,28 @@ TEST(Parser, DefinitionHeaders) {
   EXPECT_EQ(parsed->module.definitions.size(), 3u);
 }
 
+TEST(Parser, AssignmentInAConditionSuggestsComparison) {
+  auto parsed = parse(
+      "model m(n = 1) {\n"
+      "    if n = 1 {\n"
+      "        y = 2\n"
+      "    }\n"
+      "    z = if n = 2 { 1 } else { 0 }\n"
+      "    assert z = 1, \"no\"\n"
+      "}\n");
+  EXPECT_EQ(parsed->errors(), (std::vector<std::string>{
+                                  "2:10: '=' assigns a value and cannot be part of a condition; did you mean '=='?",
+                                  "5:14: '=' assigns a value and cannot be part of a condition; did you mean '=='?",
+                                  "6:14: '=' assigns a value and cannot be part of a condition; did you mean '=='?"}));
+  // Read as the comparison, so the rest of the file parses without further errors.
+  ASSERT_EQ(parsed->module.definitions.size(), 1u);
+  ast::Body body = parsed->module.definitions[0].body;
+  ASSERT_EQ(body.size(), 3u);
+  const auto& condition = body[0]->as<ast::IfStmt>().branches[0].condition->as<ast::Binary>();
+  EXPECT_EQ(condition.op, "==");
+  EXPECT_EQ(parsed->where(condition.operator_location), "2:10-2:11");
+}
+
 TEST(Parser, ErrorMessages) {
   EXPECT_EQ(expr("f(a, b"), "error 3:1: expected ')' to close '(', found '}'\n");
   EXPECT_EQ(expr("[a, b"), "error 3:1: expected ']' to close '[', found '}'\n");
