@@ -7,6 +7,7 @@
 
 #include "cli/run_util.h"
 #include "onnx/importer.h"
+#include "onnx/onnx_builder.h"
 #include "onnx/onnx_model.h"
 
 namespace nnscope::testing {
@@ -18,17 +19,6 @@ std::string write_temp(const std::string& name, const std::string& bytes) {
   std::string path = temp_path(name);
   std::ofstream(path, std::ios::binary) << bytes;
   return path;
-}
-
-std::string varint(std::uint64_t v) {
-  std::string s;
-  do {
-    auto byte = static_cast<char>(v & 0x7f);
-    v >>= 7;
-    if (v) byte = static_cast<char>(byte | 0x80);
-    s += byte;
-  } while (v);
-  return s;
 }
 
 CommandResult analyze_bytes(const std::string& name, const std::string& bytes) {

@@ -1,0 +1,36 @@
+#pragma once
+// The translation rules: one function per ONNX op_type (several op_types may share one), looked up in a
+// table. A rule reads its node and inputs through the Translator, emits statements, sets the node's outputs
+// and returns translated(), or returns Unsupported{reason} having changed nothing that matters (the
+// translator takes its statements back). Each family of rules lives in one file:
+//   rules_tensor.cc  Constant, Identity/Cast, Dropout, Shape, Size, Gather, Unsqueeze, Squeeze, Concat, Reshape,
+//                    Transpose, Flatten, Expand, ConstantOfShape, Range
+//   rules_slice.cc   Slice, Split, Pad
+//   rules_math.cc    arithmetic, comparisons, Where, Pow, Max/Min, activations, Clip
+//   rules_layers.cc  Conv, Gemm/MatMul, normalizations, Softmax, pooling, reductions, recurrent, Resize
+// tests/onnx/rules_test.cc tests each rule on a one-node graph.
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "onnx/value.h"
+
+namespace nnscope::onnx {
+
+class Translator;
+
+using Rule = Outcome (*)(Translator&);
+using RuleTable = std::unordered_map<std::string, Rule>;
+
+// The rule for `op_type` (of the default or com.microsoft domain), or nullptr.
+Rule find_rule(const std::string& op_type);
+// Every op_type with a rule, sorted.
+std::vector<std::string> rule_op_types();
+
+void add_tensor_rules(RuleTable& table);
+void add_slice_rules(RuleTable& table);
+void add_math_rules(RuleTable& table);
+void add_layer_rules(RuleTable& table);
+
+}  // namespace nnscope::onnx
