@@ -15,6 +15,9 @@ namespace nnscope::onnx {
 
 // Elements a folded constant may have; larger constants keep only their shape.
 inline constexpr std::size_t kMaxConstElements = 4096;
+// Axes of a tensor the importer translates (PyTorch allows 25); more make the node unsupported, so no rule
+// builds nested text (unsqueeze(unsqueeze(...))) without bound.
+inline constexpr int kMaxRank = 64;
 // Characters of one folded shape expression; longer ones make the node unsupported.
 inline constexpr std::size_t kMaxExprChars = 400;
 

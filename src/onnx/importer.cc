@@ -1,8 +1,8 @@
 #include "onnx/importer.h"
 
 #include <filesystem>
-#include <fstream>
 
+#include "onnx/file_bytes.h"
 #include "onnx/printer.h"
 #include "onnx/translator.h"
 
@@ -33,16 +33,10 @@ std::string import_model(const Model& model, const std::string& model_name, cons
 }
 
 std::string import_file(const std::string& path) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec) throw ImportError(path + ": cannot read: " + ec.message());
-  if (size > (std::uintmax_t{2} << 30)) throw ImportError(path + ": file is larger than 2 GiB");
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in && !in.eof()) throw ImportError(path + ": cannot read");
+  FileBytes file(path);
   Model model;
   try {
-    model = decode_model(bytes);
+    model = decode_model(file.bytes());
   } catch (const ProtobufError& e) {
     throw ImportError(std::string("malformed ONNX (protobuf) file: ") + e.what(), std::nullopt, path);
   }

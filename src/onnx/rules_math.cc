@@ -158,6 +158,8 @@ Outcome power(Translator& t) {
 
 Outcome min_max(Translator& t) {
   std::string fn = t.node().op_type == "Max" ? "maximum" : "minimum";
+  // Each further input nests one more call; the parser takes 256 levels.
+  if (t.node().inputs.size() > 64) return Unsupported{"more than 64 inputs"};
   Maybe<std::string> x = t.tensor(0);
   if (!x) return x.why();
   std::string rhs = *x;

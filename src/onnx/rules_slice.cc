@@ -30,6 +30,7 @@ Maybe<SliceArgs> slice_args(Translator& t) {
     }
   }
   if (s.ends.size() != s.starts.size()) return Unsupported{"starts and ends differ in length"};
+  if (s.starts.size() > static_cast<std::size_t>(kMaxRank)) return Unsupported{"more axes than a tensor may have"};
   if (s.axes.empty()) {
     for (std::size_t k = 0; k < s.starts.size(); ++k) s.axes.push_back(lit(static_cast<std::int64_t>(k)));
   }

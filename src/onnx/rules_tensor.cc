@@ -1,6 +1,7 @@
 // Rules for constants and for ops that compute or rearrange shapes: on folded constants and weights they
 // fold (no statement), on activations they emit the .nn op of the same meaning.
 #include <algorithm>
+#include <cmath>
 
 #include "onnx/folding.h"
 #include "onnx/printer.h"
@@ -31,8 +32,9 @@ Outcome constant(Translator& t) {
     }
     v.cdims = a->t->dims;
     v.is_float = is_float_type(a->t->data_type);
-    for (std::int64_t x : a->t->ints) v.ints.push_back(lit(x));
-    v.floats = a->t->floats;
+    TensorValues values = t.values_of(*a->t);
+    for (std::int64_t x : values.ints) v.ints.push_back(lit(x));
+    v.floats = std::move(values.floats);
   } else if (a->name == "value_float") {
     v.is_float = true;
     v.floats = {a->f};
@@ -68,7 +70,16 @@ Outcome pass_through(Translator& t) {
       out.is_float = std::all_of(out.ints.begin(), out.ints.end(), [](const IntElem& e) { return e.v.has_value(); });
     } else if (!to_float && out.is_float) {
       out.ints.clear();
-      for (double f : out.floats) out.ints.push_back(lit(saturated_int(f)));
+      for (double f : out.floats) {
+        std::optional<std::int64_t> n = float_to_int(f);
+        // NaN, infinities and floats past int64 have no integer value (ONNX leaves the result undefined); as a
+        // size they would become nonsense such as reshape(x, [-9223372036854775808, 2]).
+        if (!n) {
+          std::string text = std::isnan(f) ? "NaN" : std::isinf(f) ? (f > 0 ? "inf" : "-inf") : number_text(f);
+          throw ImportError("casts the constant " + text + " to an integer type, which has no value for it");
+        }
+        out.ints.push_back(lit(*n));
+      }
       out.is_float = false;
     }
   }
@@ -87,10 +98,11 @@ Outcome dropout(Translator& t) {
 }
 
 Outcome shape(Translator& t) {
+  Maybe<int> rank = t.need_rank(0);
+  if (!rank) return rank.why();
   const Value& v = t.in(0);
   std::vector<IntElem> dims;
   if (v.kind == Kind::kTensor) {
-    if (v.rank < 0) return Unsupported{"Shape of a tensor of unknown rank"};
     for (int k = 0; k < v.rank; ++k) {
       Maybe<IntElem> d = symbolic("dim(" + v.var + ", " + std::to_string(k) + ")", true);
       if (!d) return d.why();
@@ -100,10 +112,8 @@ Outcome shape(Translator& t) {
     for (std::int64_t d : v.dims) dims.push_back(lit(d));
   } else if (v.kind == Kind::kConst) {
     for (std::int64_t d : v.cdims) dims.push_back(lit(d));
-  } else if (v.kind == Kind::kFilled) {
-    dims = v.fill_shape;
   } else {
-    return Unsupported{"input is not available"};
+    dims = v.fill_shape;
   }
   auto r = static_cast<std::int64_t>(dims.size());
   std::int64_t start = t.node().int_attr("start", 0), end = t.node().int_attr("end", r);
@@ -410,10 +420,13 @@ Outcome constant_of_shape(Translator& t) {
   double fill = 0;
   std::int64_t int_fill = 0;
   bool is_float = true;
-  if (const Attribute* a = t.node().attribute("value"); a && a->t && a->t->has_values && !a->t->floats.empty()) {
-    fill = a->t->floats[0];
-    is_float = is_float_type(a->t->data_type);
-    int_fill = is_float || a->t->ints.empty() ? saturated_int(fill) : a->t->ints[0];
+  if (const Attribute* a = t.node().attribute("value"); a && a->t && a->t->has_values) {
+    TensorValues values = t.values_of(*a->t);
+    if (!values.floats.empty()) {
+      fill = values.floats[0];
+      is_float = is_float_type(a->t->data_type);
+      int_fill = values.ints[0];
+    }
   }
   bool known = shape->size() <= 1;
   std::vector<std::int64_t> dims;

@@ -1,8 +1,10 @@
 #include "onnx/translator.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <unordered_set>
 
+#include "onnx/file_bytes.h"
 #include "onnx/folding.h"
 #include "onnx/printer.h"
 #include "onnx/rules.h"
@@ -13,6 +15,9 @@ namespace {
 // Elements of all folded constants of one import together. Shape subgraphs fold a few elements per node;
 // the bound keeps a file of thousands of large integer constants from taking gigabytes.
 constexpr std::size_t kMaxFoldedElements = std::size_t{1} << 20;
+// Inputs and outputs of one node, and outputs of the graph: each becomes an element of one list in the text,
+// and the language's parser takes lists of up to 100,000 elements.
+constexpr std::size_t kMaxArity = 65'536;
 
 bool is_int_type(int t) {
   return t == kInt64 || t == kInt32 || t == kInt16 || t == kInt8 || t == kUint8 || t == kUint16 || t == kUint32 ||
@@ -85,6 +90,11 @@ void Translator::check_topology() {
   for (const ValueInfo& v : g_.inputs) defined.insert(v.name);
   for (std::size_t i = 0; i < g_.nodes.size(); ++i) {
     const Node& n = g_.nodes[i];
+    if (n.inputs.size() > kMaxArity || n.outputs.size() > kMaxArity) {
+      throw ImportError("has " + std::to_string(n.inputs.size()) + " inputs and " + std::to_string(n.outputs.size()) +
+                            " outputs; at most " + std::to_string(kMaxArity) + " each",
+                        NodeRef{i, n.name, n.op_type});
+    }
     for (const std::string& input : n.inputs) {
       if (!input.empty() && !defined.count(input)) {
         throw ImportError("reads " + quoted_name(input) + ", which no earlier node, graph input or initializer defines",
@@ -99,6 +109,10 @@ void Translator::check_topology() {
             NodeRef{i, n.name, n.op_type});
       }
     }
+  }
+  if (g_.outputs.size() > kMaxArity) {
+    throw ImportError("the graph has " + std::to_string(g_.outputs.size()) + " outputs; at most " +
+                      std::to_string(kMaxArity));
   }
   for (const ValueInfo& v : g_.outputs) {
     if (!defined.count(v.name))
@@ -155,6 +169,10 @@ void Translator::declare_inputs() {
     }
     if (!in.has_type) throw ImportError("graph input " + quoted_name(in.name) + " is not a tensor");
     if (!in.has_shape) throw ImportError("graph input " + quoted_name(in.name) + " has no shape");
+    if (in.dims.size() > static_cast<std::size_t>(kMaxRank)) {
+      throw ImportError("graph input " + quoted_name(in.name) + " has " + std::to_string(in.dims.size()) +
+                        " axes; at most " + std::to_string(kMaxRank));
+    }
     std::vector<std::string> dims;
     for (std::size_t k = 0; k < in.dims.size(); ++k) {
       const Dim& d = in.dims[k];
@@ -232,11 +250,47 @@ const Value* Translator::value_of(const std::string& onnx_name) const {
 }
 
 void Translator::materialize(Value& v, const Tensor& t) {
-  for (std::int64_t x : t.ints) v.ints.push_back(lit(x));
-  v.floats = t.floats;
-  folded_elements_ += v.ints.size();
+  TensorValues values = values_of(t);
+  for (std::int64_t x : values.ints) v.ints.push_back(lit(x));
+  v.floats = std::move(values.floats);
+}
+
+TensorValues Translator::values_of(const Tensor& t) {
+  if (!t.has_values) return {};
+  std::size_t count = 1;
+  for (std::int64_t d : t.dims) count *= static_cast<std::size_t>(d);  // at most kMaxKeptElements (decoder)
+  count_folded(count);
+  std::string external;
+  if (t.external) {
+    const ExternalData& data = t.external_data;
+    std::filesystem::path location(data.location);
+    bool inside = !data.location.empty() && location.is_relative();
+    for (const auto& part : location) inside &= part != "..";
+    if (!inside) {
+      throw ImportError("tensor " + quoted_name(t.name) + " keeps its data at " + quoted_name(data.location) +
+                        ", which is not a path inside the model's directory");
+    }
+    std::uint64_t length = data.length.value_or(count * element_width(t.data_type));
+    std::filesystem::path path = std::filesystem::path(options_.external_data_dir) / location;
+    try {
+      external = read_file_range(path.string(), data.offset, length);
+    } catch (const ImportError& e) {
+      throw ImportError("tensor " + quoted_name(t.name) +
+                        " keeps its values in external data, needed here: " + e.message());
+    }
+  }
+  try {
+    return decode_values(t, external);
+  } catch (const ProtobufError& e) {
+    throw ImportError(std::string("malformed tensor: ") + e.what());
+  }
+}
+
+void Translator::count_folded(std::size_t elements) {
+  folded_elements_ += elements;
   if (folded_elements_ > kMaxFoldedElements) {
-    throw ImportError("more than " + std::to_string(kMaxFoldedElements) + " elements in folded constants");
+    throw ImportError("more than " + std::to_string(kMaxFoldedElements) +
+                      " elements in folded constants (shape computations and small constants)");
   }
 }
 
@@ -260,11 +314,14 @@ int Translator::rank_of(std::size_t i) {
 Maybe<int> Translator::need_rank(std::size_t i) {
   int r = rank_of(i);
   if (r < 0) return Unsupported{"the rank of input " + std::to_string(i) + " is unknown"};
+  if (r > kMaxRank)
+    return Unsupported{"input " + std::to_string(i) + " has more than " + std::to_string(kMaxRank) + " axes"};
   return r;
 }
 
 Maybe<std::string> Translator::tensor(std::size_t i) {
   const Value& v = in(i);
+  if (rank_of(i) > kMaxRank) return Unsupported{"input " + std::to_string(i) + " has too many axes"};
   switch (v.kind) {
     case Kind::kTensor:
       return v.var;
@@ -331,13 +388,14 @@ Maybe<std::vector<IntElem>> Translator::shape_arg(std::size_t i) {
 }
 
 Maybe<std::vector<std::int64_t>> Translator::axes_arg(std::size_t input_index) {
-  if (auto a = node_->ints_attr("axes")) return *a;
-  if (has(input_index)) {
-    auto c = const_ints(input_index);
-    if (!c) return Unsupported{"axes are not constant"};
-    return *c;
+  std::optional<std::vector<std::int64_t>> axes = node_->ints_attr("axes");
+  if (!axes && has(input_index)) {
+    axes = const_ints(input_index);
+    if (!axes) return Unsupported{"axes are not constant"};
   }
-  return std::vector<std::int64_t>{};
+  if (!axes) return std::vector<std::int64_t>{};
+  if (axes->size() > static_cast<std::size_t>(kMaxRank)) return Unsupported{"more axes than a tensor may have"};
+  return *axes;
 }
 
 Maybe<const Value*> Translator::weight(std::size_t i, const char* what) {
@@ -401,12 +459,7 @@ Value Translator::tensor_value(const std::string& var, int rank) const {
 
 void Translator::set_out(std::size_t k, Value v) {
   if (k >= node_->outputs.size() || node_->outputs[k].empty()) return;
-  if (v.kind == Kind::kConst) {
-    folded_elements_ += v.ints.size();
-    if (folded_elements_ > kMaxFoldedElements) {
-      throw ImportError("more than " + std::to_string(kMaxFoldedElements) + " elements in folded constants");
-    }
-  }
+  if (v.kind == Kind::kConst) count_folded(v.ints.size());
   outputs_set_.push_back(node_->outputs[k]);
   values_[node_->outputs[k]] = std::move(v);
 }
@@ -454,7 +507,7 @@ void Translator::emit_unsupported() {
     std::string rhs = "unsupported(" + list_text(inputs) + ", op_type = \"" + op_type + "\"";
     int out_rank = rank;
     auto info = infos_.find(node_->outputs[k]);
-    if (info != infos_.end() && info->second->has_shape) {
+    if (info != infos_.end() && info->second->has_shape && info->second->dims.size() <= std::size_t{kMaxRank}) {
       std::vector<std::string> dims;
       bool ok = true;
       for (const Dim& d : info->second->dims) {

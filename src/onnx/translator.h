@@ -36,6 +36,9 @@ class Translator {
   Maybe<int> need_rank(std::size_t i);
   // The expression of input i as a tensor; weights become param([...]) and constants constant([...]).
   Maybe<std::string> tensor(std::size_t i);
+  // The contents of a small tensor (an initializer, a Constant's value), external data included. Throws
+  // ImportError for malformed contents, a missing external data file, or past the bound on folded elements.
+  TensorValues values_of(const Tensor& t);
   // Input i as a folded constant: itself when it is one, else the values of an initializer (tf2onnx and
   // onnx-simplifier keep Resize scales and Clip bounds as initializers); kMissing when neither.
   const Value& constant_view(std::size_t i);
@@ -77,6 +80,7 @@ class Translator {
   void declare_inputs();
   void translate_node(std::size_t index);
   void materialize(Value& v, const Tensor& t);
+  void count_folded(std::size_t elements);
   void emit_unsupported();
   Value tensor_value(const std::string& var, int rank) const;
   std::string render();

@@ -31,7 +31,10 @@ inline std::string varint(std::uint64_t v) {
   return s;
 }
 
-inline std::string key(std::uint32_t field, int wire) { return varint((std::uint64_t{field} << 3) | wire); }
+inline std::string key(std::uint32_t field, int wire) {
+  return varint((std::uint64_t{field} << 3) | static_cast<std::uint64_t>(wire));
+}
+inline std::string key(std::uint32_t field, onnx::WireType wire) { return key(field, static_cast<int>(wire)); }
 inline std::string bytes_field(std::uint32_t field, std::string_view payload) {
   return key(field, 2) + varint(payload.size()) + std::string(payload);
 }
