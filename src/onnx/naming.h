@@ -6,6 +6,7 @@
 // no more than their size.
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -66,6 +67,8 @@ struct Stmt {
   std::string op_type;
   std::string own;  // an explicit last label part (weights), or ""
   std::string label;
+  // The statement whose op owns the weights this statement's op reuses (printed as tied_to = "its path").
+  std::optional<std::size_t> tied_to;
 };
 
 // Labels every statement: its scope path, with the op type (or own name) added where the scope holds several

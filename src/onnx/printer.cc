@@ -1,8 +1,14 @@
 #include "onnx/printer.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ops/registry.h"
 
 namespace nnscope::onnx {
 namespace {
@@ -32,7 +38,56 @@ bool is_hidden_control(std::string_view seq) {
   return false;
 }
 
+// The operator calls of `rhs` in the order the interpreter makes their ops: arguments first, left to right,
+// then the call (builtins such as dim() make no op and are left out).
+std::vector<std::string> ops_in_order(std::string_view rhs) {
+  std::vector<std::string> calls, open;  // open: the call (or "" for a grouping parenthesis) at each level
+  bool in_string = false;
+  for (std::size_t i = 0; i < rhs.size(); ++i) {
+    char c = rhs[i];
+    if (c == '"') in_string = !in_string;
+    if (in_string) continue;
+    if (c == '(') {
+      std::size_t start = i;
+      while (start > 0 && (std::isalnum(static_cast<unsigned char>(rhs[start - 1])) || rhs[start - 1] == '_')) --start;
+      open.emplace_back(rhs.substr(start, i - start));
+    } else if (c == ')' && !open.empty()) {
+      if (!open.back().empty() && ops::Registry::instance().find(open.back())) calls.push_back(open.back());
+      open.pop_back();
+    }
+  }
+  return calls;
+}
+
 }  // namespace
+
+void resolve_tied_weights(std::vector<Stmt>& stmts) {
+  bool any = std::any_of(stmts.begin(), stmts.end(), [](const Stmt& s) { return s.tied_to.has_value(); });
+  if (!any) return;
+  std::unordered_set<std::string> used;
+  std::unordered_map<std::string, std::size_t> next_suffix;
+  auto unique = [&](const std::string& base) {
+    auto known = next_suffix.find(base);
+    if (known == next_suffix.end() && used.insert(base).second) return base;
+    std::size_t& next = known != next_suffix.end() ? known->second : next_suffix[base];
+    for (;;) {
+      std::string candidate = base + "_" + std::to_string(++next);
+      if (used.insert(candidate).second) return candidate;
+    }
+  };
+  std::vector<std::string> path(stmts.size());
+  for (std::size_t i = 0; i < stmts.size(); ++i) {
+    std::vector<std::string> calls = ops_in_order(stmts[i].rhs);
+    for (std::size_t k = 0; k < calls.size(); ++k) {
+      bool outermost = k + 1 == calls.size();
+      path[i] = unique(outermost && !stmts[i].label.empty() ? stmts[i].label : calls[k]);
+    }
+  }
+  for (Stmt& s : stmts) {
+    if (!s.tied_to || s.rhs.empty() || s.rhs.back() != ')') continue;
+    s.rhs.insert(s.rhs.size() - 1, ", tied_to = \"" + path[*s.tied_to] + "\"");
+  }
+}
 
 std::string number_text(double v) {
   if (std::isnan(v)) return "0.0";
@@ -128,10 +183,14 @@ std::string print_model(const ModelText& m) {
     out += " (producer " + comment_text(m.producer_name) + " " + comment_text(m.producer_version) + ")";
   out += "; ONNX opset " + std::to_string(m.opset) + ", " + std::to_string(m.nodes) + " nodes.\n";
   if (!m.unsupported.empty()) {
-    out += "# Operators without a rule (not costed):";
-    for (const auto& [op, count] : m.unsupported) out += " " + comment_text(op, 60) + " x" + std::to_string(count);
+    out += "# Operators not costed (no rule, or a case the rule does not handle):";
+    for (const auto& [op, entry] : m.unsupported) {
+      out += " " + comment_text(op, 60) + " x" + std::to_string(entry.first);
+      if (entry.second != "no rule") out += " (" + comment_text(entry.second, 80) + ")";
+    }
     out += "\n";
   }
+  for (const std::string& note : m.notes) out += "# " + comment_text(note, 400) + "\n";
   out += "model " + m.name + "(";
   for (std::size_t k = 0; k < m.size_params.size(); ++k) out += (k ? ", " : "") + m.size_params[k] + " = 1";
   out += ") {\n";

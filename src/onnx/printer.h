@@ -33,14 +33,20 @@ std::string quoted_name(std::string_view text, std::size_t max_chars = 120);
 inline constexpr int kMaxTextNesting = 200;
 bool nesting_within_limit(std::string_view rhs);
 
+// Writes `tied_to = "PATH"` into every statement that reuses another's weights, PATH being the path the
+// language will give the owning op. Paths follow the interpreter's rule: an op takes its label (the
+// outermost call of a statement) or its operator's name (nested calls), with "_1", "_2", ... when taken.
+void resolve_tied_weights(std::vector<Stmt>& stmts);
+
 struct ModelText {
   std::string source;  // the file's name
   std::string producer_name;
   std::string producer_version;
   std::int64_t opset = 0;
   std::size_t nodes = 0;
-  std::map<std::string, int> unsupported;  // op_type -> nodes without a rule
+  std::map<std::string, std::pair<int, std::string>> unsupported;  // op_type -> nodes not costed, first reason
   std::string name;
+  std::vector<std::string> notes;  // further header comment lines
   std::vector<std::string> size_params;
   std::vector<std::string> inputs;  // "x: f32[batch, 3]"
   const std::vector<Stmt>* stmts = nullptr;

@@ -12,6 +12,8 @@ const RuleTable& table() {
     add_slice_rules(t);
     add_math_rules(t);
     add_layer_rules(t);
+    add_control_rules(t);
+    add_quantized_rules(t);
     return t;
   }();
   return kTable;

@@ -43,10 +43,13 @@ Maybe<std::string> padding(Translator& t, std::string& x, std::size_t nd, const 
   return std::string("0");
 }
 
-Outcome conv(Translator& t) {
+}  // namespace
+
+Outcome translate_conv(Translator& t, std::size_t x_index, std::size_t w_index, std::optional<std::size_t> b_index) {
   const Node& node = t.node();
   bool transposed = node.op_type == "ConvTranspose";
-  Maybe<const Value*> weight = t.weight(1, "the convolution weight");
+  bool bias = b_index && t.has(*b_index);
+  Maybe<const Value*> weight = t.weight(w_index, "the convolution weight");
   if (!weight) return weight.why();
   const std::vector<std::int64_t> dims = (*weight)->dims;
   if (dims.size() < 3 || dims.size() > 5)
@@ -61,7 +64,7 @@ Outcome conv(Translator& t) {
   if (transposed && node.attribute("output_shape")) return Unsupported{"ConvTranspose with output_shape"};
   std::int64_t out_channels = dims[0];
   if (transposed && __builtin_mul_overflow(dims[1], group, &out_channels)) return Unsupported{"group"};
-  Maybe<std::string> x = t.tensor(0);
+  Maybe<std::string> x = t.tensor(x_index);
   if (!x) return x.why();
   Maybe<std::string> pad = padding(t, *x, nd, "constant");
   if (!pad) return pad.why();
@@ -75,9 +78,13 @@ Outcome conv(Translator& t) {
   }
   if (any_not(dilations, 1)) rhs += ", dilation = " + spatial(dilations);
   if (group != 1) rhs += ", groups = " + std::to_string(group);
-  rhs += std::string(", bias = ") + (t.has(2) ? "true" : "false") + ")";
-  return t.emit_tensor(rhs, static_cast<int>(nd) + 2);
+  rhs += std::string(", bias = ") + (bias ? "true" : "false") + ")";
+  return t.emit_tensor(rhs, static_cast<int>(nd) + 2, bias ? nullptr : *weight);
 }
+
+namespace {
+
+Outcome conv(Translator& t) { return translate_conv(t, 0, 1, 2); }
 
 // If the only consumer of this node's output is an Add of a 1-D weight of `features` elements, the Add is
 // the projection's bias: it is skipped and its output becomes the linear's.
@@ -94,11 +101,23 @@ std::optional<std::size_t> bias_add(Translator& t, std::int64_t features) {
   return c;
 }
 
-Outcome linear(Translator& t, const std::string& x, int rank, std::int64_t out_features, bool bias) {
-  std::optional<std::size_t> fold = bias ? std::nullopt : bias_add(t, out_features);
-  std::string rhs =
-      "linear(" + x + ", " + std::to_string(out_features) + ", bias = " + (bias || fold ? "true" : "false") + ")";
-  if (!fold) return t.emit_tensor(rhs, rank);
+// A projection by `weight`. A weight other nodes read too (tied embeddings) keeps its bias apart, so the
+// linear's parameters are the weight alone and are shared (tied_to) with the other readers.
+Outcome linear(Translator& t, const std::string& x, int rank, const Value& weight, std::int64_t out_features,
+               bool bias) {
+  bool shared = t.is_shared(weight);
+  std::optional<std::size_t> fold = bias || shared ? std::nullopt : bias_add(t, out_features);
+  std::string features = std::to_string(out_features);
+  if (bias && shared) {
+    Maybe<std::string> projected =
+        t.emit_temp("linear(" + x + ", " + features + ", bias = false)", t.node().outputs[0] + "_proj", &weight);
+    if (!projected) return projected.why();
+    Maybe<std::string> b = t.tensor(2);
+    if (!b) return b.why();
+    return t.emit_tensor("add(" + *projected + ", " + *b + ")", rank);
+  }
+  std::string rhs = "linear(" + x + ", " + features + ", bias = " + (bias || fold ? "true" : "false") + ")";
+  if (!fold) return t.emit_tensor(rhs, rank, bias ? nullptr : &weight);
   Maybe<std::vector<std::string>> vars = t.emit(rhs);
   if (!vars) return vars.why();
   Value out;
@@ -119,7 +138,7 @@ Outcome gemm(Translator& t) {
     std::int64_t out = trans_b ? b.dims[0] : b.dims[1];
     const Value& c = t.in(2);
     bool c_is_bias = !t.has(2) || (c.kind == Kind::kWeight && c.dims.size() <= 1) || c.kind == Kind::kConst;
-    if (c_is_bias) return linear(t, *a, 2, out, t.has(2));
+    if (c_is_bias) return linear(t, *a, 2, b, out, t.has(2));
   }
   Maybe<std::string> bt = t.tensor(1);
   if (!bt) return bt.why();
@@ -133,19 +152,25 @@ Outcome gemm(Translator& t) {
   return t.emit_tensor(rhs, 2);
 }
 
-Outcome matmul(Translator& t) {
-  const Value& b = t.in(1);
-  int ra = t.rank_of(0);
-  if (b.kind == Kind::kWeight && b.dims.size() == 2 && t.in(0).kind == Kind::kTensor) {
-    return linear(t, t.in(0).var, ra, b.dims[1], false);
+}  // namespace
+
+Outcome translate_matmul(Translator& t, std::size_t a_index, std::size_t b_index) {
+  Maybe<const Value*> b = t.weight(b_index, "the second operand");
+  int ra = t.rank_of(a_index);
+  if (b && (*b)->dims.size() == 2 && t.in(a_index).kind == Kind::kTensor) {
+    return linear(t, t.in(a_index).var, ra, **b, (*b)->dims[1], false);
   }
-  int r = std::max(ra, t.rank_of(1));
-  Maybe<std::string> x = t.tensor(0);
+  int r = std::max(ra, t.rank_of(b_index));
+  Maybe<std::string> x = t.tensor(a_index);
   if (!x) return x.why();
-  Maybe<std::string> y = t.tensor(1);
+  Maybe<std::string> y = t.tensor(b_index);
   if (!y) return y.why();
   return t.emit_tensor("matmul(" + *x + ", " + *y + ")", r);
 }
+
+namespace {
+
+Outcome matmul(Translator& t) { return translate_matmul(t, 0, 1); }
 
 Outcome batchnorm(Translator& t) {
   double eps = t.node().float_attr("epsilon", 1e-5);
@@ -190,17 +215,46 @@ Outcome instancenorm(Translator& t) {
                        t.rank_of(0));
 }
 
+// The right-hand side normalising `x` along `axis`: softmax, log_softmax, or for Hardmax a comparison with
+// the axis's maximum (a max-reduction, emitted first, then one comparison per element).
+Maybe<std::string> normalized(Translator& t, const std::string& x, std::int64_t axis) {
+  const std::string& op = t.node().op_type;
+  std::string a = std::to_string(axis);
+  if (op != "Hardmax") return (op == "Softmax" ? "softmax(" : "log_softmax(") + x + ", axis = " + a + ")";
+  Maybe<std::string> max =
+      t.emit_temp("reduce_max(" + x + ", axis = " + a + ", keepdim = true)", t.node().outputs[0] + "_max");
+  if (!max) return max.why();
+  return "compare(" + x + ", " + *max + ", op = \"Equal\")";
+}
+
+// Softmax, LogSoftmax, Hardmax. From opset 13 they work along `axis` (default -1). Before, the input is
+// coerced to 2-D, [d0·...·d(axis-1), d(axis)·...·d(n-1)], normalised along the second axis and reshaped
+// back (default axis 1): the same as along the last axis only when axis = rank - 1.
 Outcome softmax(Translator& t) {
   Maybe<int> r = t.need_rank(0);
   if (!r) return r.why();
-  std::int64_t def = t.opset() >= 13 ? -1 : 1;
-  Maybe<std::int64_t> axis = normalized_axis(t.node().int_attr("axis", def), *r);
+  if (t.node().outputs.empty()) return Unsupported{"no output"};
+  bool coerced = t.opset() < 13;
+  Maybe<std::int64_t> axis = normalized_axis(t.node().int_attr("axis", coerced ? 1 : -1), *r);
   if (!axis) return axis.why();
-  if (t.opset() < 13 && *axis != *r - 1) return Unsupported{"Softmax over flattened axes (opset < 13)"};
-  std::string fn = t.node().op_type == "Softmax" ? "softmax" : "log_softmax";
+  if (*axis >= *r) return Unsupported{"axis out of range"};
   Maybe<std::string> x = t.tensor(0);
   if (!x) return x.why();
-  return t.emit_tensor(fn + "(" + *x + ", axis = " + std::to_string(*axis) + ")", *r);
+  if (!coerced || *axis == *r - 1) {
+    Maybe<std::string> rhs = normalized(t, *x, *axis);
+    if (!rhs) return rhs.why();
+    return t.emit_tensor(*rhs, *r);
+  }
+  std::string rows = *axis == 0 ? "flatten(" + *x + ", 0, -1)"
+                                : "flatten(flatten(" + *x + ", " + std::to_string(*axis) + ", -1), 0, " +
+                                      std::to_string(*axis - 1) + ")";
+  Maybe<std::string> flat = t.emit_temp(rows, t.node().outputs[0] + "_2d");
+  if (!flat) return flat.why();
+  Maybe<std::string> rhs = normalized(t, *flat, *axis == 0 ? 0 : 1);
+  if (!rhs) return rhs.why();
+  Maybe<std::string> done = t.emit_temp(*rhs, t.node().outputs[0] + "_2d");
+  if (!done) return done.why();
+  return t.emit_tensor("reshape(" + *done + ", shape(" + *x + "))", *r);
 }
 
 Outcome pool(Translator& t) {
@@ -367,6 +421,7 @@ void add_layer_rules(RuleTable& table) {
   table["InstanceNormalization"] = instancenorm;
   table["Softmax"] = softmax;
   table["LogSoftmax"] = softmax;
+  table["Hardmax"] = softmax;
   table["MaxPool"] = pool;
   table["AveragePool"] = pool;
   table["GlobalAveragePool"] = global_pool;

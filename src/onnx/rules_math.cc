@@ -216,7 +216,10 @@ Outcome prelu(Translator& t) {
     if (!count) return Unsupported{"PRelu slope too large"};
     n = *count;
   }
-  return unary(t, "prelu", ", num_parameters = " + std::to_string(n));
+  Maybe<std::string> x = t.tensor(0);
+  if (!x) return x.why();
+  return t.emit_tensor("prelu(" + *x + ", num_parameters = " + std::to_string(n) + ")", t.rank_of(0),
+                       slope.kind == Kind::kWeight ? &slope : nullptr);
 }
 
 Outcome reciprocal(Translator& t) { return unary(t, "pow", ", -1.0"); }

@@ -45,6 +45,7 @@ Maybe<SliceArgs> slice_args(Translator& t) {
 Outcome slice_folded(Translator& t, const SliceArgs& s, int r) {
   Value out = t.in(0);
   out.param_var.clear();
+  out.weight_root.clear();  // a part of the weight
   for (std::size_t k = 0; k < s.starts.size(); ++k) {
     if (!s.axes[k].v || !s.starts[k].v || !s.ends[k].v || !s.steps[k].v || *s.steps[k].v != 1) {
       return Unsupported{"Slice of a constant with symbolic bounds"};
@@ -82,6 +83,22 @@ Outcome slice_folded(Translator& t, const SliceArgs& s, int r) {
   return t.forward(0, out);
 }
 
+// Bound `c` of a Slice on an axis of length `n` (text) as ONNX reads it for a negative step: negative values
+// count from the end, and the result is clamped to [lo, n - 1].
+std::string clamped_index(std::int64_t c, const std::string& n, std::int64_t lo) {
+  constexpr std::int64_t kFar = std::int64_t{1} << 40;  // INT64_MAX / INT64_MIN as exporters write "to the end"
+  if (c >= kFar || c == -1) return "(" + n + " - 1)";
+  if (c <= -kFar) return std::to_string(lo);
+  if (c >= 0) return "min(" + std::to_string(c) + ", " + n + " - 1)";
+  return "max(" + n + " - " + std::to_string(-c) + ", " + std::to_string(lo) + ")";
+}
+
+std::string plus_one(const std::string& index, const std::string& n) {
+  if (index == "-1") return "0";
+  if (index == "(" + n + " - 1)") return n;
+  return "(" + index + " + 1)";
+}
+
 Outcome slice(Translator& t) {
   Maybe<SliceArgs> s = slice_args(t);
   if (!s) return s.why();
@@ -95,9 +112,21 @@ Outcome slice(Translator& t) {
   for (std::size_t k = 0; k < s->starts.size(); ++k) {
     const IntElem &start = s->starts[k], &end = s->ends[k], &step = s->steps[k];
     if (!s->axes[k].v) return Unsupported{"symbolic Slice axis"};
-    if (step.v && *step.v < 1) return Unsupported{"Slice with a negative step"};
+    if (step.v == 0) return Unsupported{"Slice with step 0"};
     Maybe<std::int64_t> a = normalized_axis(*s->axes[k].v, *r);
     if (!a) return a.why();
+    if (*a >= *r) return Unsupported{"Slice axis out of range"};
+    if (step.v && *step.v < 0) {
+      // Walking backwards reads as many elements as the forward slice with step |step| from just after the
+      // index it stops before up to the first index it reads (x.flip(axis): starts -1, ends INT64_MIN): the
+      // same shape and cost, in the other order.
+      if (!start.v || !end.v || *step.v == INT64_MIN) return Unsupported{"negative-step Slice with symbolic bounds"};
+      std::string n = "dim(" + *x + ", " + std::to_string(*a) + ")";
+      std::string first = clamped_index(*start.v, n, 0), stop = clamped_index(*end.v, n, -1);
+      rhs = "slice(" + rhs + ", " + std::to_string(*a) + ", " + plus_one(stop, n) + ", " + plus_one(first, n) + ", " +
+            std::to_string(-*step.v) + ")";
+      continue;
+    }
     std::string args = rhs + ", " + std::to_string(*a) + ", " + start.expr;
     bool to_end = end.v && *end.v >= (std::int64_t{1} << 40);
     if (!to_end) args += ", " + end.expr;
@@ -140,6 +169,7 @@ Outcome split(Translator& t) {
       out.param_var.clear();
       out.dims[static_cast<std::size_t>(*axis)] = *sizes[k].v;
       out.weight_name = t.node().outputs[k];
+      out.weight_root.clear();
       t.set_out(k, out);
     }
     return translated();

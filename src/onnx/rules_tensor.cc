@@ -133,11 +133,48 @@ Outcome size(Translator& t) {
   return t.forward(0, folded({}, {*n}, {}, false));
 }
 
-// The rows of a weight table read by integer ids: an embedding lookup, whose table is counted as parameters.
-Outcome embedding(Translator& t, const Value& table, const std::string& ids, int ids_rank) {
-  std::string rhs =
-      "embedding(" + ids + ", " + std::to_string(table.dims[0]) + ", " + std::to_string(table.dims[1]) + ")";
-  return t.emit_tensor(rhs, ids_rank < 0 ? -1 : ids_rank + 1);
+// A weight read at the rows given by ids (Gather on axis 0): an embedding lookup, its table counted as
+// parameters once. Constant ids (BERT's token types as ConstantOfShape's zeros) become an integer tensor of
+// their shape, which is all the cost depends on; a table of rank other than 2 is looked up as [rows, rest]
+// and reshaped.
+Outcome gather_rows(Translator& t, const Value& table) {
+  const Node& node = t.node();
+  const Value& index = t.in(1);
+  if (table.dims.empty()) return Unsupported{"Gather of a scalar weight"};
+  std::vector<std::int64_t> rest(table.dims.begin() + 1, table.dims.end());
+  std::optional<std::int64_t> width = element_count(rest);
+  if (!width) return Unsupported{"weight too large"};
+  std::string ids;
+  std::vector<std::string> ids_dims;  // for the reshape
+  int ids_rank = -1;
+  if (index.kind == Kind::kTensor) {
+    ids = index.var;
+    ids_rank = index.rank;
+    for (int k = 0; k < ids_rank; ++k) ids_dims.push_back("dim(" + ids + ", " + std::to_string(k) + ")");
+  } else if (index.kind == Kind::kConst || index.kind == Kind::kFilled) {
+    if (index.kind == Kind::kConst && index.is_float) return Unsupported{"Gather with float indices"};
+    if (index.kind == Kind::kConst) {
+      for (std::int64_t d : index.cdims) ids_dims.push_back(std::to_string(d));
+    } else {
+      for (const IntElem& e : index.fill_shape) ids_dims.push_back(e.expr);
+    }
+    ids_rank = static_cast<int>(ids_dims.size());
+    if (ids_rank > kMaxRank) return Unsupported{"indices of too many axes"};
+    Maybe<std::string> made =
+        t.emit_temp(ids_rank == 0 ? "arange(1)" : "expand(arange(1), " + list_text(ids_dims) + ")", node.inputs[1]);
+    if (!made) return made.why();
+    ids = *made;
+  } else {
+    return Unsupported{"Gather indices are not available"};
+  }
+  std::string rhs = "embedding(" + ids + ", " + std::to_string(table.dims[0]) + ", " + std::to_string(*width) + ")";
+  if (ids_rank != 0 && rest.size() == 1) return t.emit_tensor(rhs, ids_rank < 0 ? -1 : ids_rank + 1, &table);
+  std::vector<std::string> target = ids_dims;
+  for (std::int64_t d : rest) target.push_back(std::to_string(d));
+  if (ids_rank < 0 || target.empty()) return Unsupported{"Gather of this shape"};
+  Maybe<std::string> rows = t.emit_temp(rhs, node.outputs[0] + "_rows", &table);
+  if (!rows) return rows.why();
+  return t.emit_tensor("reshape(" + *rows + ", " + list_text(target) + ")", static_cast<int>(target.size()));
 }
 
 Outcome gather(Translator& t) {
@@ -156,15 +193,8 @@ Outcome gather(Translator& t) {
     }
     return t.forward(0, out);
   }
-  if (data.kind == Kind::kWeight && axis == 0 && data.dims.size() == 2 && t.in(1).kind == Kind::kTensor) {
-    return embedding(t, data, t.in(1).var, t.in(1).rank);
-  }
-  if (data.kind == Kind::kWeight && axis == 0 && data.dims.size() == 2 && t.is_shape_value(1)) {
-    // A lookup with constant ids: the rows read are the parameters of an embedding table.
-    int ids_rank = static_cast<int>(t.in(1).cdims.size());
-    Maybe<std::string> ids = t.tensor(1);
-    if (!ids) return ids.why();
-    return embedding(t, data, *ids, ids_rank);
+  if (data.kind == Kind::kWeight && (axis == 0 || axis == -static_cast<std::int64_t>(data.dims.size()))) {
+    return gather_rows(t, data);
   }
   if (data.kind == Kind::kTensor) {
     Maybe<int> r = t.need_rank(0);
@@ -294,6 +324,7 @@ Outcome concat(Translator& t) {
       if (__builtin_add_overflow(d, v.dims[static_cast<std::size_t>(*a)], &d)) return Unsupported{"Concat size"};
     }
     out.weight_name = t.node().outputs[0];
+    out.weight_root.clear();  // a new tensor made of parts
     return t.forward(0, out);
   }
   std::vector<std::string> parts;

@@ -1,10 +1,8 @@
 #include "onnx/translator.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <unordered_set>
 
-#include "onnx/file_bytes.h"
 #include "onnx/folding.h"
 #include "onnx/printer.h"
 #include "onnx/rules.h"
@@ -12,9 +10,6 @@
 namespace nnscope::onnx {
 namespace {
 
-// Elements of all folded constants of one import together. Shape subgraphs fold a few elements per node;
-// the bound keeps a file of thousands of large integer constants from taking gigabytes.
-constexpr std::size_t kMaxFoldedElements = std::size_t{1} << 20;
 // Inputs and outputs of one node, and outputs of the graph: each becomes an element of one list in the text,
 // and the language's parser takes lists of up to 100,000 elements.
 constexpr std::size_t kMaxArity = 65'536;
@@ -66,6 +61,7 @@ std::string Translator::run(const std::string& model_name) {
       if (!input.empty()) consumers_[input].push_back(i);
     }
   }
+  count_weight_users();
   for (const ValueInfo& v : g_.outputs) graph_outputs_.insert(v.name);
   for (const ValueInfo& v : g_.value_info) infos_[v.name] = &v;
   for (const ValueInfo& v : g_.outputs) infos_[v.name] = &v;
@@ -85,7 +81,7 @@ std::string Translator::run(const std::string& model_name) {
 // ---- the graph
 
 void Translator::check_topology() {
-  std::unordered_set<std::string> defined;
+  std::unordered_set<std::string>& defined = defined_;
   for (const Tensor& t : g_.initializers) defined.insert(t.name);
   for (const ValueInfo& v : g_.inputs) defined.insert(v.name);
   for (std::size_t i = 0; i < g_.nodes.size(); ++i) {
@@ -120,27 +116,32 @@ void Translator::check_topology() {
   }
 }
 
+// Integer tensors and scalars with contents are folded constants (decoded when a rule reads them); every
+// other initializer is a weight, known by its shape only.
+void Translator::declare_initializer(const Tensor& t) {
+  Value v;
+  std::optional<std::int64_t> count = element_count(t.dims);
+  if (t.has_values && (is_int_type(t.data_type) || count == 1 || count == 0)) {
+    v.kind = Kind::kConst;
+    v.cdims = t.dims;
+    v.is_float = is_float_type(t.data_type);
+    v.pending = &t;
+    v.from_initializer = true;
+  } else {
+    v.kind = Kind::kWeight;
+    v.dims = t.dims;
+    v.source = &t;
+  }
+  v.weight_name = t.name;
+  v.weight_root = t.name;
+  values_[t.name] = std::move(v);
+}
+
 void Translator::declare_inputs() {
   std::unordered_set<std::string> initializer_names;
   for (const Tensor& t : g_.initializers) {
     initializer_names.insert(t.name);
-    Value v;
-    std::optional<std::int64_t> count = element_count(t.dims);
-    // Integer tensors and scalars with contents are folded constants (decoded when a rule reads them); every
-    // other initializer is a weight, known by its shape only.
-    if (t.has_values && (is_int_type(t.data_type) || count == 1 || count == 0)) {
-      v.kind = Kind::kConst;
-      v.cdims = t.dims;
-      v.is_float = is_float_type(t.data_type);
-      v.pending = &t;
-      v.from_initializer = true;
-    } else {
-      v.kind = Kind::kWeight;
-      v.dims = t.dims;
-      v.weight_name = t.name;
-      v.source = &t;
-    }
-    values_[t.name] = std::move(v);
+    declare_initializer(t);
   }
   // Which graph inputs are weights: initializers; else (export_params=False, where weights are graph inputs
   // with fixed shapes after the model's own inputs) a floating-point input of fixed shape that comes after
@@ -164,6 +165,7 @@ void Translator::declare_inputs() {
       v.kind = Kind::kWeight;
       for (const Dim& d : in.dims) v.dims.push_back(*d.value);
       v.weight_name = in.name;
+      v.weight_root = in.name;
       values_[in.name] = std::move(v);
       continue;
     }
@@ -194,12 +196,43 @@ void Translator::declare_inputs() {
   }
 }
 
-void Translator::translate_node(std::size_t index) {
+// Which weights several nodes read: tied embeddings (a Gather and the output projection read one table).
+// Transpose, Reshape and the like pass a weight on rather than read it.
+void Translator::count_weight_users() {
+  std::unordered_map<std::string, std::string> root_of;
+  for (const auto& [name, v] : values_) {
+    if (v.kind == Kind::kWeight) root_of[name] = v.weight_root;
+  }
+  static const std::unordered_set<std::string> kPassing = {"Transpose", "Reshape", "Unsqueeze", "Squeeze",
+                                                           "Identity",  "Cast",    "CastLike"};
+  for (const Node& n : g_.nodes) {
+    auto first = n.inputs.empty() ? root_of.end() : root_of.find(n.inputs[0]);
+    if (first != root_of.end() && kPassing.count(n.op_type) && !n.outputs.empty()) {
+      root_of[n.outputs[0]] = first->second;
+      continue;
+    }
+    std::unordered_set<std::string> read;
+    for (const std::string& input : n.inputs) {
+      auto it = root_of.find(input);
+      if (it != root_of.end() && read.insert(it->second).second) ++weight_users_[it->second];
+    }
+  }
+}
+
+bool Translator::is_shared(const Value& weight) const {
+  auto it = weight_users_.find(weight.weight_root);
+  return !weight.weight_root.empty() && it != weight_users_.end() && it->second > 1;
+}
+
+void Translator::translate_node(std::size_t index) { translate(g_.nodes[index], index); }
+
+void Translator::translate(const Node& node, std::size_t index) {
   index_ = index;
-  node_ = &g_.nodes[index];
+  node_ = &node;
   scopes_.push_back(node_scope(node_->name));
   params_made_.clear();
   outputs_set_.clear();
+  roots_claimed_.clear();
   std::size_t first_statement = stmts_.size();
   Outcome outcome = Unsupported{"no rule"};
   const std::string& domain = node_->domain;
@@ -213,204 +246,65 @@ void Translator::translate_node(std::size_t index) {
   stmts_.resize(first_statement);
   for (const std::string& name : params_made_) values_[name].param_var.clear();
   for (const std::string& name : outputs_set_) values_.erase(name);
-  emit_unsupported();
+  for (const std::string& root : roots_claimed_) weight_owner_.erase(root);
+  emit_unsupported(outcome.reason());
 }
 
-// ---- inputs
-
-const Value& Translator::in(std::size_t i) {
-  static const Value kMissing;
-  if (i >= node_->inputs.size() || node_->inputs[i].empty()) return kMissing;
-  auto it = values_.find(node_->inputs[i]);
-  if (it == values_.end()) return kMissing;
-  if (it->second.pending) {
-    const Tensor& t = *it->second.pending;
-    it->second.pending = nullptr;
-    materialize(it->second, t);
+Outcome Translator::inline_branch(const Graph& branch, const std::string& which) {
+  const Node* outer = node_;
+  std::size_t outer_index = index_;
+  if (branch.outputs.size() != outer->outputs.size()) {
+    return Unsupported{"the " + which + " has " + std::to_string(branch.outputs.size()) + " outputs, the node " +
+                       std::to_string(outer->outputs.size())};
   }
-  return it->second;
-}
-
-const Value& Translator::constant_view(std::size_t i) {
-  static const Value kMissing;
-  const Value& v = in(i);
-  if (v.kind == Kind::kConst) return v;
-  if (v.kind != Kind::kWeight || !v.source || !v.source->has_values) return kMissing;
-  auto [it, inserted] = initializer_views_.try_emplace(v.source->name);
-  if (inserted) {
-    it->second = folded(v.dims, {}, {}, true);
-    materialize(it->second, *v.source);
+  for (const Tensor& t : branch.initializers) {
+    declare_initializer(t);
+    defined_.insert(t.name);
   }
-  return it->second;
-}
-
-const Value* Translator::value_of(const std::string& onnx_name) const {
-  auto it = values_.find(onnx_name);
-  return it == values_.end() ? nullptr : &it->second;
-}
-
-void Translator::materialize(Value& v, const Tensor& t) {
-  TensorValues values = values_of(t);
-  for (std::int64_t x : values.ints) v.ints.push_back(lit(x));
-  v.floats = std::move(values.floats);
-}
-
-TensorValues Translator::values_of(const Tensor& t) {
-  if (!t.has_values) return {};
-  std::size_t count = 1;
-  for (std::int64_t d : t.dims) count *= static_cast<std::size_t>(d);  // at most kMaxKeptElements (decoder)
-  count_folded(count);
-  std::string external;
-  if (t.external) {
-    const ExternalData& data = t.external_data;
-    std::filesystem::path location(data.location);
-    bool inside = !data.location.empty() && location.is_relative();
-    for (const auto& part : location) inside &= part != "..";
-    if (!inside) {
-      throw ImportError("tensor " + quoted_name(t.name) + " keeps its data at " + quoted_name(data.location) +
-                        ", which is not a path inside the model's directory");
+  std::vector<std::string> params_made = params_made_, outputs_set = outputs_set_, roots_claimed = roots_claimed_;
+  for (std::size_t i = 0; i < branch.nodes.size(); ++i) {
+    const Node& inner = branch.nodes[i];
+    std::string where = " (in node " + std::to_string(i) + (inner.name.empty() ? "" : " " + quoted_name(inner.name)) +
+                        " of the " + which + ")";
+    for (const std::string& input : inner.inputs) {
+      if (!input.empty() && !defined_.count(input)) {
+        throw ImportError("reads " + quoted_name(input) + ", which nothing before it defines" + where);
+      }
     }
-    std::uint64_t length = data.length.value_or(count * element_width(t.data_type));
-    std::filesystem::path path = std::filesystem::path(options_.external_data_dir) / location;
+    for (const std::string& output : inner.outputs) defined_.insert(output);
     try {
-      external = read_file_range(path.string(), data.offset, length);
+      translate(inner, outer_index);
     } catch (const ImportError& e) {
-      throw ImportError("tensor " + quoted_name(t.name) +
-                        " keeps its values in external data, needed here: " + e.message());
+      throw ImportError(e.message() + where);
     }
   }
-  try {
-    return decode_values(t, external);
-  } catch (const ProtobufError& e) {
-    throw ImportError(std::string("malformed tensor: ") + e.what());
+  node_ = outer;
+  index_ = outer_index;
+  params_made_ = std::move(params_made);
+  outputs_set_ = std::move(outputs_set);
+  roots_claimed_ = std::move(roots_claimed);
+  for (std::size_t k = 0; k < branch.outputs.size(); ++k) {
+    auto it = values_.find(branch.outputs[k].name);
+    if (it == values_.end()) continue;  // not translated: the output stays unavailable
+    Value out = it->second;
+    set_out(k, std::move(out));
   }
-}
-
-void Translator::count_folded(std::size_t elements) {
-  folded_elements_ += elements;
-  if (folded_elements_ > kMaxFoldedElements) {
-    throw ImportError("more than " + std::to_string(kMaxFoldedElements) +
-                      " elements in folded constants (shape computations and small constants)");
-  }
-}
-
-int Translator::rank_of(std::size_t i) {
-  const Value& v = in(i);
-  switch (v.kind) {
-    case Kind::kTensor:
-      return v.rank;
-    case Kind::kWeight:
-      return static_cast<int>(v.dims.size());
-    case Kind::kConst:
-      return static_cast<int>(v.cdims.size());
-    case Kind::kFilled:
-      return static_cast<int>(v.fill_shape.size());
-    case Kind::kMissing:
-      break;
-  }
-  return -1;
-}
-
-Maybe<int> Translator::need_rank(std::size_t i) {
-  int r = rank_of(i);
-  if (r < 0) return Unsupported{"the rank of input " + std::to_string(i) + " is unknown"};
-  if (r > kMaxRank)
-    return Unsupported{"input " + std::to_string(i) + " has more than " + std::to_string(kMaxRank) + " axes"};
-  return r;
-}
-
-Maybe<std::string> Translator::tensor(std::size_t i) {
-  const Value& v = in(i);
-  if (rank_of(i) > kMaxRank) return Unsupported{"input " + std::to_string(i) + " has too many axes"};
-  switch (v.kind) {
-    case Kind::kTensor:
-      return v.var;
-    case Kind::kWeight: {
-      if (!v.param_var.empty()) return v.param_var;
-      Value& w = values_[node_->inputs[i]];
-      std::string name = w.weight_name.empty() ? node_->inputs[i] : w.weight_name;
-      std::vector<std::int64_t> dims = w.dims;
-      if (dims.empty()) dims.push_back(1);
-      for (std::int64_t& d : dims) d = std::max<std::int64_t>(d, 1);
-      Stmt s;
-      s.lhs = names_.fresh(name);
-      s.rhs = "param(" + ints_text(dims) + ")";
-      s.op_type = "param";
-      std::size_t dot = name.rfind('.');
-      s.own = label_part(dot == std::string::npos ? name : name.substr(dot + 1));
-      s.scope = scopes_.size() - 1;
-      w.param_var = s.lhs;
-      params_made_.push_back(node_->inputs[i]);
-      stmts_.push_back(std::move(s));
-      return w.param_var;
-    }
-    case Kind::kConst: {
-      std::vector<std::int64_t> dims = v.cdims;
-      if (dims.empty()) dims.push_back(1);
-      return emit_temp("constant(" + ints_text(dims) + ")", node_->inputs[i]);
-    }
-    case Kind::kFilled:
-      return emit_temp("constant(" + elems_text(v.fill_shape) + ")", node_->inputs[i]);
-    case Kind::kMissing:
-      break;
-  }
-  return Unsupported{"input " + std::to_string(i) + " is not available"};
-}
-
-std::optional<std::vector<std::int64_t>> Translator::const_ints(std::size_t i) {
-  const Value& v = in(i);
-  if (v.kind != Kind::kConst) return std::nullopt;
-  std::vector<std::int64_t> out;
-  for (const IntElem& e : v.ints) {
-    if (!e.v) return std::nullopt;
-    out.push_back(*e.v);
-  }
-  return out;
-}
-
-std::optional<double> Translator::scalar(std::size_t i) {
-  const Value& v = in(i);
-  if (v.kind != Kind::kConst) return std::nullopt;
-  if (v.is_float && v.floats.size() == 1) return v.floats[0];
-  if (!v.is_float && v.ints.size() == 1 && v.ints[0].v) return static_cast<double>(*v.ints[0].v);
-  return std::nullopt;
-}
-
-bool Translator::is_shape_value(std::size_t i) {
-  const Value& v = in(i);
-  return v.kind == Kind::kConst && !v.is_float;
-}
-
-Maybe<std::vector<IntElem>> Translator::shape_arg(std::size_t i) {
-  const Value& v = in(i);
-  if (v.kind != Kind::kConst || v.is_float) return Unsupported{"the shape is not computed from sizes"};
-  return v.ints;
-}
-
-Maybe<std::vector<std::int64_t>> Translator::axes_arg(std::size_t input_index) {
-  std::optional<std::vector<std::int64_t>> axes = node_->ints_attr("axes");
-  if (!axes && has(input_index)) {
-    axes = const_ints(input_index);
-    if (!axes) return Unsupported{"axes are not constant"};
-  }
-  if (!axes) return std::vector<std::int64_t>{};
-  if (axes->size() > static_cast<std::size_t>(kMaxRank)) return Unsupported{"more axes than a tensor may have"};
-  return *axes;
-}
-
-Maybe<const Value*> Translator::weight(std::size_t i, const char* what) {
-  const Value& w = in(i);
-  if (w.kind != Kind::kWeight) return Unsupported{std::string(what) + " is not a weight of known shape"};
-  return &w;
-}
-
-bool Translator::is_graph_output(std::size_t k) const {
-  return k < node_->outputs.size() && graph_outputs_.count(node_->outputs[k]);
+  return translated();
 }
 
 // ---- outputs
 
-Maybe<std::vector<std::string>> Translator::emit(const std::string& rhs, std::size_t outputs) {
+void Translator::own_weight(Stmt& s, const Value& weight) {
+  if (weight.weight_root.empty()) return;
+  auto [it, first] = weight_owner_.try_emplace(weight.weight_root, stmts_.size());
+  if (first) {
+    roots_claimed_.push_back(weight.weight_root);
+  } else {
+    s.tied_to = it->second;
+  }
+}
+
+Maybe<std::vector<std::string>> Translator::emit(const std::string& rhs, std::size_t outputs, const Value* owned) {
   if (!nesting_within_limit(rhs)) return Unsupported{"expression nested too deeply"};
   std::vector<std::string> vars;
   for (std::size_t k = 0; k < outputs; ++k) {
@@ -422,17 +316,19 @@ Maybe<std::vector<std::string>> Translator::emit(const std::string& rhs, std::si
   s.rhs = rhs;
   s.op_type = node_->op_type;
   s.scope = scopes_.size() - 1;
+  if (owned) own_weight(s, *owned);
   stmts_.push_back(std::move(s));
   return vars;
 }
 
-Maybe<std::string> Translator::emit_temp(const std::string& rhs, const std::string& base) {
+Maybe<std::string> Translator::emit_temp(const std::string& rhs, const std::string& base, const Value* owned) {
   if (!nesting_within_limit(rhs)) return Unsupported{"expression nested too deeply"};
   Stmt s;
   s.lhs = names_.fresh(base);
   s.rhs = rhs;
   s.op_type = node_->op_type;
   s.scope = scopes_.size() - 1;
+  if (owned) own_weight(s, *owned);
   std::string var = s.lhs;
   stmts_.push_back(std::move(s));
   return var;
@@ -464,8 +360,8 @@ void Translator::set_out(std::size_t k, Value v) {
   values_[node_->outputs[k]] = std::move(v);
 }
 
-Outcome Translator::emit_tensor(const std::string& rhs, int rank) {
-  Maybe<std::vector<std::string>> vars = emit(rhs);
+Outcome Translator::emit_tensor(const std::string& rhs, int rank, const Value* owned) {
+  Maybe<std::vector<std::string>> vars = emit(rhs, 1, owned);
   if (!vars) return vars.why();
   set_out(0, tensor_value((*vars)[0], rank));
   return translated();
@@ -490,7 +386,7 @@ std::optional<std::size_t> Translator::sole_consumer() const {
 
 // A node without a rule: every output becomes a not-costed op over the node's tensor inputs, with the
 // shape the graph declares for it where it does.
-void Translator::emit_unsupported() {
+void Translator::emit_unsupported(const std::string& reason) {
   std::vector<std::string> inputs;
   int rank = -1;
   for (std::size_t i = 0; i < node_->inputs.size(); ++i) {
@@ -500,7 +396,8 @@ void Translator::emit_unsupported() {
       if (rank < 0) rank = v.rank;
     }
   }
-  ++unsupported_[node_->op_type];
+  auto& [count, first_reason] = unsupported_[node_->op_type];
+  if (count++ == 0) first_reason = reason;
   std::string op_type = label_part(std::string_view(node_->op_type).substr(0, 60));
   for (std::size_t k = 0; k < node_->outputs.size(); ++k) {
     if (node_->outputs[k].empty()) continue;
@@ -542,6 +439,7 @@ void Translator::emit_unsupported() {
 
 std::string Translator::render() {
   assign_labels(stmts_, scopes_);
+  resolve_tied_weights(stmts_);
   ModelText text;
   text.source = source_;
   text.producer_name = model_.producer_name;
@@ -552,6 +450,11 @@ std::string Translator::render() {
   text.name = names_.model_name();
   text.size_params = names_.size_params();
   text.inputs = input_lines_;
+  if (quantized_) {
+    text.notes.push_back(
+        "Quantized operators: GEMM MACs as for float; weights are int8 in the file, so analyse with "
+        "--weight-dtype int8.");
+  }
   text.stmts = &stmts_;
   std::unordered_set<std::string> returned;
   for (const ValueInfo& o : g_.outputs) {

@@ -58,15 +58,19 @@ class Translator {
 
   // ---- for the rules: what they produce
 
-  // `lhs = LABEL: rhs` for the node's first `outputs` outputs; returns the variables.
-  Maybe<std::vector<std::string>> emit(const std::string& rhs, std::size_t outputs = 1);
+  // `lhs = LABEL: rhs` for the node's first `outputs` outputs; returns the variables. `owned` is the weight
+  // the op's parameters are exactly (embedding's table, linear's weight without bias, param), if any: the
+  // first op to own a weight root is its owner, later ones reuse it (tied_to), so it counts once.
+  Maybe<std::vector<std::string>> emit(const std::string& rhs, std::size_t outputs = 1, const Value* owned = nullptr);
   // A statement for an intermediate of a node that needs several ops, or with given left-hand side names.
-  Maybe<std::string> emit_temp(const std::string& rhs, const std::string& base);
+  Maybe<std::string> emit_temp(const std::string& rhs, const std::string& base, const Value* owned = nullptr);
   Outcome emit_with_lhs(const std::string& lhs, const std::string& rhs);
   std::string fresh(const std::string& onnx_name) { return names_.fresh(onnx_name); }
   void set_out(std::size_t k, Value v);
   // Sets output 0 to a tensor of `rank` computed by `rhs` (the common case).
-  Outcome emit_tensor(const std::string& rhs, int rank);
+  Outcome emit_tensor(const std::string& rhs, int rank, const Value* owned = nullptr);
+  // Whether more nodes than one read this weight (directly or through Transpose, Reshape, ...).
+  bool is_shared(const Value& weight) const;
   // The node's output `k` becomes an existing value (pass-through).
   Outcome forward(std::size_t k, const Value& v);
   // Marks node `index` (a later one) as done by this node: its output 0 becomes `v` (a folded bias Add).
@@ -74,14 +78,23 @@ class Translator {
   // The single later node that reads output 0, if exactly one does and output 0 is not a graph output.
   std::optional<std::size_t> sole_consumer() const;
   const Graph& graph() const { return g_; }
+  // The model has quantized operators (the generated header then says how to analyse it).
+  void note_quantized() { quantized_ = true; }
+  // Translates the nodes of `branch` (If's then_branch or else_branch, named `which`) in place of the node,
+  // whose outputs become the branch's outputs.
+  Outcome inline_branch(const Graph& branch, const std::string& which);
 
  private:
   void check_topology();
   void declare_inputs();
   void translate_node(std::size_t index);
+  void translate(const Node& node, std::size_t index);
+  void declare_initializer(const Tensor& t);
   void materialize(Value& v, const Tensor& t);
   void count_folded(std::size_t elements);
-  void emit_unsupported();
+  void count_weight_users();
+  void own_weight(Stmt& s, const Value& weight);
+  void emit_unsupported(const std::string& reason);
   Value tensor_value(const std::string& var, int rank) const;
   std::string render();
 
@@ -99,13 +112,19 @@ class Translator {
   std::unordered_set<std::size_t> skipped_;
   std::unordered_set<std::string> graph_outputs_;
   std::unordered_map<std::string, const ValueInfo*> infos_;
-  std::map<std::string, int> unsupported_;
+  std::map<std::string, std::pair<int, std::string>> unsupported_;  // op_type -> nodes, the first's reason
   std::size_t folded_elements_ = 0;  // elements of every folded constant so far (bounded)
   // The node being translated, and what to take back when its rule returns Unsupported.
   std::size_t index_ = 0;
   const Node* node_ = nullptr;
   std::vector<std::string> params_made_;  // weights whose param_var this node set
   std::vector<std::string> outputs_set_;
+  std::vector<std::string> roots_claimed_;
+  bool quantized_ = false;
+  std::unordered_map<std::string, Value> weight_views_;  // small integer initializers read as weights
+  std::unordered_set<std::string> defined_;              // every tensor name the graph (and inlined branches) define
+  std::unordered_map<std::string, std::size_t> weight_users_;  // weight root -> nodes that read it
+  std::unordered_map<std::string, std::size_t> weight_owner_;  // weight root -> the statement owning it
 };
 
 }  // namespace nnscope::onnx

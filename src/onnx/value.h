@@ -81,6 +81,9 @@ struct Value {
   std::string weight_name;
   std::string param_var;           // set once the weight is used as a plain tensor (param([...]))
   const Tensor* source = nullptr;  // the initializer, whose values a rule may read (Resize's scales)
+  // The initializer or graph input this weight is (possibly transposed or reshaped): ops reading the same
+  // root share one table of parameters. Empty for a part of a weight (a slice, a split, a concatenation).
+  std::string weight_root;
   // kConst: elements flattened in row-major order. `pending` is an initializer whose elements are decoded
   // the first time a rule reads them (most integer initializers are never read).
   std::vector<IntElem> ints;

@@ -21,6 +21,7 @@ namespace {
 using onnx::kBool;
 using onnx::kFloat;
 using onnx::kInt64;
+using onnx::kInt8;
 
 struct RuleCase {
   std::string name;
@@ -527,6 +528,145 @@ std::vector<RuleCase> cases() {
                {2, 3, 12, 12},
                0,
                9});
+  c.push_back(
+      {"Hardmax: 1 at the maximum of the axis", "Hardmax", one("Hardmax", {"batch", 3, 4}), "compare(x, ", {2, 3, 4}});
+  c.push_back({"Softmax before opset 13 over the flattened trailing axes",
+               "Softmax",
+               one("Softmax", {"batch", 3, 4}, {int_attr("axis", 1)}),
+               "softmax(",
+               {2, 3, 4},
+               0,
+               11});
+  // x.flip(1): starts -1, ends INT64_MIN, steps -1 reads the whole axis backwards.
+  c.push_back({"Slice with step -1 (flip)",
+               "Slice",
+               [](OnnxGraph& g) {
+                 g.input("x", kFloat, {"batch", 10}).constant("s", {1}, {-1}).constant("e", {1}, {INT64_MIN});
+                 g.constant("a", {1}, {1}).constant("st", {1}, {-1});
+                 g.node("Slice", {"x", "s", "e", "a", "st"}, {"y"}).output("y");
+               },
+               "slice(x, 1, 0, dim(x, 1), 1)",
+               {2, 10}});
+  // starts 8, ends 1, steps -2 reads indices 8, 6, 4, 2.
+  c.push_back({"Slice with step -2",
+               "Slice",
+               [](OnnxGraph& g) {
+                 g.input("x", kFloat, {"batch", 10}).constant("s", {1}, {8}).constant("e", {1}, {1});
+                 g.constant("a", {1}, {1}).constant("st", {1}, {-2});
+                 g.node("Slice", {"x", "s", "e", "a", "st"}, {"y"}).output("y");
+               },
+               "slice(x, 1, ",
+               {2, 4}});
+  for (bool condition : {true, false}) {
+    c.push_back({condition ? "If with a constant true condition" : "If with a constant false condition",
+                 "If",
+                 [condition](OnnxGraph& g) {
+                   OnnxGraph then_branch, else_branch;
+                   then_branch.node("Relu", {"x"}, {"t"}, {}, "/then/Relu").output("t");
+                   else_branch.node("Sigmoid", {"x"}, {"e"}, {}, "/else/Sigmoid").output("e");
+                   g.input("x", kFloat, {"batch", 4});
+                   g.node("Constant", {}, {"c"}, {tensor_attr("value", tensor_proto("", kBool, {}, {condition}))});
+                   g.node("If", {"c"}, {"y"},
+                          {graph_attr("then_branch", then_branch.graph_bytes("then")),
+                           graph_attr("else_branch", else_branch.graph_bytes("else"))});
+                   g.output("y");
+                 },
+                 condition ? "relu(x)" : "sigmoid(x)",
+                 {2, 4}});
+  }
+  // QDQ: Conv2d(3, 4, 3) whose int8 weight is dequantized; the activations pass through Q and DQ.
+  c.push_back({"QuantizeLinear and DequantizeLinear around a Conv",
+               "QuantizeLinear",
+               [](OnnxGraph& g) {
+                 g.input("x", kFloat, {"batch", 3, 8, 8}).floats("s", {}, {0.1f});
+                 g.initializer(tensor_proto("zp", onnx::kInt8, {}, {0}));
+                 g.initializer(tensor_proto("wq", onnx::kInt8, {4, 3, 3, 3}, {}, {}, std::string(108, '\1')));
+                 g.node("QuantizeLinear", {"x", "s", "zp"}, {"xq"}).node("DequantizeLinear", {"xq", "s", "zp"}, {"xd"});
+                 g.node("DequantizeLinear", {"wq", "s", "zp"}, {"w"}).node("Conv", {"xd", "w"}, {"y"}).output("y");
+               },
+               "conv2d(x, 4, kernel = [3, 3], bias = false)",
+               {2, 4, 6, 6},
+               108});
+  c.push_back({"DequantizeLinear of a large int8 weight",
+               "DequantizeLinear",
+               [](OnnxGraph& g) {
+                 g.input("x", kFloat, {"batch", 100}).floats("s", {}, {0.1f});
+                 g.initializer(tensor_proto("wq", onnx::kInt8, {100, 50}, {}, {}, std::string(5000, '\1')));
+                 g.node("DequantizeLinear", {"wq", "s"}, {"w"}).node("MatMul", {"x", "w"}, {"y"}).output("y");
+               },
+               "linear(x, 50, bias = false)",
+               {2, 50},
+               5000});
+  // QLinearConv(x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B): 4·3·3·3 weights + 4 biases.
+  c.push_back({"QLinearConv",
+               "QLinearConv",
+               [](OnnxGraph& g) {
+                 g.input("x", onnx::kUint8, {"batch", 3, 8, 8}).floats("s", {}, {0.1f});
+                 g.initializer(tensor_proto("zp", onnx::kUint8, {}, {0}));
+                 g.initializer(tensor_proto("w", onnx::kInt8, {4, 3, 3, 3}, {}, {}, std::string(108, '\1')));
+                 g.initializer(tensor_proto("b", onnx::kInt32, {4}, {1, 2, 3, 4}));
+                 g.node("QLinearConv", {"x", "s", "zp", "w", "s", "zp", "s", "zp", "b"}, {"y"},
+                        {ints_attr("pads", {1, 1, 1, 1})})
+                     .output("y");
+               },
+               "conv2d(x, 4, kernel = [3, 3], padding = [1, 1], bias = true)",
+               {2, 4, 8, 8},
+               112});
+  c.push_back({"ConvInteger",
+               "ConvInteger",
+               [](OnnxGraph& g) {
+                 g.input("x", onnx::kUint8, {"batch", 3, 8, 8});
+                 g.initializer(tensor_proto("w", onnx::kInt8, {4, 3, 3, 3}, {}, {}, std::string(108, '\1')));
+                 g.node("ConvInteger", {"x", "w"}, {"y"}).output("y");
+               },
+               "conv2d(x, 4, kernel = [3, 3], bias = false)",
+               {2, 4, 6, 6},
+               108});
+  c.push_back({"QLinearMatMul",
+               "QLinearMatMul",
+               [](OnnxGraph& g) {
+                 g.input("a", onnx::kUint8, {"batch", 16}).floats("s", {}, {0.1f});
+                 g.initializer(tensor_proto("zp", onnx::kUint8, {}, {0}));
+                 g.initializer(tensor_proto("b", onnx::kInt8, {16, 8}, {}, {}, std::string(128, '\1')));
+                 g.node("QLinearMatMul", {"a", "s", "zp", "b", "s", "zp", "s", "zp"}, {"y"}).output("y");
+               },
+               "linear(a, 8, bias = false)",
+               {2, 8},
+               128});
+  c.push_back({"MatMulInteger",
+               "MatMulInteger",
+               [](OnnxGraph& g) {
+                 g.input("a", onnx::kUint8, {"batch", 16});
+                 g.initializer(tensor_proto("b", onnx::kInt8, {16, 8}, {}, {}, std::string(128, '\1')));
+                 g.node("MatMulInteger", {"a", "b"}, {"y"}).output("y");
+               },
+               "linear(a, 8, bias = false)",
+               {2, 8},
+               128});
+  // BERT's token types when the caller gives none: zeros of the ids' shape (ConstantOfShape) index a table of
+  // 2 rows; both tables are parameters: 100·16 + 2·16.
+  c.push_back({"Gather of a weight by ConstantOfShape's zeros (BERT token types)",
+               "Gather",
+               [](OnnxGraph& g) {
+                 g.input("ids", kInt64, {"batch", 7}).weight("words", {100, 16}).weight("types", {2, 16});
+                 g.node("Shape", {"ids"}, {"s"});
+                 g.node("ConstantOfShape", {"s"}, {"zeros"},
+                        {tensor_attr("value", tensor_proto("", kInt64, {1}, {0}))});
+                 g.node("Gather", {"words", "ids"}, {"w"}).node("Gather", {"types", "zeros"}, {"t"});
+                 g.node("Add", {"w", "t"}, {"y"}).output("y");
+               },
+               "embedding(zeros, 2, 16)",
+               {2, 7, 16},
+               1632});
+  c.push_back({"Gather of one row of a weight by a scalar constant",
+               "Gather",
+               [](OnnxGraph& g) {
+                 g.input("x", kFloat, {"batch", 16}).weight("table", {10, 16}).constant("i", {}, {3});
+                 g.node("Gather", {"table", "i"}, {"row"}).node("Add", {"x", "row"}, {"y"}).output("y");
+               },
+               "embedding(i, 10, 16)",
+               {2, 16},
+               160});
   return c;
 }
 
@@ -573,6 +713,92 @@ TEST(OnnxRules, AnUnhandledPatternBecomesOneNotCostedOp) {
   EXPECT_EQ(text.find("pad("), std::string::npos) << text;
   EXPECT_EQ(text.find("param("), std::string::npos) << text;
   EXPECT_NE(text.find("\"act\": relu("), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace nnscope::testing
+
+namespace nnscope::testing {
+namespace {
+
+// Analyses the import of `g` at batch = 2.
+std::unique_ptr<ModelRun> analyse(const OnnxGraph& g, std::int64_t opset = 17) {
+  return run_model_text(import_text(g, opset), {{"batch", 2}});
+}
+
+// GPT-2's tied embedding: the token table [V, D] is read by the lookup and, transposed, by the output
+// projection. PyTorch counts it once: V·D = 1600 parameters; the head's GEMM is batch·seq·D·V MACs.
+TEST(OnnxRules, AWeightReadByTwoNodesCountsOnce) {
+  OnnxGraph g;
+  g.input("ids", kInt64, {"batch", 7}).weight("wte", {100, 16});
+  g.node("Gather", {"wte", "ids"}, {"h"}, {}, "/wte/Gather");
+  g.node("Transpose", {"wte"}, {"wt"}, {ints_attr("perm", {1, 0})});
+  g.node("MatMul", {"h", "wt"}, {"logits"}, {}, "/lm_head/MatMul").output("logits");
+  std::string text = import_text(g);
+  EXPECT_NE(text.find("linear(h, 100, bias = false, tied_to = \"wte\")"), std::string::npos) << text;
+  auto run = analyse(g);
+  EXPECT_EQ(run->analysis.totals.figures.params, 1600);
+  EXPECT_EQ(run->analysis.totals.figures.gemm_macs, 2 * 7 * 16 * 100);
+}
+
+// The projection has its own bias (Gemm's C): the shared table counts once, the bias on its own.
+TEST(OnnxRules, ASharedWeightKeepsItsBiasApart) {
+  OnnxGraph g;
+  g.input("ids", kInt64, {"batch", 7}).weight("wte", {100, 16}).weight("b", {100});
+  g.node("Gather", {"wte", "ids"}, {"h"}, {}, "/wte/Gather");
+  g.constant("flat", {2}, {-1, 16}).node("Reshape", {"h", "flat"}, {"h2"});
+  g.node("Gemm", {"h2", "wte", "b"}, {"logits"}, {int_attr("transB", 1)}, "/head/Gemm").output("logits");
+  auto run = analyse(g);
+  EXPECT_EQ(run->analysis.totals.figures.params, 1600 + 100);
+  EXPECT_EQ(run->analysis.totals.figures.gemm_macs, 2 * 7 * 16 * 100);
+}
+
+// The owner's path is what the language will call it: here its label is taken twice before (a nested
+// arange and a statement of the same label), so the reader must name "lookup_1", not "lookup".
+TEST(OnnxRules, TiedToNamesTheOwnersRealPath) {
+  OnnxGraph g;
+  g.input("ids", kInt64, {"batch", 7}).weight("types", {2, 16});
+  g.node("Shape", {"ids"}, {"s"})
+      .node("ConstantOfShape", {"s"}, {"zeros"}, {tensor_attr("value", tensor_proto("", kInt64, {1}, {0}))});
+  g.node("Gather", {"types", "zeros"}, {"a"}, {}, "lookup");
+  g.node("Gather", {"types", "ids"}, {"b"}, {}, "lookup");
+  g.node("Add", {"a", "b"}, {"y"}).output("y");
+  std::string text = import_text(g);
+  EXPECT_NE(text.find("tied_to = \"lookup_1\""), std::string::npos) << text;
+  std::unique_ptr<ModelRun> run;
+  ASSERT_NO_THROW(run = analyse(g)) << text;
+  EXPECT_EQ(run->analysis.totals.figures.params, 32);
+}
+
+// Before opset 13, Softmax(axis = 1) of [batch, 3, 4] normalises each row of the [batch, 12] matrix: the same
+// work as opset 13's Softmax over the last axis of a [batch, 12] input.
+TEST(OnnxRules, SoftmaxBeforeOpset13NormalisesTheFlattenedTrailingAxes) {
+  for (const char* op : {"Softmax", "LogSoftmax", "Hardmax"}) {
+    SCOPED_TRACE(op);
+    OnnxGraph old_style, flat;
+    old_style.input("x", kFloat, {"batch", 3, 4}).node(op, {"x"}, {"y"}, {int_attr("axis", 1)}).output("y");
+    flat.input("x", kFloat, {"batch", 12}).node(op, {"x"}, {"y"}, {int_attr("axis", -1)}).output("y");
+    auto a = analyse(old_style, 11);
+    auto b = analyse(flat, 13);
+    EXPECT_EQ(a->analysis.totals.figures.activation_ops, b->analysis.totals.figures.activation_ops);
+    EXPECT_EQ(a->analysis.totals.figures.elementwise_ops, b->analysis.totals.figures.elementwise_ops);
+    EXPECT_GT(a->analysis.totals.figures.elementwise_ops + a->analysis.totals.figures.activation_ops, 0);
+  }
+}
+
+// An If whose condition is known only when the model runs is not costed, and the header says why.
+TEST(OnnxRules, AnIfOnARuntimeConditionIsReported) {
+  OnnxGraph then_branch, else_branch, g;
+  then_branch.node("Relu", {"x"}, {"t"}).output("t");
+  else_branch.node("Sigmoid", {"x"}, {"e"}).output("e");
+  g.input("x", kFloat, {"batch", 4}).input("flag", kBool, {1});
+  g.node("If", {"flag"}, {"y"},
+         {graph_attr("then_branch", then_branch.graph_bytes("then")),
+          graph_attr("else_branch", else_branch.graph_bytes("else"))});
+  g.output("y", kFloat, {"batch", 4});
+  std::string text = import_text(g);
+  EXPECT_NE(text.find("If x1 (condition not known at import)"), std::string::npos) << text;
+  EXPECT_NE(text.find("unsupported([flag], op_type = \"If\", shape = [batch, 4])"), std::string::npos) << text;
 }
 
 }  // namespace
