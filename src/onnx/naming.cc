@@ -60,7 +60,10 @@ std::string lower(std::string s) {
 }
 
 Names::Names(const std::string& model_name)
-    : model_(sanitize_identifier(model_name.empty() ? "imported" : model_name)) {}
+    : model_(sanitize_identifier(model_name.empty() ? "imported" : model_name)) {
+  // A file named model.onnx or relu.onnx: the model's name may be no keyword, operator or built-in.
+  while (is_keyword(model_) || ops::Registry::instance().find(model_) || interp::is_builtin(model_)) model_ += "_model";
+}
 
 bool Names::taken(const std::string& name) const {
   return used_.count(name) || is_keyword(name) || ops::Registry::instance().find(name) || interp::is_builtin(name) ||

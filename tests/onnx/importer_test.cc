@@ -138,6 +138,9 @@ TEST(OnnxImport, UnknownOperatorIsNotCostedAndDoesNotStopTheRest) {
   EXPECT_NE(text.find("\"block.act\": relu("), std::string::npos) << text;
   EXPECT_NE(text.find("model tiny(batch = 1)"), std::string::npos) << text;
   EXPECT_NE(text.find("NonMaxSuppression x1"), std::string::npos) << text;
+  // A model named after a keyword or an operator (model.onnx, relu.onnx) gets a name the language takes.
+  EXPECT_NE(import_model(m, "model", "model.onnx").find("model model_model(batch = 1)"), std::string::npos);
+  EXPECT_NE(import_model(m, "relu", "relu.onnx").find("model relu_model(batch = 1)"), std::string::npos);
   // A node reading a tensor nothing defines is an error that names the node: its index, name and op_type.
   m.graph.nodes[1].inputs = {"nowhere"};
   try {

@@ -82,6 +82,19 @@ inline std::string tensor_proto(const std::string& name, int data_type, const st
   return t;
 }
 
+// A TensorProto whose data is in another file (data_location = EXTERNAL, external_data entries).
+inline std::string external_tensor_proto(const std::string& name, int data_type, const std::vector<std::int64_t>& dims,
+                                         const std::string& location, std::uint64_t offset = 0,
+                                         std::int64_t length = -1) {
+  auto entry = [](const std::string& k, const std::string& v) {
+    return bytes_field(13, bytes_field(1, k) + bytes_field(2, v));
+  };
+  std::string t = tensor_proto(name, data_type, dims) + entry("location", location);
+  if (offset != 0) t += entry("offset", std::to_string(offset));
+  if (length >= 0) t += entry("length", std::to_string(length));
+  return t + varint_field(14, 1);
+}
+
 // AttributeProto (name 1, f 2, i 3, s 4, t 5, floats 7, ints 8, strings 9, type 20).
 inline std::string int_attr(const std::string& name, std::int64_t v) {
   return bytes_field(1, name) + varint_field(3, v) + varint_field(20, 2);

@@ -693,6 +693,29 @@ TEST(OnnxRules, EachRuleTranslatesItsNode) {
   }
 }
 
+// Training analyses the imported model too: every op the importer writes has a backward rule for each tensor
+// input, except those no gradient flows through (comparisons give booleans; constant and arange have no
+// tensor inputs; unsupported is not costed) and data movement, whose backward docs/cost-model.md §8 costs 0.
+TEST(OnnxRules, EveryOpTheImporterWritesHasABackwardRule) {
+  const std::set<std::string> kNoGradient = {"compare", "constant", "arange",  "unsupported", "reshape",
+                                             "concat",  "split",    "chunk",   "slice",       "pad",
+                                             "permute", "flatten",  "squeeze", "unsqueeze",   "identity"};
+  std::set<std::string> kinds;
+  for (const RuleCase& rc : cases()) {
+    SCOPED_TRACE(rc.name);
+    OnnxGraph g;
+    rc.build(g);
+    std::unique_ptr<ModelRun> run = run_model_text(import_text(g, rc.opset), {});
+    for (const ir::Op& op : run->graph.ops) {
+      std::string kind(op.kind);
+      kinds.insert(kind);
+      if (kNoGradient.count(kind)) continue;
+      EXPECT_EQ(op.costs().backward.input.size(), op.inputs.size()) << kind << " in " << op.path;
+    }
+  }
+  EXPECT_GE(kinds.size(), 60u);  // the rows above write this many kinds of op
+}
+
 TEST(OnnxRules, EveryRegisteredRuleHasACase) {
   std::set<std::string> covered;
   for (const RuleCase& rc : cases()) covered.insert(rc.op_type);
