@@ -1,5 +1,6 @@
 #include "onnx/folding.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace nnscope::onnx {
@@ -63,6 +64,16 @@ Maybe<std::int64_t> normalized_axis(std::int64_t axis, int rank) {
   if (axis < 0) axis += rank;
   if (axis < 0 || (rank >= 0 && axis > rank)) return Unsupported{"axis out of range"};
   return axis;
+}
+
+Maybe<std::vector<std::int64_t>> normalized_axes(std::vector<std::int64_t> axes, int rank) {
+  for (std::int64_t& a : axes) {
+    Maybe<std::int64_t> n = normalized_axis(a, rank);
+    if (!n) return n.why();
+    a = *n;
+  }
+  std::sort(axes.begin(), axes.end());
+  return axes;
 }
 
 Value folded(std::vector<std::int64_t> dims, std::vector<IntElem> ints, std::vector<double> floats, bool is_float) {

@@ -43,6 +43,9 @@ std::optional<std::int64_t> element_count(const std::vector<std::int64_t>& dims,
 // `axis` of a tensor of `rank` in 0..rank (negative counts from the end; `rank` itself for Unsqueeze).
 Maybe<std::int64_t> normalized_axis(std::int64_t axis, int rank);
 
+// Every axis of `axes` normalised as above, sorted.
+Maybe<std::vector<std::int64_t>> normalized_axes(std::vector<std::int64_t> axes, int rank);
+
 // A folded constant of the given shape with the given elements (ints, and floats when known).
 Value folded(std::vector<std::int64_t> dims, std::vector<IntElem> ints, std::vector<double> floats, bool is_float);
 

@@ -229,12 +229,8 @@ Outcome unsqueeze(Translator& t) {
   Maybe<int> r = t.need_rank(0);
   if (!r) return r.why();
   int out_rank = *r + static_cast<int>(axes->size());
-  for (std::int64_t& a : *axes) {
-    Maybe<std::int64_t> n = normalized_axis(a, out_rank);
-    if (!n) return n.why();
-    a = *n;
-  }
-  std::sort(axes->begin(), axes->end());
+  axes = normalized_axes(std::move(*axes), out_rank);
+  if (!axes) return axes.why();
   const Value& v = t.in(0);
   if (v.kind == Kind::kConst || v.kind == Kind::kWeight) {
     Value out = v;
@@ -256,12 +252,9 @@ Outcome squeeze(Translator& t) {
   if (!axes) return axes.why();
   Maybe<int> r = t.need_rank(0);
   if (!r) return r.why();
-  for (std::int64_t& a : *axes) {
-    Maybe<std::int64_t> n = normalized_axis(a, *r);
-    if (!n) return n.why();
-    a = *n;
-  }
-  std::sort(axes->rbegin(), axes->rend());
+  axes = normalized_axes(std::move(*axes), *r);
+  if (!axes) return axes.why();
+  std::reverse(axes->begin(), axes->end());  // erased from the last
   const Value& v = t.in(0);
   if (v.kind == Kind::kConst || v.kind == Kind::kWeight) {
     Value out = v;

@@ -320,3 +320,37 @@ TEST(OnnxHostile, NotARegularFile) {
 
 }  // namespace
 }  // namespace nnscope::testing
+
+namespace nnscope::testing {
+namespace {
+
+TEST(OnnxHostile, CyclesAndSelfReferencesNameTheNode) {
+  OnnxGraph self;
+  self.input("x", onnx::kFloat, {4}).node("Relu", {"y"}, {"y"}, {}, "/self/Relu").output("y");
+  CommandResult r = run_limited("analyze", "self.onnx", self.model());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("node 0 '/self/Relu' (Relu): reads 'y', which no earlier node"), std::string::npos) << r.err;
+  OnnxGraph cycle;
+  cycle.input("x", onnx::kFloat, {4}).node("Add", {"x", "b"}, {"a"}, {}, "first").node("Relu", {"a"}, {"b"});
+  cycle.output("b");
+  r = run_limited("analyze", "cycle.onnx", cycle.model());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("node 0 'first' (Add): reads 'b'"), std::string::npos) << r.err;
+}
+
+TEST(OnnxHostile, SubgraphsNestedTenThousandDeepAreRefused) {
+  std::string graph = OnnxGraph().graph_bytes();
+  for (int depth = 0; depth < 10000; ++depth) {
+    OnnxGraph outer;
+    outer.node("If", {"c"}, {"y"}, {graph_attr("then_branch", graph)});
+    graph = outer.graph_bytes();
+  }
+  std::string model = varint_field(1, 8) + bytes_field(7, graph) + bytes_field(8, varint_field(2, 17));
+  CommandResult r = run_limited("analyze", "nested.onnx", model);
+  expect_handled(r);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("nested more than 64 deep"), std::string::npos) << r.err.substr(0, 500);
+}
+
+}  // namespace
+}  // namespace nnscope::testing

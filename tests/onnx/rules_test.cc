@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <functional>
 #include <set>
 #include <string>
@@ -54,21 +55,12 @@ std::function<void(OnnxGraph&)> two(const std::string& op, const std::vector<Dim
 
 std::vector<RuleCase> cases() {
   std::vector<RuleCase> c;
-  // Activations without arguments: the .nn activation of the same meaning, shape unchanged.
-  for (const auto& [op, fn] : std::vector<std::pair<std::string, std::string>>{{"Relu", "relu"},
-                                                                               {"Sigmoid", "sigmoid"},
-                                                                               {"Tanh", "tanh"},
-                                                                               {"Erf", "erf"},
-                                                                               {"Exp", "exp"},
-                                                                               {"Log", "log"},
-                                                                               {"Sqrt", "sqrt"},
-                                                                               {"Neg", "neg"},
-                                                                               {"Abs", "abs"},
-                                                                               {"HardSwish", "hardswish"},
-                                                                               {"HardSigmoid", "hardsigmoid"},
-                                                                               {"Softplus", "softplus"},
-                                                                               {"Mish", "mish"},
-                                                                               {"Selu", "elu"}}) {
+  // Activations without arguments: the .nn activation of the same meaning (ONNX's Selu is PyTorch's elu
+  // family), shape unchanged. Pairs "OnnxOp language_op", one string so the list stays a table to read.
+  for (const char* pair :
+       {"Relu relu", "Sigmoid sigmoid", "Tanh tanh", "Erf erf", "Exp exp", "Log log", "Sqrt sqrt", "Neg neg", "Abs abs",
+        "HardSwish hardswish", "HardSigmoid hardsigmoid", "Softplus softplus", "Mish mish", "Selu elu"}) {
+    std::string op(pair, std::strchr(pair, ' ')), fn(std::strchr(pair, ' ') + 1);
     c.push_back({op, op, one(op, {"batch", 4}), fn + "(x)", {2, 4}});
   }
   c.push_back({"Reciprocal is x^-1", "Reciprocal", one("Reciprocal", {"batch", 4}), "pow(x, -1.0)", {2, 4}});
