@@ -339,12 +339,27 @@ TEST(OnnxHostile, CyclesAndSelfReferencesNameTheNode) {
 }
 
 TEST(OnnxHostile, SubgraphsNestedTenThousandDeepAreRefused) {
-  std::string graph = OnnxGraph().graph_bytes();
+  // Level k is a graph whose one node is an If whose then_branch is level k + 1. Written from the inside out
+  // as prefixes and suffixes around the innermost graph, so building it is linear in its size.
+  std::string core = OnnxGraph().graph_bytes();
+  std::vector<std::string> prefixes, suffixes;
+  std::size_t inner = core.size();
   for (int depth = 0; depth < 10000; ++depth) {
-    OnnxGraph outer;
-    outer.node("If", {"c"}, {"y"}, {graph_attr("then_branch", graph)});
-    graph = outer.graph_bytes();
+    std::string attr_prefix = bytes_field(1, "then_branch") + key(6, 2) + varint(inner);
+    std::string attr_suffix = varint_field(20, 5);
+    std::size_t attr = attr_prefix.size() + inner + attr_suffix.size();
+    std::string node_prefix =
+        bytes_field(1, "c") + bytes_field(2, "y") + bytes_field(4, "If") + key(5, 2) + varint(attr);
+    std::size_t node = node_prefix.size() + attr;
+    prefixes.push_back(key(1, 2) + varint(node) + node_prefix + attr_prefix);
+    suffixes.push_back(attr_suffix + bytes_field(2, "g"));
+    inner = prefixes.back().size() + inner + suffixes.back().size();
   }
+  std::string graph;
+  for (std::size_t k = prefixes.size(); k-- > 0;) graph += prefixes[k];
+  graph += core;
+  for (const std::string& suffix : suffixes) graph += suffix;
+  ASSERT_EQ(graph.size(), inner);
   std::string model = varint_field(1, 8) + bytes_field(7, graph) + bytes_field(8, varint_field(2, 17));
   CommandResult r = run_limited("analyze", "nested.onnx", model);
   expect_handled(r);
