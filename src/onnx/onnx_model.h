@@ -1,10 +1,12 @@
 #pragma once
 // The part of the ONNX schema (onnx/onnx.proto) nnscope needs, decoded from the wire format into plain
-// structs: the graph's nodes, attributes, initializer and value shapes, and the contents of small integer
-// and floating-point tensors (Constant values, shape arguments). Weight contents are never kept.
+// structs: the graph's nodes, attributes (subgraphs included), initializer and value shapes. Tensor contents
+// are skipped by their length and decoded on demand (decode_values): memory follows the graph, not the
+// weights.
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "onnx/protobuf.h"
@@ -43,17 +45,44 @@ struct ValueInfo {
   std::vector<Dim> dims;
 };
 
+// Where a tensor's data lives outside the model file (data_location = EXTERNAL): the external_data entries.
+struct ExternalData {
+  std::string location;  // a path relative to the model file's directory
+  std::uint64_t offset = 0;
+  std::optional<std::uint64_t> length;
+};
+
+// A TensorProto without its contents: the contents stay in the file, undecoded, until decode_values reads
+// them (the importer does for the few small constants that feed shape computation). So weights cost the
+// size of their shape, whatever their size in the file, and external data files are never opened for them.
 struct Tensor {
+  static constexpr std::size_t kMaxKeptElements = 4096;
+
   std::string name;
   int data_type = 0;
   std::vector<std::int64_t> dims;
-  bool external = false;  // data_location = EXTERNAL (the data may be absent)
-  // Contents, only for tensors of at most kMaxKeptElements elements: integers as int64, floats as double.
+  bool external = false;  // data_location = EXTERNAL
+  ExternalData external_data;
+  // Whether decode_values can give the contents: a numeric type, at most kMaxKeptElements elements, and data
+  // (in the file, or external).
   bool has_values = false;
+  // The TensorProto's bytes in the buffer the model was decoded from, and their offset there (for errors).
+  std::string_view message;
+  std::size_t message_offset = 0;
+};
+
+// The contents of a tensor, integers as int64 and floats as double (each type also viewed as the other:
+// floats truncated and saturated as integers, NaN as 0).
+struct TensorValues {
   std::vector<std::int64_t> ints;
   std::vector<double> floats;
-  static constexpr std::size_t kMaxKeptElements = 4096;
 };
+
+// The contents of `t` (has_values must hold). `external_bytes` are the tensor's bytes from its external data
+// file when `t.external`. Throws ProtobufError when the data does not match the tensor's shape and type.
+TensorValues decode_values(const Tensor& t, std::string_view external_bytes = {});
+// Bytes of one element of `data_type` in raw_data, 0 for types whose contents are never decoded (strings).
+std::size_t element_width(int data_type);
 
 struct Graph;
 
@@ -85,7 +114,7 @@ struct Attribute {
   std::vector<double> floats;
   std::vector<std::int64_t> ints;
   std::vector<std::string> strings;
-  std::size_t subgraphs = 0;  // graphs (If/Loop bodies) are decoded and checked, then only counted
+  std::vector<Graph> graphs;  // g (If's branches, Loop's body) and graphs
 };
 
 struct Node {
@@ -128,8 +157,15 @@ struct Model {
   std::int64_t opset() const;
 };
 
+// Nodes, node inputs and outputs, attributes and their list elements, tensors, dimensions and value infos of a
+// model, all graphs together. Real exports have at most a few hundred thousand; the bound keeps a hostile file
+// of millions of empty messages (two bytes each, ~100 bytes decoded) within memory.
+inline constexpr std::size_t kMaxGraphElements = 4'000'000;
+
 // Decodes a serialized ModelProto. Throws ProtobufError ("at byte N in ModelProto.graph.node[3]...: ...") on
-// malformed input: truncation, bad lengths, wrong wire types, nesting deeper than the limit, a missing graph.
+// malformed input: truncation, bad lengths, wrong wire types, nesting deeper than the limit, a missing graph,
+// more than kMaxGraphElements elements. The Model refers to `bytes` for tensor contents (Tensor::message):
+// keep them alive while the Model is used.
 Model decode_model(std::string_view bytes);
 
 }  // namespace nnscope::onnx

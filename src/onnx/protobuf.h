@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace nnscope::onnx {
 
@@ -35,6 +36,10 @@ class Reader {
   static constexpr int kMaxDepth = 64;
 
   Reader(std::string_view buffer, std::string path);
+  // The message at [begin, end) of `buffer` (a part found earlier), read again on its own.
+  static Reader part(std::string_view buffer, std::size_t begin, std::size_t end, std::string path) {
+    return Reader(buffer, begin, end, 0, std::move(path));
+  }
 
   bool done() const { return pos_ >= end_; }
   // Reads the next field's key. Returns false at the end of the message.
@@ -42,6 +47,7 @@ class Reader {
   std::uint32_t field() const { return field_; }
   WireType wire_type() const { return wire_; }
   std::size_t offset() const { return pos_; }
+  std::size_t end() const { return end_; }
   const std::string& path() const { return path_; }
 
   // Values of the current field; each checks the wire type.

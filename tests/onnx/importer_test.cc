@@ -138,9 +138,24 @@ TEST(OnnxImport, UnknownOperatorIsNotCostedAndDoesNotStopTheRest) {
   EXPECT_NE(text.find("\"block.act\": relu("), std::string::npos) << text;
   EXPECT_NE(text.find("model tiny(batch = 1)"), std::string::npos) << text;
   EXPECT_NE(text.find("NonMaxSuppression x1"), std::string::npos) << text;
-  // A node reading a tensor nothing defines is an error, not a crash.
+  // A model named after a keyword or an operator (model.onnx, relu.onnx) gets a name the language takes.
+  EXPECT_NE(import_model(m, "model", "model.onnx").find("model model_model(batch = 1)"), std::string::npos);
+  EXPECT_NE(import_model(m, "relu", "relu.onnx").find("model relu_model(batch = 1)"), std::string::npos);
+  // A node reading a tensor nothing defines is an error that names the node: its index, name and op_type.
   m.graph.nodes[1].inputs = {"nowhere"};
-  EXPECT_THROW(import_model(m, "tiny", "tiny.onnx"), ImportError);
+  try {
+    import_model(m, "tiny", "tiny.onnx");
+    ADD_FAILURE() << "no ImportError";
+  } catch (const ImportError& e) {
+    ASSERT_TRUE(e.node().has_value());
+    EXPECT_EQ(e.node()->index, 1u);
+    EXPECT_EQ(e.node()->name, "/block/act/Relu");
+    EXPECT_EQ(e.node()->op_type, "Relu");
+    EXPECT_EQ(std::string(e.what()),
+              "node 1 '/block/act/Relu' (Relu): reads 'nowhere', which no earlier node, "
+              "graph input or initializer defines");
+    EXPECT_EQ(std::string(e.in_file("tiny.onnx").what()).rfind("tiny.onnx: node 1 ", 0), 0u);
+  }
 }
 
 }  // namespace

@@ -5,28 +5,15 @@
 
 #include <string>
 
+#include "onnx/onnx_builder.h"
 #include "onnx/onnx_model.h"
 
 namespace nnscope::onnx {
 namespace {
 
-std::string varint(std::uint64_t v) {
-  std::string s;
-  do {
-    auto byte = static_cast<char>(v & 0x7f);
-    v >>= 7;
-    if (v) byte = static_cast<char>(byte | 0x80);
-    s += byte;
-  } while (v);
-  return s;
-}
-
-std::string key(std::uint32_t field, WireType wire) {
-  return varint((std::uint64_t{field} << 3) | static_cast<std::uint8_t>(wire));
-}
-std::string bytes_field(std::uint32_t field, const std::string& payload) {
-  return key(field, WireType::kBytes) + varint(payload.size()) + payload;
-}
+using testing::bytes_field;
+using testing::key;
+using testing::varint;
 
 TEST(Protobuf, ReadsVarintsAndBytes) {
   std::string buffer = key(1, WireType::kVarint) + varint(300) + bytes_field(2, "abc") + key(3, WireType::kVarint) +
@@ -164,11 +151,22 @@ TEST(Protobuf, TensorContents) {
   ASSERT_EQ(m.graph.nodes.size(), 1u);
   const Attribute* a = m.graph.nodes[0].attribute("value");
   ASSERT_TRUE(a && a->t);
-  EXPECT_EQ(a->t->ints, (std::vector<std::int64_t>{2, -1, 768}));
-  // raw_data of the wrong size is an error.
+  ASSERT_TRUE(a->t->has_values);
+  TensorValues values = decode_values(*a->t);
+  EXPECT_EQ(values.ints, (std::vector<std::int64_t>{2, -1, 768}));
+  EXPECT_EQ(values.floats, (std::vector<double>{2, -1, 768}));
+  // raw_data of the wrong size is an error when the contents are read (the decoder skips them).
   std::string bad = bytes_field(1, varint(3)) + key(2, WireType::kVarint) + varint(kInt64) + bytes_field(9, "abc");
   std::string bad_node = bytes_field(4, "Constant") + bytes_field(5, bytes_field(1, "value") + bytes_field(5, bad));
-  EXPECT_THROW(decode_model(bytes_field(7, bytes_field(1, bad_node))), ProtobufError);
+  std::string bad_model = bytes_field(7, bytes_field(1, bad_node));
+  Model m2 = decode_model(bad_model);
+  try {
+    decode_values(*m2.graph.nodes[0].attribute("value")->t);
+    ADD_FAILURE() << "no error";
+  } catch (const ProtobufError& e) {
+    EXPECT_NE(std::string(e.what()).find("has 3 bytes of data, expected 24"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("at byte "), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
