@@ -12,15 +12,8 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-
-const analysis::Layer* layer_at(const testing::ModelRun& r, const std::string& path) {
-  for (const analysis::Layer& layer : r.analysis.layers) {
-    if (r.graph.ops[layer.op].path == path) return &layer;
-  }
-  return nullptr;
-}
-
-bool has_path(const testing::ModelRun& r, const std::string& path) { return layer_at(r, path) != nullptr; }
+using testing::has_path;
+using testing::layer_at;
 
 // True when some op outputs a tensor of exactly this shape (a stand-in for a shared table would).
 bool has_output_shape(const testing::ModelRun& r, const std::vector<Int>& shape) {

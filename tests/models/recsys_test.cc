@@ -10,18 +10,8 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-
-bool has_path(const ir::Graph& g, const std::string& path) {
-  for (const ir::Op& op : g.ops)
-    if (op.path == path) return true;
-  return false;
-}
-
-std::size_t count_kind(const ir::Graph& g, const std::string& kind) {
-  std::size_t n = 0;
-  for (const ir::Op& op : g.ops) n += op.kind == kind;
-  return n;
-}
+using testing::count_ops;
+using testing::has_path;
 
 // Parameters and MACs of a fully connected stack widths[0] -> widths[1] -> ... with biases.
 Int mlp_params(const std::vector<Int>& widths) {
@@ -49,7 +39,7 @@ TEST(RecsysDlrm, MlperfTerabyte) {
   Int macs = mlp_macs({13, 512, 256, 128}) + 27 * 27 * 128 + mlp_macs({479, 1024, 1024, 512, 256, 1});
   EXPECT_EQ(macs, Int(2'458'496));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, macs);
-  EXPECT_EQ(count_kind(r->graph, "embedding_bag"), 26u);
+  EXPECT_EQ(count_ops(r->graph, "embedding_bag"), 26u);
   EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 1}));
   // The interaction: 128 dense + 27·26/2 = 351 pairs.
   for (const analysis::Layer& layer : r->analysis.layers) {

@@ -11,14 +11,9 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
+using testing::count_ops;
 
 std::string example(const std::string& name) { return std::string(NNSCOPE_SOURCE_DIR) + "/examples/" + name; }
-
-std::size_t count_ops(const ir::Graph& g, const std::string& kind) {
-  std::size_t n = 0;
-  for (const ir::Op& op : g.ops) n += op.kind == kind;
-  return n;
-}
 
 TEST(Stdlib, ResNet50MatchesTorchvision) {
   auto r = testing::run_model("resnet50");
