@@ -15,12 +15,12 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-using testing::count_ops;
+using testing::count_kind;
 using testing::op_paths;
 
 // The figures of the op at `path` (the test fails when there is none).
 analysis::LayerFigures figures_at(const testing::ModelRun& r, const std::string& path) {
-  if (const analysis::Layer* layer = testing::layer_at(r, path)) return layer->figures;
+  if (const analysis::Layer* layer = testing::find_layer(r, path)) return layer->figures;
   ADD_FAILURE() << "no op at " << path;
   return {};
 }
@@ -72,7 +72,7 @@ TEST(ClassicResNet, ResNet34MatchesTorchvision) {
                       "layer4.2.conv2", "avgpool", "fc"});
   auto r = testing::run_model("resnet34");
   // 1 stem + 2·(3 + 4 + 6 + 3) block convolutions + 3 downsample shortcuts.
-  EXPECT_EQ(count_ops(r->graph, "conv2d"), 36u);
+  EXPECT_EQ(count_kind(r->graph, "conv2d"), 36u);
   EXPECT_EQ(r->graph.ops.front().path, "conv1");
   EXPECT_EQ(r->graph.ops.back().path, "fc");
 }
@@ -82,14 +82,14 @@ TEST(ClassicResNet, ResNet101MatchesTorchvision) {
   expect_torchvision("resnet101", 44'549'160, 7'801'405'440, 38'207'078'400,
                      {"layer3.22.conv3", "layer3.0.downsample.0", "layer4.2.bn3", "fc"});
   // 1 + 3·33 + 4 downsample shortcuts.
-  EXPECT_EQ(count_ops(testing::run_model("resnet101")->graph, "conv2d"), 104u);
+  EXPECT_EQ(count_kind(testing::run_model("resnet101")->graph, "conv2d"), 104u);
 }
 
 TEST(ClassicResNet, ResNet152MatchesTorchvision) {
   // Published exactly: 60,192,808 parameters, 11,513,626,624 GEMM MACs.
   expect_torchvision("resnet152", 60'192'808, 11'513'626'624, 56'389'386'240,
                      {"layer2.7.conv3", "layer3.35.conv3", "layer4.0.downsample.1", "fc"});
-  EXPECT_EQ(count_ops(testing::run_model("resnet152")->graph, "conv2d"), 155u);
+  EXPECT_EQ(count_kind(testing::run_model("resnet152")->graph, "conv2d"), 155u);
 }
 
 TEST(ClassicResNet, ResNeXt50MatchesTorchvision) {
@@ -117,8 +117,8 @@ TEST(ClassicVgg, Vgg11MatchesTorchvision) {
       "vgg11", 132'863'336, 7'609'090'048, 37'034'360'832,
       {"features.0", "features.2", "features.18", "features.20", "avgpool", "classifier.0", "classifier.6"});
   auto r = testing::run_model("vgg11");
-  EXPECT_EQ(count_ops(r->graph, "conv2d"), 8u);
-  EXPECT_EQ(count_ops(r->graph, "maxpool2d"), 5u);
+  EXPECT_EQ(count_kind(r->graph, "conv2d"), 8u);
+  EXPECT_EQ(count_kind(r->graph, "maxpool2d"), 5u);
   EXPECT_EQ(r->graph.ops.front().path, "features.0");
   EXPECT_EQ(r->graph.ops.back().path, "classifier.6");
 }
@@ -133,7 +133,7 @@ TEST(ClassicVgg, Vgg19MatchesTorchvision) {
   // features.36.
   expect_torchvision("vgg19", 143'667'240, 19'632'062'464, 95'922'388'992,
                      {"features.34", "features.35", "features.36", "classifier.6"});
-  EXPECT_EQ(count_ops(testing::run_model("vgg19")->graph, "conv2d"), 16u);
+  EXPECT_EQ(count_kind(testing::run_model("vgg19")->graph, "conv2d"), 16u);
 }
 
 TEST(ClassicVgg, Vgg16BnMatchesTorchvision) {
@@ -145,7 +145,7 @@ TEST(ClassicVgg, Vgg16BnMatchesTorchvision) {
                      {"features.0", "features.1", "features.2", "features.6", "features.40", "features.41",
                       "features.43", "classifier.6"});
   auto r = testing::run_model("vgg16_bn");
-  EXPECT_EQ(count_ops(r->graph, "batchnorm"), 13u);
+  EXPECT_EQ(count_kind(r->graph, "batchnorm"), 13u);
   for (const char* p : {"features.1", "features.41"}) EXPECT_EQ(kind_at(r->graph, p), "batchnorm") << p;
   for (const char* p : {"features.6", "features.43"}) EXPECT_EQ(kind_at(r->graph, p), "maxpool2d") << p;
 }
@@ -219,8 +219,8 @@ TEST(ClassicSqueezeNet, MatchesTorchvision) {
                      {"features.0", "features.2", "features.3.squeeze", "features.3.expand1x1", "features.3.expand3x3",
                       "features.12.expand3x3", "classifier.1", "classifier.3"});
   auto r = testing::run_model("squeezenet1_0");
-  EXPECT_EQ(count_ops(r->graph, "conv2d"), 2u + 8u * 3u);
-  EXPECT_EQ(count_ops(r->graph, "concat"), 8u);
+  EXPECT_EQ(count_kind(r->graph, "conv2d"), 2u + 8u * 3u);
+  EXPECT_EQ(count_kind(r->graph, "concat"), 8u);
 }
 
 TEST(ClassicSqueezeNet, CeilModePoolingMatchesTorchvision) {

@@ -18,7 +18,7 @@ using testing::macs_under;
 
 // The first output shape of the op at `path` (empty when there is none).
 std::vector<Int> shape_at(const testing::ModelRun& r, const std::string& path) {
-  const analysis::Layer* layer = testing::layer_at(r, path);
+  const analysis::Layer* layer = testing::find_layer(r, path);
   return layer && !layer->output_shapes.empty() ? layer->output_shapes[0] : std::vector<Int>{};
 }
 

@@ -17,7 +17,7 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-using testing::count_ops;
+using testing::count_kind;
 using testing::has_path;
 
 // Checks a model against torchvision at 224x224 batch 1 and at 320x256 batch 2 (fresh elaboration and the
@@ -59,7 +59,7 @@ TEST(MobileDenseNet, DenseNet121MatchesTorchvision) {
 TEST(MobileDenseNet, DenseNet121Structure) {
   auto r = testing::run_model("densenet121");
   // conv0, two convolutions in each of 6 + 12 + 24 + 16 dense layers, three transitions.
-  EXPECT_EQ(count_ops(r->graph, "conv2d"), 1u + 2 * 58 + 3);
+  EXPECT_EQ(count_kind(r->graph, "conv2d"), 1u + 2 * 58 + 3);
   EXPECT_EQ(r->graph.ops.front().path, "features.conv0");
   EXPECT_EQ(r->graph.ops.back().path, "classifier");
   EXPECT_TRUE(has_path(r->graph, "features.denseblock4.denselayer16.conv2"));
@@ -86,7 +86,7 @@ TEST(MobileDenseNet, DenseNet169MatchesTorchvision) {
 TEST(MobileNetV2, MatchesTorchvision) {
   expect_torchvision("mobilenet_v2", 3'504'872, 300'774'272, 980'500'480);
   auto r = testing::run_model("mobilenet_v2");
-  EXPECT_EQ(count_ops(r->graph, "conv2d"), 52u);
+  EXPECT_EQ(count_kind(r->graph, "conv2d"), 52u);
   EXPECT_EQ(r->graph.ops.front().path, "features.0.0");
   EXPECT_EQ(r->graph.ops.back().path, "classifier.1");
   // features.1 has no expansion: conv.0 is the depthwise block, conv.1 the projection, conv.2 its BN.
@@ -165,7 +165,7 @@ TEST(MobileShuffleNet, V2X10MatchesTorchvision) {
   EXPECT_TRUE(has_path(r->graph, "stage4.3.branch2.7"));
   EXPECT_TRUE(has_path(r->graph, "conv5.0"));
   // Every unit ends with a channel shuffle: reshape, transpose, reshape.
-  EXPECT_EQ(count_ops(r->graph, "transpose"), 16u);
+  EXPECT_EQ(count_kind(r->graph, "transpose"), 16u);
   // Data movement costs no arithmetic.
   for (const analysis::Layer& layer : r->analysis.layers) {
     const ir::Op& op = r->graph.ops[layer.op];

@@ -42,42 +42,34 @@ inline std::unique_ptr<ModelRun> run_model(const std::string& target, std::map<s
   return run_program(interp::load_program(target, &found), std::move(overrides));
 }
 
-inline std::unique_ptr<ModelRun> run_model_text(const std::string& text,
-                                                std::map<std::string, sym::Int> overrides = {}) {
-  return run_program(interp::load_program_from_text("model.nn", text), std::move(overrides));
-}
-
-// Queries on an elaborated model that the model tests share.
-
 // The op at `path`, or nullptr.
 inline const ir::Op* find_op(const ir::Graph& g, const std::string& path) {
-  for (const ir::Op& op : g.ops) {
+  for (const ir::Op& op : g.ops)
     if (op.path == path) return &op;
-  }
   return nullptr;
 }
-inline bool has_path(const ir::Graph& g, const std::string& path) { return find_op(g, path) != nullptr; }
-inline bool has_path(const ModelRun& r, const std::string& path) { return has_path(r.graph, path); }
 
-// How many ops of operator `kind` the graph has.
-inline std::size_t count_ops(const ir::Graph& g, const std::string& kind) {
+// The analysed layer of the op at `path`, or nullptr.
+inline const analysis::Layer* find_layer(const ModelRun& r, const std::string& path) {
+  for (const analysis::Layer& layer : r.analysis.layers)
+    if (r.graph.ops[layer.op].path == path) return &layer;
+  return nullptr;
+}
+
+// How many ops of the operator `kind` the graph has.
+inline std::size_t count_kind(const ir::Graph& g, const std::string& kind) {
   std::size_t n = 0;
   for (const ir::Op& op : g.ops) n += op.kind == kind;
   return n;
 }
 
+inline bool has_path(const ir::Graph& g, const std::string& path) { return find_op(g, path) != nullptr; }
+inline bool has_path(const ModelRun& r, const std::string& path) { return has_path(r.graph, path); }
+
 inline std::set<std::string> op_paths(const ir::Graph& g) {
   std::set<std::string> paths;
   for (const ir::Op& op : g.ops) paths.insert(op.path);
   return paths;
-}
-
-// The analysed layer of the op at `path`, or nullptr.
-inline const analysis::Layer* layer_at(const ModelRun& r, const std::string& path) {
-  for (const analysis::Layer& layer : r.analysis.layers) {
-    if (r.graph.ops[layer.op].path == path) return &layer;
-  }
-  return nullptr;
 }
 
 // GEMM MACs of the layers whose path starts with `prefix`.
@@ -87,6 +79,11 @@ inline sym::Int macs_under(const ModelRun& r, const std::string& prefix) {
     if (r.graph.ops[layer.op].path.starts_with(prefix)) total += layer.figures.gemm_macs;
   }
   return total;
+}
+
+inline std::unique_ptr<ModelRun> run_model_text(const std::string& text,
+                                                std::map<std::string, sym::Int> overrides = {}) {
+  return run_program(interp::load_program_from_text("model.nn", text), std::move(overrides));
 }
 
 }  // namespace nnscope::testing

@@ -10,7 +10,7 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-using testing::count_ops;
+using testing::count_kind;
 using testing::has_path;
 
 // Parameters and MACs of a fully connected stack widths[0] -> widths[1] -> ... with biases.
@@ -39,7 +39,7 @@ TEST(RecsysDlrm, MlperfTerabyte) {
   Int macs = mlp_macs({13, 512, 256, 128}) + 27 * 27 * 128 + mlp_macs({479, 1024, 1024, 512, 256, 1});
   EXPECT_EQ(macs, Int(2'458'496));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, macs);
-  EXPECT_EQ(count_ops(r->graph, "embedding_bag"), 26u);
+  EXPECT_EQ(count_kind(r->graph, "embedding_bag"), 26u);
   EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 1}));
   // The interaction: 128 dense + 27·26/2 = 351 pairs.
   for (const analysis::Layer& layer : r->analysis.layers) {

@@ -11,7 +11,7 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-using testing::count_ops;
+using testing::count_kind;
 
 std::string example(const std::string& name) { return std::string(NNSCOPE_SOURCE_DIR) + "/examples/" + name; }
 
@@ -19,7 +19,7 @@ TEST(Stdlib, ResNet50MatchesTorchvision) {
   auto r = testing::run_model("resnet50");
   EXPECT_EQ(r->analysis.totals.figures.params, Int(25'557'032));
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(4'089'184'256));
-  EXPECT_EQ(count_ops(r->graph, "conv2d"), 53u);
+  EXPECT_EQ(count_kind(r->graph, "conv2d"), 53u);
   ASSERT_EQ(r->analysis.output_shapes.size(), 1u);
   EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 1000}));
   // Paths read like torchvision's module names.
