@@ -534,7 +534,7 @@ void register_shape_ops(Registry& registry) {
   add_movement(
       registry, "roll", "cyclic shift along axes, as torch.roll (without dims: of the flattened tensor)",
       {x_argument(), ArgSpec::ints("shifts").describe("The shift of each axis in dims (one shift without dims)."),
-       ArgSpec::optional_ints("dims").describe("The axes to shift; absent: the flattened tensor.")},
+       ArgSpec::optional_ints("dims").describe("The axes to shift; absent: the flattened tensor.").defaults_to("none")},
       roll, "the shape and dtype of x");
   registry.add(
       {.name = "upsample",

@@ -16,28 +16,19 @@ namespace {
 
 using sym::Int;
 using testing::count_kind;
-
-std::set<std::string> op_paths(const ir::Graph& g) {
-  std::set<std::string> paths;
-  for (const ir::Op& op : g.ops) paths.insert(op.path);
-  return paths;
-}
+using testing::op_paths;
 
 // The figures of the op at `path` (the test fails when there is none).
 analysis::LayerFigures figures_at(const testing::ModelRun& r, const std::string& path) {
-  for (const analysis::Layer& l : r.analysis.layers) {
-    if (r.graph.ops[l.op].path == path) return l.figures;
-  }
+  if (const analysis::Layer* layer = testing::find_layer(r, path)) return layer->figures;
   ADD_FAILURE() << "no op at " << path;
   return {};
 }
 
 // The operator kind of the op at `path`, or "" when there is none.
 std::string kind_at(const ir::Graph& g, const std::string& path) {
-  for (const ir::Op& op : g.ops) {
-    if (op.path == path) return std::string(op.kind);
-  }
-  return "";
+  const ir::Op* op = testing::find_op(g, path);
+  return op ? std::string(op->kind) : "";
 }
 
 std::map<std::string, Int> size(Int batch, Int height, Int width) {

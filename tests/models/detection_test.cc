@@ -11,21 +11,8 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-
-bool has_path(const ir::Graph& g, const std::string& path) {
-  for (const ir::Op& op : g.ops)
-    if (op.path == path) return true;
-  return false;
-}
-
-// GEMM MACs of the layers whose path starts with `prefix`.
-Int macs_under(const testing::ModelRun& r, const std::string& prefix) {
-  Int total = 0;
-  for (const analysis::Layer& layer : r.analysis.layers) {
-    if (r.graph.ops[layer.op].path.rfind(prefix, 0) == 0) total += layer.figures.gemm_macs;
-  }
-  return total;
-}
+using testing::has_path;
+using testing::macs_under;
 
 std::vector<std::string> not_costed(const testing::ModelRun& r) {
   std::vector<std::string> paths;

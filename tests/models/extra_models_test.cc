@@ -13,26 +13,13 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-
-bool has_op(const ir::Graph& g, const std::string& path) {
-  for (const ir::Op& op : g.ops)
-    if (op.path == path) return true;
-  return false;
-}
-
-// GEMM MACs of the layers whose path starts with `prefix`.
-Int gemm_macs_under(const testing::ModelRun& r, const std::string& prefix) {
-  Int total = 0;
-  for (const analysis::Layer& layer : r.analysis.layers)
-    if (r.graph.ops[layer.op].path.rfind(prefix, 0) == 0) total += layer.figures.gemm_macs;
-  return total;
-}
+using testing::has_path;
+using testing::macs_under;
 
 // The first output shape of the op at `path` (empty when there is none).
 std::vector<Int> shape_at(const testing::ModelRun& r, const std::string& path) {
-  for (const analysis::Layer& layer : r.analysis.layers)
-    if (r.graph.ops[layer.op].path == path && !layer.output_shapes.empty()) return layer.output_shapes[0];
-  return {};
+  const analysis::Layer* layer = testing::find_layer(r, path);
+  return layer && !layer->output_shapes.empty() ? layer->output_shapes[0] : std::vector<Int>{};
 }
 
 // ---- CRNN ----
@@ -56,12 +43,12 @@ TEST(ExtraCrnn, MatchesReference) {
                        Int(8 * 25) * 256 * 256 * 9 + Int(4 * 26) * 512 * 256 * 9 + Int(4 * 26) * 512 * 512 * 9 +
                        Int(1 * 26) * 512 * 512 * 4;
   EXPECT_EQ(cnn_macs, Int(633'085'952));
-  EXPECT_EQ(gemm_macs_under(*r, "cnn."), cnn_macs);
+  EXPECT_EQ(macs_under(*r, "cnn."), cnn_macs);
   // LSTM gates T·N·4·H·(I + H) per direction, embedding T·N·2H·nOut.
   const Int rnn_macs = Int(2) * 26 * 4 * 256 * (512 + 256) + Int(26) * 512 * 256 + Int(2) * 26 * 4 * 256 * (256 + 256) +
                        Int(26) * 512 * 37;
-  EXPECT_EQ(gemm_macs_under(*r, "rnn.0.rnn"), Int(2) * 26 * 4 * 256 * (512 + 256));
-  EXPECT_EQ(gemm_macs_under(*r, "rnn."), rnn_macs);
+  EXPECT_EQ(macs_under(*r, "rnn.0.rnn"), Int(2) * 26 * 4 * 256 * (512 + 256));
+  EXPECT_EQ(macs_under(*r, "rnn."), rnn_macs);
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(705'143'808));
   EXPECT_EQ(cnn_macs + rnn_macs, Int(705'143'808));
   // [T, batch, nclass], sequence first.
@@ -73,9 +60,9 @@ TEST(ExtraCrnn, MatchesReference) {
   for (const char* path :
        {"cnn.conv0", "cnn.relu0", "cnn.pooling0", "cnn.batchnorm2", "cnn.batchnorm4", "cnn.batchnorm6", "cnn.pooling3",
         "cnn.conv6", "rnn.0.rnn", "rnn.0.embedding", "rnn.1.rnn", "rnn.1.embedding"})
-    EXPECT_TRUE(has_op(r->graph, path)) << path;
-  EXPECT_FALSE(has_op(r->graph, "cnn.batchnorm3"));
-  EXPECT_FALSE(has_op(r->graph, "cnn.batchnorm0"));
+    EXPECT_TRUE(has_path(r->graph, path)) << path;
+  EXPECT_FALSE(has_path(r->graph, "cnn.batchnorm3"));
+  EXPECT_FALSE(has_path(r->graph, "cnn.batchnorm0"));
 }
 
 TEST(ExtraCrnn, OtherWidths) {
@@ -127,8 +114,8 @@ TEST(ExtraSsdMobileNet, MatchesReference) {
   EXPECT_EQ(predictors, Int(1'389'375));
   // GEMM MACs at 300x300 (reference hooks: 1,237,129,408), per part.
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(1'237'129'408));
-  EXPECT_EQ(gemm_macs_under(*r, "backbone."), Int(1'055'206'336));
-  EXPECT_EQ(gemm_macs_under(*r, "extras."), Int(61'612'032));
+  EXPECT_EQ(macs_under(*r, "backbone."), Int(1'055'206'336));
+  EXPECT_EQ(macs_under(*r, "extras."), Int(61'612'032));
   // The feature maps are 19², 10², 5², 3², 2², 1²: classification MACs = Σ H·W·in·anchors·91.
   const Int positions_in_anchors = Int(19 * 19) * 512 * 3 + Int(10 * 10) * 1024 * 6 + Int(5 * 5) * 512 * 6 +
                                    Int(3 * 3) * 256 * 6 + Int(2 * 2) * 256 * 6 + Int(1) * 128 * 6;
@@ -160,7 +147,7 @@ TEST(ExtraSsdMobileNet, MatchesReference) {
        {"backbone.0.0", "backbone.0.0_BatchNorm.bias", "backbone.1.depthwise", "backbone.1.depthwise_BatchNorm.scale",
         "backbone.13.pointwise", "backbone.13.pointwise_BatchNorm.bias", "extras.0.0", "extras.0.2", "extras.3.2",
         "predictors.0.classification", "predictors.0.regression", "predictors.5.classification"})
-    EXPECT_TRUE(has_op(r->graph, path)) << path;
+    EXPECT_TRUE(has_path(r->graph, path)) << path;
 }
 
 TEST(ExtraSsdMobileNet, OtherSizes) {

@@ -18,10 +18,7 @@ namespace {
 
 using sym::Int;
 using testing::count_kind;
-
-bool has_path(const ir::Graph& g, const std::string& path) {
-  return std::any_of(g.ops.begin(), g.ops.end(), [&](const ir::Op& op) { return op.path == path; });
-}
+using testing::has_path;
 
 // Checks a model against torchvision at 224x224 batch 1 and at 320x256 batch 2 (fresh elaboration and the
 // symbolic GEMM formula of the default run evaluated there), with the parameters independent of the size.

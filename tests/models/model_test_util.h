@@ -3,6 +3,7 @@
 // elaborate with --set style overrides, analyse. Errors become exceptions carrying the rendered diagnostic.
 #include <map>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -60,6 +61,24 @@ inline std::size_t count_kind(const ir::Graph& g, const std::string& kind) {
   std::size_t n = 0;
   for (const ir::Op& op : g.ops) n += op.kind == kind;
   return n;
+}
+
+inline bool has_path(const ir::Graph& g, const std::string& path) { return find_op(g, path) != nullptr; }
+inline bool has_path(const ModelRun& r, const std::string& path) { return has_path(r.graph, path); }
+
+inline std::set<std::string> op_paths(const ir::Graph& g) {
+  std::set<std::string> paths;
+  for (const ir::Op& op : g.ops) paths.insert(op.path);
+  return paths;
+}
+
+// GEMM MACs of the layers whose path starts with `prefix`.
+inline sym::Int macs_under(const ModelRun& r, const std::string& prefix) {
+  sym::Int total = 0;
+  for (const analysis::Layer& layer : r.analysis.layers) {
+    if (r.graph.ops[layer.op].path.starts_with(prefix)) total += layer.figures.gemm_macs;
+  }
+  return total;
 }
 
 inline std::unique_ptr<ModelRun> run_model_text(const std::string& text,

@@ -11,12 +11,7 @@ namespace {
 
 using sym::Int;
 using testing::count_kind;
-
-bool has_path(const ir::Graph& g, const std::string& path) {
-  for (const ir::Op& op : g.ops)
-    if (op.path == path) return true;
-  return false;
-}
+using testing::has_path;
 
 // Parameters and MACs of a fully connected stack widths[0] -> widths[1] -> ... with biases.
 Int mlp_params(const std::vector<Int>& widths) {

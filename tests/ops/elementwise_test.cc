@@ -6,15 +6,6 @@ namespace {
 const Expr kBatch = Expr::symbol("batch");
 const Expr kSeq = Expr::symbol("seq");
 
-std::string error_of(const Call& call, FakeContext& context) {
-  try {
-    call.run(context);
-  } catch (const OpError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(Elementwise, AddSameShape) {
   OpResult r = Call("add").tensor("x", shape({2, 64, 56, 56})).tensor("y", shape({2, 64, 56, 56})).run();
   ASSERT_EQ(r.outputs.size(), 1u);

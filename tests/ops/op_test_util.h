@@ -119,6 +119,31 @@ class Call {
   std::vector<std::unique_ptr<TensorType>> owned_;
 };
 
+// The message of the OpError a call throws, or "" when it succeeds.
+inline std::string error_of(const Call& call, FakeContext& context) {
+  try {
+    call.run(context);
+  } catch (const OpError& e) {
+    return e.what();
+  }
+  return "";
+}
+inline std::string error_of(const Call& call) {
+  FakeContext context;
+  return error_of(call, context);
+}
+
+// The argument the OpError of a call names ("" for the call as a whole, or when it succeeds): the interpreter
+// puts the diagnostic's caret there.
+inline std::string failing_argument(const Call& call) {
+  try {
+    call.run();
+  } catch (const OpError& e) {
+    return e.argument();
+  }
+  return "";
+}
+
 // Total parameter count of a result (sum of weight element counts), evaluated.
 inline sym::Int params(const OpResult& result, const sym::Bindings& bindings = {}) {
   Expr total;

@@ -7,15 +7,6 @@ const Expr kBatch = Expr::symbol("batch");
 const Expr kHeight = Expr::symbol("height");
 const Expr kWidth = Expr::symbol("width");
 
-std::string error_of(const Call& call, FakeContext& context) {
-  try {
-    call.run(context);
-  } catch (const OpError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(Pooling, ResNetStemMaxpool) {
   // torchvision resnet: MaxPool2d(kernel_size=3, stride=2, padding=1) on the 112x112 stem output.
   OpResult r = Call("maxpool2d")

@@ -6,15 +6,6 @@ namespace {
 const Expr kBatch = Expr::symbol("batch");
 const Expr kSeq = Expr::symbol("seq");
 
-std::string error_of(const Call& call, FakeContext& context) {
-  try {
-    call.run(context);
-  } catch (const OpError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(Reduce, SumOneAxis) {
   // [batch, seq, 768] summed over seq: each of batch·768 outputs adds seq elements with seq - 1 adds.
   OpResult r = Call("reduce_sum").tensor("x", shape({kBatch, kSeq, 768})).integer("axis", 1).run();

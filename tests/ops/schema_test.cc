@@ -138,6 +138,7 @@ std::map<std::string, std::vector<Sample>> samples() {
   s["permute"] = {[](Call& c) { c.tensor("x", shape({2, 3, 4})).ints("dims", {2, 0, 1}); }};
   s["slice"] = {[](Call& c) { c.tensor("x", shape({4, 3})).integer("axis", 0).integer("start", 1); }};
   s["pad"] = {[](Call& c) { c.tensor("x", shape({2, 3})).ints("pads", {1, 1}); }};
+  s["roll"] = {[](Call& c) { c.tensor("x", shape({2, 3})).ints("shifts", {1}).ints("dims", {1}); }};
   s["upsample"] = {[](Call& c) { c.tensor("x", shape({1, 2, 4, 4})).integer("scale_factor", 2); }};
   s["expand"] = {[](Call& c) { c.tensor("x", shape({1, 3})).ints("shape", {2, 3}); }};
   return s;

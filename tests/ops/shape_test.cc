@@ -8,20 +8,6 @@ const Expr kSeq = Expr::symbol("seq");
 const Expr kHidden = Expr::symbol("hidden");
 const Expr kHeight = Expr::symbol("height");
 
-std::string error_of(const Call& call, FakeContext& context) {
-  try {
-    call.run(context);
-  } catch (const OpError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-std::string error_of(const Call& call) {
-  FakeContext context;
-  return error_of(call, context);
-}
-
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
