@@ -24,8 +24,8 @@
 namespace nnscope::ops {
 namespace {
 
-// The index names one node per edge: an integer vector as long as the edge axis of `edge_tensor`.
-const Expr& require_edge_index(const OpArgs& args, const Expr& edges, OpContext& context, const std::string& op) {
+// The index names one node per edge: an integer vector of `edges` entries.
+void require_edge_index(const OpArgs& args, const Expr& edges, OpContext& context, const std::string& op) {
   require_rank(args, "index", 1, op);
   const TensorType& index = args.tensor("index");
   if (is_floating(index.dtype) || index.dtype == DType::kBool) {
@@ -38,16 +38,32 @@ const Expr& require_edge_index(const OpArgs& args, const Expr& edges, OpContext&
                       edges.to_string() + " edges",
                   "index");
   }
-  return index.shape[0];
 }
 
 // Elements per row: the product of every axis after the first.
 Expr row_elements(const TensorType& x) { return product(x.shape, 1, x.shape.size()); }
 
+// The arguments of a reduction from edges into nodes: `values` [edges, ...] (rank >= 1), the index naming each
+// edge's destination and the node count.
+struct IntoNodes {
+  const TensorType& values;
+  Expr edges, nodes;
+};
+
+IntoNodes into_nodes(const OpArgs& args, const std::string& values, OpContext& context, const std::string& op) {
+  require_min_rank(args, values, 1, op);
+  const TensorType& tensor = args.tensor(values);
+  Expr edges = tensor.shape[0];
+  require_edge_index(args, edges, context, op);
+  const Expr& nodes = args.integer("nodes");
+  require_at_least({nodes}, 1, context, "nodes");
+  return {tensor, edges, nodes};
+}
+
 OpResult gather_rows(const OpArgs& args, OpContext& context) {
   require_min_rank(args, "x", 1, "gather_rows");
   const TensorType& x = args.tensor("x");
-  require_rank(args, "index", 1, "gather_rows");
+  require_rank(args, "index", 1, "gather_rows");  // before reading its length
   Expr edges = args.tensor("index").shape[0];
   require_edge_index(args, edges, context, "gather_rows");
   Shape out = x.shape;
@@ -61,20 +77,16 @@ OpResult gather_rows(const OpArgs& args, OpContext& context) {
 }
 
 OpResult scatter(const OpArgs& args, OpContext& context) {
-  require_min_rank(args, "src", 1, "scatter");
-  const TensorType& src = args.tensor("src");
-  Expr edges = src.shape[0];
-  require_edge_index(args, edges, context, "scatter");
-  const Expr& nodes = args.integer("nodes");
-  require_at_least({nodes}, 1, context, "nodes");
+  IntoNodes g = into_nodes(args, "src", context, "scatter");
+  const TensorType& src = g.values;
   const std::string& reduce = args.string("reduce");
   if (reduce != "sum" && reduce != "mean" && reduce != "max") {
     throw OpError("scatter reduce must be \"sum\", \"mean\" or \"max\", got \"" + reduce + "\"", "reduce");
   }
   Shape out = src.shape;
-  out[0] = nodes;
-  Expr moved = edges * row_elements(src);
-  Expr out_elements = nodes * row_elements(src);
+  out[0] = g.nodes;
+  Expr moved = g.edges * row_elements(src);
+  Expr out_elements = g.nodes * row_elements(src);
   OpResult result;
   result.outputs.push_back(TensorType{std::move(out), src.dtype});
   result.gathered_elements = moved;
@@ -91,14 +103,10 @@ OpResult scatter(const OpArgs& args, OpContext& context) {
 }
 
 OpResult edge_softmax(const OpArgs& args, OpContext& context) {
-  require_min_rank(args, "scores", 1, "edge_softmax");
-  const TensorType& scores = args.tensor("scores");
-  Expr edges = scores.shape[0];
-  require_edge_index(args, edges, context, "edge_softmax");
-  const Expr& nodes = args.integer("nodes");
-  require_at_least({nodes}, 1, context, "nodes");
+  IntoNodes g = into_nodes(args, "scores", context, "edge_softmax");
+  const TensorType& scores = g.values;
   Expr elements = numel(scores);
-  Expr rows = nodes * row_elements(scores);
+  Expr rows = g.nodes * row_elements(scores);
   OpResult result;
   result.outputs.push_back(scores);
   result.forward.elementwise = 4 * elements - 2 * rows;
