@@ -24,8 +24,9 @@
 namespace nnscope::ops {
 namespace {
 
-// The index names one node per edge: an integer vector of `edges` entries.
-void require_edge_index(const OpArgs& args, const Expr& edges, OpContext& context, const std::string& op) {
+// The index names one node per edge: an integer vector with one entry per row (edge) of the tensor `values`.
+void require_edge_index(const OpArgs& args, const Expr& edges, const std::string& values, OpContext& context,
+                        const std::string& op) {
   require_rank(args, "index", 1, op);
   const TensorType& index = args.tensor("index");
   if (is_floating(index.dtype) || index.dtype == DType::kBool) {
@@ -34,8 +35,8 @@ void require_edge_index(const OpArgs& args, const Expr& edges, OpContext& contex
                   "index");
   }
   if (!context.same_size(index.shape[0], edges)) {
-    throw OpError(op + " index has " + index.shape[0].to_string() + " entries but the tensor it indexes along has " +
-                      edges.to_string() + " edges",
+    throw OpError(op + " index has " + index.shape[0].to_string() + " entries but " + values + " has " +
+                      edges.to_string() + " rows (one index entry per edge)",
                   "index");
   }
 }
@@ -54,7 +55,7 @@ IntoNodes into_nodes(const OpArgs& args, const std::string& values, OpContext& c
   require_min_rank(args, values, 1, op);
   const TensorType& tensor = args.tensor(values);
   Expr edges = tensor.shape[0];
-  require_edge_index(args, edges, context, op);
+  require_edge_index(args, edges, values, context, op);
   const Expr& nodes = args.integer("nodes");
   require_at_least({nodes}, 1, context, "nodes");
   return {tensor, edges, nodes};
@@ -65,7 +66,7 @@ OpResult gather_rows(const OpArgs& args, OpContext& context) {
   const TensorType& x = args.tensor("x");
   require_rank(args, "index", 1, "gather_rows");  // before reading its length
   Expr edges = args.tensor("index").shape[0];
-  require_edge_index(args, edges, context, "gather_rows");
+  require_edge_index(args, edges, "index", context, "gather_rows");
   Shape out = x.shape;
   out[0] = edges;
   OpResult result;
