@@ -13,6 +13,7 @@ const Registry& Registry::instance() {
     register_detection_ops(r);
     register_elementwise_ops(r);
     register_embedding_ops(r);
+    register_graph_ops(r);
     register_linear_ops(r);
     register_norm_ops(r);
     register_onnx_compat_ops(r);

@@ -24,6 +24,7 @@ void register_conv_ops(Registry& registry);
 void register_detection_ops(Registry& registry);
 void register_elementwise_ops(Registry& registry);
 void register_embedding_ops(Registry& registry);
+void register_graph_ops(Registry& registry);
 void register_linear_ops(Registry& registry);
 void register_norm_ops(Registry& registry);
 void register_onnx_compat_ops(Registry& registry);

@@ -139,6 +139,18 @@ std::map<std::string, std::vector<Sample>> samples() {
   s["slice"] = {[](Call& c) { c.tensor("x", shape({4, 3})).integer("axis", 0).integer("start", 1); }};
   s["pad"] = {[](Call& c) { c.tensor("x", shape({2, 3})).ints("pads", {1, 1}); }};
   s["roll"] = {[](Call& c) { c.tensor("x", shape({2, 3})).ints("shifts", {1}).ints("dims", {1}); }};
+  s["gather_rows"] = {[](Call& c) { c.tensor("x", shape({4, 3})).tensor("index", shape({6}), DType::kI64); }};
+  for (const char* reduce : {"sum", "mean", "max"}) {
+    s["scatter"].push_back([reduce](Call& c) {
+      c.tensor("src", shape({6, 3}))
+          .tensor("index", shape({6}), DType::kI64)
+          .integer("nodes", 4)
+          .string("reduce", reduce);
+    });
+  }
+  s["edge_softmax"] = {[](Call& c) {
+    c.tensor("scores", shape({6, 2})).tensor("index", shape({6}), DType::kI64).integer("nodes", 4);
+  }};
   s["upsample"] = {[](Call& c) { c.tensor("x", shape({1, 2, 4, 4})).integer("scale_factor", 2); }};
   s["expand"] = {[](Call& c) { c.tensor("x", shape({1, 3})).ints("shape", {2, 3}); }};
   return s;

@@ -1,0 +1,147 @@
+// Pins the graph networks of the standard library (gcn_cora, gat_cora, graphsage) to PyTorch Geometric's
+// example configurations: parameters as published (GCN on Cora 23,063, GAT on Cora 92,373), GEMM MACs and the
+// element-wise and activation work as closed forms in nodes and edges derived in each test, and output shapes
+// at two graph sizes. E' = edges + nodes is the edge count once GCNConv / GATConv add a self-loop per node.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "analysis/analysis.h"
+#include "cli/run_util.h"
+#include "models/model_test_util.h"
+
+namespace nnscope {
+namespace {
+
+using sym::Int;
+
+struct Graph {
+  Int nodes, edges;
+};
+constexpr Graph kCora{2708, 10556};
+constexpr Graph kSmall{100, 640};
+
+std::unique_ptr<testing::ModelRun> run(const std::string& model, Graph g) {
+  return testing::run_model(model, {{"nodes", g.nodes}, {"edges", g.edges}});
+}
+
+const analysis::Layer* layer_at(const testing::ModelRun& r, const std::string& path) {
+  for (const analysis::Layer& layer : r.analysis.layers) {
+    if (r.graph.ops[layer.op].path == path) return &layer;
+  }
+  return nullptr;
+}
+
+TEST(GnnGcnCora, PygExampleParamsMacsAndWork) {
+  // examples/gcn.py: GCNConv(1433, 16), GCNConv(16, 7); each lin [out, in] without bias plus bias [out].
+  Int params = (1433 * 16 + 16) + (16 * 7 + 7);
+  EXPECT_EQ(params, Int(23'063));
+  for (Graph g : {kCora, kSmall}) {
+    auto r = run("gcn_cora", g);
+    Int n = g.nodes, e = g.edges, loops = e + n;
+    EXPECT_EQ(r->analysis.totals.figures.params, params);
+    // Only the two linear layers are GEMM work.
+    EXPECT_EQ(r->analysis.totals.figures.gemm_macs, n * (1433 * 16 + 16 * 7));
+    // Per layer of width c over E' edges: degree scatter E', norm multiply E', message multiply E'·c,
+    // scatter-sum E'·c, bias n·c. Widths 16 and 7: 4E' + 2·23·E' + 23n.
+    EXPECT_EQ(r->analysis.totals.figures.elementwise_ops, 4 * loops + 46 * loops + 23 * n);
+    // rsqrt of each degree in both layers, relu on the 16 hidden features.
+    EXPECT_EQ(r->analysis.totals.figures.activation_ops, 2 * n + 16 * n);
+    EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{n, 7}));
+  }
+  auto r = run("gcn_cora", kCora);
+  const analysis::Layer* lin = layer_at(*r, "conv1.lin");
+  ASSERT_NE(lin, nullptr);
+  EXPECT_EQ(lin->figures.params, Int(1433 * 16));
+  const analysis::Layer* bias = layer_at(*r, "conv2.bias");
+  ASSERT_NE(bias, nullptr);
+  EXPECT_EQ(bias->figures.params, Int(7));
+}
+
+TEST(GnnGatCora, PygExampleParamsMacsAndWork) {
+  // examples/gat.py: GATConv(1433, 8, heads=8): lin 1433·64, att_src and att_dst 64 each, bias 64;
+  // GATConv(64, 7, heads=1, concat=False): lin 64·7, att_src, att_dst and bias 7 each.
+  Int params = (1433 * 64 + 3 * 64) + (64 * 7 + 3 * 7);
+  EXPECT_EQ(params, Int(92'373));
+  for (Graph g : {kCora, kSmall}) {
+    auto r = run("gat_cora", g);
+    Int n = g.nodes, e = g.edges, loops = e + n;
+    EXPECT_EQ(r->analysis.totals.figures.params, params);
+    EXPECT_EQ(r->analysis.totals.figures.gemm_macs, n * (1433 * 64 + 64 * 7));
+    // conv1 (8 heads of 8): <h, att> multiplies 2·64n and sums 2·8·7n; the per-edge sum of the two scores 8E';
+    // edge softmax 4·8E' - 2·8n; messages 64E'; scatter-sum 64E'; bias 64n.
+    Int conv1 = 2 * 64 * n + 2 * 56 * n + 8 * loops + (32 * loops - 16 * n) + 64 * loops + 64 * loops + 64 * n;
+    // conv2 (1 head of 7): 2·7n + 2·6n; E'; 4E' - 2n; 7E'; 7E'; mean over the one head 7n; bias 7n.
+    Int conv2 = 14 * n + 12 * n + loops + (4 * loops - 2 * n) + 7 * loops + 7 * loops + 7 * n + 7 * n;
+    EXPECT_EQ(r->analysis.totals.figures.elementwise_ops, conv1 + conv2);
+    // leaky_relu and exp per edge and head (8 + 1 heads), elu on the 64 hidden features.
+    EXPECT_EQ(r->analysis.totals.figures.activation_ops, 2 * 8 * loops + 2 * loops + 64 * n);
+    EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{n, 7}));
+  }
+  auto r = run("gat_cora", kCora);
+  const analysis::Layer* att = layer_at(*r, "conv1.att_src");
+  ASSERT_NE(att, nullptr);
+  EXPECT_EQ(att->figures.params, Int(64));
+}
+
+TEST(GnnGraphSage, PygRedditExampleParamsMacsAndWork) {
+  // examples/reddit.py: SAGE(602, 256, 41), SAGEConv = lin_l [out, in] + bias and lin_r [out, in].
+  Int params = (2 * 602 * 256 + 256) + (2 * 256 * 41 + 41);
+  EXPECT_EQ(params, Int(329'513));
+  auto whole = testing::run_model("graphsage");
+  EXPECT_EQ(whole->analysis.totals.figures.params, params);
+  EXPECT_EQ(whole->analysis.output_shapes[0], (std::vector<Int>{232'965, 41}));  // PyG's Reddit: 232,965 nodes
+  for (Graph g : {kCora, kSmall}) {
+    auto r = run("graphsage", g);
+    Int n = g.nodes, e = g.edges;
+    EXPECT_EQ(r->analysis.totals.figures.gemm_macs, 2 * n * (602 * 256 + 256 * 41));
+    // Mean of the gathered neighbours (E·c adds, n·c divides), lin_l's bias and the sum of the two linears.
+    EXPECT_EQ(r->analysis.totals.figures.elementwise_ops,
+              (602 * e + 602 * n + 2 * 256 * n) + (256 * e + 256 * n + 2 * 41 * n));
+    EXPECT_EQ(r->analysis.totals.figures.activation_ops, 256 * n);
+    EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{n, 41}));
+  }
+}
+
+TEST(GnnFormulas, InNodesAndEdges) {
+  auto r = testing::run_model("gcn_cora");
+  const sym::Expr nodes = sym::Expr::symbol("nodes");
+  EXPECT_EQ(r->analysis.formulas.gemm_macs, 23'040 * nodes);
+  // 50·(edges + nodes) + 23·nodes, as derived in GnnGcnCora.
+  EXPECT_EQ(r->analysis.formulas.elementwise_ops, 50 * sym::Expr::symbol("edges") + 73 * nodes);
+}
+
+// The binary sweeps the edge count: element-wise work grows by 50 per edge, GEMM work not at all.
+TEST(GnnSweep, EdgesThroughTheBinary) {
+  testing::CommandResult r = testing::run_nnscope("analyze gcn_cora --sweep edges=1000,10556,20000 --format csv");
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string line;
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> cells;
+    std::stringstream cells_in(line);
+    std::string cell;
+    while (std::getline(cells_in, cell, ',')) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  ASSERT_EQ(rows.size(), 4u) << r.out;
+  auto column = [&](const std::string& name) {
+    for (std::size_t i = 0; i < rows[0].size(); ++i)
+      if (rows[0][i] == name) return i;
+    ADD_FAILURE() << "no column " << name << " in " << r.out;
+    return std::size_t{0};
+  };
+  std::size_t edges = column("edges"), macs = column("gemm_macs"), elementwise = column("elementwise_ops");
+  const Int expected_edges[] = {1000, 10556, 20000};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const std::vector<std::string>& row = rows[i + 1];
+    Int e = expected_edges[i];
+    EXPECT_EQ(row.at(edges), std::to_string(static_cast<long long>(e)));
+    EXPECT_EQ(row.at(macs), std::to_string(23'040LL * 2708));
+    EXPECT_EQ(row.at(elementwise), std::to_string(static_cast<long long>(50 * e + 73 * 2708)));
+  }
+}
+
+}  // namespace
+}  // namespace nnscope
