@@ -151,13 +151,14 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
         --i;
         ++repeats;
       }
-      std::string message = "in block '" + frames_[i].definition->name + "' instantiated here";
-      if (repeats > 1) message += " (" + std::to_string(repeats) + " times, recursively)";
-      notes.push_back({frames_[i].call_site, message});
+      std::string note = "in block '" + frames_[i].definition->name + "' instantiated here";
+      if (repeats > 1) note += " (" + std::to_string(repeats) + " times, recursively)";
+      notes.push_back({frames_[i].call_site, note});
     }
     if (notes.size() > kMaxNotes) {
       std::size_t skipped = notes.size() - kMaxNotes;
-      notes.erase(notes.begin() + kMaxNotes / 2, notes.begin() + kMaxNotes / 2 + skipped);
+      auto first_skipped = notes.begin() + kMaxNotes / 2;
+      notes.erase(first_skipped, first_skipped + static_cast<std::ptrdiff_t>(skipped));
       notes.insert(notes.begin() + kMaxNotes / 2,
                    {Location::none(), "(" + std::to_string(skipped) + " more instantiations not shown)"});
     }
@@ -1127,7 +1128,9 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
   std::size_t indexed_ops_ = 0;
   std::unordered_set<sym::Expr> recorded_;
   struct PredicateHash {
-    std::size_t operator()(const std::pair<sym::Expr, int>& p) const { return p.first.hash() * 4 + p.second; }
+    std::size_t operator()(const std::pair<sym::Expr, int>& p) const {
+      return p.first.hash() * 4 + static_cast<std::size_t>(p.second);
+    }
   };
   std::unordered_set<std::pair<sym::Expr, int>, PredicateHash> recorded_predicates_;
   bool returning_ = false;

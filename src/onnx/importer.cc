@@ -146,7 +146,7 @@ class Importer {
     declare_inputs();
     for (const Node& n : g_.nodes) {
       for (const std::string& in : n.inputs) {
-        if (!in.empty()) consumers_[in].push_back(&n - g_.nodes.data());
+        if (!in.empty()) consumers_[in].push_back(static_cast<std::size_t>(&n - g_.nodes.data()));
       }
     }
     for (const ValueInfo& v : g_.outputs) graph_outputs_.insert(v.name);
