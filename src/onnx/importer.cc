@@ -1274,7 +1274,10 @@ class Importer {
     if (a.kind == Kind::kFilled && scalar(1)) {
       Value out = a;
       double s = *scalar(1);
-      out.fill = op == "Add" ? a.fill + s : op == "Sub" ? a.fill - s : op == "Mul" ? a.fill * s : a.fill / (s ? s : 1);
+      out.fill = op == "Add"   ? a.fill + s
+                 : op == "Sub" ? a.fill - s
+                 : op == "Mul" ? a.fill * s
+                               : a.fill / (s != 0 ? s : 1);
       return set_out(0, out);
     }
     if (op == "Mod") throw Unsupported{"Mod of tensors"};
