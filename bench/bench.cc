@@ -173,6 +173,8 @@ struct CliCase {
   std::vector<std::string> args;
   double target_seconds = 0;
   long target_kib = 0;
+  std::string program = "";  // another executable to run instead of nnscope (the /bin/true floor)
+  int runs = 0;              // 0: by the case's size
 };
 
 std::string stdlib_text(const std::string& name) {
@@ -331,6 +333,10 @@ int main(int argc, char** argv) {
         {"gpt3_175b json", {"analyze", "gpt3_175b", "--format", "json"}, 0.020, 0},
         {"resnet152 formulas", {"analyze", "resnet152", "--format", "summary"}, 0.050, 0},
         {"bert_large sweep x1000", {"analyze", "bert_large", "--sweep", sweep}, 0.050, 0},
+        // Start-up: the floor (a process that does nothing) and nnscope doing next to nothing, in the same run;
+        // many runs, as each takes about a millisecond. The ratio is checked below (issue 17: at most 1.5x).
+        {"true (floor)", {}, 0, 0, "/bin/true", 101},
+        {"version", {"--version"}, 0, 0, "", 101},
     };
     for (const char* shape : {"flat", "loop"}) {
       for (const char* k : {"10k", "100k", "1000k"}) {
@@ -346,11 +352,12 @@ int main(int argc, char** argv) {
     for (const CliCase& c : cli_cases) {
       if (!wanted(c.name)) continue;
       int runs = c.name.find("1000k") != std::string::npos ? 3 : c.name.find("100k") != std::string::npos ? 5 : 11;
+      if (c.runs > 0) runs = c.runs;
       std::vector<double> times;
       long peak = 0;
       bool failed = false;
       for (int r = 0; r < runs && !failed; ++r) {
-        ProcessRun p = run_process(exe, c.args);
+        ProcessRun p = run_process(c.program.empty() ? exe : c.program, c.args);
         failed = !WIFEXITED(p.status) || WEXITSTATUS(p.status) != 0;
         times.push_back(p.seconds);
         peak = std::max(peak, p.peak_kib);
@@ -369,6 +376,13 @@ int main(int argc, char** argv) {
       if (c.target_kib > 0) target += peak <= c.target_kib ? ", ok <= 1 GiB" : ", MISS > 1 GiB";
       std::printf("%-24s %5d %10.2fms %9ld KiB   %s\n", c.name.c_str(), runs, 1e3 * t, peak, target.c_str());
       std::fflush(stdout);
+    }
+    // Start-up at the floor: `nnscope --version` at most 1.5x `/bin/true`, whole process.
+    auto floor_run = measured.find("true (floor)");
+    auto version_run = measured.find("version");
+    if (floor_run != measured.end() && version_run != measured.end()) {
+      double ratio = version_run->second.first / floor_run->second.first;
+      std::printf("%-24s time x%.2f   %s\n", "version / true", ratio, ratio <= 1.5 ? "ok <= x1.5" : "MISS > x1.5");
     }
     // Linear growth: 1M ops may cost at most 12x what 100k ops cost, in time and in memory.
     for (const char* shape : {"flat", "loop"}) {

@@ -51,7 +51,7 @@ std::string scaled(Int value, Int base, const std::vector<std::string>& units) {
 // Bytes that JSON strings may hold as they are: printable ASCII other than '"' and '\\'.
 constexpr std::array<bool, 256> kPlainJsonByte = [] {
   std::array<bool, 256> plain{};
-  for (int c = 0x20; c < 0x7f; ++c) plain[c] = c != '"' && c != '\\';
+  for (int c = 0x20; c < 0x7f; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
   return plain;
 }();
 

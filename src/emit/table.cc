@@ -294,7 +294,7 @@ void append_summary(std::string& out, const GraphView& view) {
   } else {
     std::size_t n = a.not_costed.size();
     out += "Not costed (" + std::to_string(n) + (n == 1 ? " op" : " ops") + ", so absent from every total):\n";
-    for (const analysis::NotCosted& n : a.not_costed) out += "  " + n.path + " (" + n.kind + ")\n";
+    for (const analysis::NotCosted& op : a.not_costed) out += "  " + op.path + " (" + op.kind + ")\n";
   }
 }
 

@@ -98,14 +98,15 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
         --i;
         ++repeats;
       }
-      std::string message = "in block '" + frames_[i].definition->name + "' instantiated here";
-      if (repeats > 1) message += " (" + std::to_string(repeats) + " times, recursively)";
-      notes.push_back({frames_[i].call_site, message});
+      std::string note = "in block '" + frames_[i].definition->name + "' instantiated here";
+      if (repeats > 1) note += " (" + std::to_string(repeats) + " times, recursively)";
+      notes.push_back({frames_[i].call_site, note});
     }
     if (notes.size() > kMaxNotes) {
       std::size_t skipped = notes.size() - kMaxNotes;
-      notes.erase(notes.begin() + kMaxNotes / 2, notes.begin() + kMaxNotes / 2 + skipped);
-      notes.insert(notes.begin() + kMaxNotes / 2,
+      auto middle = notes.begin() + static_cast<std::ptrdiff_t>(kMaxNotes / 2);
+      middle = notes.erase(middle, middle + static_cast<std::ptrdiff_t>(skipped));
+      notes.insert(middle,
                    {Location::none(), "(" + std::to_string(skipped) + " more instantiations not shown)"});
     }
     d.notes = std::move(notes);

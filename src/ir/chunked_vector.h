@@ -39,7 +39,7 @@ class ChunkedVector {
 
     reference operator*() const { return (*owner_)[index_]; }
     pointer operator->() const { return &(*owner_)[index_]; }
-    reference operator[](difference_type n) const { return (*owner_)[index_ + n]; }
+    reference operator[](difference_type n) const { return (*owner_)[index_ + static_cast<std::size_t>(n)]; }
     Iterator& operator++() {
       ++index_;
       return *this;
@@ -51,11 +51,11 @@ class ChunkedVector {
     }
     Iterator operator--(int) { return Iterator(owner_, index_--); }
     Iterator& operator+=(difference_type n) {
-      index_ += n;
+      index_ += static_cast<std::size_t>(n);  // a negative n wraps around to the same index, as intended
       return *this;
     }
     Iterator& operator-=(difference_type n) {
-      index_ -= n;
+      index_ -= static_cast<std::size_t>(n);
       return *this;
     }
     friend Iterator operator+(Iterator it, difference_type n) { return it += n; }

@@ -69,7 +69,7 @@ std::uint32_t Reader::read_fixed32() {
   expect(WireType::kFixed32, "a 32-bit value");
   if (end_ - pos_ < 4) fail("truncated 32-bit value");
   std::uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<std::uint8_t>(buffer_[pos_ + i]);
+  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<std::uint8_t>(buffer_[pos_ + static_cast<std::size_t>(i)]);
   pos_ += 4;
   return v;
 }
@@ -78,7 +78,7 @@ std::uint64_t Reader::read_fixed64() {
   expect(WireType::kFixed64, "a 64-bit value");
   if (end_ - pos_ < 8) fail("truncated 64-bit value");
   std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<std::uint8_t>(buffer_[pos_ + i]);
+  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<std::uint8_t>(buffer_[pos_ + static_cast<std::size_t>(i)]);
   pos_ += 8;
   return v;
 }

@@ -22,7 +22,7 @@ Maybe<SliceArgs> slice_args(Translator& t) {
     for (std::int64_t x : node.ints_attr("ends").value_or(std::vector<std::int64_t>{})) s.ends.push_back(lit(x));
     for (std::int64_t x : node.ints_attr("axes").value_or(std::vector<std::int64_t>{})) s.axes.push_back(lit(x));
   } else {
-    for (std::size_t i : {1, 2, 3, 4}) {
+    for (std::size_t i : {1u, 2u, 3u, 4u}) {
       if (i >= 3 && !t.has(i)) continue;
       Maybe<std::vector<IntElem>> arg = t.shape_arg(i);
       if (!arg) return arg.why();

@@ -239,7 +239,7 @@ StringScan scan_string(std::string_view text, std::uint32_t pos, std::uint32_t e
     int& level = levels[depth - 1];
     if (level < 0) {
       if (c == '\\') {
-        pos += (pos + 1 < end && text[pos + 1] != '\n') ? 2 : 1;
+        pos += (pos + 1 < end && text[pos + 1] != '\n') ? 2u : 1u;
         continue;
       }
       if (c == '"') {

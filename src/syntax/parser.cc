@@ -678,10 +678,10 @@ const Stmt* Parser::parse_scope() {
   if (!at(TK::kIdentifier) && !at(TK::kString)) {
     // A keyword is a natural path segment (ConvNeXt's "block"); say how to write it.
     if (cur().text.size() > 0 && std::isalpha(static_cast<unsigned char>(cur().text[0]))) {
-      Token keyword = advance();  // consumed, so recovery does not read it as the start of a definition
-      fail(keyword.location, "'" + std::string(keyword.text) +
-                                 "' is a keyword; write the scope's name as a string: scope \"" +
-                                 std::string(keyword.text) + "\" { ... }");
+      Token name = advance();  // consumed, so recovery does not read it as the start of a definition
+      fail(name.location, "'" + std::string(name.text) +
+                              "' is a keyword; write the scope's name as a string: scope \"" + std::string(name.text) +
+                              "\" { ... }");
     }
     fail_expected("a name or string after 'scope'");
   }

@@ -117,7 +117,7 @@ TEST(WriteFiles, AllOrNoneAndNoSymlinkFollowed) {
   }
   EXPECT_EQ(read_text((dir / "a.txt").string()), "new");
   std::size_t entries = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) entries += entry.exists() ? 1 : 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) entries += entry.exists() ? 1u : 0u;
   EXPECT_EQ(entries, 1u) << "no temporary file is left behind";
   std::filesystem::remove_all(dir);
 }

@@ -44,8 +44,8 @@ TEST_P(Golden, DiagnosticMatches) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Diagnostics, Golden, ::testing::ValuesIn(golden_cases()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = info.param.substr(info.param.find('/') + 1);
+                         [](const ::testing::TestParamInfo<std::string>& case_info) {
+                           std::string name = case_info.param.substr(case_info.param.find('/') + 1);
                            std::replace(name.begin(), name.end(), '/', '_');
                            return name;
                          });

@@ -21,8 +21,8 @@ constexpr const char* kManifest = NNSCOPE_SOURCE_DIR "/tests/golden/outputs.txt"
 
 std::uint64_t fnv1a(const std::string& text) {
   std::uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : text) {
-    hash ^= c;
+  for (char c : text) {
+    hash ^= static_cast<unsigned char>(c);
     hash *= 1099511628211ull;
   }
   return hash;

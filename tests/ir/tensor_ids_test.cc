@@ -26,7 +26,7 @@ TEST(TensorIds, KeepsTwoIdsInlineAndGrowsPastThem) {
   std::vector<TensorId> expected = {7, 9};
   for (TensorId id = 10; id < 100; ++id) expected.push_back(id);
   EXPECT_EQ(as_vector(ids), expected);
-  std::span<const TensorId> view = ids;
+  std::span<const TensorId> view(ids);
   EXPECT_EQ(view.size(), 92u);
   EXPECT_EQ(view[91], 99u);
 }

@@ -52,7 +52,8 @@ std::unique_ptr<Parsed> parse(const std::string& text) {
 std::string int_text(sym::Int value) {
   if (value == 0) return "0";
   bool negative = value < 0;
-  unsigned __int128 magnitude = negative ? -static_cast<unsigned __int128>(value) : value;
+  unsigned __int128 magnitude =
+      negative ? -static_cast<unsigned __int128>(value) : static_cast<unsigned __int128>(value);
   std::string digits;
   while (magnitude > 0) {
     digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(magnitude % 10)));
@@ -677,7 +678,7 @@ TEST(Parser, TooManyErrors) {
 }
 
 TEST(Parser, NestingLimit) {
-  auto nested = [](int depth) { return std::string(depth, '(') + "x" + std::string(depth, ')'); };
+  auto nested = [](std::size_t depth) { return std::string(depth, '(') + "x" + std::string(depth, ')'); };
   EXPECT_EQ(expr(nested(200)), "x");
   std::string deep = expr(nested(300));
   EXPECT_NE(deep.find("expression nested too deeply (limit 256)"), std::string::npos) << deep;
