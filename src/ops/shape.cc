@@ -415,7 +415,7 @@ OpResult param(const OpArgs& args, OpContext& context) {
 OpResult arange(const OpArgs& args, OpContext& context) {
   const Expr& end = args.integer("end");
   require_at_least({end}, 1, context, "end");
-  return single(TensorType{{end}, DType::kI64});
+  return single(TensorType{{end}, DType::kI64, end});
 }
 
 }  // namespace
