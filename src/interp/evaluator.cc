@@ -75,7 +75,9 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     bind_model_parameters(model);
     exec_body(model.body);
     if (returning_) {
-      for (std::size_t i = 0; i < return_values_.size(); ++i) add_output(return_values_[i], return_names_[i], i);
+      for (std::size_t i = 0; i < return_values_.size(); ++i) {
+        add_output(return_values_[i], return_names_[i], i, return_locations_[i]);
+      }
     }
     return builder_.finish();
   }
@@ -85,7 +87,10 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
   sym::Int concrete(const sym::Expr& e, Location at) override { return builder_.concrete(e, at); }
   // BuiltinHost and ErrorReporter
   [[noreturn]] void fail(Location at, std::string message) override {
-    Diagnostic d{Severity::kError, at, std::move(message), {}};
+    fail_with(Diagnostic{Severity::kError, at, std::move(message), {}});
+  }
+  // Throws `d` with notes for the chain of block instantiations added after its own.
+  [[noreturn]] void fail_with(Diagnostic d) {
     // Innermost first. A run of instantiations from the same call site (recursion) is shown once with its
     // count, and a very deep chain keeps only its innermost and outermost notes.
     constexpr std::size_t kMaxNotes = 12;
@@ -109,7 +114,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
       notes.insert(middle,
                    {Location::none(), "(" + std::to_string(skipped) + " more instantiations not shown)"});
     }
-    d.notes = std::move(notes);
+    d.notes.insert(d.notes.end(), std::make_move_iterator(notes.begin()), std::make_move_iterator(notes.end()));
     throw DiagnosticError(std::move(d));
   }
   Value call_operator(const std::string& name, std::vector<Value> positional, Location at) override {
@@ -131,7 +136,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
         bound = override_it->second;
       } else {
         if (!p.default_value) fail(p.location, "model parameter '" + p.name + "' needs a default value");
-        Value v = eval(*p.default_value);
+        Value v = eval_used(*p.default_value);
         if (v.kind != Kind::kInt) {
           fail(p.default_value->location,
                "model parameter '" + p.name + "' must be an integer, got " + std::string(kind_name(v.kind)));
@@ -146,17 +151,18 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     }
   }
 
-  void add_output(const Value& v, const std::string& name, std::size_t index) {
+  void add_output(const Value& v, const std::string& name, std::size_t index, Location at) {
+    reject_nothing(v, at);
     if (v.kind == Kind::kTensor) {
       std::string n = name.empty() ? (index == 0 ? "output" : "output" + std::to_string(index)) : name;
       builder_.add_output(std::move(n), v.tensor);
       ++output_count_;
     } else if (v.is_sequence()) {
       for (std::size_t i = 0; i < v.items->size(); ++i) {
-        add_output((*v.items)[i], name.empty() ? "" : name + "." + std::to_string(i), output_count_);
+        add_output((*v.items)[i], name.empty() ? "" : name + "." + std::to_string(i), output_count_, at);
       }
     } else {
-      fail(Location::none(), "a model must return tensors");
+      fail(at, "a model must return tensors, got " + describe(v));
     }
   }
 
@@ -205,6 +211,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
           assign(targets[0].text(), std::move(v));
           return;
         }
+        reject_nothing(v, assignment.value->location);
         if (!v.is_sequence()) {
           fail(assignment.value->location, "cannot unpack " + std::string(kind_name(v.kind)) + " into " +
                                                std::to_string(targets.size()) + " names");
@@ -242,7 +249,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
         if (!bool_value(*assertion.condition)) {
           std::string message = "assertion failed";
           if (assertion.message) {
-            message += ": " + display_string(eval(*assertion.message), assertion.message->location);
+            message += ": " + display_string(eval_used(*assertion.message), assertion.message->location);
           }
           fail(assertion.condition->location, message);
         }
@@ -253,12 +260,15 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
         // would otherwise overwrite these.
         std::vector<Value> values;
         std::vector<std::string> names;
+        std::vector<Location> locations;
         for (const ast::Expr* e : s.as<ast::ReturnStmt>().values) {
           values.push_back(eval(*e));
           names.emplace_back(e->kind == ExprKind::kName ? e->as<ast::Name>().text() : "");
+          locations.push_back(e->location);
         }
         return_values_ = std::move(values);
         return_names_ = std::move(names);
+        return_locations_ = std::move(locations);
         returning_ = true;
         return;
       }
@@ -286,7 +296,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     std::string name(s.name.text());
     ir::Shape shape;
     for (const ast::Expr* d : s.dims) {
-      Value v = eval(*d);
+      Value v = eval_used(*d);
       if (v.kind != Kind::kInt)
         fail(d->location, "a dimension must be an integer, got " + std::string(kind_name(v.kind)));
       if (builder_.concrete_predicate(v.integer - 1, ir::Assumption::Kind::kNegative, d->location)) {
@@ -320,7 +330,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
   }
 
   void exec_for(const ast::ForStmt& s) {
-    Value iterable = eval(*s.iterable);
+    Value iterable = eval_used(*s.iterable);
     auto run_one = [&](sym::Int index, const Value& item) {
       if (!s.index.text().empty()) assign(s.index.text(), Value::of_int(sym::Expr(index)));
       bind_pattern(s.pattern, item);
@@ -341,6 +351,59 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
 
   // ---- expressions ------------------------------------------------------------------------------------
 
+  // Evaluates an expression whose value is used (an operand, an argument, a condition), not only passed on.
+  Value eval_used(const ast::Expr& e) {
+    Value v = eval(e);
+    reject_nothing(v, e.location);
+    return v;
+  }
+
+  // A block that ends without `return` gives nothing; using that is an error at the block's call (wherever
+  // the value went since), with notes at the use and at the block.
+  void reject_nothing(const Value& v, Location use) {
+    if (v.kind != Kind::kNone || !v.nothing_from) return;
+    const ast::Call& call = *v.nothing_from;
+    const ast::Definition& block = *program_.definitions.find(call.callee())->second;
+    Diagnostic d{
+        Severity::kError, call.location, "block '" + block.name + "' returns nothing, but its result is used", {}};
+    bool same_place =
+        use.file == call.location.file && use.begin == call.location.begin && use.end == call.location.end;
+    if (!same_place) d.notes.push_back({use, "its result is used here"});
+    d.notes.push_back({block.name_location, has_return(block.body)
+                                                ? "no 'return' of block '" + block.name + "' was reached"
+                                                : "block '" + block.name + "' has no 'return'; add one at its end"});
+    fail_with(std::move(d));
+  }
+
+  static bool has_return(ast::Body body) {
+    for (const ast::Stmt* stmt : body) {
+      switch (stmt->kind) {
+        case StmtKind::kReturn:
+          return true;
+        case StmtKind::kFor:
+          if (has_return(stmt->as<ast::ForStmt>().body)) return true;
+          break;
+        case StmtKind::kRepeat:
+          if (has_return(stmt->as<ast::RepeatStmt>().body)) return true;
+          break;
+        case StmtKind::kScope:
+          if (has_return(stmt->as<ast::ScopeStmt>().body)) return true;
+          break;
+        case StmtKind::kIf: {
+          const auto& branches = stmt->as<ast::IfStmt>();
+          for (const ast::IfBranch& branch : branches.branches) {
+            if (has_return(branch.body)) return true;
+          }
+          if (branches.has_else && has_return(branches.else_body)) return true;
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    return false;
+  }
+
   std::string describe(const Value& v) const {
     switch (v.kind) {
       case Kind::kTensor:
@@ -356,13 +419,13 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
   }
 
   sym::Int int_value(const ast::Expr& e, const std::string& what) {
-    Value v = eval(e);
+    Value v = eval_used(e);
     if (v.kind != Kind::kInt) fail(e.location, what + " must be an integer, got " + describe(v));
     return concrete(v.integer, e.location);
   }
 
   bool bool_value(const ast::Expr& e) {
-    Value v = eval(e);
+    Value v = eval_used(e);
     if (v.kind != Kind::kBool) fail(e.location, "a condition must be true or false, got " + describe(v));
     return v.boolean;
   }
@@ -397,7 +460,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
 
   std::string label_text(const ast::Expr& label) {
     std::string text = label.kind == ExprKind::kName ? std::string(label.as<ast::Name>().text())
-                                                     : display_string(eval(label), label.location);
+                                                     : display_string(eval_used(label), label.location);
     if (!valid_label(text)) {
       fail(label.location,
            "'" + text + "' is not a valid name: use letters, digits, '_' and '-', with '.' between parts");
@@ -422,7 +485,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
         std::string s;
         for (const ast::StringPart& part : e.as<ast::StringLiteral>().parts) {
           if (part.expr) {
-            s += display_string(eval(*part.expr), part.expr->location);
+            s += display_string(eval_used(*part.expr), part.expr->location);
           } else {
             s += part.text;
           }
@@ -488,7 +551,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
   }
 
   Value eval_unary(const ast::Unary& e) {
-    Value v = eval(*e.operand);
+    Value v = eval_used(*e.operand);
     if (e.op == "not") {
       if (v.kind != Kind::kBool) fail(e.operand->location, "'not' needs true or false, got " + describe(v));
       return Value::of_bool(!v.boolean);
@@ -533,8 +596,8 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
       if (op == "or" && left) return Value::of_bool(true);
       return Value::of_bool(bool_value(*e.right));
     }
-    Value a = eval(*e.left);
-    Value b = eval(*e.right);
+    Value a = eval_used(*e.left);
+    Value b = eval_used(*e.right);
     Location at = e.operator_location;
     if (a.kind == Kind::kTensor || b.kind == Kind::kTensor) return eval_tensor_binary(e, a, b, label);
     if (!label.empty())
@@ -656,7 +719,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
   }
 
   Value eval_index(const ast::Index& e) {
-    Value base = eval(*e.base);
+    Value base = eval_used(*e.base);
     sym::Int index = int_value(*e.index, "an index");
     if (base.kind == Kind::kTensor) {
       fail(e.location, "tensors are not indexed with []; use slice(x, axis, start, end) or split");
@@ -690,7 +753,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
       std::vector<Location> locations;
       for (const ast::Argument& a : call.arguments()) {
         if (a.name) fail(a.name->location, "'" + name + "' takes no named arguments");
-        args.push_back(eval(*a.value));
+        args.push_back(eval_used(*a.value));
         locations.push_back(a.value->location);
       }
       return call_builtin(*this, name, args, locations, call.location);
@@ -756,7 +819,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
         }
         continue;
       }
-      values[i] = eval(*slots[i]->value);
+      values[i] = eval_used(*slots[i]->value);
     }
     std::vector<std::optional<ops::ArgValue>> given(def.args.size());
     ir::TensorIds inputs;
@@ -770,7 +833,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     }
     std::string target;
     if (tie) {
-      Value path = eval(*tie->value);
+      Value path = eval_used(*tie->value);
       if (path.kind != Kind::kString) fail(tie->value->location, "tied_to must be the path of an op, as a string");
       target = path.string;
     }
@@ -879,7 +942,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
         "block '" + block.name + "'");
     std::vector<std::optional<Value>> values(slots.size());
     for (std::size_t i = 0; i < slots.size(); ++i) {
-      if (slots[i]) values[i] = eval(*slots[i]->value);
+      if (slots[i]) values[i] = eval_used(*slots[i]->value);
     }
     Frame frame;
     frame.definition = &block;
@@ -900,6 +963,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     }
     exec_body(block.body);
     Value result;
+    result.nothing_from = &call;
     if (returning_) {
       result = return_values_.size() == 1 ? return_values_.front() : Value::of_items(Kind::kTuple, return_values_);
       returning_ = false;
@@ -916,6 +980,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
   bool returning_ = false;
   std::vector<Value> return_values_;
   std::vector<std::string> return_names_;
+  std::vector<Location> return_locations_;
   std::uint64_t steps_ = 0;
   std::uintptr_t stack_base_ = 0;
 };

@@ -148,6 +148,12 @@ const ir::TensorIds& GraphBuilder::add_op(const ops::OpDef& def, RuleMemo::Argum
     t.dtype = answer->outputs[k].dtype;
     t.producer = op_index;
     t.view = answer->view && k == 0;
+    t.value_bound = answer->outputs[k].value_bound;
+    // A view holds its input's values, so it keeps what is known of them (view rules build their output
+    // types from shape and dtype alone).
+    if (t.view && !op.inputs.empty() && t.dtype == graph_.tensors[op.inputs[0]].dtype) {
+      t.value_bound = graph_.tensors[op.inputs[0]].value_bound;
+    }
     t.name = answer->outputs.size() == 1 ? op.path : op.path + ":" + std::to_string(k);
     graph_.tensors.push_back(std::move(t));
     op.outputs.push_back(graph_.tensors.size() - 1);

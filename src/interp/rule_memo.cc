@@ -16,10 +16,12 @@ std::size_t hash_type(std::size_t h, const ops::TensorType& type) {
   h = mix(h, static_cast<std::size_t>(type.dtype));
   h = mix(h, type.shape.size());
   for (const sym::Expr& d : type.shape) h = mix(h, d.hash());
-  return h;
+  return mix(h, type.value_bound.hash());
 }
 
-bool same_type(const ops::TensorType& a, const ops::TensorType& b) { return a.dtype == b.dtype && a.shape == b.shape; }
+bool same_type(const ops::TensorType& a, const ops::TensorType& b) {
+  return a.dtype == b.dtype && a.shape == b.shape && a.value_bound == b.value_bound;
+}
 
 }  // namespace
 

@@ -2,10 +2,10 @@
 // Remembers what an operator's rule answered for given arguments. A rule is a pure function of its arguments'
 // values and of the run's bindings, which are fixed while a model is elaborated, and a large model repeats
 // the same layer many times: a repeated call reuses the output types and the shared cost record instead of
-// running the rule, binding defaults and interning the costs again. Tensors are compared by type (shape and
-// dtype), never by identity. Fixed in size and direct-mapped, like the symbolic operation memo: a miss only
-// costs running the rule. The rule's assumptions need no replay: the first run recorded them, and the
-// interpreter records each assumption once.
+// running the rule, binding defaults and interning the costs again. Tensors are compared by type (shape,
+// dtype and value bound), never by identity. Fixed in size and direct-mapped, like the symbolic operation memo: a miss
+// only costs running the rule. The rule's assumptions need no replay: the first run recorded them, and the interpreter
+// records each assumption once.
 #include <array>
 #include <cstddef>
 #include <memory>

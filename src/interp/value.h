@@ -8,6 +8,10 @@
 #include "ir/graph.h"
 #include "symbolic/expr.h"
 
+namespace nnscope::ast {
+struct Call;
+}  // namespace nnscope::ast
+
 namespace nnscope::interp {
 
 struct Value {
@@ -21,6 +25,8 @@ struct Value {
   ir::TensorId tensor = 0;
   std::shared_ptr<const std::vector<Value>> items;  // kList, kTuple
   sym::Int range_begin = 0, range_end = 0;          // kRange: [begin, end)
+  // kNone: the call of a block that ended without `return`, so that using its result can point there.
+  const ast::Call* nothing_from = nullptr;
 
   static Value none() { return Value{}; }
   static Value of_int(sym::Expr value) {

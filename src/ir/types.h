@@ -3,6 +3,7 @@
 // (ops/) produce them and every analysis reads them; they live here so the IR depends on nothing above it
 // (ops/op.h re-exports them under their old names in namespace ops).
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ir/dtype.h"
@@ -13,8 +14,15 @@ namespace nnscope::ir {
 using Shape = std::vector<sym::Expr>;
 
 struct TensorType {
+  TensorType() = default;
+  TensorType(Shape dims, DType type, sym::Expr bound = {})
+      : shape(std::move(dims)), dtype(type), value_bound(std::move(bound)) {}
+
   Shape shape;
   DType dtype = DType::kF32;
+  // For an integer tensor whose values are known to lie in [0, value_bound): arange(n) gives n, and a view
+  // keeps its input's. Zero when unknown. Lets embedding reject positions past its table, as PyTorch does.
+  sym::Expr value_bound;
 };
 
 struct Weight {

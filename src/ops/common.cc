@@ -93,13 +93,17 @@ void require_min_rank(const OpArgs& args, const std::string& name, std::size_t m
   }
 }
 
+std::string size_string(const Expr& size, OpContext& context) {
+  return size.is_constant() ? size.to_string() : size.to_string() + " = " + sym::to_string(context.value(size));
+}
+
 void require_at_least(const std::vector<Expr>& values, sym::Int minimum, OpContext& context,
                       const std::string& argument) {
   for (const Expr& v : values) {
     if (context.is_negative(v - minimum)) {
-      throw OpError("'" + argument + "' must be at least " + sym::to_string(minimum) + ", got " + v.to_string() +
-                        (v.is_constant() ? "" : " = " + sym::to_string(context.value(v))),
-                    argument);
+      throw OpError(
+          "'" + argument + "' must be at least " + sym::to_string(minimum) + ", got " + size_string(v, context),
+          argument);
     }
   }
 }

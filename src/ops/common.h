@@ -13,6 +13,8 @@ Expr numel(const TensorType& tensor);
 Expr product(const Shape& shape, std::size_t begin, std::size_t end);
 // "[batch, 3, 224, 224]"
 std::string shape_string(const Shape& shape);
+// "1024", or "seq - 1 = 4095" for a symbolic size (its value at the bound sizes, recorded as an assumption).
+std::string size_string(const Expr& size, OpContext& context);
 // "3x3" from {3, 3}; a single value prints alone.
 std::string dims_string(const std::vector<Expr>& values);
 

@@ -36,6 +36,13 @@ OpResult embedding(const OpArgs& args, OpContext& context) {
   const TensorType& ids = args.tensor("ids");
   require_integer_ids(ids, "embedding");
   Table t = table_args(args, context);
+  // Where the ids' range is known (positions from arange), a row past the table is the index error PyTorch
+  // raises at run time.
+  if (!ids.value_bound.is_zero() && context.is_positive(ids.value_bound - t.num_embeddings)) {
+    throw OpError("ids reach row " + size_string(ids.value_bound - 1, context) + ", but the table has only " +
+                      size_string(t.num_embeddings, context) + " rows (num_embeddings); PyTorch raises an index error",
+                  "ids");
+  }
 
   Shape out_shape = ids.shape;
   out_shape.push_back(t.embedding_dim);

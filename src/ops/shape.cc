@@ -448,7 +448,7 @@ OpResult param(const OpArgs& args, OpContext& context) {
 OpResult arange(const OpArgs& args, OpContext& context) {
   const Expr& end = args.integer("end");
   require_at_least({end}, 1, context, "end");
-  return single(args, TensorType{{end}, DType::kI64});
+  return single(args, TensorType{{end}, DType::kI64, end});
 }
 
 constexpr const char* kNoWork = "none: data movement (0 GEMM MACs, element-wise and activation ops; its bytes count)";

@@ -364,6 +364,110 @@ TEST(InterpreterErrors, ExactDivisionAndSizes) {
             std::string::npos);
 }
 
+// Issue 12, item 6: a block without `return` gives nothing; using that points at the call and the block.
+TEST(InterpreterErrors, BlockWithoutReturnWhoseResultIsUsed) {
+  const std::string block = "block body(x) {\n    y = relu(x)\n}\n";
+  std::string returned = error_of(block + R"(model m(batch = 1) {
+    input x: f32[batch, 8]
+    h = body(x)
+    return h
+}
+)");
+  EXPECT_NE(returned.find("test.nn:6:9: error: block 'body' returns nothing, but its result is used"),
+            std::string::npos)
+      << returned;
+  EXPECT_NE(returned.find("test.nn:7:12: note: its result is used here"), std::string::npos) << returned;
+  EXPECT_NE(returned.find("test.nn:1:7: note: block 'body' has no 'return'"), std::string::npos) << returned;
+
+  std::string argument = error_of(block + R"(model m(batch = 1) {
+    input x: f32[batch, 8]
+    return linear(body(x), 4)
+}
+)");
+  EXPECT_NE(argument.find("test.nn:6:19: error: block 'body' returns nothing"), std::string::npos) << argument;
+  EXPECT_EQ(argument.find("got a nothing"), std::string::npos) << argument;
+  EXPECT_EQ(argument.find("used here"), std::string::npos) << "the use is the call itself: " << argument;
+
+  // Passed on to another block, then used there: still the call of `body`.
+  std::string passed = error_of(block + R"(block head(x) {
+    return linear(x, 4)
+}
+model m(batch = 1) {
+    input x: f32[batch, 8]
+    return head(body(x))
+}
+)");
+  EXPECT_NE(passed.find("test.nn:9:17: error: block 'body' returns nothing"), std::string::npos) << passed;
+
+  // A `return` that was not reached.
+  std::string untaken = error_of(R"(block body(x, n) {
+    if n > 1 {
+        return relu(x)
+    }
+}
+model m(batch = 1) {
+    input x: f32[batch, 8]
+    return body(x, 1) + x
+}
+)");
+  EXPECT_NE(untaken.find("test.nn:8:12: error: block 'body' returns nothing"), std::string::npos) << untaken;
+  EXPECT_NE(untaken.find("note: no 'return' of block 'body' was reached"), std::string::npos) << untaken;
+}
+
+TEST(Interpreter, BlockWithoutReturnIsFineWhenItsResultIsUnused) {
+  auto e = elaborate_text(R"(block body(x) {
+    y = relu(x)
+}
+model m(batch = 1) {
+    input x: f32[batch, 8]
+    body(x)
+    unused = body(x)
+    return linear(x, 4)
+}
+)");
+  EXPECT_EQ(e.graph.ops.size(), 3u);
+}
+
+// A model that returns something other than tensors is told where.
+TEST(InterpreterErrors, AModelReturnsTensorsOnly) {
+  std::string error = error_of("model m(batch = 1) {\n    input x: f32[batch, 8]\n    return x, 3\n}\n");
+  EXPECT_NE(error.find("test.nn:3:15: error: a model must return tensors, got the integer 3"), std::string::npos)
+      << error;
+}
+
+// Positions from arange keep their range through views; an embedding past its table is an error.
+TEST(Interpreter, PositionRangesFlowThroughViews) {
+  auto e = elaborate_text(R"(model m(batch = 1, seq = 8) {
+    input tokens: i64[batch, seq]
+    p = reshape(unsqueeze(arange(seq), 0), [1, seq])
+    t = transpose(p, 0, 1)
+    return embedding(p, seq, 4), embedding(tokens, 3, 4)
+}
+)");
+  const ir::Graph& g = e.graph;
+  sym::Expr seq = sym::Expr::symbol("seq");
+  ASSERT_GE(g.ops.size(), 4u);
+  EXPECT_EQ(g.tensors[g.ops[0].outputs[0]].value_bound, seq);         // arange
+  EXPECT_EQ(g.tensors[g.ops[1].outputs[0]].value_bound, seq);         // unsqueeze, a view
+  EXPECT_EQ(g.tensors[g.ops[2].outputs[0]].value_bound, seq);         // reshape, a view
+  EXPECT_TRUE(g.tensors[g.ops[3].outputs[0]].value_bound.is_zero());  // transpose copies: not tracked
+  EXPECT_TRUE(g.tensors[g.inputs[0]].value_bound.is_zero());          // token ids: unknown
+
+  ElaborateOptions options;
+  options.overrides["seq"] = 4096;
+  std::string error = error_of(R"(model m(batch = 1, seq = 128) {
+    input tokens: i64[batch, seq]
+    x = embedding(tokens, 1000, 64)
+    return x + position_embedding: embedding(unsqueeze(arange(seq), 0), 1024, 64)
+}
+)",
+                               options);
+  EXPECT_NE(
+      error.find("test.nn:4:46: error: embedding: ids reach row seq - 1 = 4095, but the table has only 1024 rows"),
+      std::string::npos)
+      << error;
+}
+
 TEST(Program, ImportsResolveAndCyclesAndMissingFilesAreErrors) {
   auto ok = load_program_from_text(
       "t.nn", "import \"std/attention.nn\"\nmodel m(batch = 1) {\n    input x: f32[batch, 2]\n    return x\n}\n");

@@ -131,5 +131,19 @@ TEST(Examples, TinyTransformerByHand) {
   EXPECT_EQ(r->analysis.totals.figures.gemm_macs, 2 * layer_macs + s * d * vocab);
 }
 
+// Its position table has 1,024 rows (PyTorch would raise an index error past them); seq = 1024 fits exactly.
+TEST(Examples, TinyTransformerRejectsPositionsPastItsTable) {
+  EXPECT_NO_THROW(testing::run_model(example("tiny_transformer.nn"), {{"seq", 1024}}));
+  try {
+    testing::run_model(example("tiny_transformer.nn"), {{"seq", 4096}});
+    FAIL() << "seq = 4096 indexes past the 1,024-row position table";
+  } catch (const std::runtime_error& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("tiny_transformer.nn:11:"), std::string::npos) << message;
+    EXPECT_NE(message.find("seq - 1 = 4095"), std::string::npos) << message;
+    EXPECT_NE(message.find("only 1024 rows"), std::string::npos) << message;
+  }
+}
+
 }  // namespace
 }  // namespace nnscope

@@ -74,6 +74,62 @@ TEST(Embedding, RejectsEmptyTables) {
                OpError);
 }
 
+// PyTorch raises an index error for an id >= num_embeddings; where the ids' range is known (positions from
+// arange), the rule does too, at elaboration.
+TEST(Embedding, RejectsPositionsPastTheTable) {
+  try {
+    Call("embedding")
+        .tensor("ids", shape({1, 4096}), DType::kI64, Expr(4096))
+        .integer("num_embeddings", 1024)
+        .integer("embedding_dim", 64)
+        .run();
+    FAIL() << "4,096 positions in a 1,024-row table";
+  } catch (const OpError& e) {
+    EXPECT_EQ(e.argument(), "ids");
+    std::string message = e.what();
+    EXPECT_NE(message.find("4095"), std::string::npos) << message;  // the largest id: 4096 - 1
+    EXPECT_NE(message.find("1024 rows"), std::string::npos) << message;
+  }
+  // Symbolic positions: the sizes at the bound values are named.
+  FakeContext context;
+  context.bindings.set("seq", 2048);
+  Expr seq = Expr::symbol("seq");
+  try {
+    Call("embedding")
+        .tensor("ids", shape({1, seq}), DType::kI64, seq)
+        .integer("num_embeddings", 1024)
+        .integer("embedding_dim", 64)
+        .run(context);
+    FAIL() << "2,048 positions in a 1,024-row table";
+  } catch (const OpError& e) {
+    EXPECT_NE(std::string(e.what()).find("seq - 1 = 2047"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Embedding, AcceptsPositionsThatFit) {
+  FakeContext context;
+  context.bindings.set("seq", 1024);
+  Expr seq = Expr::symbol("seq");
+  // Exactly as many rows as positions (ids 0 .. 1023).
+  EXPECT_NO_THROW(Call("embedding")
+                      .tensor("ids", shape({1, seq}), DType::kI64, seq)
+                      .integer("num_embeddings", 1024)
+                      .integer("embedding_dim", 8)
+                      .run(context));
+  // GPT-2's table of max(seq, n_positions) rows always fits; unknown ranges are never rejected.
+  context.bindings.set("seq", 4096);
+  EXPECT_NO_THROW(Call("embedding")
+                      .tensor("ids", shape({1, seq}), DType::kI64, seq)
+                      .integer("num_embeddings", Expr::max(seq, 1024))
+                      .integer("embedding_dim", 8)
+                      .run(context));
+  EXPECT_NO_THROW(Call("embedding")
+                      .tensor("ids", shape({1, seq}), DType::kI64)
+                      .integer("num_embeddings", 1024)
+                      .integer("embedding_dim", 8)
+                      .run(context));
+}
+
 TEST(EmbeddingBag, SumMeanMax) {
   // B = 4 bags of L = 3 ids each, dim 16.
   auto call = [](const std::string& mode) {

@@ -37,8 +37,9 @@ class Call {
     if (!def_) throw std::logic_error("no operator " + op);
     given_.resize(def_->args.size());
   }
-  Call& tensor(const std::string& name, Shape s, DType dtype = DType::kF32) {
-    owned_.push_back(std::make_unique<TensorType>(TensorType{std::move(s), dtype}));
+  // value_bound: the ids' values are known to lie in [0, value_bound) (as after arange); zero when unknown.
+  Call& tensor(const std::string& name, Shape s, DType dtype = DType::kF32, Expr value_bound = {}) {
+    owned_.push_back(std::make_unique<TensorType>(TensorType{std::move(s), dtype, std::move(value_bound)}));
     ArgValue v;
     v.kind = ArgKind::kTensor;
     v.tensor = owned_.back().get();
