@@ -77,7 +77,7 @@ Outcome where(Translator& t) {
     for (const Value* v : {&c, &a, &b}) {
       if (v->ints.size() != 1 && v->ints.size() != n) return Unsupported{"Where shapes"};
     }
-    auto pick = [n](const Value& v, std::size_t k) -> const IntElem& { return v.ints[v.ints.size() == 1 ? 0 : k]; };
+    auto pick = [](const Value& v, std::size_t k) -> const IntElem& { return v.ints[v.ints.size() == 1 ? 0 : k]; };
     Value out = folded(c.ints.size() == n ? c.cdims : a.ints.size() == n ? a.cdims : b.cdims, {}, {}, false);
     for (std::size_t k = 0; k < n; ++k) {
       const IntElem& cond = pick(c, k);
@@ -117,7 +117,10 @@ Outcome arithmetic(Translator& t) {
   if (a.kind == Kind::kFilled && t.scalar(1)) {
     Value out = a;
     double s = *t.scalar(1);
-    out.fill = op == "Add" ? a.fill + s : op == "Sub" ? a.fill - s : op == "Mul" ? a.fill * s : a.fill / (s ? s : 1);
+    out.fill = op == "Add"   ? a.fill + s
+               : op == "Sub" ? a.fill - s
+               : op == "Mul" ? a.fill * s
+                             : a.fill / (s != 0 ? s : 1);
     return t.forward(0, out);
   }
   if (op == "Mod") return Unsupported{"Mod of tensors"};
