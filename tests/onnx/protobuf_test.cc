@@ -147,7 +147,9 @@ TEST(Protobuf, TensorContents) {
   std::string tensor = bytes_field(1, varint(3)) + key(2, WireType::kVarint) + varint(kInt64) + bytes_field(9, raw);
   std::string attribute = bytes_field(1, "value") + bytes_field(5, tensor);
   std::string node = bytes_field(2, "out") + bytes_field(4, "Constant") + bytes_field(5, attribute);
-  Model m = decode_model(bytes_field(7, bytes_field(1, node)));
+  // The model refers to its bytes for tensor contents (decode_model's contract): they outlive it here.
+  std::string model_bytes = bytes_field(7, bytes_field(1, node));
+  Model m = decode_model(model_bytes);
   ASSERT_EQ(m.graph.nodes.size(), 1u);
   const Attribute* a = m.graph.nodes[0].attribute("value");
   ASSERT_TRUE(a && a->t);
