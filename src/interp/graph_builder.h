@@ -100,7 +100,9 @@ class GraphBuilder final : public ops::OpContext {
   std::size_t indexed_ops_ = 0;
   std::unordered_set<sym::Expr> recorded_;
   struct PredicateHash {
-    std::size_t operator()(const std::pair<sym::Expr, int>& p) const { return p.first.hash() * 4 + static_cast<std::size_t>(p.second); }
+    std::size_t operator()(const std::pair<sym::Expr, int>& p) const {
+      return p.first.hash() * 4 + static_cast<std::size_t>(p.second);
+    }
   };
   std::unordered_set<std::pair<sym::Expr, int>, PredicateHash> recorded_predicates_;
 };

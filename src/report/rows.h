@@ -29,7 +29,7 @@ struct ReportRow {
 
   const ir::Op* op = nullptr;                            // the op of an op row; null for a collapsed block
   std::vector<const std::vector<Int>*> inputs, outputs;  // evaluated shapes
-  const ir::DisplayHints* display = nullptr;                 // kernel, stride, ... of an op row; may be null
+  const ir::DisplayHints* display = nullptr;             // kernel, stride, ... of an op row; may be null
   std::vector<RowWeight> weights;
   bool has_training = false;
   analysis::TrainLayerFigures training;
