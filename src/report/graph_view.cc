@@ -59,13 +59,10 @@ std::vector<Row> GraphView::rows(std::size_t depth) const {
     Row row;
     const std::string& first_path = graph_.ops[analysis_.layers[group.first_layer].op].path;
     row.collapsed = first_path != group.path;
-    std::string prefix = group.path + ".";
-    for (std::size_t i = group.first_layer; i <= group.last_layer && i < analysis_.layers.size(); ++i) {
-      const ir::Op& op = graph_.ops[analysis_.layers[i].op];
-      bool member = row.collapsed ? op.path.compare(0, prefix.size(), prefix) == 0 : op.path == group.path;
-      if (!member) continue;
+    // A group is one contiguous run of ops (analysis::group_layers), so every layer in its range is a member.
+    for (std::size_t i = group.first_layer; i <= group.last_layer; ++i) {
       row.layers.push_back(i);
-      if (!op.costs().costed) row.fully_costed = false;
+      if (!graph_.ops[analysis_.layers[i].op].costs().costed) row.fully_costed = false;
     }
     row.group = std::move(group);
     rows.push_back(std::move(row));
