@@ -47,7 +47,8 @@ Options for analyze and dot:
                           .nn file of const parameters (docs/cost-model.md, "Roofline")
   --model NAME            which model of a file that defines several
   --limit NAME=N          raise a safety limit: ops (5000000), steps (20000000), loop-trips (10000000),
-                          call-depth (200), expr-size (1000)
+                          call-depth (200), expr-size (1000), string-bytes (1048576), list-items (100000),
+                          path-depth (1000)
   -o FILE                 (dot) write to FILE instead of stdout
 
   --help, --version
@@ -167,8 +168,15 @@ Options parse_options(const std::vector<std::string>& args) {
         o.limits.max_call_depth = static_cast<std::uint32_t>(std::min<std::uint64_t>(count, 100'000));
       } else if (name == "expr-size") {
         o.limits.max_expr_size = count;
+      } else if (name == "string-bytes") {
+        o.limits.max_string_bytes = count;
+      } else if (name == "list-items") {
+        o.limits.max_list_items = count;
+      } else if (name == "path-depth") {
+        o.limits.max_path_depth = count;
       } else {
-        throw UsageError("--limit: unknown limit '" + name + "' (ops, steps, loop-trips, call-depth, expr-size)");
+        throw UsageError("--limit: unknown limit '" + name +
+                         "' (ops, steps, loop-trips, call-depth, expr-size, string-bytes, list-items, path-depth)");
       }
     } else if (arg == "--model") {
       o.model_name = value();
