@@ -9,6 +9,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "interp/arguments.h"
 #include "interp/builtins.h"
 #include "interp/graph_builder.h"
 #include "interp/interpreter.h"
@@ -21,9 +22,6 @@ namespace {
 using ast::ExprKind;
 using ast::StmtKind;
 using Kind = Value::Kind;
-
-// The named argument every operator call accepts for weight sharing.
-constexpr std::string_view kTiedTo = "tied_to";
 
 // Deep recursion (hostile nesting through block calls) is stopped before the C++ stack runs out.
 // The guard measures the stack the evaluator uses from where it starts, against a budget taken from the
@@ -442,19 +440,8 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     return false;
   }
 
-  std::string describe(const Value& v) const {
-    switch (v.kind) {
-      case Kind::kTensor:
-        return "a tensor of shape " + ops::shape_string(builder_.tensor(v.tensor).shape);
-      case Kind::kInt:
-        return "the integer " + v.integer.to_string();
-      case Kind::kList:
-      case Kind::kTuple:
-        return std::string("a ") + kind_name(v.kind) + " of " + std::to_string(v.items.size()) + " values";
-      default:
-        return std::string("a ") + kind_name(v.kind);
-    }
-  }
+  std::string describe(const Value& v) const { return interp::describe(*this, v); }
+  double number_of(const Value& v, Location at) { return interp::number_of(*this, v, at); }
 
   sym::Int int_value(const ast::Expr& e, const std::string& what) {
     Value v = eval_used(e);
@@ -693,11 +680,6 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     }
   }
 
-  double number_of(const Value& v, Location at) {
-    if (v.kind == Kind::kFloat) return v.number;
-    return static_cast<double>(concrete(v.integer, at));
-  }
-
   // Compares two integers exactly when their difference is a constant, else at the bound sizes.
   // Compares two integers exactly when their difference is a constant, else at the bound sizes (recording
   // only the outcome of the comparison).
@@ -848,7 +830,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     std::vector<std::optional<ops::ArgValue>> given(def->args.size());
     ir::TensorIds inputs;
     for (std::size_t i = 0; i < positional.size() && i < def->args.size(); ++i) {
-      given[i] = convert_argument(def->args[i], positional[i], at, *def, inputs);
+      given[i] = convert_argument(*this, def->args[i], positional[i], at, *def, inputs);
     }
     return apply_operator(*def, std::move(given), std::move(inputs), at, label);
   }
@@ -901,49 +883,10 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
          "unknown operator or block '" + name + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
   }
 
-  // Binds positional then named arguments to parameter names; reports unknown, duplicate and surplus ones.
-  template <typename NameAt>
-  std::vector<const ast::Argument*> match_arguments(const ast::Call& call, std::size_t count, NameAt name_at,
-                                                    const std::string& what) {
-    std::vector<const ast::Argument*> slots(count, nullptr);
-    std::size_t position = 0;
-    for (const ast::Argument& a : call.arguments()) {
-      if (a.name_text() == kTiedTo) continue;  // every operator call accepts it; call_op handles it
-      std::size_t slot = count;
-      if (!a.name) {
-        if (position >= count) {
-          fail(a.value->location, what + " takes at most " + std::to_string(count) + " arguments");
-        }
-        slot = position++;
-      } else {
-        for (std::size_t i = 0; i < count; ++i) {
-          if (name_at(i) == a.name_text()) slot = i;
-        }
-        if (slot == count) {
-          const std::string name(a.name_text());
-          std::vector<std::string> names;
-          for (std::size_t i = 0; i < count; ++i) names.push_back(name_at(i));
-          std::string hint = closest_name(name, names);
-          fail(a.name->location,
-               what + " has no argument '" + name + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
-        }
-      }
-      if (slots[slot]) {
-        Diagnostic d{Severity::kError,
-                     a.name ? a.name->location : a.value->location,
-                     "argument '" + name_at(slot) + "' of " + what + " is given twice",
-                     {}};
-        d.notes.push_back({slots[slot]->value->location, "first given here"});
-        throw DiagnosticError(std::move(d));
-      }
-      slots[slot] = &a;
-    }
-    return slots;
-  }
-
   Value call_op(const ast::Call& call, const ops::OpDef& def, const std::string& label) {
     auto slots = match_arguments(
-        call, def.args.size(), [&](std::size_t i) -> const std::string& { return def.args[i].name; }, def.name + "()");
+        *this, call, def.args.size(), [&](std::size_t i) -> const std::string& { return def.args[i].name; },
+        def.name + "()");
     // Every argument is evaluated before any is converted, so that the op's inputs are its own arguments'
     // tensors in argument order, whatever ops evaluating a later argument adds.
     std::vector<std::optional<Value>> values(def.args.size());
@@ -959,7 +902,8 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     std::vector<std::optional<ops::ArgValue>> given(def.args.size());
     ir::TensorIds inputs;
     for (std::size_t i = 0; i < slots.size(); ++i) {
-      if (values[i]) given[i] = convert_argument(def.args[i], *values[i], slots[i]->value->location, def, inputs);
+      if (values[i])
+        given[i] = convert_argument(*this, def.args[i], *values[i], slots[i]->value->location, def, inputs);
     }
     Location at = call.callee_location();
     const ast::Argument* tie = nullptr;
@@ -975,86 +919,6 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     Value result = apply_operator(def, std::move(given), std::move(inputs), at, label);
     if (tie) builder_.tie_last_op_weights(target, tie->value->location);
     return result;
-  }
-
-  // Appends the ids of the tensors it passes on to `inputs`, in order: they become the op's inputs.
-  ops::ArgValue convert_argument(const ops::ArgSpec& spec, const Value& v, Location at, const ops::OpDef& def,
-                                 ir::TensorIds& inputs) {
-    ops::ArgValue a;
-    a.kind = spec.kind;
-    a.present = true;
-    a.location = at;
-    auto wrong = [&](const std::string& expected) -> ops::ArgValue {
-      fail(at, "argument '" + spec.name + "' of " + def.name + "() must be " + expected + ", got " + describe(v));
-    };
-    auto ints_from = [&](const Value& value) -> bool {
-      if (value.kind == Kind::kInt) {
-        a.ints = {value.integer};
-        a.scalar_int = true;
-        return true;
-      }
-      if (!value.is_sequence()) return false;
-      for (const Value& item : value.items) {
-        if (item.kind != Kind::kInt) return false;
-        a.ints.push_back(item.integer);
-      }
-      return true;
-    };
-    switch (spec.kind) {
-      case ops::ArgKind::kTensor:
-        if (v.kind != Kind::kTensor) return wrong("a tensor");
-        a.tensor = &builder_.tensor(v.tensor);
-        inputs.push_back(v.tensor);
-        return a;
-      case ops::ArgKind::kTensors:
-        if (!v.is_sequence()) return wrong("a list of tensors");
-        for (const Value& item : v.items) {
-          if (item.kind != Kind::kTensor) return wrong("a list of tensors");
-          a.tensors.push_back(&builder_.tensor(item.tensor));
-          inputs.push_back(item.tensor);
-        }
-        return a;
-      case ops::ArgKind::kTensorOrNumber:
-        if (v.kind == Kind::kTensor) {
-          a.tensor = &builder_.tensor(v.tensor);
-          inputs.push_back(v.tensor);
-        } else if (v.kind == Kind::kInt || v.kind == Kind::kFloat) {
-          a.number = number_of(v, at);
-        } else {
-          return wrong("a tensor or a number");
-        }
-        return a;
-      case ops::ArgKind::kInt:
-        if (v.kind != Kind::kInt) return wrong("an integer");
-        a.ints = {v.integer};
-        a.scalar_int = true;
-        return a;
-      case ops::ArgKind::kInts:
-        if (!ints_from(v)) return wrong("an integer or a list of integers");
-        return a;
-      case ops::ArgKind::kIntsOrString:
-        if (v.kind == Kind::kString) {
-          a.string = std::string(v.text());
-          a.is_string = true;
-          return a;
-        }
-        if (!ints_from(v)) return wrong("an integer, a list of integers or a string");
-        return a;
-      case ops::ArgKind::kNumber:
-        if (v.kind != Kind::kInt && v.kind != Kind::kFloat) return wrong("a number");
-        a.number = number_of(v, at);
-        return a;
-      case ops::ArgKind::kBool:
-        if (v.kind != Kind::kBool) return wrong("true or false");
-        a.boolean = v.boolean;
-        return a;
-      case ops::ArgKind::kString:
-        if (v.kind != Kind::kString) return wrong("a string");
-        a.string = std::string(v.text());
-        a.is_string = true;
-        return a;
-    }
-    return a;
   }
 
   Value apply_operator(const ops::OpDef& def, std::vector<std::optional<ops::ArgValue>> given, ir::TensorIds inputs,
@@ -1076,8 +940,8 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
                               " deep; does '" + block.name + "' call itself?");
     }
     auto slots = match_arguments(
-        call, block.parameters.size(), [&](std::size_t i) -> const std::string& { return block.parameters[i].name; },
-        "block '" + block.name + "'");
+        *this, call, block.parameters.size(),
+        [&](std::size_t i) -> const std::string& { return block.parameters[i].name; }, "block '" + block.name + "'");
     std::vector<std::optional<Value>> values(slots.size());
     for (std::size_t i = 0; i < slots.size(); ++i) {
       if (slots[i]) values[i] = eval_used(*slots[i]->value);
