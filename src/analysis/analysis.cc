@@ -230,8 +230,13 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
       // Point at the op whose figures do not fit, not just at "the model".
       throw DiagnosticError(op.location, "arithmetic overflow in the figures of '" + op.path + "': " + error.what());
     }
-    a.totals.figures += layer.figures;
-    a.totals.activation_bytes = sym::checked_add(a.totals.activation_bytes, layer.figures.output_bytes);
+    try {
+      a.totals.figures += layer.figures;
+      a.totals.activation_bytes = sym::checked_add(a.totals.activation_bytes, layer.figures.output_bytes);
+    } catch (const sym::OverflowError& error) {
+      throw DiagnosticError(op.location, "arithmetic overflow in the model's totals, adding the figures of '" +
+                                             op.path + "': " + error.what());
+    }
     OpTypeTotal& type = by_type[op.kind];
     type.kind = op.kind;
     ++type.count;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ops/common.h"
+#include "source/diagnostic.h"
 
 namespace nnscope::analysis {
 
@@ -109,41 +110,49 @@ Training analyze_training(const Analysis& analysis, const TrainOptions& options)
     if (storage[t] == t) bytes[t] = bytes_of(graph.tensors[t], b);
   }
 
-  for (std::size_t i = 0; i < ops; ++i) {
-    const ir::Op& op = graph.ops[i];
-    const ops::Backward& bw = op.costs().backward;
-    TrainLayerFigures& f = training.layers[i];
-    f.active = active[i];
-    if (!active[i]) continue;
-    add_cost(f, bw.common, false, b);
-    if (!op.costs().weights.empty()) add_cost(f, bw.weight, true, b);
-    for (std::size_t k = 0; k < op.inputs.size() && k < bw.input.size(); ++k) {
-      if (needs_grad[op.inputs[k]]) add_cost(f, bw.input[k], false, b);
-    }
-    f.flops = sym::checked_add(sym::checked_mul(2, f.gemm_macs()), f.elementwise_ops);
-    f.flops = sym::checked_add(f.flops, f.activation_ops);
-    // What backward keeps.
-    auto keep = [&](ir::TensorId t) {
-      std::size_t s = storage[t];
-      f.saved_bytes = sym::checked_add(f.saved_bytes, bytes[s]);
-      saved[s] = 1;
-      keep_until[s] = std::max(keep_until[s], backward_step(i));
-    };
-    for (std::size_t k = 0; k < op.inputs.size() && k < bw.saves_input.size(); ++k) {
-      if (bw.saves_input[k]) keep(op.inputs[k]);
-    }
-    if (bw.saves_output && !op.outputs.empty()) keep(op.outputs.front());
-    Int extra = bw.saved_bytes.evaluate(b).ceil();
-    f.saved_bytes = sym::checked_add(f.saved_bytes, extra);
-    totals.saved_activation_bytes = sym::checked_add(totals.saved_activation_bytes, extra);
-    add_at[i] = sym::checked_add(add_at[i], extra);
-    sub_after[backward_step(i)] = sym::checked_add(sub_after[backward_step(i)], extra);
+  std::size_t current_op = 0;  // for an overflow: the op whose figures did not fit
+  try {
+    for (std::size_t i = 0; i < ops; ++i) {
+      current_op = i;
+      const ir::Op& op = graph.ops[i];
+      const ops::Backward& bw = op.costs().backward;
+      TrainLayerFigures& f = training.layers[i];
+      f.active = active[i];
+      if (!active[i]) continue;
+      add_cost(f, bw.common, false, b);
+      if (!op.costs().weights.empty()) add_cost(f, bw.weight, true, b);
+      for (std::size_t k = 0; k < op.inputs.size() && k < bw.input.size(); ++k) {
+        if (needs_grad[op.inputs[k]]) add_cost(f, bw.input[k], false, b);
+      }
+      f.flops = sym::checked_add(sym::checked_mul(2, f.gemm_macs()), f.elementwise_ops);
+      f.flops = sym::checked_add(f.flops, f.activation_ops);
+      // What backward keeps.
+      auto keep = [&](ir::TensorId t) {
+        std::size_t s = storage[t];
+        f.saved_bytes = sym::checked_add(f.saved_bytes, bytes[s]);
+        saved[s] = 1;
+        keep_until[s] = std::max(keep_until[s], backward_step(i));
+      };
+      for (std::size_t k = 0; k < op.inputs.size() && k < bw.saves_input.size(); ++k) {
+        if (bw.saves_input[k]) keep(op.inputs[k]);
+      }
+      if (bw.saves_output && !op.outputs.empty()) keep(op.outputs.front());
+      Int extra = bw.saved_bytes.evaluate(b).ceil();
+      f.saved_bytes = sym::checked_add(f.saved_bytes, extra);
+      totals.saved_activation_bytes = sym::checked_add(totals.saved_activation_bytes, extra);
+      add_at[i] = sym::checked_add(add_at[i], extra);
+      sub_after[backward_step(i)] = sym::checked_add(sub_after[backward_step(i)], extra);
 
-    totals.backward_dgrad_macs = sym::checked_add(totals.backward_dgrad_macs, f.dgrad_macs);
-    totals.backward_wgrad_macs = sym::checked_add(totals.backward_wgrad_macs, f.wgrad_macs);
-    totals.backward_elementwise_ops = sym::checked_add(totals.backward_elementwise_ops, f.elementwise_ops);
-    totals.backward_activation_ops = sym::checked_add(totals.backward_activation_ops, f.activation_ops);
-    totals.backward_flops = sym::checked_add(totals.backward_flops, f.flops);
+      totals.backward_dgrad_macs = sym::checked_add(totals.backward_dgrad_macs, f.dgrad_macs);
+      totals.backward_wgrad_macs = sym::checked_add(totals.backward_wgrad_macs, f.wgrad_macs);
+      totals.backward_elementwise_ops = sym::checked_add(totals.backward_elementwise_ops, f.elementwise_ops);
+      totals.backward_activation_ops = sym::checked_add(totals.backward_activation_ops, f.activation_ops);
+      totals.backward_flops = sym::checked_add(totals.backward_flops, f.flops);
+    }
+  } catch (const sym::OverflowError& error) {
+    const ir::Op& op = graph.ops[current_op];
+    throw DiagnosticError(op.location,
+                          "arithmetic overflow in the training figures of '" + op.path + "': " + error.what());
   }
   totals.backward_gemm_macs = sym::checked_add(totals.backward_dgrad_macs, totals.backward_wgrad_macs);
   totals.train_flops = sym::checked_add(analysis.totals.figures.flops, totals.backward_flops);

@@ -46,7 +46,8 @@ Options for analyze and dot:
                           .nn file of const parameters (docs/cost-model.md, "Roofline")
   --model NAME            which model of a file that defines several
   --limit NAME=N          raise a safety limit: ops (5000000), steps (20000000), loop-trips (10000000),
-                          call-depth (200), expr-size (1000)
+                          call-depth (200), expr-size (1000), string-bytes (1048576), list-items (100000),
+                          path-depth (1000)
   -o FILE                 (dot) write to FILE instead of stdout
   --Werror                (check, analyze, dot) the static checker's warnings fail like errors
 
@@ -152,8 +153,15 @@ Options parse_options(const std::vector<std::string>& args) {
         o.request.elaborate.limits.max_call_depth = static_cast<std::uint32_t>(std::min<std::uint64_t>(count, 100'000));
       } else if (name == "expr-size") {
         o.request.elaborate.limits.max_expr_size = count;
+      } else if (name == "string-bytes") {
+        o.request.elaborate.limits.max_string_bytes = count;
+      } else if (name == "list-items") {
+        o.request.elaborate.limits.max_list_items = count;
+      } else if (name == "path-depth") {
+        o.request.elaborate.limits.max_path_depth = count;
       } else {
-        driver::usage_error("--limit: unknown limit '" + name + "' (ops, steps, loop-trips, call-depth, expr-size)");
+        driver::usage_error("--limit: unknown limit '" + name +
+                            "' (ops, steps, loop-trips, call-depth, expr-size, string-bytes, list-items, path-depth)");
       }
     } else if (arg == "--model") {
       o.request.model_name = value();

@@ -39,7 +39,7 @@ const sym::Expr& int_arg(BuiltinHost& host, const std::string& name, const Value
 std::vector<sym::Expr> int_items(BuiltinHost& host, const std::string& name, const Value& v, Location at) {
   if (!v.is_sequence()) host.fail(at, name + "() needs a list of integers, got " + std::string(kind_name(v.kind)));
   std::vector<sym::Expr> out;
-  for (const Value& item : *v.items) out.push_back(int_arg(host, name, item, at));
+  for (const Value& item : v.items) out.push_back(int_arg(host, name, item, at));
   return out;
 }
 
@@ -102,9 +102,9 @@ Value call_builtin(BuiltinHost& host, const std::string& name, const std::vector
   }
   if (name == "len") {
     const Value& v = args[0];
-    if (v.is_sequence()) return Value::of_int(sym::Expr(static_cast<sym::Int>(v.items->size())));
+    if (v.is_sequence()) return Value::of_int(sym::Expr(static_cast<sym::Int>(v.items.size())));
     if (v.kind == Kind::kRange) return Value::of_int(sym::Expr(v.range_end - v.range_begin));
-    if (v.kind == Kind::kString) return Value::of_int(sym::Expr(static_cast<sym::Int>(v.string.size())));
+    if (v.kind == Kind::kString) return Value::of_int(sym::Expr(static_cast<sym::Int>(v.chars.size())));
     host.fail(locations[0], "len() needs a list, tuple, range or string, got " + std::string(kind_name(v.kind)));
     return Value::none();
   }
@@ -121,7 +121,7 @@ Value call_builtin(BuiltinHost& host, const std::string& name, const std::vector
     sym::Expr result = int_arg(host, name, args[0], locations[0]);
     for (std::size_t i = 1; i < args.size(); ++i) {
       const sym::Expr& next = int_arg(host, name, args[i], locations[i]);
-      result = name == "min" ? sym::Expr::min(result, next) : sym::Expr::max(result, next);
+      result = host.checked(name == "min" ? sym::Expr::min(result, next) : sym::Expr::max(result, next), call);
     }
     return Value::of_int(result);
   }
@@ -129,12 +129,12 @@ Value call_builtin(BuiltinHost& host, const std::string& name, const std::vector
     const sym::Expr& a = int_arg(host, name, args[0], locations[0]);
     const sym::Expr& b = int_arg(host, name, args[1], locations[1]);
     if (host.concrete(b, locations[1]) == 0) host.fail(locations[1], "division by zero");
-    return Value::of_int(sym::Expr::ceildiv(a, b));
+    return Value::of_int(host.checked(sym::Expr::ceildiv(a, b), call));
   }
   if (name == "prod" || name == "sum") {
     sym::Expr result(name == "prod" ? 1 : 0);
     for (const sym::Expr& e : int_items(host, name, args[0], locations[0])) {
-      result = name == "prod" ? result * e : result + e;
+      result = name == "prod" ? host.multiply(result, e, call) : host.checked(result + e, call);
     }
     return Value::of_int(result);
   }

@@ -19,6 +19,10 @@ class BuiltinHost {
   virtual sym::Int concrete(const sym::Expr& e, Location at) = 0;
   [[noreturn]] virtual void fail(Location at, std::string message) = 0;
   virtual Value call_operator(const std::string& name, std::vector<Value> positional, Location at) = 0;
+  // Integer arithmetic within the expression-size limit: `value` if it is within, a product refused before it
+  // is built if it would not be; fail() otherwise.
+  virtual sym::Expr checked(sym::Expr value, Location at) = 0;
+  virtual sym::Expr multiply(const sym::Expr& a, const sym::Expr& b, Location at) = 0;
 };
 
 bool is_builtin(std::string_view name);

@@ -2,10 +2,14 @@
 // instantiations, asserts, built-ins) and decides what to build; the graph builder (graph_builder.h) builds
 // it. Operator calls are bound here (argument names, defaults, language values converted to operator
 // arguments) and handed to the builder.
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <unordered_map>
 
+#include "interp/arguments.h"
 #include "interp/builtins.h"
 #include "interp/graph_builder.h"
 #include "interp/interpreter.h"
@@ -20,11 +24,20 @@ using ast::ExprKind;
 using ast::StmtKind;
 using Kind = Value::Kind;
 
-// The named argument every operator call accepts for weight sharing.
-constexpr std::string_view kTiedTo = "tied_to";
-
 // Deep recursion (hostile nesting through block calls) is stopped before the C++ stack runs out.
-constexpr std::size_t kMaxStackBytes = 6u << 20;
+// The guard measures the stack the evaluator uses from where it starts, against a budget taken from the
+// process's real stack limit (getrlimit), leaving a quarter of it (at least 512 KiB) for what runs below the
+// deepest check: an operator rule, throwing the diagnostic. An unlimited stack counts as the usual 8 MiB.
+std::size_t stack_budget() {
+  constexpr std::size_t kDefault = 8u << 20;
+  rlimit limit{};
+  std::size_t bytes = kDefault;
+  if (::getrlimit(RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    bytes = static_cast<std::size_t>(limit.rlim_cur);
+  }
+  std::size_t reserve = std::max<std::size_t>(bytes / 4, 512u << 10);
+  return bytes > reserve ? bytes - reserve : 0;
+}
 
 // Lets the variables be looked up by the std::string_view names the syntax tree holds, without a copy.
 struct NameHash {
@@ -37,6 +50,7 @@ struct Frame {
   std::unordered_map<std::string, Value, NameHash, std::equal_to<>> variables;
   std::string prefix;  // path prefix of the ops created in this frame
   Location call_site = Location::none();
+  std::size_t prefix_depth = 0;  // the prefix's '.'-separated parts
 };
 
 std::string binary_op_name(std::string_view op) {
@@ -52,8 +66,10 @@ bool valid_label(const std::string& label) {
   if (label.empty() || label.front() == '.' || label.back() == '.') return false;
   for (std::size_t i = 0; i < label.size(); ++i) {
     char c = label[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-              (c == '.' && label[i - 1] != '.');
+    // No part starts with '-': a report cell "-2-3" is a formula to a spreadsheet.
+    bool part_start = i == 0 || label[i - 1] == '.';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+              (c == '-' && !part_start) || (c == '.' && label[i - 1] != '.');
     if (!ok) return false;
   }
   return true;
@@ -153,13 +169,18 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
 
   void add_output(const Value& v, const std::string& name, std::size_t index, Location at) {
     reject_nothing(v, at);
+    // A list nested by doubling (l = [l, l]) holds 2^n tensors in n small lists.
+    if (output_count_ >= options_.limits.max_list_items) {
+      fail(at, "the model returns more than " + std::to_string(options_.limits.max_list_items) +
+                   " tensors (--limit list-items=N)");
+    }
     if (v.kind == Kind::kTensor) {
       std::string n = name.empty() ? (index == 0 ? "output" : "output" + std::to_string(index)) : name;
       builder_.add_output(std::move(n), v.tensor);
       ++output_count_;
     } else if (v.is_sequence()) {
-      for (std::size_t i = 0; i < v.items->size(); ++i) {
-        add_output((*v.items)[i], name.empty() ? "" : name + "." + std::to_string(i), output_count_, at);
+      for (std::size_t i = 0; i < v.items.size(); ++i) {
+        add_output(v.items[i], name.empty() ? "" : name + "." + std::to_string(i), output_count_, at);
       }
     } else {
       fail(at, "a model must return tensors, got " + describe(v));
@@ -176,7 +197,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     int marker = 0;
     std::uintptr_t here = reinterpret_cast<std::uintptr_t>(&marker);
     std::uintptr_t used = stack_base_ > here ? stack_base_ - here : here - stack_base_;
-    if (used > kMaxStackBytes) fail(at, "nesting too deep to evaluate (blocks calling blocks too many levels down)");
+    if (used > stack_budget_) fail(at, "nesting too deep to evaluate (blocks calling blocks too many levels down)");
   }
 
   void exec_body(ast::Body body) {
@@ -216,11 +237,11 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
           fail(assignment.value->location, "cannot unpack " + std::string(kind_name(v.kind)) + " into " +
                                                std::to_string(targets.size()) + " names");
         }
-        if (v.items->size() != targets.size()) {
-          fail(assignment.value->location, "cannot unpack " + std::to_string(v.items->size()) + " values into " +
+        if (v.items.size() != targets.size()) {
+          fail(assignment.value->location, "cannot unpack " + std::to_string(v.items.size()) + " values into " +
                                                std::to_string(targets.size()) + " names");
         }
-        for (std::size_t i = 0; i < targets.size(); ++i) assign(targets[i].text(), (*v.items)[i]);
+        for (std::size_t i = 0; i < targets.size(); ++i) assign(targets[i].text(), v.items[i]);
         return;
       }
       case StmtKind::kFor:
@@ -279,9 +300,12 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
         const auto& scope = s.as<ast::ScopeStmt>();
         std::string label = label_text(*scope.label);
         std::string saved = frames_.back().prefix;
-        frames_.back().prefix = unique_path(saved, label);
+        std::size_t saved_depth = frames_.back().prefix_depth;
+        frames_.back().prefix_depth = path_depth_with(label, scope.label->location);
+        frames_.back().prefix = unique_path(saved, label, scope.label->location);
         exec_body(scope.body);
         frames_.back().prefix = saved;
+        frames_.back().prefix_depth = saved_depth;
         return;
       }
     }
@@ -306,7 +330,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     }
     // Floating-point inputs take the run's activation dtype; integer inputs (token ids) keep theirs.
     DType input_dtype = is_floating(*dtype) ? options_.activation_dtype : *dtype;
-    ir::TensorId input = builder_.add_input(name, std::move(shape), input_dtype);
+    ir::TensorId input = builder_.add_input(name, std::move(shape), input_dtype, s.location);
     assign(name, Value::of_tensor(input));
   }
 
@@ -322,11 +346,11 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
       assign(pattern.name, v);
       return;
     }
-    if (!v.is_sequence() || v.items->size() != pattern.elements.size()) {
+    if (!v.is_sequence() || v.items.size() != pattern.elements.size()) {
       fail(pattern.location,
            "cannot unpack " + describe(v) + " into " + std::to_string(pattern.elements.size()) + " names");
     }
-    for (std::size_t i = 0; i < pattern.elements.size(); ++i) bind_pattern(pattern.elements[i], (*v.items)[i]);
+    for (std::size_t i = 0; i < pattern.elements.size(); ++i) bind_pattern(pattern.elements[i], v.items[i]);
   }
 
   void exec_for(const ast::ForStmt& s) {
@@ -346,7 +370,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     }
     if (!iterable.is_sequence()) fail(s.iterable->location, "cannot iterate over " + describe(iterable));
     auto items = iterable.items;  // keep alive even if the loop reassigns the variable holding the list
-    for (std::size_t i = 0; i < items->size() && !returning_; ++i) run_one(static_cast<sym::Int>(i), (*items)[i]);
+    for (std::size_t i = 0; i < items.size() && !returning_; ++i) run_one(static_cast<sym::Int>(i), items[i]);
   }
 
   // ---- expressions ------------------------------------------------------------------------------------
@@ -404,19 +428,8 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     return false;
   }
 
-  std::string describe(const Value& v) const {
-    switch (v.kind) {
-      case Kind::kTensor:
-        return "a tensor of shape " + ops::shape_string(builder_.tensor(v.tensor).shape);
-      case Kind::kInt:
-        return "the integer " + v.integer.to_string();
-      case Kind::kList:
-      case Kind::kTuple:
-        return std::string("a ") + kind_name(v.kind) + " of " + std::to_string(v.items->size()) + " values";
-      default:
-        return std::string("a ") + kind_name(v.kind);
-    }
-  }
+  std::string describe(const Value& v) const { return interp::describe(*this, v); }
+  double number_of(const Value& v, Location at) { return interp::number_of(*this, v, at); }
 
   sym::Int int_value(const ast::Expr& e, const std::string& what) {
     Value v = eval_used(e);
@@ -431,31 +444,93 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
   }
 
   std::string display_string(const Value& v, Location at) {
+    std::string out;
+    display_into(out, v, at);
+    return out;
+  }
+
+  // Appends how `v` reads in a string ("{x}") to `out`, within the string-size limit: a list nested by
+  // doubling (`l = [l, l]`) is small in memory but prints exponentially.
+  void display_into(std::string& out, const Value& v, Location at) {
     switch (v.kind) {
       case Kind::kString:
-        return v.string;
+        append_text(out, v.text(), at);
+        return;
       case Kind::kInt:
-        return sym::to_string(concrete(v.integer, at));
-      case Kind::kFloat: {
-        std::string s = std::to_string(v.number);
-        return s;
-      }
+        append_text(out, sym::to_string(concrete(v.integer, at)), at);
+        return;
+      case Kind::kFloat:
+        append_text(out, std::to_string(v.number), at);
+        return;
       case Kind::kBool:
-        return v.boolean ? "true" : "false";
+        append_text(out, v.boolean ? "true" : "false", at);
+        return;
       case Kind::kTensor:
-        return ops::shape_string(builder_.tensor(v.tensor).shape);
+        append_text(out, ops::shape_string(builder_.tensor(v.tensor).shape), at);
+        return;
       case Kind::kList:
-      case Kind::kTuple: {
-        std::string s = v.kind == Kind::kList ? "[" : "(";
-        for (std::size_t i = 0; i < v.items->size(); ++i) s += (i ? ", " : "") + display_string((*v.items)[i], at);
-        return s + (v.kind == Kind::kList ? "]" : ")");
-      }
+      case Kind::kTuple:
+        append_text(out, v.kind == Kind::kList ? "[" : "(", at);
+        for (std::size_t i = 0; i < v.items.size(); ++i) {
+          if (i) append_text(out, ", ", at);
+          display_into(out, v.items[i], at);
+        }
+        append_text(out, v.kind == Kind::kList ? "]" : ")", at);
+        return;
       case Kind::kRange:
-        return sym::to_string(v.range_begin) + ".." + sym::to_string(v.range_end);
+        append_text(out, sym::to_string(v.range_begin) + ".." + sym::to_string(v.range_end), at);
+        return;
       case Kind::kNone:
-        return "none";
+        append_text(out, "none", at);
+        return;
     }
-    return "";
+  }
+
+  void append_text(std::string& out, std::string_view text, Location at) {
+    check_string_size(out.size() + text.size(), at);
+    charge_writes(text.size(), at);
+    out += text;
+  }
+
+  // ---- strings and lists within their limits ----------------------------------------------------------
+  // Sizes are checked before anything is allocated, and what concatenation writes counts as steps (one per
+  // 16 bytes), so a loop of concatenations ends within the step limit in time and in memory.
+
+  void check_string_size(std::size_t bytes, Location at) {
+    if (bytes > options_.limits.max_string_bytes) {
+      fail(at, "a string of " + std::to_string(bytes) + " bytes passes the limit of " +
+                   std::to_string(options_.limits.max_string_bytes) + " bytes (--limit string-bytes=N)");
+    }
+  }
+
+  void check_list_size(std::size_t items, Location at) {
+    if (items > options_.limits.max_list_items) {
+      fail(at, "a list of " + std::to_string(items) + " items passes the limit of " +
+                   std::to_string(options_.limits.max_list_items) + " items (--limit list-items=N)");
+    }
+  }
+
+  void charge_writes(std::size_t bytes, Location at) {
+    steps_ += bytes / 16;
+    step(at);
+  }
+
+  Value concat_strings(const Value& a, const Value& b, Location at) {
+    check_string_size(a.chars.size() + b.chars.size(), at);
+    charge_writes(SharedSequence<std::string>::concat_writes(a.chars, b.chars), at);
+    Value v;
+    v.kind = Kind::kString;
+    v.chars = SharedSequence<std::string>::concat(a.chars, b.chars);
+    return v;
+  }
+
+  Value concat_lists(const Value& a, const Value& b, Location at) {
+    check_list_size(a.items.size() + b.items.size(), at);
+    charge_writes(SharedSequence<std::vector<Value>>::concat_writes(a.items, b.items) * sizeof(Value), at);
+    Value v;
+    v.kind = Kind::kList;
+    v.items = SharedSequence<std::vector<Value>>::concat(a.items, b.items);
+    return v;
   }
 
   std::string label_text(const ast::Expr& label) {
@@ -463,13 +538,36 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
                                                      : display_string(eval_used(label), label.location);
     if (!valid_label(text)) {
       fail(label.location,
-           "'" + text + "' is not a valid name: use letters, digits, '_' and '-', with '.' between parts");
+           "'" + text + "' is not a valid name: use letters, digits, '_' and '-' (not first), with '.' between parts");
     }
     return text;
   }
 
-  std::string unique_path(const std::string& prefix, const std::string& label) {
-    return builder_.unique_path(GraphBuilder::joined_path(prefix, label));
+  // The parts a path has once `label` joins the frame's prefix, within the path-depth limit: a report lists a
+  // row's ancestors, so output grows with the square of the depth (a 20 KB label of 10,000 nested parts made
+  // a 500 MB DOT file).
+  std::size_t path_depth_with(const std::string& label, Location at) {
+    std::size_t depth =
+        frames_.back().prefix_depth + static_cast<std::size_t>(std::count(label.begin(), label.end(), '.')) + 1;
+    if (depth > options_.limits.max_path_depth) {
+      fail(at, "this path would have " + std::to_string(depth) + " '.'-separated parts, past the limit of " +
+                   std::to_string(options_.limits.max_path_depth) + " (--limit path-depth=N)");
+    }
+    return depth;
+  }
+
+  std::string unique_path(const std::string& prefix, const std::string& label, Location at) {
+    std::string path = GraphBuilder::joined_path(prefix, label);
+    charge_path(path, at);
+    return builder_.unique_path(std::move(path));
+  }
+
+  // Every op keeps its whole path (and its outputs' names repeat it), so a long prefix repeated by many ops
+  // (a scope labelled with a megabyte string around a loop) costs memory quadratically: each path's bytes
+  // count as steps, one per 4, which bounds what all paths hold together.
+  void charge_path(const std::string& path, Location at) {
+    steps_ += path.size() / 4;
+    step(at);
   }
 
   Value eval(const ast::Expr& e) {
@@ -485,9 +583,9 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
         std::string s;
         for (const ast::StringPart& part : e.as<ast::StringLiteral>().parts) {
           if (part.expr) {
-            s += display_string(eval_used(*part.expr), part.expr->location);
+            display_into(s, eval_used(*part.expr), part.expr->location);
           } else {
-            s += part.text;
+            append_text(s, part.text, e.location);
           }
         }
         return Value::of_string(std::move(s));
@@ -511,6 +609,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
       case ExprKind::kList:
       case ExprKind::kTuple: {
         ast::Exprs elements = e.as<ast::Sequence>().elements;
+        check_list_size(elements.size(), e.location);
         std::vector<Value> items;
         items.reserve(elements.size());
         for (const ast::Expr* element : elements) items.push_back(eval(*element));
@@ -569,11 +668,6 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     }
   }
 
-  double number_of(const Value& v, Location at) {
-    if (v.kind == Kind::kFloat) return v.number;
-    return static_cast<double>(concrete(v.integer, at));
-  }
-
   // Compares two integers exactly when their difference is a constant, else at the bound sizes.
   // Compares two integers exactly when their difference is a constant, else at the bound sizes (recording
   // only the outcome of the comparison).
@@ -613,7 +707,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
       } else if (a.kind == Kind::kBool) {
         equal = a.boolean == b.boolean;
       } else if (a.kind == Kind::kString) {
-        equal = a.string == b.string;
+        equal = a.text() == b.text();
       } else {
         fail(at, "cannot compare " + describe(a) + " and " + describe(b));
       }
@@ -621,12 +715,8 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     }
     bool numeric = (a.kind == Kind::kInt || a.kind == Kind::kFloat) && (b.kind == Kind::kInt || b.kind == Kind::kFloat);
     if (!numeric) {
-      if (op == "+" && a.kind == Kind::kString && b.kind == Kind::kString) return Value::of_string(a.string + b.string);
-      if (op == "+" && a.kind == Kind::kList && b.kind == Kind::kList) {
-        std::vector<Value> items(*a.items);
-        items.insert(items.end(), b.items->begin(), b.items->end());
-        return Value::of_items(Kind::kList, std::move(items));
-      }
+      if (op == "+" && a.kind == Kind::kString && b.kind == Kind::kString) return concat_strings(a, b, at);
+      if (op == "+" && a.kind == Kind::kList && b.kind == Kind::kList) return concat_lists(a, b, at);
       fail(at, "cannot apply '" + op + "' to " + describe(a) + " and " + describe(b));
     }
     if (op == "<" || op == "<=" || op == ">" || op == ">=") {
@@ -648,17 +738,19 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     try {
       const sym::Expr& x = a.integer;
       const sym::Expr& y = b.integer;
-      if (op == "+") return Value::of_int(x + y);
-      if (op == "-") return Value::of_int(x - y);
-      if (op == "*") return checked_size(x * y, at);
+      if (op == "+") return Value::of_int(checked(x + y, at));
+      if (op == "-") return Value::of_int(checked(x - y, at));
+      if (op == "*") return Value::of_int(multiply(x, y, at));
       if (op == "**") {
         sym::Int exponent = concrete(y, e.right->location);
         if (exponent < 0 || exponent > 128) fail(e.right->location, "exponent must be between 0 and 128");
-        return checked_size(sym::Expr::pow(x, static_cast<unsigned>(exponent)), at);
+        auto k = static_cast<unsigned>(exponent);
+        check_terms_bound(sym::Expr::power_terms_bound(x.terms(), k), at);
+        return Value::of_int(checked(sym::Expr::pow(x, k), at));
       }
       if (concrete(y, e.right->location) == 0) fail(e.right->location, "division by zero");
-      if (op == "//") return Value::of_int(sym::Expr::floordiv(x, y));
-      if (op == "%") return Value::of_int(sym::Expr::mod(x, y));
+      if (op == "//") return Value::of_int(checked(sym::Expr::floordiv(x, y), at));
+      if (op == "%") return Value::of_int(checked(sym::Expr::mod(x, y), at));
       if (op == "/") {
         sym::Expr q = sym::Expr::divide(x, y);
         sym::Rational at_bound = q.evaluate(builder_.bindings());
@@ -676,12 +768,25 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     fail(at, "unknown operator '" + op + "'");
   }
 
-  Value checked_size(sym::Expr value, Location at) {
+  // Integer arithmetic of the language stays within the expression-size limit: a product or a power is
+  // refused before it is built when its size bound passes the limit (`(a + b + c + 1) ** 128` would take
+  // gigabytes), and every result is measured after.
+  sym::Expr checked(sym::Expr value, Location at) override {
     if (value.size() > options_.limits.max_expr_size) {
-      fail(at, "expression too large (" + std::to_string(value.size()) + " terms, limit " +
-                   std::to_string(options_.limits.max_expr_size) + ")");
+      fail(at, "expression too large (" + std::to_string(value.size()) + " nodes; the limit is " +
+                   std::to_string(options_.limits.max_expr_size) + ", --limit expr-size=N)");
     }
-    return Value::of_int(std::move(value));
+    return value;
+  }
+  sym::Expr multiply(const sym::Expr& a, const sym::Expr& b, Location at) override {
+    check_terms_bound(sym::Expr::product_terms_bound(a.terms(), b.terms()), at);
+    return checked(a * b, at);
+  }
+  void check_terms_bound(std::size_t terms, Location at) {
+    if (terms > options_.limits.max_expr_size) {
+      fail(at, "expression too large: the result would have up to " + std::to_string(terms) + " terms (the limit is " +
+                   std::to_string(options_.limits.max_expr_size) + ", --limit expr-size=N)");
+    }
   }
 
   Value eval_tensor_binary(const ast::Binary& e, Value a, Value b, const std::string& label) {
@@ -713,7 +818,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     std::vector<std::optional<ops::ArgValue>> given(def->args.size());
     ir::TensorIds inputs;
     for (std::size_t i = 0; i < positional.size() && i < def->args.size(); ++i) {
-      given[i] = convert_argument(def->args[i], positional[i], at, *def, inputs);
+      given[i] = convert_argument(*this, def->args[i], positional[i], at, *def, inputs);
     }
     return apply_operator(*def, std::move(given), std::move(inputs), at, label);
   }
@@ -725,12 +830,12 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
       fail(e.location, "tensors are not indexed with []; use slice(x, axis, start, end) or split");
     }
     if (!base.is_sequence()) fail(e.base->location, "cannot index " + describe(base));
-    sym::Int size = static_cast<sym::Int>(base.items->size());
+    sym::Int size = static_cast<sym::Int>(base.items.size());
     sym::Int i = index < 0 ? index + size : index;
     if (i < 0 || i >= size) {
       fail(e.index->location, "index " + sym::to_string(index) + " is out of range for " + describe(base));
     }
-    return (*base.items)[static_cast<std::size_t>(i)];
+    return base.items[static_cast<std::size_t>(i)];
   }
 
   // ---- calls ------------------------------------------------------------------------------------------
@@ -766,49 +871,10 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
          "unknown operator or block '" + name + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
   }
 
-  // Binds positional then named arguments to parameter names; reports unknown, duplicate and surplus ones.
-  template <typename NameAt>
-  std::vector<const ast::Argument*> match_arguments(const ast::Call& call, std::size_t count, NameAt name_at,
-                                                    const std::string& what) {
-    std::vector<const ast::Argument*> slots(count, nullptr);
-    std::size_t position = 0;
-    for (const ast::Argument& a : call.arguments()) {
-      if (a.name_text() == kTiedTo) continue;  // every operator call accepts it; call_op handles it
-      std::size_t slot = count;
-      if (!a.name) {
-        if (position >= count) {
-          fail(a.value->location, what + " takes at most " + std::to_string(count) + " arguments");
-        }
-        slot = position++;
-      } else {
-        for (std::size_t i = 0; i < count; ++i) {
-          if (name_at(i) == a.name_text()) slot = i;
-        }
-        if (slot == count) {
-          const std::string name(a.name_text());
-          std::vector<std::string> names;
-          for (std::size_t i = 0; i < count; ++i) names.push_back(name_at(i));
-          std::string hint = closest_name(name, names);
-          fail(a.name->location,
-               what + " has no argument '" + name + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
-        }
-      }
-      if (slots[slot]) {
-        Diagnostic d{Severity::kError,
-                     a.name ? a.name->location : a.value->location,
-                     "argument '" + name_at(slot) + "' of " + what + " is given twice",
-                     {}};
-        d.notes.push_back({slots[slot]->value->location, "first given here"});
-        throw DiagnosticError(std::move(d));
-      }
-      slots[slot] = &a;
-    }
-    return slots;
-  }
-
   Value call_op(const ast::Call& call, const ops::OpDef& def, const std::string& label) {
     auto slots = match_arguments(
-        call, def.args.size(), [&](std::size_t i) -> const std::string& { return def.args[i].name; }, def.name + "()");
+        *this, call, def.args.size(), [&](std::size_t i) -> const std::string& { return def.args[i].name; },
+        def.name + "()");
     // Every argument is evaluated before any is converted, so that the op's inputs are its own arguments'
     // tensors in argument order, whatever ops evaluating a later argument adds.
     std::vector<std::optional<Value>> values(def.args.size());
@@ -824,7 +890,8 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     std::vector<std::optional<ops::ArgValue>> given(def.args.size());
     ir::TensorIds inputs;
     for (std::size_t i = 0; i < slots.size(); ++i) {
-      if (values[i]) given[i] = convert_argument(def.args[i], *values[i], slots[i]->value->location, def, inputs);
+      if (values[i])
+        given[i] = convert_argument(*this, def.args[i], *values[i], slots[i]->value->location, def, inputs);
     }
     Location at = call.callee_location();
     const ast::Argument* tie = nullptr;
@@ -835,96 +902,19 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     if (tie) {
       Value path = eval_used(*tie->value);
       if (path.kind != Kind::kString) fail(tie->value->location, "tied_to must be the path of an op, as a string");
-      target = path.string;
+      target = std::string(path.text());
     }
     Value result = apply_operator(def, std::move(given), std::move(inputs), at, label);
     if (tie) builder_.tie_last_op_weights(target, tie->value->location);
     return result;
   }
 
-  // Appends the ids of the tensors it passes on to `inputs`, in order: they become the op's inputs.
-  ops::ArgValue convert_argument(const ops::ArgSpec& spec, const Value& v, Location at, const ops::OpDef& def,
-                                 ir::TensorIds& inputs) {
-    ops::ArgValue a;
-    a.kind = spec.kind;
-    a.present = true;
-    a.location = at;
-    auto wrong = [&](const std::string& expected) -> ops::ArgValue {
-      fail(at, "argument '" + spec.name + "' of " + def.name + "() must be " + expected + ", got " + describe(v));
-    };
-    auto ints_from = [&](const Value& value) -> bool {
-      if (value.kind == Kind::kInt) {
-        a.ints = {value.integer};
-        a.scalar_int = true;
-        return true;
-      }
-      if (!value.is_sequence()) return false;
-      for (const Value& item : *value.items) {
-        if (item.kind != Kind::kInt) return false;
-        a.ints.push_back(item.integer);
-      }
-      return true;
-    };
-    switch (spec.kind) {
-      case ops::ArgKind::kTensor:
-        if (v.kind != Kind::kTensor) return wrong("a tensor");
-        a.tensor = &builder_.tensor(v.tensor);
-        inputs.push_back(v.tensor);
-        return a;
-      case ops::ArgKind::kTensors:
-        if (!v.is_sequence()) return wrong("a list of tensors");
-        for (const Value& item : *v.items) {
-          if (item.kind != Kind::kTensor) return wrong("a list of tensors");
-          a.tensors.push_back(&builder_.tensor(item.tensor));
-          inputs.push_back(item.tensor);
-        }
-        return a;
-      case ops::ArgKind::kTensorOrNumber:
-        if (v.kind == Kind::kTensor) {
-          a.tensor = &builder_.tensor(v.tensor);
-          inputs.push_back(v.tensor);
-        } else if (v.kind == Kind::kInt || v.kind == Kind::kFloat) {
-          a.number = number_of(v, at);
-        } else {
-          return wrong("a tensor or a number");
-        }
-        return a;
-      case ops::ArgKind::kInt:
-        if (v.kind != Kind::kInt) return wrong("an integer");
-        a.ints = {v.integer};
-        a.scalar_int = true;
-        return a;
-      case ops::ArgKind::kInts:
-        if (!ints_from(v)) return wrong("an integer or a list of integers");
-        return a;
-      case ops::ArgKind::kIntsOrString:
-        if (v.kind == Kind::kString) {
-          a.string = v.string;
-          a.is_string = true;
-          return a;
-        }
-        if (!ints_from(v)) return wrong("an integer, a list of integers or a string");
-        return a;
-      case ops::ArgKind::kNumber:
-        if (v.kind != Kind::kInt && v.kind != Kind::kFloat) return wrong("a number");
-        a.number = number_of(v, at);
-        return a;
-      case ops::ArgKind::kBool:
-        if (v.kind != Kind::kBool) return wrong("true or false");
-        a.boolean = v.boolean;
-        return a;
-      case ops::ArgKind::kString:
-        if (v.kind != Kind::kString) return wrong("a string");
-        a.string = v.string;
-        a.is_string = true;
-        return a;
-    }
-    return a;
-  }
-
   Value apply_operator(const ops::OpDef& def, std::vector<std::optional<ops::ArgValue>> given, ir::TensorIds inputs,
                        Location at, const std::string& label) {
-    std::string path_base = GraphBuilder::joined_path(frames_.back().prefix, label.empty() ? def.name : label);
+    const std::string& name = label.empty() ? def.name : label;
+    path_depth_with(name, at);
+    std::string path_base = GraphBuilder::joined_path(frames_.back().prefix, name);
+    charge_path(path_base, at);
     const ir::TensorIds& produced = builder_.add_op(def, std::move(given), std::move(inputs), at, std::move(path_base));
     if (produced.size() == 1) return Value::of_tensor(produced.front());
     std::vector<Value> outputs;
@@ -938,8 +928,8 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
                               " deep; does '" + block.name + "' call itself?");
     }
     auto slots = match_arguments(
-        call, block.parameters.size(), [&](std::size_t i) -> const std::string& { return block.parameters[i].name; },
-        "block '" + block.name + "'");
+        *this, call, block.parameters.size(),
+        [&](std::size_t i) -> const std::string& { return block.parameters[i].name; }, "block '" + block.name + "'");
     std::vector<std::optional<Value>> values(slots.size());
     for (std::size_t i = 0; i < slots.size(); ++i) {
       if (slots[i]) values[i] = eval_used(*slots[i]->value);
@@ -947,7 +937,9 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     Frame frame;
     frame.definition = &block;
     frame.call_site = call.location;
-    frame.prefix = unique_path(frames_.back().prefix, label.empty() ? block.name : label);
+    const std::string& name = label.empty() ? block.name : label;
+    frame.prefix_depth = path_depth_with(name, call.location);
+    frame.prefix = unique_path(frames_.back().prefix, name, call.location);
     frames_.push_back(std::move(frame));
     for (std::size_t i = 0; i < slots.size(); ++i) {
       const ast::Parameter& p = block.parameters[i];
@@ -983,6 +975,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
   std::vector<Location> return_locations_;
   std::uint64_t steps_ = 0;
   std::uintptr_t stack_base_ = 0;
+  std::size_t stack_budget_ = stack_budget();
 };
 
 }  // namespace

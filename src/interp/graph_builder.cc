@@ -33,7 +33,8 @@ void GraphBuilder::bind_parameter(const std::string& name, sym::Int value, bool 
   graph_.bindings.set(name, value);
 }
 
-ir::TensorId GraphBuilder::add_input(std::string name, ir::Shape shape, DType dtype) {
+ir::TensorId GraphBuilder::add_input(std::string name, ir::Shape shape, DType dtype, Location at) {
+  check_shape(shape, "input '" + name + "'", at);
   ir::Tensor t;
   t.shape = std::move(shape);
   t.dtype = dtype;
@@ -58,6 +59,24 @@ ir::Graph GraphBuilder::finish() {
     }
   }
   return std::move(graph_);
+}
+
+// Every later phase multiplies a tensor's dimensions (element counts, bytes, costs), so a shape is refused
+// before anyone builds that product when its size bound passes the limit: four dimensions of 66 terms each
+// are each small, but their product has 19 million terms.
+void GraphBuilder::check_shape(const ir::Shape& shape, const std::string& what, Location at) {
+  std::size_t element_terms = 1;
+  for (const sym::Expr& d : shape) {
+    if (d.size() > limits_.max_expr_size) {
+      fail(at, what + " has a dimension of " + std::to_string(d.size()) + " nodes (the limit is " +
+                   std::to_string(limits_.max_expr_size) + ", --limit expr-size=N)");
+    }
+    element_terms = sym::Expr::product_terms_bound(element_terms, d.terms());
+  }
+  if (element_terms > limits_.max_expr_size) {
+    fail(at, what + " has an element count (the product of its dimensions) of up to " + std::to_string(element_terms) +
+                 " terms (the limit is " + std::to_string(limits_.max_expr_size) + ", --limit expr-size=N)");
+  }
 }
 
 // ---- sizes at the bound values ---------------------------------------------------------------------------
@@ -185,20 +204,15 @@ const RuleMemo::Answer& GraphBuilder::run_rule(const ops::OpDef& def, const Rule
     fail(where, named ? message : def.name + ": " + message);
   } catch (const DiagnosticError&) {
     throw;
+  } catch (const sym::SizeError& error) {
+    fail(at, def.name + ": " + std::string(error.what()));
   } catch (const sym::OverflowError& error) {
     fail(at, def.name + ": arithmetic overflow: " + std::string(error.what()));
   } catch (const sym::DomainError& error) {
     fail(at, def.name + ": " + std::string(error.what()));
   }
 
-  for (const ir::TensorType& output : result.outputs) {
-    for (const sym::Expr& d : output.shape) {
-      if (d.size() > limits_.max_expr_size) {
-        fail(at, def.name + ": a dimension of its output grew to " + std::to_string(d.size()) + " terms (limit " +
-                     std::to_string(limits_.max_expr_size) + ")");
-      }
-    }
-  }
+  for (const ir::TensorType& output : result.outputs) check_shape(output.shape, def.name + ": its output", at);
   RuleMemo::Answer answer;
   answer.outputs = std::move(result.outputs);
   ir::OpCosts costs;

@@ -38,7 +38,7 @@ class GraphBuilder final : public ops::OpContext {
   void set_model(std::string name, std::string doc);
   // Binds a model parameter to its value in this run (a size symbol unless is_const).
   void bind_parameter(const std::string& name, sym::Int value, bool is_const);
-  ir::TensorId add_input(std::string name, ir::Shape shape, DType dtype);
+  ir::TensorId add_input(std::string name, ir::Shape shape, DType dtype, Location at);
   void add_output(std::string name, ir::TensorId tensor);
   // The finished graph. Without outputs, the tensors nothing consumed become the outputs, so that a model
   // without `return` still has meaningful totals.
@@ -79,6 +79,8 @@ class GraphBuilder final : public ops::OpContext {
   // The path set's first probe for `base` is a cache miss in a large model; starting it early lets the miss
   // overlap an op's other work.
   void announce_path(const std::string& base) const;
+  // Fails when a dimension, or the element count the analysis will build from them, passes the size limit.
+  void check_shape(const ir::Shape& shape, const std::string& what, Location at);
   // errors_.fail, which never returns; GCC does not trust [[noreturn]] through a virtual call.
   [[noreturn]] void fail(Location at, std::string message);
   const RuleMemo::Answer& run_rule(const ops::OpDef& def, const RuleMemo::Arguments& given, std::size_t memo_key,

@@ -2,18 +2,18 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
 
 #include "interp/builtins.h"
 #include "ops/registry.h"
+#include "source/read_file.h"
 #include "stdlib/embedded.h"
 #include "syntax/parser.h"
 
 namespace nnscope::interp {
 namespace {
 
-constexpr std::uintmax_t kMaxFileBytes = 64u << 20;
+constexpr std::size_t kMaxFileBytes = 64u << 20;
 constexpr std::size_t kMaxImportDepth = 64;
 constexpr std::string_view kStdlibPrefix = "<stdlib>/";
 
@@ -109,41 +109,9 @@ class Loader {
 
  public:
   static bool read_file(const std::string& path, std::string* text, std::string* problem) {
-    std::error_code ec;
-    std::filesystem::file_status status = std::filesystem::status(path, ec);
-    if (ec || !std::filesystem::exists(status)) {
-      *problem = "no such file";
-      return false;
-    }
-    if (std::filesystem::is_directory(status)) {
-      *problem = "it is a directory";
-      return false;
-    }
-    std::uintmax_t size = std::filesystem::file_size(path, ec);
-    if (!ec && size > kMaxFileBytes) {
-      *problem = "file is larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB";
-      return false;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      *problem = "cannot open it";
-      return false;
-    }
-    // Read into a string of the file's size (a 30 MB model copied through a growing stream buffer touches
-    // twice the memory); keep reading past it for files whose size is not known in advance (pipes, /proc).
-    text->resize(ec ? 0 : static_cast<std::size_t>(std::min<std::uintmax_t>(size, kMaxFileBytes + 1)));
-    in.read(text->data(), static_cast<std::streamsize>(text->size()));
-    text->resize(static_cast<std::size_t>(in.gcount()));
-    char chunk[1 << 16];
-    while (in && text->size() <= kMaxFileBytes) {
-      in.read(chunk, sizeof chunk);
-      text->append(chunk, static_cast<std::size_t>(in.gcount()));
-    }
-    if (text->size() > kMaxFileBytes) {
-      *problem = "file is larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB";
-      return false;
-    }
-    return true;
+    ReadResult result = read_regular_file(path, kMaxFileBytes, *text);
+    *problem = result.problem;
+    return result.status == ReadStatus::kOk;
   }
 
   std::set<std::string>& loaded() { return loaded_; }

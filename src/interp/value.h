@@ -1,10 +1,12 @@
 #pragma once
 // Runtime values of the interpreter: integers (symbolic), floats, booleans, strings, tensors, lists,
-// tuples and ranges. Values are immutable; lists share their storage.
+// tuples and ranges. Values are immutable; strings and lists share their storage (shared_sequence.h).
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "interp/shared_sequence.h"
 #include "ir/graph.h"
 #include "symbolic/expr.h"
 
@@ -21,10 +23,10 @@ struct Value {
   sym::Expr integer;  // kInt
   double number = 0;  // kFloat
   bool boolean = false;
-  std::string string;
+  SharedSequence<std::string> chars;  // kString
   ir::TensorId tensor = 0;
-  std::shared_ptr<const std::vector<Value>> items;  // kList, kTuple
-  sym::Int range_begin = 0, range_end = 0;          // kRange: [begin, end)
+  SharedSequence<std::vector<Value>> items;  // kList, kTuple
+  sym::Int range_begin = 0, range_end = 0;   // kRange: [begin, end)
   // kNone: the call of a block that ended without `return`, so that using its result can point there.
   const ast::Call* nothing_from = nullptr;
 
@@ -50,7 +52,7 @@ struct Value {
   static Value of_string(std::string value) {
     Value v;
     v.kind = Kind::kString;
-    v.string = std::move(value);
+    v.chars = SharedSequence<std::string>(std::move(value));
     return v;
   }
   static Value of_tensor(ir::TensorId id) {
@@ -62,7 +64,7 @@ struct Value {
   static Value of_items(Kind kind, std::vector<Value> items) {
     Value v;
     v.kind = kind;
-    v.items = std::make_shared<const std::vector<Value>>(std::move(items));
+    v.items = SharedSequence<std::vector<Value>>(std::move(items));
     return v;
   }
   static Value of_range(sym::Int begin, sym::Int end) {
@@ -73,6 +75,7 @@ struct Value {
     return v;
   }
 
+  std::string_view text() const { return {chars.begin(), chars.size()}; }  // kString
   bool is_sequence() const { return kind == Kind::kList || kind == Kind::kTuple; }
 };
 

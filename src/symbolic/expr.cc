@@ -361,9 +361,14 @@ Expr multiply_impl(const Expr& a, const Expr& b) {
   if (!x || !y) return Expr();
   if (is_constant_node(x)) return scale(b, x->terms[0].coef);
   if (is_constant_node(y)) return scale(a, y->terms[0].coef);
+  std::size_t raw_terms = Expr::product_terms_bound(x->terms.size(), y->terms.size());
+  if (raw_terms > Expr::kMaxTerms) {
+    throw SizeError("expression too large: a product of " + std::to_string(x->terms.size()) + " and " +
+                    std::to_string(y->terms.size()) + " terms (more than " + std::to_string(Expr::kMaxTerms) + ")");
+  }
   std::vector<Term> raw;
   std::vector<Factor> buf;
-  raw.reserve(x->terms.size() * y->terms.size());
+  raw.reserve(raw_terms);
   buf.reserve(x->factors.size() * y->terms.size() + y->factors.size() * x->terms.size());
   for (const Term& s : x->terms) {
     for (const Term& t : y->terms) {
@@ -958,6 +963,27 @@ bool Expr::is_integer_valued() const {
 }
 
 std::size_t Expr::size() const { return node_ ? ExprAccess::node(*this)->size() : 0; }
+std::size_t Expr::terms() const { return node_ ? ExprAccess::node(*this)->terms.size() : 0; }
+
+std::size_t Expr::product_terms_bound(std::size_t a_terms, std::size_t b_terms) {
+  std::size_t product;
+  return __builtin_mul_overflow(a_terms, b_terms, &product) ? SIZE_MAX : product;
+}
+
+std::size_t Expr::power_terms_bound(std::size_t terms, unsigned exponent) {
+  if (exponent == 0) return 1;
+  if (terms <= 1) return terms;
+  // C(terms - 1 + exponent, exponent) = prod_{i=1..m} (n - m + i) / i with m the smaller side, exact at each
+  // step (a running product of consecutive integers divided by i! is a binomial coefficient).
+  std::size_t n = terms - 1 + exponent;
+  std::size_t m = std::min<std::size_t>(terms - 1, exponent);
+  unsigned __int128 c = 1;
+  for (std::size_t i = 1; i <= m; ++i) {
+    c = c * (n - m + i) / i;
+    if (c > SIZE_MAX) return SIZE_MAX;
+  }
+  return static_cast<std::size_t>(c);
+}
 
 std::string Expr::to_string(PrintStyle style) const {
   return print_expr(ExprAccess::node(*this), style == PrintStyle::kUnicode ? kUnicodeStyle : kAsciiStyle);

@@ -118,6 +118,20 @@ class Expr {
   bool is_integer_valued() const;
   // Number of nodes (terms, factors and atoms, recursively): the measure that expression-size limits use.
   std::size_t size() const;
+  // Number of terms (summands) of the canonical form; 0 for zero.
+  std::size_t terms() const;
+
+  // Sizes known before building, so that a caller can refuse an operation instead of running out of memory.
+  // Upper bounds on the terms of a product of factors with the given term counts (each term of the product is a
+  // product of one term of each factor), and of base^exponent for a base of `terms` terms (a product of a
+  // multiset of `exponent` base terms: the multinomial count C(terms + exponent - 1, exponent)). Both saturate
+  // at SIZE_MAX; both are reached when the base terms are independent monomials (a + b + c, not 1 + a + a²).
+  static std::size_t product_terms_bound(std::size_t a_terms, std::size_t b_terms);
+  static std::size_t power_terms_bound(std::size_t terms, unsigned exponent);
+  // A product whose raw term count (a_terms · b_terms) passes this throws SizeError before it is built: a
+  // safety net for every phase; no shape or cost formula of a real model comes near it, and the interpreter's
+  // expression-size limit (interp::Limits) stops model arithmetic far earlier.
+  static constexpr std::size_t kMaxTerms = std::size_t{1} << 20;
 
   std::string to_string(PrintStyle style = PrintStyle::kUnicode) const;
   std::size_t hash() const;

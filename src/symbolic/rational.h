@@ -23,6 +23,13 @@ class OverflowError : public ArithmeticError {
   using ArithmeticError::ArithmeticError;
 };
 
+// An expression too large to build: a product whose number of terms would pass Expr::kMaxTerms. Caught with
+// OverflowError (it is one), so every phase that reports overflow reports this too.
+class SizeError : public OverflowError {
+ public:
+  using OverflowError::OverflowError;
+};
+
 // Division by zero, or a non-integer where an integer is required.
 class DomainError : public ArithmeticError {
  public:

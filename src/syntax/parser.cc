@@ -993,7 +993,24 @@ const Expr* Parser::parse_labeled() {
 
 const Expr* Parser::parse_label() {
   Token token = advance();
-  return token.kind == TK::kString ? parse_string(token) : name_expr(token);
+  if (token.kind != TK::kString) return name_expr(token);
+  const Expr* label = parse_string(token);
+  // Known before running: a part of the label's literal text that starts with '-' ("-2-3", "a.-b"), which a
+  // spreadsheet opening the report would read as a formula. Interpolated text is checked when it runs.
+  const auto& parts = label->as<ast::StringLiteral>().parts;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    std::string_view text = parts[i].text;
+    if (parts[i].expr) continue;
+    for (std::size_t k = 0; k < text.size(); ++k) {
+      bool part_start = k == 0 ? i == 0 : text[k - 1] == '.';
+      if (text[k] == '-' && part_start) {
+        fail(token.location,
+             "a label may not start a part with '-' (a spreadsheet would read the report's cell as a "
+             "formula); use a letter, a digit or '_'");
+      }
+    }
+  }
+  return label;
 }
 
 const Expr* Parser::parse_parenthesised() {

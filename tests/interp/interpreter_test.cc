@@ -468,6 +468,112 @@ TEST(Interpreter, PositionRangesFlowThroughViews) {
       << error;
 }
 
+// Strings and lists share their storage and append in place (issue 18, item 1); values must still never
+// change once made, whichever copy is extended later.
+TEST(Interpreter, StringsAndListsStayImmutableUnderSharedAppends) {
+  auto e = elaborate_text(R"(model m(batch = 1) {
+    input x: f32[batch, 4]
+    a = [1]
+    b = a + [2]
+    c = a + [3]
+    d = b + b
+    assert len(a) == 1 and a[0] == 1
+    assert len(b) == 2 and b[1] == 2
+    assert len(c) == 2 and c[1] == 3
+    assert len(d) == 4 and d[2] == 1 and d[3] == 2
+    l = []
+    for i in 0..1000 {
+        l = l + [i]
+    }
+    assert len(l) == 1000 and l[999] == 999 and sum(l) == 499500
+    s = "a"
+    t = s + "b"
+    u = s + "c"
+    assert s == "a" and t == "ab" and u == "ac"
+    v = t + t
+    assert v == "abab" and "{v}{s}" == "ababa"
+    for item in l {
+        l = l + [item]
+    }
+    assert len(l) == 2000 and l[1999] == 999
+    return x
+}
+)");
+  EXPECT_TRUE(e.graph.ops.empty());
+}
+
+TEST(InterpreterErrors, StringAndListLimitsAreCheckedBeforeAllocating) {
+  ElaborateOptions options;
+  options.limits.max_string_bytes = 10;
+  options.limits.max_list_items = 3;
+  std::string text = error_of(R"(model m(batch = 1) {
+    input x: f32[batch, 4]
+    s = "abcdef"
+    t = s + s
+    return x
+}
+)",
+                              options);
+  EXPECT_NE(text.find("test.nn:4:11: error: a string of 12 bytes passes the limit of 10 bytes"), std::string::npos)
+      << text;
+  std::string list = error_of(R"(model m(batch = 1) {
+    input x: f32[batch, 4]
+    l = [1, 2]
+    k = l + l
+    return x
+}
+)",
+                              options);
+  EXPECT_NE(list.find("test.nn:4:11: error: a list of 4 items passes the limit of 3 items"), std::string::npos) << list;
+  std::string literal = error_of(
+      "model m(batch = 1) {\n    input x: f32[batch, 4]\n    l = [1, 2, 3, 4]\n"
+      "    return x\n}\n",
+      options);
+  EXPECT_NE(literal.find("a list of 4 items"), std::string::npos) << literal;
+}
+
+TEST(InterpreterErrors, PathDepthLimit) {
+  ElaborateOptions options;
+  options.limits.max_path_depth = 3;
+  auto model = [](const std::string& label) {
+    return "block b(x) {\n    return " + label +
+           ": relu(x)\n}\nmodel m(batch = 1) {\n    input x: f32[batch, 4]\n"
+           "    return outer: b(x)\n}\n";
+  };
+  // outer.inner.relu: three parts, at the limit.
+  EXPECT_NO_THROW(elaborate_text(model("inner"), options));
+  std::string error = error_of(model("\"in.n.er\""), options);
+  EXPECT_NE(error.find("test.nn:2:23: error: this path would have 4 '.'-separated parts, past the limit of 3"),
+            std::string::npos)
+      << error;
+}
+
+TEST(InterpreterErrors, ExpressionSizesAreBoundedBeforeBuilding) {
+  std::string power = error_of(R"(model m(batch = 1, a = 1, b = 1, c = 1) {
+    input x: f32[batch, 4]
+    n = (a + b + c + 1) ** 128
+    return x
+}
+)");
+  // C(4 + 128 - 1, 128) = C(131, 3) = 366145 terms, refused before any is built.
+  EXPECT_NE(power.find("test.nn:3:25: error: expression too large: the result would have up to 366145 terms"),
+            std::string::npos)
+      << power;
+  const std::string shape = R"(model m(a = 1, b = 1, c = 1, d = 1) {
+    input x: f32[(a + b + 1) ** 4, (c + d + 1) ** 4]
+    return relu(x)
+}
+)";
+  EXPECT_NO_THROW(elaborate_text(shape)) << "within the default limit";
+  // 15 terms each, 225 in their product: refused with a limit of 200.
+  ElaborateOptions options;
+  options.limits.max_expr_size = 200;
+  std::string limited = error_of(shape, options);
+  EXPECT_NE(limited.find("input 'x' has an element count (the product of its dimensions) of up to 225 terms"),
+            std::string::npos)
+      << limited;
+}
+
 TEST(Program, ImportsResolveAndCyclesAndMissingFilesAreErrors) {
   auto ok = load_program_from_text(
       "t.nn", "import \"std/attention.nn\"\nmodel m(batch = 1) {\n    input x: f32[batch, 2]\n    return x\n}\n");

@@ -609,4 +609,43 @@ TEST(ExprSum, EqualsThePlainSum) {
 }
 
 }  // namespace
+// Issue 18, item 3: sizes known before an operation runs, so a caller can refuse it.
+TEST(ExprSizeBounds, TermsAndBoundsMatchWhatIsBuilt) {
+  Expr a = S("a"), b = S("b"), c = S("c");
+  EXPECT_EQ(Expr().terms(), 0u);
+  EXPECT_EQ(Expr(7).terms(), 1u);
+  EXPECT_EQ((a + b + 1).terms(), 3u);
+  // Independent monomials reach the bound exactly: (a + b + c + 1)^k has C(k + 3, 3) terms.
+  for (unsigned k : {0u, 1u, 2u, 5u, 9u}) {
+    std::size_t expected = (k + 3) * (k + 2) * (k + 1) / 6;
+    EXPECT_EQ(Expr::power_terms_bound(4, k), expected) << k;
+    EXPECT_EQ(Expr::pow(a + b + c + 1, k).terms(), expected) << k;
+  }
+  EXPECT_EQ(Expr::product_terms_bound(3, 4), 12u);
+  EXPECT_EQ(((a + b + 1) * (c + 2 * S("d") * S("d") + 5 + S("e"))).terms(), 12u);
+  EXPECT_EQ(((a + b + 1) * (c + 2 * a * c + 5 + b * b)).terms(), 11u);  // a·c twice
+  // A bound, not the count: 1 + a + a² squared has 5 terms, not 6.
+  EXPECT_EQ(Expr::power_terms_bound(3, 2), 6u);
+  EXPECT_EQ(Expr::pow(1 + a + a * a, 2).terms(), 5u);
+  // The issue's reproducers: C(136, 8) and C(131, 3), without building anything; saturation past size_t.
+  EXPECT_EQ(Expr::power_terms_bound(9, 128), std::size_t{2353351951665});
+  EXPECT_EQ(Expr::power_terms_bound(4, 128), 366145u);
+  EXPECT_EQ(Expr::power_terms_bound(1000, 128), SIZE_MAX);
+  EXPECT_EQ(Expr::product_terms_bound(SIZE_MAX / 2, 3), SIZE_MAX);
+}
+
+TEST(ExprSizeBounds, HugeProductsThrowBeforeAllocating) {
+  // Two expressions of 2,925 terms each: a product of 8.6 million raw terms passes kMaxTerms.
+  Expr p = Expr::pow(S("a") + S("b") + S("c") + 1, 24);  // C(27, 3) = 2925 terms
+  ASSERT_GT(Expr::product_terms_bound(p.terms(), p.terms()), Expr::kMaxTerms);
+  EXPECT_THROW(p * p, SizeError);
+  EXPECT_THROW(Expr::pow(S("a") + S("b") + S("c") + S("d") + 1, 128), SizeError);
+  // A SizeError is an OverflowError, so every phase that reports overflow reports it.
+  try {
+    (void)(p * p);
+  } catch (const OverflowError& e) {
+    EXPECT_NE(std::string(e.what()).find("expression too large"), std::string::npos);
+  }
+}
+
 }  // namespace nnscope::sym
