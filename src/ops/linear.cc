@@ -5,6 +5,8 @@
 // Backward: linear's input gradient (dgrad) and weight gradient (wgrad) each take the forward MACs, the bias
 // gradient one add per output element; keeps x. matmul / bmm: the gradient of each operand takes the forward
 // MACs (dA = dC·Bᵀ, dB = Aᵀ·dC); keeps both operands.
+// Sliding-window attention (window_scores, window_context): the score and context products over at most `window`
+// keys per query, as a banded kernel computes them; the scores are held as the band [..., s, min(window, t)].
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -113,6 +115,68 @@ OpResult bmm(const OpArgs& args, OpContext& context) {
   return result;
 }
 
+// The batch axes of two operands of rank >= 2 broadcast as in matmul; names both operands when they do not.
+Shape batch_of(const Shape& a, const Shape& b, OpContext& context) {
+  try {
+    return broadcast(Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2), context);
+  } catch (const OpError& e) {
+    throw OpError("batch dimensions of " + shape_string(a) + " and " + shape_string(b) + " do not broadcast (" +
+                  e.what() + ")");
+  }
+}
+
+// Scores of sliding-window attention: q [..., s, d] @ k [..., d, t] computed only for the last min(window, t)
+// keys each query sees (Mistral's sliding window, Longformer's band), held as the band [..., s, min(window, t)].
+OpResult window_scores(const OpArgs& args, OpContext& context) {
+  require_min_rank(args, "q", 2, "window_scores");
+  require_min_rank(args, "k", 2, "window_scores");
+  const TensorType& tq = args.tensor("q");
+  const Shape& q = tq.shape;
+  const Shape& k = args.tensor("k").shape;
+  require_same_inner(q, q.size() - 1, k, k.size() - 2, context);
+  Expr window = args.integer("window");
+  require_at_least({window}, 1, context, "window");
+  Shape batch = batch_of(q, k, context);
+  Expr s = q[q.size() - 2], d = q.back(), band = Expr::min(window, k.back());
+  Shape out = batch;
+  out.push_back(s);
+  out.push_back(band);
+  OpResult result;
+  result.outputs.push_back(TensorType{out, tq.dtype});
+  result.forward.gemm_macs = numel(batch) * s * band * d;
+  result.backward = operand_backward(result.forward.gemm_macs);
+  return result;
+}
+
+// Context of sliding-window attention: the band of probabilities [..., s, min(window, t)] times the values
+// [..., t, d] they select -> [..., s, d].
+OpResult window_context(const OpArgs& args, OpContext& context) {
+  require_min_rank(args, "probs", 2, "window_context");
+  require_min_rank(args, "v", 2, "window_context");
+  const TensorType& tp = args.tensor("probs");
+  const Shape& p = tp.shape;
+  const Shape& v = args.tensor("v").shape;
+  Expr window = args.integer("window");
+  require_at_least({window}, 1, context, "window");
+  Expr band = Expr::min(window, v[v.size() - 2]);
+  if (!context.same_size(p.back(), band)) {
+    throw OpError("probs " + shape_string(p) + " hold " + p.back().to_string() + " keys per query but window " +
+                      window.to_string() + " over the " + v[v.size() - 2].to_string() + " values of v " +
+                      shape_string(v) + " selects " + band.to_string(),
+                  "probs");
+  }
+  Shape batch = batch_of(p, v, context);
+  Expr s = p[p.size() - 2], d = v.back();
+  Shape out = batch;
+  out.push_back(s);
+  out.push_back(d);
+  OpResult result;
+  result.outputs.push_back(TensorType{out, tp.dtype});
+  result.forward.gemm_macs = numel(batch) * s * band * d;
+  result.backward = operand_backward(result.forward.gemm_macs);
+  return result;
+}
+
 }  // namespace
 
 void register_linear_ops(Registry& registry) {
@@ -131,6 +195,18 @@ void register_linear_ops(Registry& registry) {
                 "batched matrix product [B, M, K] @ [B, K, N] -> [B, M, N]",
                 {ArgSpec::tensor("a"), ArgSpec::tensor("b")},
                 bmm});
+  registry.add({"window_scores",
+                "linear",
+                "sliding-window attention scores: q [..., s, d] @ k [..., d, t] over the last min(window, t) keys per "
+                "query -> [..., s, min(window, t)]",
+                {ArgSpec::tensor("q"), ArgSpec::tensor("k"), ArgSpec::integer("window")},
+                window_scores});
+  registry.add({"window_context",
+                "linear",
+                "sliding-window attention context: probs [..., s, min(window, t)] over values v [..., t, d] -> "
+                "[..., s, d]",
+                {ArgSpec::tensor("probs"), ArgSpec::tensor("v"), ArgSpec::integer("window")},
+                window_context});
 }
 
 }  // namespace nnscope::ops

@@ -13,15 +13,6 @@ namespace {
 
 using sym::Int;
 
-const analysis::Layer* layer_at(const testing::ModelRun& r, const std::string& path) {
-  for (const analysis::Layer& layer : r.analysis.layers) {
-    if (r.graph.ops[layer.op].path == path) return &layer;
-  }
-  return nullptr;
-}
-
-bool has_path(const testing::ModelRun& r, const std::string& path) { return layer_at(r, path) != nullptr; }
-
 // True when some op outputs a tensor of exactly this shape (a stand-in for a shared table would).
 bool has_output_shape(const testing::ModelRun& r, const std::vector<Int>& shape) {
   for (const analysis::Layer& layer : r.analysis.layers) {
@@ -32,14 +23,11 @@ bool has_output_shape(const testing::ModelRun& r, const std::vector<Int>& shape)
   return false;
 }
 
-Int params(const testing::ModelRun& r) { return r.analysis.totals.figures.params; }
-Int macs(const testing::ModelRun& r) { return r.analysis.totals.figures.gemm_macs; }
-
-Int macs_at(const testing::ModelRun& r, std::map<std::string, Int> values) {
-  sym::Bindings b = r.graph.bindings;
-  for (const auto& [name, value] : values) b.set(name, value);
-  return r.analysis.formulas.gemm_macs.evaluate_integer(b);
-}
+using testing::has_path;
+using testing::layer_at;
+using testing::macs;
+using testing::macs_at;
+using testing::params;
 
 // ---- BERT-large ------------------------------------------------------------------------------------------
 

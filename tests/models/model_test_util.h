@@ -46,4 +46,24 @@ inline std::unique_ptr<ModelRun> run_model_text(const std::string& text,
   return run_program(interp::load_program_from_text("model.nn", text), std::move(overrides));
 }
 
+// The analysed row of the op at `path`, or null.
+inline const analysis::Layer* layer_at(const ModelRun& r, const std::string& path) {
+  for (const analysis::Layer& layer : r.analysis.layers) {
+    if (r.graph.ops[layer.op].path == path) return &layer;
+  }
+  return nullptr;
+}
+
+inline bool has_path(const ModelRun& r, const std::string& path) { return layer_at(r, path) != nullptr; }
+
+inline sym::Int params(const ModelRun& r) { return r.analysis.totals.figures.params; }
+inline sym::Int macs(const ModelRun& r) { return r.analysis.totals.figures.gemm_macs; }
+
+// The model's GEMM MAC formula at other values of its size symbols.
+inline sym::Int macs_at(const ModelRun& r, const std::map<std::string, sym::Int>& values) {
+  sym::Bindings b = r.graph.bindings;
+  for (const auto& [name, value] : values) b.set(name, value);
+  return r.analysis.formulas.gemm_macs.evaluate_integer(b);
+}
+
 }  // namespace nnscope::testing
