@@ -898,6 +898,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     }
     ir::OpCosts costs = op.costs();
     costs.params = sym::Expr(0);
+    costs.idle_params = sym::Expr(0);
     costs.tied_to = target;
     op.shared_costs = cost_table_.intern(std::move(costs));
   }
@@ -1066,6 +1067,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     costs.backward = std::move(result.backward);
     costs.costed = result.costed;
     costs.gathered_elements = std::move(result.gathered_elements);
+    costs.idle_params = std::move(result.idle_params);
     answer.costs = cost_table_.intern(std::move(costs));
     if (!result.display.empty()) answer.display = std::make_shared<const ops::Display>(std::move(result.display));
     answer.view = result.view;

@@ -37,6 +37,7 @@ struct OpCosts {
   ops::Backward backward;
   bool costed = true;
   sym::Expr gathered_elements;
+  sym::Expr idle_params;  // of params, those one token does not use (ops::OpResult::idle_params); 0 when tied
 
   std::size_t hash() const;
   friend bool operator==(const OpCosts& a, const OpCosts& b);

@@ -1,8 +1,11 @@
-// Reductions: reduce_sum, reduce_mean, reduce_max, reduce_min over one or several axes.
+// Reductions: reduce_sum, reduce_mean, reduce_max, reduce_min over one or several axes, and the top-k selection
+// (topk) of a mixture of experts' router.
 //
 // Element-wise ops: each output combines the n reduced elements with n - 1 adds (sum, mean) or comparisons
 // (max, min), so the total is input elements - output elements; mean adds one divide per output, which
 // makes it exactly the input element count. No GEMM MACs, no activation ops, no weights.
+// topk is special-function work (activation ops): k selection passes over each row of n, the j-th comparing the
+// n - j candidates left, k·(2n - k - 1)/2 compare-selects a row.
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -68,9 +71,43 @@ std::vector<ArgSpec> reduce_signature() {
   return {ArgSpec::tensor("x"), ArgSpec::optional_ints("axis"), ArgSpec::boolean("keepdim", false)};
 }
 
+// topk(x, k, axis): the k largest elements along an axis and their indices (torch.topk), the router of a
+// mixture of experts choosing a token's experts.
+OpResult topk(const OpArgs& args, OpContext& context) {
+  require_min_rank(args, "x", 1, "topk");
+  const TensorType& x = args.tensor("x");
+  std::size_t axis = normalize_axis(args.integer("axis"), x.shape.size(), context, "axis");
+  Expr k = args.integer("k");
+  Expr n = x.shape[axis];
+  require_at_least({k}, 1, context, "k");
+  if (context.is_negative(n - k)) {
+    throw OpError("k (" + k.to_string() + ") is larger than axis " + std::to_string(axis) + " of " +
+                      shape_string(x.shape) + " (" + n.to_string() + ")",
+                  "k");
+  }
+  Shape out = x.shape;
+  out[axis] = k;
+  Expr rows = Expr::divide(numel(x), n);
+  OpResult result;
+  result.outputs.push_back(TensorType{out, x.dtype});
+  result.outputs.push_back(TensorType{out, DType::kI64});
+  // Selection pass j (0-based) compares the n - j candidates left: n - j - 1 compare-selects.
+  result.forward.activation = Expr::divide(rows * k * (2 * n - k - 1), 2);
+  // Backward scatters the k values' gradients back to their places; it keeps the indices.
+  result.backward.input = {Cost{{}, rows * k, {}}};
+  result.backward.saves_input = {false};
+  result.backward.saved_bytes = numel(out) * Expr::constant(dtype_bytes(DType::kI64));
+  return result;
+}
+
 }  // namespace
 
 void register_reduce_ops(Registry& registry) {
+  registry.add({"topk",
+                "reduce",
+                "the k largest elements along an axis and their int64 indices (a router's expert choice)",
+                {ArgSpec::tensor("x"), ArgSpec::integer("k"), ArgSpec::integer("axis", -1)},
+                topk});
   registry.add({"reduce_sum", "reduce", "sum over axes", reduce_signature(),
                 [](const OpArgs& a, OpContext& c) { return reduce(a, c, Reduction::kSum); }});
   registry.add({"reduce_mean", "reduce", "mean over axes", reduce_signature(),

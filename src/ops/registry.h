@@ -25,6 +25,7 @@ void register_detection_ops(Registry& registry);
 void register_elementwise_ops(Registry& registry);
 void register_embedding_ops(Registry& registry);
 void register_linear_ops(Registry& registry);
+void register_moe_ops(Registry& registry);
 void register_norm_ops(Registry& registry);
 void register_onnx_compat_ops(Registry& registry);
 void register_pooling_ops(Registry& registry);
