@@ -20,6 +20,8 @@ using Kind = Value::Kind;
 
 // The named argument every operator call accepts for weight sharing.
 constexpr std::string_view kTiedTo = "tied_to";
+// The named argument every operator and block call accepts to mark weights as not trained (docs/language.md).
+constexpr std::string_view kFrozen = "frozen";
 
 // Deep recursion (hostile nesting through block calls) is stopped before the C++ stack runs out.
 constexpr std::size_t kMaxStackBytes = 6u << 20;
@@ -35,6 +37,7 @@ struct Frame {
   std::unordered_map<std::string, Value, NameHash, std::equal_to<>> variables;
   std::string prefix;  // path prefix of the ops created in this frame
   Location call_site = Location::none();
+  bool frozen = false;  // ops created in this frame have frozen weights unless they say otherwise
 };
 
 std::string binary_op_name(std::string_view op) {
@@ -69,7 +72,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     graph_.model_doc = model.doc.empty() ? program_.main().doc : model.doc;
     graph_.weight_dtype = options_.weight_dtype;
     graph_.activation_dtype = options_.activation_dtype;
-    frames_.push_back(Frame{&model, {}, "", Location::none()});
+    frames_.push_back(Frame{&model, {}, "", Location::none(), false});
     bind_model_parameters(model);
     exec_body(model.body);
     if (returning_) {
@@ -801,7 +804,8 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     std::vector<const ast::Argument*> slots(count, nullptr);
     std::size_t position = 0;
     for (const ast::Argument& a : call.arguments()) {
-      if (a.name_text() == kTiedTo) continue;  // every operator call accepts it; call_op handles it
+      // Every operator call accepts these; call_op and call_block handle them.
+      if (a.name_text() == kTiedTo || a.name_text() == kFrozen) continue;
       std::size_t slot = count;
       if (!a.name) {
         if (position >= count) {
@@ -865,9 +869,36 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
       if (path.kind != Kind::kString) fail(tie->value->location, "tied_to must be the path of an op, as a string");
       target = path.string;
     }
+    std::optional<bool> frozen = frozen_argument(call);
     Value result = apply_operator(def, std::move(given), std::move(inputs), at, label);
     if (tie) tie_weights(graph_.ops.back(), target, tie->value->location);
+    freeze_weights(graph_.ops.back(), frozen.value_or(frames_.back().frozen), frozen.has_value(), at);
     return result;
+  }
+
+  // `frozen = true | false` on a call, if given.
+  std::optional<bool> frozen_argument(const ast::Call& call) {
+    for (const ast::Argument& a : call.arguments()) {
+      if (a.name_text() != kFrozen) continue;
+      Value v = eval(*a.value);
+      if (v.kind != Kind::kBool) fail(a.value->location, "frozen must be true or false, got " + describe(v));
+      return v.boolean;
+    }
+    return std::nullopt;
+  }
+
+  // Frozen weights are not trained: --mode train computes no weight gradient for them and keeps no gradient,
+  // optimizer state or master copy (analysis/training.cc). Ops without weights have nothing to freeze; saying
+  // so on one is an error, inheriting it from a frozen block is not.
+  void freeze_weights(ir::Op& op, bool frozen, bool explicit_argument, Location at) {
+    if (op.costs().weights.empty()) {
+      if (frozen && explicit_argument) fail(at, "frozen: '" + std::string(op.kind) + "' has no weights to freeze");
+      return;
+    }
+    if (op.costs().frozen == frozen) return;
+    ir::OpCosts costs = op.costs();
+    costs.frozen = frozen;
+    op.shared_costs = cost_table_.intern(std::move(costs));
   }
 
   // `tied_to = "path"` on any call of an operator with weights: the op reuses the weights of the op at
@@ -1089,6 +1120,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     Frame frame;
     frame.definition = &block;
     frame.call_site = call.location;
+    frame.frozen = frozen_argument(call).value_or(frames_.back().frozen);
     frame.prefix = unique_path(frames_.back().prefix, label.empty() ? block.name : label);
     frames_.push_back(std::move(frame));
     for (std::size_t i = 0; i < slots.size(); ++i) {

@@ -36,7 +36,8 @@ bool same_cost(const ops::Cost& a, const ops::Cost& b) {
 
 std::size_t OpCosts::hash() const {
   std::size_t h = mix(mix(params.hash(), gathered_elements.hash()), std::hash<std::string>{}(tied_to));
-  h = mix(h, idle_params.hash());
+  h = mix(mix(h, idle_params.hash()), frozen);
+  for (bool weight_only : backward.weight_only_saves) h = mix(h, weight_only);
   for (const ops::Weight& w : weights) {
     h = mix(h, std::hash<std::string>{}(w.name));
     for (const sym::Expr& d : w.shape) h = mix(h, d.hash());
@@ -57,10 +58,11 @@ bool operator==(const OpCosts& a, const OpCosts& b) {
     if (!same_cost(a.backward.input[i], b.backward.input[i])) return false;
   }
   return a.params == b.params && a.tied_to == b.tied_to && a.gathered_elements == b.gathered_elements &&
-         a.idle_params == b.idle_params && a.costed == b.costed && same_cost(a.forward, b.forward) &&
-         same_cost(a.backward.common, b.backward.common) && same_cost(a.backward.weight, b.backward.weight) &&
-         a.backward.saves_input == b.backward.saves_input && a.backward.saves_output == b.backward.saves_output &&
-         a.backward.saved_bytes == b.backward.saved_bytes;
+         a.idle_params == b.idle_params && a.frozen == b.frozen &&
+         a.backward.weight_only_saves == b.backward.weight_only_saves && a.costed == b.costed &&
+         same_cost(a.forward, b.forward) && same_cost(a.backward.common, b.backward.common) &&
+         same_cost(a.backward.weight, b.backward.weight) && a.backward.saves_input == b.backward.saves_input &&
+         a.backward.saves_output == b.backward.saves_output && a.backward.saved_bytes == b.backward.saved_bytes;
 }
 
 std::shared_ptr<const OpCosts> CostTable::intern(OpCosts costs) {

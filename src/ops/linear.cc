@@ -35,6 +35,7 @@ OpResult linear(const OpArgs& args, OpContext& context) {
   result.backward.weight.gemm_macs = result.forward.gemm_macs;
   if (bias) result.backward.weight.elementwise = result.forward.elementwise;
   result.backward.saves_input = {true};
+  result.backward.weight_only_saves = {true};  // dgrad = dy·W needs the weights, not x
   return result;
 }
 
