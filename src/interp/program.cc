@@ -23,6 +23,48 @@ struct Origin {
   std::string path;  // filesystem path, or the embedded relative path
 };
 
+}  // namespace
+
+bool read_source_file(const std::string& path, std::string* text, std::string* problem) {
+  std::error_code ec;
+  std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    *problem = "no such file";
+    return false;
+  }
+  if (std::filesystem::is_directory(status)) {
+    *problem = "it is a directory";
+    return false;
+  }
+  std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxFileBytes) {
+    *problem = "file is larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *problem = "cannot open it";
+    return false;
+  }
+  // Read into a string of the file's size (a 30 MB model copied through a growing stream buffer touches
+  // twice the memory); keep reading past it for files whose size is not known in advance (pipes, /proc).
+  text->resize(ec ? 0 : static_cast<std::size_t>(std::min<std::uintmax_t>(size, kMaxFileBytes + 1)));
+  in.read(text->data(), static_cast<std::streamsize>(text->size()));
+  text->resize(static_cast<std::size_t>(in.gcount()));
+  char chunk[1 << 16];
+  while (in && text->size() <= kMaxFileBytes) {
+    in.read(chunk, sizeof chunk);
+    text->append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
+  if (text->size() > kMaxFileBytes) {
+    *problem = "file is larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB";
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
 class Loader {
  public:
   explicit Loader(Program& program) : program_(program) {}
@@ -109,41 +151,7 @@ class Loader {
 
  public:
   static bool read_file(const std::string& path, std::string* text, std::string* problem) {
-    std::error_code ec;
-    std::filesystem::file_status status = std::filesystem::status(path, ec);
-    if (ec || !std::filesystem::exists(status)) {
-      *problem = "no such file";
-      return false;
-    }
-    if (std::filesystem::is_directory(status)) {
-      *problem = "it is a directory";
-      return false;
-    }
-    std::uintmax_t size = std::filesystem::file_size(path, ec);
-    if (!ec && size > kMaxFileBytes) {
-      *problem = "file is larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB";
-      return false;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      *problem = "cannot open it";
-      return false;
-    }
-    // Read into a string of the file's size (a 30 MB model copied through a growing stream buffer touches
-    // twice the memory); keep reading past it for files whose size is not known in advance (pipes, /proc).
-    text->resize(ec ? 0 : static_cast<std::size_t>(std::min<std::uintmax_t>(size, kMaxFileBytes + 1)));
-    in.read(text->data(), static_cast<std::streamsize>(text->size()));
-    text->resize(static_cast<std::size_t>(in.gcount()));
-    char chunk[1 << 16];
-    while (in && text->size() <= kMaxFileBytes) {
-      in.read(chunk, sizeof chunk);
-      text->append(chunk, static_cast<std::size_t>(in.gcount()));
-    }
-    if (text->size() > kMaxFileBytes) {
-      *problem = "file is larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB";
-      return false;
-    }
-    return true;
+    return read_source_file(path, text, problem);
   }
 
   std::set<std::string>& loaded() { return loaded_; }

@@ -32,6 +32,10 @@ std::unique_ptr<Program> load_program(const std::string& target, bool* found);
 // the current directory.
 std::unique_ptr<Program> load_program_from_text(const std::string& name, std::string text);
 
+// Reads a model or configuration file of at most 64 MiB. On failure returns false with the reason in `problem`
+// ("no such file", "it is a directory", "cannot open it", "file is larger than 64 MiB").
+bool read_source_file(const std::string& path, std::string* text, std::string* problem);
+
 // The closest of `candidates` to `word` by edit distance, or "" when none is close.
 std::string closest_name(const std::string& word, const std::vector<std::string>& candidates);
 

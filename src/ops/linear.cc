@@ -39,12 +39,15 @@ OpResult linear(const OpArgs& args, OpContext& context) {
   return result;
 }
 
-// matmul / bmm backward: each operand's gradient is one product of the same size as the forward one.
-Backward operand_backward(const Expr& macs) {
-  Backward b;
-  b.input = {Cost{macs, {}, {}}, Cost{macs, {}, {}}};
-  b.saves_input = {true, true};
-  return b;
+// A product of two activations (matmul, bmm, the window products): one output, `macs` on the matrix unit, and a
+// backward in which each operand's gradient is one product of the same size as the forward one.
+OpResult matrix_product(Shape out, DType dtype, const Expr& macs) {
+  OpResult result;
+  result.outputs.push_back(TensorType{std::move(out), dtype});
+  result.forward.gemm_macs = macs;
+  result.backward.input = {Cost{macs, {}, {}}, Cost{macs, {}, {}}};
+  result.backward.saves_input = {true, true};
+  return result;
 }
 
 void require_same_inner(const Shape& a, std::size_t a_axis, const Shape& b, std::size_t b_axis, OpContext& context) {
@@ -90,12 +93,7 @@ OpResult matmul(const OpArgs& args, OpContext& context) {
   Shape out_shape = batch;
   if (ra > 1) out_shape.push_back(m);
   if (rb > 1) out_shape.push_back(n);
-
-  OpResult result;
-  result.outputs.push_back(TensorType{out_shape, ta.dtype});
-  result.forward.gemm_macs = numel(batch) * m * n * k;
-  result.backward = operand_backward(result.forward.gemm_macs);
-  return result;
+  return matrix_product(std::move(out_shape), ta.dtype, numel(batch) * m * n * k);
 }
 
 OpResult bmm(const OpArgs& args, OpContext& context) {
@@ -109,11 +107,7 @@ OpResult bmm(const OpArgs& args, OpContext& context) {
                   shape_string(b) + " has " + b[0].to_string() + " at axis 0");
   }
   require_same_inner(a, 2, b, 1, context);
-  OpResult result;
-  result.outputs.push_back(TensorType{{a[0], a[1], b[2]}, ta.dtype});
-  result.forward.gemm_macs = a[0] * a[1] * b[2] * a[2];
-  result.backward = operand_backward(result.forward.gemm_macs);
-  return result;
+  return matrix_product({a[0], a[1], b[2]}, ta.dtype, a[0] * a[1] * b[2] * a[2]);
 }
 
 // The batch axes of two operands of rank >= 2 broadcast as in matmul; names both operands when they do not.
@@ -142,11 +136,7 @@ OpResult window_scores(const OpArgs& args, OpContext& context) {
   Shape out = batch;
   out.push_back(s);
   out.push_back(band);
-  OpResult result;
-  result.outputs.push_back(TensorType{out, tq.dtype});
-  result.forward.gemm_macs = numel(batch) * s * band * d;
-  result.backward = operand_backward(result.forward.gemm_macs);
-  return result;
+  return matrix_product(std::move(out), tq.dtype, numel(batch) * s * band * d);
 }
 
 // Context of sliding-window attention: the band of probabilities [..., s, min(window, t)] times the values
@@ -171,11 +161,7 @@ OpResult window_context(const OpArgs& args, OpContext& context) {
   Shape out = batch;
   out.push_back(s);
   out.push_back(d);
-  OpResult result;
-  result.outputs.push_back(TensorType{out, tp.dtype});
-  result.forward.gemm_macs = numel(batch) * s * band * d;
-  result.backward = operand_backward(result.forward.gemm_macs);
-  return result;
+  return matrix_product(std::move(out), tp.dtype, numel(batch) * s * band * d);
 }
 
 }  // namespace

@@ -9,11 +9,7 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-using testing::has_path;
-using testing::layer_at;
-using testing::macs;
-using testing::macs_at;
-using testing::params;
+using namespace testing;  // run_model, layer_at, has_path, params, macs, macs_at (model_test_util.h)
 
 // deepseek-ai/DeepSeek-R1 config.json.
 constexpr Int kVocab = 129280, kHidden = 7168, kLayers = 61, kDense = 3, kHeads = 128;
@@ -88,12 +84,9 @@ TEST(DeepSeekR1, ParametersAndActiveParameters) {
 }
 
 TEST(DeepSeekR1, GemmMacsWithoutCache) {
-  auto r = testing::run_model("deepseek_r1");
-  EXPECT_EQ(macs(*r), prefill_macs(1, 4096));
-  EXPECT_EQ(macs_at(*r, {{"batch", 2}, {"seq", 100}}), prefill_macs(2, 100));
-  EXPECT_EQ(r->analysis.output_shapes[1], (std::vector<Int>{1, 4096, kVocab}));
-  auto other = testing::run_model("deepseek_r1", {{"batch", 2}, {"seq", 100}});
-  EXPECT_EQ(macs(*other), prefill_macs(2, 100));
+  auto other = testing::expect_macs_at_two_sizes("deepseek_r1", prefill_macs(1, 4096), {{"batch", 2}, {"seq", 100}},
+                                                 prefill_macs(2, 100));
+  EXPECT_EQ(other->analysis.output_shapes[1], (std::vector<Int>{2, 100, kVocab}));
   EXPECT_EQ(other->analysis.output_shapes[0], (std::vector<Int>{2, 100, kHidden}));
   // Query and key heads of 192 features, value heads of 128.
   const analysis::Layer* qk = layer_at(*other, "model.layers.0.self_attn.attention.qk");

@@ -10,11 +10,7 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-using testing::has_path;
-using testing::layer_at;
-using testing::macs;
-using testing::macs_at;
-using testing::params;
+using namespace testing;  // run_model, layer_at, has_path, params, macs, macs_at (model_test_util.h)
 
 // A decoder-only model as its config.json describes it.
 struct Decoder {
@@ -166,13 +162,9 @@ TEST(LlmGptJ, ParallelBlockPartialRotary) {
   // wte, lm_head with bias; per layer ln_1 (2h), q/k/v/out (4h²), fc_in (h·i + i), fc_out (i·h + h); ln_f (2h).
   Int expected = vocab * h + (vocab * h + vocab) + 28 * (2 * h + 4 * h * h + h * i + i + i * h + h) + 2 * h;
   EXPECT_EQ(expected, Int(6'050'882'784));
-  auto r = testing::run_model("gpt_j_6b");
-  EXPECT_EQ(params(*r), expected);
-  EXPECT_EQ(macs(*r), gptj_macs(1, 2048));
-  EXPECT_EQ(macs_at(*r, {{"batch", 4}, {"seq", 100}}), gptj_macs(4, 100));
-  EXPECT_EQ(r->analysis.output_shapes[1], (std::vector<Int>{1, 2048, 50400}));
-  auto other = testing::run_model("gpt_j_6b", {{"batch", 4}, {"seq", 100}});
-  EXPECT_EQ(macs(*other), gptj_macs(4, 100));
+  auto other = testing::expect_macs_at_two_sizes("gpt_j_6b", gptj_macs(1, 2048), {{"batch", 4}, {"seq", 100}},
+                                                 gptj_macs(4, 100));
+  EXPECT_EQ(params(*other), expected);
   EXPECT_EQ(other->analysis.output_shapes[1], (std::vector<Int>{4, 100, 50400}));
   // Rotary turns 64 of each head's 256 features: 3 element-wise ops per turned feature.
   const analysis::Layer* rotary = layer_at(*other, "transformer.h.0.attn.rotary_q");

@@ -10,10 +10,7 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-using testing::has_path;
-using testing::layer_at;
-using testing::macs;
-using testing::params;
+using namespace testing;  // run_model, layer_at, has_path, params, macs, macs_at (model_test_util.h)
 
 constexpr Int kVocab = 32000, kHidden = 8192, kLayers = 80, kFfn = 28672, kRank = 16;
 constexpr Int kQkv = 8192 + 2 * 1024;  // 64 query heads and 8 key and 8 value heads of 128

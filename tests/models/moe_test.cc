@@ -10,11 +10,7 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-using testing::has_path;
-using testing::layer_at;
-using testing::macs;
-using testing::macs_at;
-using testing::params;
+using namespace testing;  // run_model, layer_at, has_path, params, macs, macs_at (model_test_util.h)
 
 // Mixtral 8x7B's config.json: vocab 32000, hidden 4096, 32 layers, 32 heads, 8 KV heads, FFN 14336, 8 experts, top 2.
 constexpr Int kVocab = 32000, kHidden = 4096, kLayers = 32, kKv = 1024, kFfn = 14336, kExperts = 8, kTopK = 2;
@@ -53,12 +49,9 @@ TEST(MoeMixtral, GemmMacsPerTokenAreTwoOfEightExperts) {
   EXPECT_EQ(macs(*one), Int(12'748'849'152));
   EXPECT_EQ(one->analysis.output_shapes[1], (std::vector<Int>{1, 1, kVocab}));
   // Default size (batch 1, seq 4096) and another, elaborated and through the formula.
-  auto r = testing::run_model("mixtral_8x7b");
-  EXPECT_EQ(macs(*r), mixtral_macs(1, 4096));
-  EXPECT_EQ(macs_at(*r, {{"batch", 3}, {"seq", 100}}), mixtral_macs(3, 100));
-  EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 4096, kHidden}));
-  auto other = testing::run_model("mixtral_8x7b", {{"batch", 3}, {"seq", 100}});
-  EXPECT_EQ(macs(*other), mixtral_macs(3, 100));
+  auto other = testing::expect_macs_at_two_sizes("mixtral_8x7b", mixtral_macs(1, 4096), {{"batch", 3}, {"seq", 100}},
+                                                 mixtral_macs(3, 100));
+  EXPECT_EQ(other->analysis.output_shapes[0], (std::vector<Int>{3, 100, kHidden}));
   EXPECT_EQ(other->analysis.output_shapes[1], (std::vector<Int>{3, 100, kVocab}));
   // The router's softmax over 8 experts and top-2 selection (7 + 6 compare-selects) per token, then renormalised.
   const analysis::Layer* topk = layer_at(*other, "model.layers.0.block_sparse_moe.topk");

@@ -8,11 +8,7 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-using testing::has_path;
-using testing::layer_at;
-using testing::macs;
-using testing::macs_at;
-using testing::params;
+using namespace testing;  // run_model, layer_at, has_path, params, macs, macs_at (model_test_util.h)
 
 constexpr Int kD = 1280, kFfn = 5120, kVocab = 51866, kMels = 128, kFrames = 3000, kSource = 1500, kLayers = 32;
 
@@ -35,15 +31,10 @@ TEST(Whisper, LargeV3ParametersAndMacs) {
   Int encoder = (kMels * d * 3 + d) + (d * d * 3 + d) + kSource * d + kLayers * (attention + mlp + 2 * 2 * d) + 2 * d;
   Int decoder = kVocab * d + 448 * d + kLayers * (2 * attention + mlp + 3 * 2 * d) + 2 * d;
   EXPECT_EQ(encoder + decoder, Int(1'543'490'560));
-  auto r = testing::run_model("whisper_large_v3");
-  EXPECT_EQ(params(*r), Int(1'543'490'560));
-  EXPECT_EQ(macs(*r), whisper_macs(1, 448));
-  EXPECT_EQ(macs_at(*r, {{"batch", 2}, {"tgt_len", 100}}), whisper_macs(2, 100));
-  ASSERT_EQ(r->analysis.output_shapes.size(), 1u);
-  EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 448, kVocab}));
-  auto other = testing::run_model("whisper_large_v3", {{"batch", 2}, {"tgt_len", 100}});
+  auto other = testing::expect_macs_at_two_sizes("whisper_large_v3", whisper_macs(1, 448),
+                                                 {{"batch", 2}, {"tgt_len", 100}}, whisper_macs(2, 100));
   EXPECT_EQ(params(*other), Int(1'543'490'560));
-  EXPECT_EQ(macs(*other), whisper_macs(2, 100));
+  EXPECT_EQ(testing::run_model("whisper_large_v3")->analysis.output_shapes[0], (std::vector<Int>{1, 448, kVocab}));
   EXPECT_EQ(other->analysis.output_shapes[0], (std::vector<Int>{2, 100, kVocab}));
   // The front end: 3000 frames to 1500 positions.
   const analysis::Layer* conv2 = layer_at(*other, "model.encoder.conv2");
