@@ -18,10 +18,8 @@ using ast::ExprKind;
 using ast::StmtKind;
 using Kind = Value::Kind;
 
-// The named argument every operator call accepts for weight sharing.
-constexpr std::string_view kTiedTo = "tied_to";
-// The named argument every operator and block call accepts to mark weights as not trained (docs/language.md).
-constexpr std::string_view kFrozen = "frozen";
+// Named arguments every operator call accepts: weight sharing, and (blocks too) weights not trained (language.md).
+constexpr std::string_view kTiedTo = "tied_to", kFrozen = "frozen";
 
 // Deep recursion (hostile nesting through block calls) is stopped before the C++ stack runs out.
 constexpr std::size_t kMaxStackBytes = 6u << 20;
@@ -804,8 +802,7 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     std::vector<const ast::Argument*> slots(count, nullptr);
     std::size_t position = 0;
     for (const ast::Argument& a : call.arguments()) {
-      // Every operator call accepts these; call_op and call_block handle them.
-      if (a.name_text() == kTiedTo || a.name_text() == kFrozen) continue;
+      if (a.name_text() == kTiedTo || a.name_text() == kFrozen) continue;  // call_op and call_block handle them
       std::size_t slot = count;
       if (!a.name) {
         if (position >= count) {
@@ -887,15 +884,13 @@ class Interpreter final : public ops::OpContext, public BuiltinHost {
     return std::nullopt;
   }
 
-  // Frozen weights are not trained: --mode train computes no weight gradient for them and keeps no gradient,
-  // optimizer state or master copy (analysis/training.cc). Ops without weights have nothing to freeze; saying
-  // so on one is an error, inheriting it from a frozen block is not.
+  // Frozen weights are not trained (analysis/training.cc). Saying frozen = true on an op without weights is an
+  // error; inheriting it from a frozen block is not.
   void freeze_weights(ir::Op& op, bool frozen, bool explicit_argument, Location at) {
-    if (op.costs().weights.empty()) {
-      if (frozen && explicit_argument) fail(at, "frozen: '" + std::string(op.kind) + "' has no weights to freeze");
-      return;
+    if (op.costs().weights.empty() && frozen && explicit_argument) {
+      fail(at, "frozen: '" + std::string(op.kind) + "' has no weights to freeze");
     }
-    if (op.costs().frozen == frozen) return;
+    if (op.costs().weights.empty() || op.costs().frozen == frozen) return;
     ir::OpCosts costs = op.costs();
     costs.frozen = frozen;
     op.shared_costs = cost_table_.intern(std::move(costs));

@@ -252,12 +252,12 @@ TEST(HfConfig, Gemma2SoftCappingAndAlternatingWindows) {
   Int macs = 21 * (projections + 2 * 16 * s * 4096 * 256) + 21 * (projections + 2 * 16 * s * s * 256) + s * h * vocab;
   EXPECT_EQ(testing::macs(*c.run), macs);
   // Soft-capping: a divide, a tanh and a multiply per score and per logit.
-  const analysis::Layer* capped = testing::layer_at(*c.run, "model.layers.1.self_attn.attention.softcap_tanh");
+  const analysis::Layer* capped = testing::find_layer(*c.run, "model.layers.1.self_attn.attention.softcap_tanh");
   ASSERT_NE(capped, nullptr);
   EXPECT_EQ(capped->figures.activation_ops, Int(16) * s * s);
-  EXPECT_EQ(testing::layer_at(*c.run, "model.layers.0.self_attn.attention.softcap_tanh")->figures.activation_ops,
+  EXPECT_EQ(testing::find_layer(*c.run, "model.layers.0.self_attn.attention.softcap_tanh")->figures.activation_ops,
             Int(16) * s * 4096);
-  EXPECT_EQ(testing::layer_at(*c.run, "final_softcap_tanh")->figures.activation_ops, s * vocab);
+  EXPECT_EQ(testing::find_layer(*c.run, "final_softcap_tanh")->figures.activation_ops, s * vocab);
   EXPECT_TRUE(testing::has_path(*c.run, "model.layers.41.post_feedforward_layernorm"));
   EXPECT_EQ(*c.imported.weight_dtype, DType::kF32);
 }
@@ -269,9 +269,9 @@ TEST(HfConfig, LayerListsForSlidingAndDenseLayers) {
     "intermediate_size": 32, "sliding_window": 4, "attn_logit_softcapping": null, "final_logit_softcapping": null,
     "layer_types": ["full_attention", "sliding_attention", "sliding_attention"]})",
                                 {{"seq", 10}});
-  EXPECT_EQ(gemma.run->graph.ops[testing::layer_at(*gemma.run, "model.layers.0.self_attn.attention.qk")->op].kind,
+  EXPECT_EQ(gemma.run->graph.ops[testing::find_layer(*gemma.run, "model.layers.0.self_attn.attention.qk")->op].kind,
             "matmul");
-  EXPECT_EQ(gemma.run->graph.ops[testing::layer_at(*gemma.run, "model.layers.1.self_attn.attention.qk")->op].kind,
+  EXPECT_EQ(gemma.run->graph.ops[testing::find_layer(*gemma.run, "model.layers.1.self_attn.attention.qk")->op].kind,
             "window_scores");
   EXPECT_FALSE(testing::has_path(*gemma.run, "model.layers.0.self_attn.attention.softcap_tanh"));
   EXPECT_FALSE(testing::has_path(*gemma.run, "final_softcap_tanh"));
@@ -303,7 +303,7 @@ TEST(HfConfig, GptNeox20B) {
   Int t = 200;
   EXPECT_EQ(testing::macs(*c.run), 44 * (4 * t * h * h + 2 * 2 * 100 * 100 * h + 2 * t * h * i) + t * h * vocab);
   // Rotary on 16 of each head's 96 features.
-  EXPECT_EQ(testing::layer_at(*c.run, "gpt_neox.layers.0.attention.rotary_q")->figures.elementwise_ops,
+  EXPECT_EQ(testing::find_layer(*c.run, "gpt_neox.layers.0.attention.rotary_q")->figures.elementwise_ops,
             Int(3) * t * 64 * 24);
   EXPECT_TRUE(testing::has_path(*c.run, "embed_out"));
 }

@@ -9,7 +9,7 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-using namespace testing;  // run_model, layer_at, has_path, params, macs, macs_at (model_test_util.h)
+using namespace testing;  // run_model, find_layer, has_path, params, macs, macs_at (model_test_util.h)
 
 // deepseek-ai/DeepSeek-R1 config.json.
 constexpr Int kVocab = 129280, kHidden = 7168, kLayers = 61, kDense = 3, kHeads = 128;
@@ -80,7 +80,7 @@ TEST(DeepSeekR1, ParametersAndActiveParameters) {
        {"q_a_proj", "q_a_layernorm", "q_b_proj", "kv_a_proj_with_mqa", "kv_a_layernorm", "kv_b_proj", "o_proj"}) {
     EXPECT_TRUE(has_path(*r, std::string("model.layers.0.self_attn.") + path)) << path;
   }
-  EXPECT_EQ(layer_at(*r, "model.layers.3.mlp.experts")->figures.params, kExperts * expert_params());
+  EXPECT_EQ(find_layer(*r, "model.layers.3.mlp.experts")->figures.params, kExperts * expert_params());
 }
 
 TEST(DeepSeekR1, GemmMacsWithoutCache) {
@@ -89,10 +89,10 @@ TEST(DeepSeekR1, GemmMacsWithoutCache) {
   EXPECT_EQ(other->analysis.output_shapes[1], (std::vector<Int>{2, 100, kVocab}));
   EXPECT_EQ(other->analysis.output_shapes[0], (std::vector<Int>{2, 100, kHidden}));
   // Query and key heads of 192 features, value heads of 128.
-  const analysis::Layer* qk = layer_at(*other, "model.layers.0.self_attn.attention.qk");
+  const analysis::Layer* qk = find_layer(*other, "model.layers.0.self_attn.attention.qk");
   ASSERT_NE(qk, nullptr);
   EXPECT_EQ(qk->figures.gemm_macs, Int(2) * kHeads * 100 * 100 * 192);
-  EXPECT_EQ(layer_at(*other, "model.layers.0.self_attn.attention.av")->figures.gemm_macs,
+  EXPECT_EQ(find_layer(*other, "model.layers.0.self_attn.attention.av")->figures.gemm_macs,
             Int(2) * kHeads * 100 * 100 * 128);
 }
 
@@ -101,8 +101,8 @@ TEST(DeepSeekR1, DecodingWithTheCompressedLatentCache) {
   EXPECT_EQ(macs(*r), decode_macs(2, 1, 4095));
   // The same parameters: kv_b_proj's weight is used as its key and value parts.
   EXPECT_EQ(params(*r), Int(671'026'404'352));
-  EXPECT_EQ(layer_at(*r, "model.layers.0.self_attn.kv_b_proj.key")->figures.params, kHeads * kNope * kKvRank);
-  EXPECT_EQ(layer_at(*r, "model.layers.0.self_attn.kv_b_proj.value")->figures.params, kHeads * kKvRank * kVDim);
+  EXPECT_EQ(find_layer(*r, "model.layers.0.self_attn.kv_b_proj.key")->figures.params, kHeads * kNope * kKvRank);
+  EXPECT_EQ(find_layer(*r, "model.layers.0.self_attn.kv_b_proj.value")->figures.params, kHeads * kKvRank * kVDim);
   EXPECT_FALSE(has_path(*r, "model.layers.0.self_attn.kv_b_proj"));
   // The KV cache is the compressed latent and the shared rotary key: 512 + 64 values per token and layer.
   ASSERT_EQ(r->graph.inputs.size(), 2u);
@@ -112,11 +112,11 @@ TEST(DeepSeekR1, DecodingWithTheCompressedLatentCache) {
   EXPECT_EQ(cache_bytes, kLayers * Int(2) * 4095 * (kKvRank + kRope) * 4);
   EXPECT_EQ(cache_bytes / (Int(2) * 4095), Int(61) * 576 * 4);  // bytes per cached token in fp32
   // Scores over 4096 positions for each of the 128 heads, from the latents and the rotary keys.
-  const analysis::Layer* latent_scores = layer_at(*r, "model.layers.5.self_attn.qk_latent");
+  const analysis::Layer* latent_scores = find_layer(*r, "model.layers.5.self_attn.qk_latent");
   ASSERT_NE(latent_scores, nullptr);
   EXPECT_EQ(latent_scores->output_shapes[0], (std::vector<Int>{2, kHeads, 1, 4096}));
   EXPECT_EQ(latent_scores->figures.gemm_macs, Int(2) * kHeads * 4096 * kKvRank);
-  EXPECT_EQ(layer_at(*r, "model.layers.5.self_attn.qk_rope")->figures.gemm_macs, Int(2) * kHeads * 4096 * kRope);
+  EXPECT_EQ(find_layer(*r, "model.layers.5.self_attn.qk_rope")->figures.gemm_macs, Int(2) * kHeads * 4096 * kRope);
   EXPECT_EQ(r->analysis.output_shapes[1], (std::vector<Int>{2, 1, kVocab}));
   // Another decoding point through the formula.
   EXPECT_EQ(macs_at(*r, {{"batch", 1}, {"seq", 3}}), decode_macs(1, 3, 4095));

@@ -23,8 +23,8 @@ bool has_output_shape(const testing::ModelRun& r, const std::vector<Int>& shape)
   return false;
 }
 
+using testing::find_layer;
 using testing::has_path;
-using testing::layer_at;
 using testing::macs;
 using testing::macs_at;
 using testing::params;
@@ -86,7 +86,7 @@ TEST(LanguageGpt2, TiedLmHeadCountsGemmWorkButNoParameters) {
   auto r = testing::run_model("gpt2", {{"batch", 2}, {"seq", 100}});
   EXPECT_EQ(params(*r), Int(124'439'808));
   Int table_bytes = Int(50257) * 768 * 4;
-  const analysis::Layer* head = layer_at(*r, "lm_head");
+  const analysis::Layer* head = find_layer(*r, "lm_head");
   ASSERT_NE(head, nullptr);
   EXPECT_EQ(r->graph.ops[head->op].kind, "linear");
   EXPECT_EQ(r->graph.ops[head->op].costs().tied_to, "wte");
@@ -95,7 +95,7 @@ TEST(LanguageGpt2, TiedLmHeadCountsGemmWorkButNoParameters) {
   // The head reads wte's table as its weight; its only input is the hidden state.
   EXPECT_EQ(head->figures.weight_bytes, table_bytes);
   EXPECT_EQ(head->figures.input_bytes, Int(2) * 100 * 768 * 4);
-  const analysis::Layer* wte = layer_at(*r, "wte");
+  const analysis::Layer* wte = find_layer(*r, "wte");
   ASSERT_NE(wte, nullptr);
   EXPECT_EQ(wte->figures.params, Int(50257) * 768);
   EXPECT_EQ(wte->figures.weight_bytes, table_bytes);
@@ -144,7 +144,7 @@ TEST(LanguageGpt3, Parameters175B) {
   EXPECT_EQ(r->analysis.output_shapes[1], (std::vector<Int>{1, 2048, 50257}));
   EXPECT_TRUE(has_path(*r, "h.95.attn.c_proj"));
   // The LM head is tied to wte: no parameters, the table's bytes read, b·s·h·vocab MACs.
-  const analysis::Layer* head = layer_at(*r, "lm_head");
+  const analysis::Layer* head = find_layer(*r, "lm_head");
   ASSERT_NE(head, nullptr);
   EXPECT_EQ(r->graph.ops[head->op].costs().tied_to, "wte");
   EXPECT_EQ(head->figures.params, Int(0));
@@ -177,7 +177,7 @@ TEST(LanguageLlama, Llama2_7B) {
         "model.layers.0.input_layernorm", "model.layers.0.post_attention_layernorm", "model.norm", "lm_head"}) {
     EXPECT_TRUE(has_path(*r, path)) << path;
   }
-  const analysis::Layer* rotary = layer_at(*r, "model.layers.0.self_attn.rotary_q");
+  const analysis::Layer* rotary = find_layer(*r, "model.layers.0.self_attn.rotary_q");
   ASSERT_NE(rotary, nullptr);
   EXPECT_EQ(rotary->figures.elementwise_ops, Int(3) * 4096 * 4096);
 }
@@ -188,7 +188,7 @@ TEST(LanguageLlama, Llama2_70BWithGroupedQueryAttention) {
       {{"layers", 80}, {"hidden", 8192}, {"heads", 64}, {"kv_heads", 8}, {"intermediate_size", 28672}, {"seq", 128}});
   EXPECT_EQ(params(*r), Int(68'976'648'192));
   EXPECT_EQ(macs(*r), llama_macs(80, 8192, 1024, 28672, 1, 128));
-  const analysis::Layer* k = layer_at(*r, "model.layers.0.self_attn.k_proj");
+  const analysis::Layer* k = find_layer(*r, "model.layers.0.self_attn.k_proj");
   ASSERT_NE(k, nullptr);
   EXPECT_EQ(k->figures.params, Int(8192) * 1024);
 }
@@ -199,14 +199,14 @@ TEST(LanguageLlama, DecodingStepWithKvCache) {
   EXPECT_EQ(params(*r), Int(6'738'415'616));
   EXPECT_EQ(macs(*r), llama_macs(32, 4096, 4096, 11008, 2, 1, 4095));
   EXPECT_EQ(macs(*r), Int(2) * 7'680'819'200);
-  const analysis::Layer* qk = layer_at(*r, "model.layers.0.self_attn.attention.qk");
+  const analysis::Layer* qk = find_layer(*r, "model.layers.0.self_attn.attention.qk");
   ASSERT_NE(qk, nullptr);
   ASSERT_EQ(qk->output_shapes.size(), 1u);
   EXPECT_EQ(qk->output_shapes[0], (std::vector<Int>{2, 32, 1, 4096}));
   EXPECT_EQ(r->analysis.output_shapes[1], (std::vector<Int>{2, 1, 32000}));
   // The cache comes from two inputs [32 layers, batch, past, 4096]; each layer takes its slice.
   EXPECT_EQ(r->graph.inputs.size(), 3u);
-  const analysis::Layer* key = layer_at(*r, "model.past_key_values.31.key");
+  const analysis::Layer* key = find_layer(*r, "model.past_key_values.31.key");
   ASSERT_NE(key, nullptr);
   EXPECT_EQ(key->output_shapes[0], (std::vector<Int>{2, 4095, 4096}));
   // Without a cache there are no cache inputs.
@@ -230,7 +230,7 @@ TEST(LanguageRecurrent, LstmLanguageModel) {
   EXPECT_TRUE(has_path(*r, "decoder"));
   // The model is named like the operator it calls.
   EXPECT_EQ(r->graph.model_name, "lstm");
-  EXPECT_EQ(r->graph.ops[layer_at(*r, "rnn")->op].kind, "lstm");
+  EXPECT_EQ(r->graph.ops[find_layer(*r, "rnn")->op].kind, "lstm");
 }
 
 TEST(LanguageRecurrent, GruLanguageModel) {
@@ -243,7 +243,7 @@ TEST(LanguageRecurrent, GruLanguageModel) {
   // The model is named like the operator it calls.
   EXPECT_EQ(r->graph.model_name, "gru");
   ASSERT_TRUE(has_path(*r, "rnn"));
-  EXPECT_EQ(r->graph.ops[layer_at(*r, "rnn")->op].kind, "gru");
+  EXPECT_EQ(r->graph.ops[find_layer(*r, "rnn")->op].kind, "gru");
 }
 
 // ---- MLPerf: Transformer big, GNMT, RNN-T ------------------------------------------------------------------
@@ -279,18 +279,18 @@ TEST(LanguageMlperf, TransformerBig) {
 TEST(LanguageMlperf, TransformerBigSharesOneTable) {
   auto r = testing::run_model("transformer_big", {{"batch", 2}, {"src_len", 40}, {"tgt_len", 33}});
   Int d = 1024, vocab = 33708, table_bytes = vocab * d * 4;
-  const analysis::Layer* source = layer_at(*r, "encoder.embed_tokens");
+  const analysis::Layer* source = find_layer(*r, "encoder.embed_tokens");
   ASSERT_NE(source, nullptr);
   EXPECT_EQ(source->figures.params, vocab * d);
   EXPECT_EQ(source->output_shapes[0], (std::vector<Int>{2, 40, 1024}));
   // The decoder's lookup and the output projection reuse that table: they read it but add no parameters.
-  const analysis::Layer* target = layer_at(*r, "decoder.embed_tokens");
+  const analysis::Layer* target = find_layer(*r, "decoder.embed_tokens");
   ASSERT_NE(target, nullptr);
   EXPECT_EQ(r->graph.ops[target->op].costs().tied_to, "encoder.embed_tokens");
   EXPECT_EQ(target->figures.params, Int(0));
   EXPECT_EQ(target->figures.weight_bytes, table_bytes);
   EXPECT_EQ(target->output_shapes[0], (std::vector<Int>{2, 33, 1024}));
-  const analysis::Layer* head = layer_at(*r, "decoder.output_projection");
+  const analysis::Layer* head = find_layer(*r, "decoder.output_projection");
   ASSERT_NE(head, nullptr);
   EXPECT_EQ(r->graph.ops[head->op].kind, "linear");
   EXPECT_EQ(r->graph.ops[head->op].costs().tied_to, "encoder.embed_tokens");
@@ -340,18 +340,18 @@ TEST(LanguageMlperf, GnmtSharesTheEmbeddingBetweenEncoderAndDecoder) {
   // classifier has its own weights.
   auto r = testing::run_model("gnmt", {{"batch", 3}, {"src_len", 37}, {"tgt_len", 29}});
   Int H = 1024, vocab = 32320, table_bytes = vocab * H * 4;
-  const analysis::Layer* source = layer_at(*r, "encoder.embedder");
+  const analysis::Layer* source = find_layer(*r, "encoder.embedder");
   ASSERT_NE(source, nullptr);
   EXPECT_EQ(source->figures.params, vocab * H);
   EXPECT_EQ(source->output_shapes[0], (std::vector<Int>{37, 3, 1024}));
-  const analysis::Layer* target = layer_at(*r, "decoder.embedder");
+  const analysis::Layer* target = find_layer(*r, "decoder.embedder");
   ASSERT_NE(target, nullptr);
   EXPECT_EQ(r->graph.ops[target->op].costs().tied_to, "encoder.embedder");
   EXPECT_EQ(target->figures.params, Int(0));
   EXPECT_EQ(target->figures.weight_bytes, table_bytes);
   EXPECT_EQ(target->figures.gathered_bytes, Int(29) * 3 * H * 4);
   EXPECT_EQ(target->output_shapes[0], (std::vector<Int>{29, 3, 1024}));
-  const analysis::Layer* classifier = layer_at(*r, "decoder.classifier.classifier");
+  const analysis::Layer* classifier = find_layer(*r, "decoder.classifier.classifier");
   ASSERT_NE(classifier, nullptr);
   EXPECT_TRUE(r->graph.ops[classifier->op].costs().tied_to.empty());
   EXPECT_EQ(classifier->figures.params, H * vocab + vocab);

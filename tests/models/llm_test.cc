@@ -10,7 +10,7 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-using namespace testing;  // run_model, layer_at, has_path, params, macs, macs_at (model_test_util.h)
+using namespace testing;  // run_model, find_layer, has_path, params, macs, macs_at (model_test_util.h)
 
 // A decoder-only model as its config.json describes it.
 struct Decoder {
@@ -69,7 +69,7 @@ TEST(LlmLlama3, Llama3_1_8B) {
     EXPECT_TRUE(has_path(*r, path)) << path;
   }
   // Grouped-query attention: k_proj maps 4096 to 8 heads of 128.
-  EXPECT_EQ(layer_at(*r, "model.layers.0.self_attn.k_proj")->figures.params, Int(4096) * 1024);
+  EXPECT_EQ(find_layer(*r, "model.layers.0.self_attn.k_proj")->figures.params, Int(4096) * 1024);
 }
 
 TEST(LlmLlama3, Llama3_1_70B) {
@@ -90,17 +90,17 @@ TEST(LlmMistral, SlidingWindowBoundsTheAttentionMatmuls) {
   // At 8192 tokens each query sees 4096 keys; at 1000 tokens the window covers every key.
   expect_decoder("mistral_7b", c, 7'241'732'096, 8192, 2, 1000);
   auto r = testing::run_model("mistral_7b");
-  const analysis::Layer* qk = layer_at(*r, "model.layers.0.self_attn.attention.qk");
+  const analysis::Layer* qk = find_layer(*r, "model.layers.0.self_attn.attention.qk");
   ASSERT_NE(qk, nullptr);
   EXPECT_EQ(r->graph.ops[qk->op].kind, "window_scores");
   // The band of scores: [b, kv_heads, group, s, window].
   EXPECT_EQ(qk->output_shapes[0], (std::vector<Int>{1, 8, 4, 8192, 4096}));
   EXPECT_EQ(qk->figures.gemm_macs, Int(32) * 8192 * 4096 * 128);
-  const analysis::Layer* av = layer_at(*r, "model.layers.0.self_attn.attention.av");
+  const analysis::Layer* av = find_layer(*r, "model.layers.0.self_attn.attention.av");
   ASSERT_NE(av, nullptr);
   EXPECT_EQ(av->figures.gemm_macs, Int(32) * 8192 * 4096 * 128);
   // The softmax runs over the band only: 4E - 2R element-wise, E exp, with E = 32·8192·4096 and R = 32·8192.
-  const analysis::Layer* softmax = layer_at(*r, "model.layers.0.self_attn.attention.softmax");
+  const analysis::Layer* softmax = find_layer(*r, "model.layers.0.self_attn.attention.softmax");
   ASSERT_NE(softmax, nullptr);
   Int e = Int(32) * 8192 * 4096, rows = Int(32) * 8192;
   EXPECT_EQ(softmax->figures.elementwise_ops, 4 * e - 2 * rows);
@@ -116,9 +116,9 @@ TEST(LlmQwen2, QkvBiases) {
   c.qkv_bias = true;
   expect_decoder("qwen2_7b", c, 7'615'616'512, 4096, 2, 333);
   auto r = testing::run_model("qwen2_7b", {{"seq", 8}});
-  EXPECT_EQ(layer_at(*r, "model.layers.0.self_attn.q_proj")->figures.params, Int(3584) * 3584 + 3584);
-  EXPECT_EQ(layer_at(*r, "model.layers.0.self_attn.v_proj")->figures.params, Int(3584) * 512 + 512);
-  EXPECT_EQ(layer_at(*r, "model.layers.0.self_attn.o_proj")->figures.params, Int(3584) * 3584);
+  EXPECT_EQ(find_layer(*r, "model.layers.0.self_attn.q_proj")->figures.params, Int(3584) * 3584 + 3584);
+  EXPECT_EQ(find_layer(*r, "model.layers.0.self_attn.v_proj")->figures.params, Int(3584) * 512 + 512);
+  EXPECT_EQ(find_layer(*r, "model.layers.0.self_attn.o_proj")->figures.params, Int(3584) * 3584);
 }
 
 TEST(LlmGemma, WideHeadsGegluTiedScaledEmbedding) {
@@ -129,12 +129,12 @@ TEST(LlmGemma, WideHeadsGegluTiedScaledEmbedding) {
   expect_decoder("gemma_7b", c, 8'537'680'896, 8192, 2, 77);
   auto r = testing::run_model("gemma_7b", {{"seq", 10}});
   // q_proj maps 3072 to 16 heads of 256 = 4096.
-  EXPECT_EQ(layer_at(*r, "model.layers.0.self_attn.q_proj")->output_shapes[0], (std::vector<Int>{1, 10, 4096}));
-  EXPECT_EQ(r->graph.ops[layer_at(*r, "model.layers.0.mlp.act_fn")->op].kind, "gelu");
-  const analysis::Layer* normalizer = layer_at(*r, "model.normalizer");
+  EXPECT_EQ(find_layer(*r, "model.layers.0.self_attn.q_proj")->output_shapes[0], (std::vector<Int>{1, 10, 4096}));
+  EXPECT_EQ(r->graph.ops[find_layer(*r, "model.layers.0.mlp.act_fn")->op].kind, "gelu");
+  const analysis::Layer* normalizer = find_layer(*r, "model.normalizer");
   ASSERT_NE(normalizer, nullptr);
   EXPECT_EQ(normalizer->figures.elementwise_ops, Int(10) * 3072);
-  const analysis::Layer* head = layer_at(*r, "lm_head");
+  const analysis::Layer* head = find_layer(*r, "lm_head");
   EXPECT_EQ(r->graph.ops[head->op].costs().tied_to, "model.embed_tokens");
   EXPECT_EQ(head->figures.params, Int(0));
   EXPECT_EQ(head->figures.gemm_macs, Int(10) * 3072 * 256000);
@@ -146,8 +146,8 @@ TEST(LlmPhi3, FusedProjectionsAndSlidingWindow) {
   // 3,821,079,552: Keras Hub's phi3_mini_4k_instruct_en preset metadata.
   expect_decoder("phi3_mini", c, 3'821'079'552, 4096, 3, 2000);
   auto r = testing::run_model("phi3_mini", {{"seq", 12}});
-  EXPECT_EQ(layer_at(*r, "model.layers.0.self_attn.qkv_proj")->figures.params, Int(3072) * 3 * 3072);
-  EXPECT_EQ(layer_at(*r, "model.layers.0.mlp.gate_up_proj")->figures.params, Int(3072) * 2 * 8192);
+  EXPECT_EQ(find_layer(*r, "model.layers.0.self_attn.qkv_proj")->figures.params, Int(3072) * 3 * 3072);
+  EXPECT_EQ(find_layer(*r, "model.layers.0.mlp.gate_up_proj")->figures.params, Int(3072) * 2 * 8192);
   EXPECT_TRUE(has_path(*r, "model.layers.31.mlp.down_proj"));
 }
 
@@ -167,14 +167,14 @@ TEST(LlmGptJ, ParallelBlockPartialRotary) {
   EXPECT_EQ(params(*other), expected);
   EXPECT_EQ(other->analysis.output_shapes[1], (std::vector<Int>{4, 100, 50400}));
   // Rotary turns 64 of each head's 256 features: 3 element-wise ops per turned feature.
-  const analysis::Layer* rotary = layer_at(*other, "transformer.h.0.attn.rotary_q");
+  const analysis::Layer* rotary = find_layer(*other, "transformer.h.0.attn.rotary_q");
   ASSERT_NE(rotary, nullptr);
   EXPECT_EQ(rotary->figures.elementwise_ops, Int(3) * 4 * 100 * 16 * 64);
   // One LayerNorm per block, feeding attention and the MLP.
   EXPECT_TRUE(has_path(*other, "transformer.h.27.ln_1"));
   EXPECT_FALSE(has_path(*other, "transformer.h.0.ln_2"));
   EXPECT_TRUE(has_path(*other, "transformer.h.0.mlp.fc_in"));
-  EXPECT_EQ(layer_at(*other, "lm_head")->figures.params, h * vocab + vocab);
+  EXPECT_EQ(find_layer(*other, "lm_head")->figures.params, h * vocab + vocab);
 }
 
 }  // namespace

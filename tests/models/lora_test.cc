@@ -10,7 +10,7 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-using namespace testing;  // run_model, layer_at, has_path, params, macs, macs_at (model_test_util.h)
+using namespace testing;  // run_model, find_layer, has_path, params, macs, macs_at (model_test_util.h)
 
 constexpr Int kVocab = 32000, kHidden = 8192, kLayers = 80, kFfn = 28672, kRank = 16;
 constexpr Int kQkv = 8192 + 2 * 1024;  // 64 query heads and 8 key and 8 value heads of 128
@@ -41,13 +41,13 @@ TEST(LoraLlama2_70B, ParametersAndForwardMacs) {
         "model.layers.0.mlp.gate_proj"}) {
     EXPECT_TRUE(has_path(*r, path)) << path;
   }
-  const analysis::Layer* base = layer_at(*r, "model.layers.3.self_attn.qkv_proj.base_layer");
+  const analysis::Layer* base = find_layer(*r, "model.layers.3.self_attn.qkv_proj.base_layer");
   ASSERT_NE(base, nullptr);
   EXPECT_EQ(base->figures.params, kHidden * kQkv);
   EXPECT_TRUE(r->graph.ops[base->op].costs().frozen);
-  EXPECT_FALSE(r->graph.ops[layer_at(*r, "model.layers.3.self_attn.qkv_proj.lora_A.default")->op].costs().frozen);
-  EXPECT_TRUE(r->graph.ops[layer_at(*r, "lm_head")->op].costs().frozen);
-  EXPECT_TRUE(r->graph.ops[layer_at(*r, "model.embed_tokens")->op].costs().frozen);
+  EXPECT_FALSE(r->graph.ops[find_layer(*r, "model.layers.3.self_attn.qkv_proj.lora_A.default")->op].costs().frozen);
+  EXPECT_TRUE(r->graph.ops[find_layer(*r, "lm_head")->op].costs().frozen);
+  EXPECT_TRUE(r->graph.ops[find_layer(*r, "model.embed_tokens")->op].costs().frozen);
 }
 
 TEST(LoraLlama2_70B, TrainingTrainsTheAdaptersOnly) {

@@ -48,15 +48,15 @@ inline std::unique_ptr<ModelRun> run_model_text(const std::string& text,
   return run_program(interp::load_program_from_text("model.nn", text), std::move(overrides));
 }
 
-// The analysed row of the op at `path`, or null.
-inline const analysis::Layer* layer_at(const ModelRun& r, const std::string& path) {
+// The analysed layer of the op at `path`, or nullptr.
+inline const analysis::Layer* find_layer(const ModelRun& r, const std::string& path) {
   for (const analysis::Layer& layer : r.analysis.layers) {
     if (r.graph.ops[layer.op].path == path) return &layer;
   }
   return nullptr;
 }
 
-inline bool has_path(const ModelRun& r, const std::string& path) { return layer_at(r, path) != nullptr; }
+inline bool has_path(const ModelRun& r, const std::string& path) { return find_layer(r, path) != nullptr; }
 
 inline sym::Int params(const ModelRun& r) { return r.analysis.totals.figures.params; }
 inline sym::Int macs(const ModelRun& r) { return r.analysis.totals.figures.gemm_macs; }

@@ -10,7 +10,7 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-using namespace testing;  // run_model, layer_at, has_path, params, macs, macs_at (model_test_util.h)
+using namespace testing;  // run_model, find_layer, has_path, params, macs, macs_at (model_test_util.h)
 
 // Mixtral 8x7B's config.json: vocab 32000, hidden 4096, 32 layers, 32 heads, 8 KV heads, FFN 14336, 8 experts, top 2.
 constexpr Int kVocab = 32000, kHidden = 4096, kLayers = 32, kKv = 1024, kFfn = 14336, kExperts = 8, kTopK = 2;
@@ -36,10 +36,10 @@ TEST(MoeMixtral, ParametersAndActiveParameters) {
   EXPECT_EQ(active, Int(12'879'925'248));
   EXPECT_EQ(r->analysis.totals.active_params, active);
   EXPECT_EQ(r->analysis.formulas.active_params, sym::Expr(active));
-  const analysis::Layer* experts = layer_at(*r, "model.layers.0.block_sparse_moe.experts");
+  const analysis::Layer* experts = find_layer(*r, "model.layers.0.block_sparse_moe.experts");
   ASSERT_NE(experts, nullptr);
   EXPECT_EQ(experts->figures.params, kExperts * expert);
-  EXPECT_EQ(layer_at(*r, "model.layers.31.block_sparse_moe.gate")->figures.params, h * kExperts);
+  EXPECT_EQ(find_layer(*r, "model.layers.31.block_sparse_moe.gate")->figures.params, h * kExperts);
 }
 
 TEST(MoeMixtral, GemmMacsPerTokenAreTwoOfEightExperts) {
@@ -54,7 +54,7 @@ TEST(MoeMixtral, GemmMacsPerTokenAreTwoOfEightExperts) {
   EXPECT_EQ(other->analysis.output_shapes[0], (std::vector<Int>{3, 100, kHidden}));
   EXPECT_EQ(other->analysis.output_shapes[1], (std::vector<Int>{3, 100, kVocab}));
   // The router's softmax over 8 experts and top-2 selection (7 + 6 compare-selects) per token, then renormalised.
-  const analysis::Layer* topk = layer_at(*other, "model.layers.0.block_sparse_moe.topk");
+  const analysis::Layer* topk = find_layer(*other, "model.layers.0.block_sparse_moe.topk");
   ASSERT_NE(topk, nullptr);
   EXPECT_EQ(topk->figures.activation_ops, Int(300) * (7 + 6));
   EXPECT_TRUE(has_path(*other, "model.layers.0.block_sparse_moe.div"));
@@ -94,16 +94,16 @@ TEST(MoeDeepSeekRouter, GroupLimitedSigmoidRouterAndSharedExpert) {
         "mlp.masked_fill", "mlp.topk", "mlp.experts", "mlp.shared_experts.gate_proj", "mlp.shared_experts.down_proj"}) {
     EXPECT_TRUE(has_path(*r, path)) << path;
   }
-  EXPECT_EQ(layer_at(*r, "mlp.e_score_correction_bias")->figures.params, Int(0));
+  EXPECT_EQ(find_layer(*r, "mlp.e_score_correction_bias")->figures.params, Int(0));
   // Selection work: the best 2 of each group of 4 (3 + 2 per group), the best 2 of 4 groups (3 + 2), the best 3
   // of 16 (15 + 14 + 13), per token.
-  EXPECT_EQ(layer_at(*r, "mlp.group_best")->figures.activation_ops, t * 4 * (3 + 2));
-  EXPECT_EQ(layer_at(*r, "mlp.group_topk")->figures.activation_ops, t * (3 + 2));
-  EXPECT_EQ(layer_at(*r, "mlp.topk")->figures.activation_ops, t * (15 + 14 + 13));
+  EXPECT_EQ(find_layer(*r, "mlp.group_best")->figures.activation_ops, t * 4 * (3 + 2));
+  EXPECT_EQ(find_layer(*r, "mlp.group_topk")->figures.activation_ops, t * (3 + 2));
+  EXPECT_EQ(find_layer(*r, "mlp.topk")->figures.activation_ops, t * (15 + 14 + 13));
   // The sigmoid of every score; the masked fill of every score; the scaled weights.
-  EXPECT_EQ(layer_at(*r, "mlp.sigmoid")->figures.activation_ops, t * experts);
-  EXPECT_EQ(layer_at(*r, "mlp.masked_fill")->figures.elementwise_ops, t * experts);
-  EXPECT_EQ(layer_at(*r, "mlp.mul")->figures.elementwise_ops, t * k);
+  EXPECT_EQ(find_layer(*r, "mlp.sigmoid")->figures.activation_ops, t * experts);
+  EXPECT_EQ(find_layer(*r, "mlp.masked_fill")->figures.elementwise_ops, t * experts);
+  EXPECT_EQ(find_layer(*r, "mlp.mul")->figures.elementwise_ops, t * k);
   EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{1, 10, 32}));
 }
 
@@ -111,7 +111,7 @@ TEST(MoeTraining, OnlyTheRoutedExpertsGetGradients) {
   auto r = testing::run_model_text(kDeepSeekLayer, {{"batch", 2}});
   analysis::Training t = analysis::analyze_training(r->analysis, {});
   Int tokens = 20, h = 32, i = 8, k = 3, expert = 3 * h * i;
-  const analysis::Layer* experts = layer_at(*r, "mlp.experts");
+  const analysis::Layer* experts = find_layer(*r, "mlp.experts");
   ASSERT_NE(experts, nullptr);
   std::size_t index = 0;
   while (&r->analysis.layers[index] != experts) ++index;

@@ -18,11 +18,7 @@ const ir::Op* find_op(const ir::Graph& g, const std::string& path) {
   return nullptr;
 }
 
-const analysis::Layer* find_layer(const testing::ModelRun& r, const std::string& path) {
-  for (const analysis::Layer& layer : r.analysis.layers)
-    if (r.graph.ops[layer.op].path == path) return &layer;
-  return nullptr;
-}
+using testing::find_layer;  // model_test_util.h
 
 std::size_t count_kind(const ir::Graph& g, const std::string& kind) {
   std::size_t n = 0;

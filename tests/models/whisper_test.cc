@@ -8,7 +8,7 @@ namespace nnscope {
 namespace {
 
 using sym::Int;
-using namespace testing;  // run_model, layer_at, has_path, params, macs, macs_at (model_test_util.h)
+using namespace testing;  // run_model, find_layer, has_path, params, macs, macs_at (model_test_util.h)
 
 constexpr Int kD = 1280, kFfn = 5120, kVocab = 51866, kMels = 128, kFrames = 3000, kSource = 1500, kLayers = 32;
 
@@ -37,18 +37,18 @@ TEST(Whisper, LargeV3ParametersAndMacs) {
   EXPECT_EQ(testing::run_model("whisper_large_v3")->analysis.output_shapes[0], (std::vector<Int>{1, 448, kVocab}));
   EXPECT_EQ(other->analysis.output_shapes[0], (std::vector<Int>{2, 100, kVocab}));
   // The front end: 3000 frames to 1500 positions.
-  const analysis::Layer* conv2 = layer_at(*other, "model.encoder.conv2");
+  const analysis::Layer* conv2 = find_layer(*other, "model.encoder.conv2");
   ASSERT_NE(conv2, nullptr);
   EXPECT_EQ(conv2->output_shapes[0], (std::vector<Int>{2, kD, kSource}));
-  EXPECT_EQ(layer_at(*other, "model.encoder.layers.0.self_attn.k_proj")->figures.params, d * d);
-  EXPECT_EQ(layer_at(*other, "model.encoder.layers.0.self_attn.v_proj")->figures.params, d * d + d);
+  EXPECT_EQ(find_layer(*other, "model.encoder.layers.0.self_attn.k_proj")->figures.params, d * d);
+  EXPECT_EQ(find_layer(*other, "model.encoder.layers.0.self_attn.v_proj")->figures.params, d * d + d);
   // Cross-attention: queries from the 100 decoder tokens, keys from the 1500 encoder positions.
-  const analysis::Layer* cross = layer_at(*other, "model.decoder.layers.31.encoder_attn.attention.qk");
+  const analysis::Layer* cross = find_layer(*other, "model.decoder.layers.31.encoder_attn.attention.qk");
   ASSERT_NE(cross, nullptr);
   EXPECT_EQ(cross->output_shapes[0], (std::vector<Int>{2, 20, 100, kSource}));
   EXPECT_TRUE(has_path(*other, "model.decoder.layers.0.encoder_attn_layer_norm"));
   // proj_out reads the decoder's token table.
-  const analysis::Layer* head = layer_at(*other, "proj_out");
+  const analysis::Layer* head = find_layer(*other, "proj_out");
   EXPECT_EQ(head->figures.params, Int(0));
   EXPECT_EQ(other->graph.ops[head->op].costs().tied_to, "model.decoder.embed_tokens");
 }
