@@ -245,15 +245,18 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
     if (!op.costs().costed) a.not_costed.push_back({op.path, std::string(op.kind)});
     a.layers.push_back(std::move(layer));
   }
-  sym::Sum params, gemm_macs, elementwise_ops, activation_ops;
+  sym::Sum params, idle_params, gemm_macs, elementwise_ops, activation_ops;
   for (const ir::OpCosts* record : record_order) {
     const Shared& s = shared.at(record);
     params.add(s.formulas.params, s.ops);
+    idle_params.add(record->idle_params, s.ops);
     gemm_macs.add(s.formulas.gemm_macs, s.ops);
     elementwise_ops.add(s.formulas.elementwise_ops, s.ops);
     activation_ops.add(s.formulas.activation_ops, s.ops);
   }
   a.formulas.params = params.total();
+  a.formulas.active_params = a.formulas.params - idle_params.total();
+  a.totals.active_params = at.evaluate_integer(a.formulas.active_params);
   a.formulas.activation_bytes = activation_bytes.total();
   a.formulas.gemm_macs = gemm_macs.total();
   a.formulas.elementwise_ops = elementwise_ops.total();
@@ -329,6 +332,7 @@ Analysis TotalsEvaluator::at(const sym::Bindings& bindings) const {
       const TotalFormulas& f = base_.formulas;
       LayerFigures& t = a.totals.figures;
       t.params = at.evaluate_integer(f.params);
+      a.totals.active_params = at.evaluate_integer(f.active_params);
       t.input_bytes = at.evaluate_integer(plan_->input_bytes);
       t.weight_bytes = whole_bytes(f.weight_bytes, at);
       t.output_bytes = at.evaluate_integer(plan_->output_bytes);

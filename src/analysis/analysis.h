@@ -103,7 +103,10 @@ struct OpTypeTotal {
 };
 
 struct Totals {
-  LayerFigures figures;      // sums over layers (input/output bytes summed over layers too)
+  LayerFigures figures;  // sums over layers (input/output bytes summed over layers too)
+  // Parameters one token uses: params less the experts a mixture of experts does not route it to (= params for a
+  // dense model).
+  Int active_params = 0;
   Int activation_bytes = 0;  // sum of every op's output bytes
   Int model_input_bytes = 0;
   Int peak_activation_bytes = 0;  // live tensors at the worst point of execution, freed after their last use
@@ -112,6 +115,7 @@ struct Totals {
 
 struct TotalFormulas {
   Expr params, weight_bytes, activation_bytes, gemm_macs, elementwise_ops, activation_ops, flops;
+  Expr active_params;  // Totals::active_params
 };
 
 struct NotCosted {

@@ -20,6 +20,9 @@ Int bytes_of(const ir::Tensor& t, const sym::Bindings& b) {
 
 Int eval(const Expr& e, const sym::Bindings& b) { return e.evaluate_integer(b); }
 
+// An op whose weights are trained: it has weights and they are not frozen.
+bool trains_weights(const ir::Op& op) { return !op.costs().weights.empty() && !op.costs().frozen; }
+
 void add_cost(TrainLayerFigures& f, const ops::Cost& c, bool weight, const sym::Bindings& b) {
   Int macs = eval(c.gemm_macs, b);
   if (weight) {
@@ -87,13 +90,13 @@ Training analyze_training(const Analysis& analysis, const TrainOptions& options)
     }
   }
 
-  // Which tensors need a gradient: outputs of ops with weights, or of ops with an input that needs one.
-  // Graph inputs never do; integer tensors never do.
+  // Which tensors need a gradient: outputs of ops with trained (not frozen) weights, or of ops with an input that
+  // needs one. Graph inputs never do; integer tensors never do.
   std::vector<char> needs_grad(n, 0);
   std::vector<char> active(ops, 0);
   for (std::size_t i = 0; i < ops; ++i) {
     const ir::Op& op = graph.ops[i];
-    bool a = !op.costs().weights.empty();
+    bool a = trains_weights(op);
     for (ir::TensorId t : op.inputs) a = a || needs_grad[t];
     active[i] = a;
     for (ir::TensorId t : op.outputs) needs_grad[t] = a && is_floating(graph.tensors[t].dtype);
@@ -120,7 +123,7 @@ Training analyze_training(const Analysis& analysis, const TrainOptions& options)
       f.active = active[i];
       if (!active[i]) continue;
       add_cost(f, bw.common, false, b);
-      if (!op.costs().weights.empty()) add_cost(f, bw.weight, true, b);
+      if (trains_weights(op)) add_cost(f, bw.weight, true, b);
       for (std::size_t k = 0; k < op.inputs.size() && k < bw.input.size(); ++k) {
         if (needs_grad[op.inputs[k]]) add_cost(f, bw.input[k], false, b);
       }
@@ -134,7 +137,9 @@ Training analyze_training(const Analysis& analysis, const TrainOptions& options)
         keep_until[s] = std::max(keep_until[s], backward_step(i));
       };
       for (std::size_t k = 0; k < op.inputs.size() && k < bw.saves_input.size(); ++k) {
-        if (bw.saves_input[k]) keep(op.inputs[k]);
+        // A frozen op computes no weight gradient, so it keeps nothing only that gradient would read.
+        bool weight_only = k < bw.weight_only_saves.size() && bw.weight_only_saves[k];
+        if (bw.saves_input[k] && !(weight_only && !trains_weights(op))) keep(op.inputs[k]);
       }
       if (bw.saves_output && !op.outputs.empty()) keep(op.outputs.front());
       Int extra = bw.saved_bytes.evaluate(b).ceil();
@@ -221,13 +226,19 @@ Training analyze_training(const Analysis& analysis, const TrainOptions& options)
     live -= sub_after[step];
   }
 
-  // Memory of one step.
-  Int params = analysis.totals.figures.params;
+  // Memory of one step. Gradients, optimizer state and fp32 master copies exist for the trained parameters only;
+  // frozen weights are stored once, in the weight dtype.
+  for (const Layer& layer : analysis.layers) {
+    if (!graph.ops[layer.op].costs().frozen) {
+      totals.trainable_params = sym::checked_add(totals.trainable_params, layer.figures.params);
+    }
+  }
+  Int trained = totals.trainable_params;
   totals.optimizer = optimizer_name(options.optimizer);
   totals.weight_bytes = analysis.totals.figures.weight_bytes;
-  totals.gradient_bytes = totals.weight_bytes;
-  if (dtype_bytes(graph.weight_dtype) < sym::Rational(4)) totals.master_weight_bytes = sym::checked_mul(params, 4);
-  totals.optimizer_bytes = sym::checked_mul(params, 4 * optimizer_state_per_param(options.optimizer));
+  totals.gradient_bytes = (sym::Rational(trained) * dtype_bytes(graph.weight_dtype)).ceil();
+  if (dtype_bytes(graph.weight_dtype) < sym::Rational(4)) totals.master_weight_bytes = sym::checked_mul(trained, 4);
+  totals.optimizer_bytes = sym::checked_mul(trained, 4 * optimizer_state_per_param(options.optimizer));
   totals.train_memory_bytes = totals.weight_bytes;
   for (Int part :
        {totals.master_weight_bytes, totals.gradient_bytes, totals.optimizer_bytes, totals.saved_activation_bytes}) {

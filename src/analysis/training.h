@@ -39,10 +39,11 @@ struct TrainTotals {
   Int train_flops = 0;  // forward + backward FLOPs of one step
   // Memory of one step.
   std::string optimizer;
+  Int trainable_params = 0;        // parameters that are trained: all but frozen ones (frozen = true)
   Int weight_bytes = 0;            // parameters in the weight dtype
   Int master_weight_bytes = 0;     // fp32 copy when the weights are 16-bit or narrower (mixed precision)
-  Int gradient_bytes = 0;          // one gradient per parameter, in the weight dtype
-  Int optimizer_bytes = 0;         // optimizer state, fp32
+  Int gradient_bytes = 0;          // one gradient per trained parameter, in the weight dtype
+  Int optimizer_bytes = 0;         // optimizer state of the trained parameters, fp32
   Int saved_activation_bytes = 0;  // every tensor some backward keeps (each storage once) + masks, indices, stats
   Int train_memory_bytes = 0;      // the sum of the five above
   // Live activations (and their gradients) over forward then backward.

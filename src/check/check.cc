@@ -19,6 +19,8 @@ using ast::StmtKind;
 
 // The named argument every operator call accepts for weight sharing (docs/language.md §5.6).
 constexpr std::string_view kTiedTo = "tied_to";
+// Accepted by every operator and block call: its weights are not trained (docs/language.md).
+constexpr std::string_view kFrozen = "frozen";
 // "Did you mean" compares the word with every candidate; past this many candidates (generated files,
 // hostile input) the suggestion is left out rather than paid for on every error.
 constexpr std::size_t kMaxSuggestionCandidates = 5000;
@@ -446,7 +448,7 @@ class DefinitionChecker {
     std::size_t position = 0;
     bool fits = true;
     for (const ast::Argument& a : c.arguments()) {
-      if (a.name_text() == kTiedTo && parameters.accepts_tied_to) continue;
+      if ((a.name_text() == kTiedTo && parameters.accepts_tied_to) || a.name_text() == kFrozen) continue;
       std::size_t slot = count;
       if (!a.name) {
         if (position >= count) {

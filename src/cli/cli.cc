@@ -26,10 +26,12 @@ Commands:
   list            the standard-library models, one line each
   show MODEL      print a standard-library model's source
   dot MODEL       write the graph in Graphviz DOT (to stdout, or -o FILE)
-  import FILE.onnx  translate an ONNX model into a .nn file (to stdout, or -o FILE); see docs/onnx.md
+  import FILE     translate an ONNX model (.onnx) or a Hugging Face config.json into a .nn file (to stdout,
+                  or -o FILE); see docs/onnx.md and docs/hf-config.md
   ops [NAME]      the operators the language knows; with a NAME, its arguments, defaults, costs and backward
 
-MODEL is a path to a .nn file, an .onnx file or the name of a standard-library model (see `nnscope list`).
+MODEL is a path to a .nn file, an .onnx file, a Hugging Face config.json or the name of a standard-library model
+(see `nnscope list`).
 
 Options for analyze and dot:
   --set NAME=VALUE        bind a model parameter (repeatable), e.g. --set batch=8
@@ -124,8 +126,10 @@ Options parse_options(const std::vector<std::string>& args) {
       o.request.sweeps.emplace_back(v.substr(0, eq), std::move(values));
     } else if (arg == "--dtype") {
       o.request.elaborate.weight_dtype = o.request.elaborate.activation_dtype = parse_dtype_option(value(), "--dtype");
+      o.request.weight_dtype_given = true;
     } else if (arg == "--weight-dtype") {
       o.request.elaborate.weight_dtype = parse_dtype_option(value(), "--weight-dtype");
+      o.request.weight_dtype_given = true;
     } else if (arg == "--act-dtype") {
       o.request.elaborate.activation_dtype = parse_dtype_option(value(), "--act-dtype");
     } else if (arg == "--format") {
@@ -223,10 +227,9 @@ int analyze(Options& o, std::ostream& out, std::ostream& err, bool dot_command) 
   return kExitOk;
 }
 
-int import_onnx(const Options& o, std::ostream& out) {
-  if (o.positional.size() != 1 || !o.positional[0].ends_with(".onnx"))
-    driver::usage_error("import takes one FILE.onnx");
-  std::string text = driver::import_onnx(o.positional[0]);
+int import_model(const Options& o, std::ostream& out) {
+  if (o.positional.size() != 1) driver::usage_error("import takes one FILE.onnx or config.json");
+  std::string text = driver::import_model(o.positional[0]);
   if (o.output_file.empty()) {
     out << text;
   } else {
@@ -310,7 +313,7 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (command == "list") return list(out, err);
   if (command == "show") return show(o, out, err);
   if (command == "ops") return list_ops(o, out);
-  if (command == "import") return import_onnx(o, out);
+  if (command == "import") return import_model(o, out);
   std::string hint = interp::closest_name(command, {"analyze", "check", "list", "show", "dot", "ops", "import"});
   driver::usage_error("unknown command '" + command + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
 }

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "check/check.h"
+#include "hfconfig/hf_config.h"
 #include "interp/overrides.h"
 #include "onnx/importer.h"
 #include "stdlib/embedded.h"
@@ -37,8 +38,11 @@ auto guarded(const interp::Program* program, const std::string& name, Step&& ste
   }
 }
 
-// A .nn file, a standard-library name, or an ONNX file (imported to .nn text first).
-std::unique_ptr<interp::Program> load_any(const std::string& target, bool* found) {
+// A .nn file, a standard-library name, an ONNX file or a Hugging Face config.json (either translated to .nn text
+// first).
+std::unique_ptr<interp::Program> load_any(const std::string& target, bool* found,
+                                          hfconfig::Imported* config = nullptr) {
+  if (hfconfig::is_config(target)) return hfconfig::load_config(target, found, config);
   if (!is_onnx(target)) return interp::load_program(target, found);
   if (!std::filesystem::exists(target)) {
     *found = false;
@@ -163,7 +167,9 @@ void usage_error(const std::string& message) {
 Loaded load(const std::string& target, const std::string& model_name) {
   Loaded loaded;
   bool found = true;
-  loaded.program = load_any(target, &found);
+  hfconfig::Imported config;
+  loaded.program = load_any(target, &found, &config);
+  loaded.default_weight_dtype = config.weight_dtype;
   if (!found) {
     throw Failure(kExitUsage, not_found("'" + target + "' is neither a file nor a standard-library model", target,
                                         stdlib::model_names()) +
@@ -214,7 +220,17 @@ analysis::HardwareProfile load_hardware(const std::string& target) {
   });
 }
 
-std::string import_onnx(const std::string& path) {
+std::string import_model(const std::string& path) {
+  if (hfconfig::is_config(path)) {
+    bool found = true;
+    hfconfig::Imported imported;
+    std::unique_ptr<interp::Program> program = hfconfig::load_config(path, &found, &imported);
+    if (!program->ok()) {
+      throw Failure(found ? kExitModelError : kExitUsage, render_all(program->diagnostics, program->sources));
+    }
+    return imported.text;
+  }
+  if (!is_onnx(path)) usage_error("import takes one FILE.onnx or config.json");
   try {
     return onnx::import_file(path);
   } catch (const onnx::ImportError& error) {
@@ -222,10 +238,14 @@ std::string import_onnx(const std::string& path) {
   }
 }
 
-std::unique_ptr<Report> run(const Request& request, Timings* timings) {
+std::unique_ptr<Report> run(const Request& given, Timings* timings) {
   auto report = std::make_unique<Report>();
   Clock::time_point start = Clock::now();
-  report->loaded = load(request.target, request.model_name);
+  report->loaded = load(given.target, given.model_name);
+  Request request = given;
+  if (report->loaded.default_weight_dtype && !request.weight_dtype_given) {
+    request.elaborate.weight_dtype = *report->loaded.default_weight_dtype;
+  }
   report->warnings = static_check(*report->loaded.program, request.werror);
   std::optional<analysis::HardwareProfile> hardware;
   if (!request.hardware.empty()) hardware = load_hardware(request.hardware);

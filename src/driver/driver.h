@@ -10,6 +10,7 @@
 // with file, line, column and caret, or a command-line error).
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,28 +45,32 @@ class Failure : public std::exception {
 
 // What the user asked for.
 struct Request {
-  std::string target;      // MODEL: a .nn file, an .onnx file or a standard-library name
+  std::string target;      // MODEL: a .nn file, an .onnx file, a config.json or a standard-library name
   std::string model_name;  // --model: which model of a file that defines several
   interp::ElaborateOptions elaborate;
   std::vector<std::pair<std::string, std::vector<sym::Int>>> sweeps;  // the points are their product
   bool train = false;
   analysis::TrainOptions train_options;
-  std::string hardware;  // --hw: a built-in profile's name or a file
-  bool werror = false;   // --Werror: the static checker's warnings fail like errors
+  std::string hardware;             // --hw: a built-in profile's name or a file
+  bool werror = false;              // --Werror: the static checker's warnings fail like errors
+  bool weight_dtype_given = false;  // --dtype / --weight-dtype given: a config's torch_dtype does not apply
 };
 
 // A program and the model chosen from it.
 struct Loaded {
   std::unique_ptr<interp::Program> program;
   const ast::Definition* model = nullptr;
+  // A Hugging Face config's torch_dtype: the weight dtype unless --dtype / --weight-dtype says otherwise.
+  std::optional<DType> default_weight_dtype;
 };
 
 // Throws Failure: kExitUsage when the target is neither a file nor a standard-library model, kExitModelError with
 // the diagnostics when it does not parse or names no model.
 Loaded load(const std::string& target, const std::string& model_name);
 analysis::HardwareProfile load_hardware(const std::string& target);
-// An ONNX file as .nn text (docs/onnx.md).
-std::string import_onnx(const std::string& path);
+// An ONNX file (docs/onnx.md) or a Hugging Face config.json (docs/hf-config.md) as .nn text. Throws Failure:
+// kExitUsage for another kind of file, kExitModelError with located diagnostics for a bad one.
+std::string import_model(const std::string& path);
 
 // Seconds each phase of run() took, for bench/.
 struct Timings {

@@ -218,6 +218,13 @@ void append_summary(std::string& out, const GraphView& view) {
   std::string peak_note = a.peak_after().empty() ? "at the model inputs" : "after " + a.peak_after();
   std::vector<SummaryLine> lines = {
       {"Params", detail::thousands(t.figures.params), human_count(t.figures.params, "params"), formula(f.params)},
+  };
+  // A mixture of experts: the parameters one token uses (docs/cost-model.md, moe_experts).
+  if (t.active_params != t.figures.params) {
+    lines.push_back({"Active params (per token)", detail::thousands(t.active_params),
+                     human_count(t.active_params, "params"), formula(f.active_params)});
+  }
+  std::vector<SummaryLine> rest = {
       {"Weight bytes", detail::thousands(t.figures.weight_bytes), human_bytes(t.figures.weight_bytes),
        formula(f.weight_bytes)},
       {"Activation bytes (all)", detail::thousands(t.activation_bytes), human_bytes(t.activation_bytes),
@@ -234,6 +241,7 @@ void append_summary(std::string& out, const GraphView& view) {
       {"FLOPs (2·MACs + elem + act)", detail::thousands(t.figures.flops), human_count(t.figures.flops, "FLOPs"),
        formula(f.flops)},
   };
+  lines.insert(lines.end(), rest.begin(), rest.end());
   std::size_t exact_width = 0, human_width = 0;
   for (const SummaryLine& l : lines) {
     exact_width = std::max(exact_width, display_width(l.exact));
@@ -266,6 +274,9 @@ void append_summary(std::string& out, const GraphView& view) {
     line("Backward elem. ops", tt.backward_elementwise_ops, human_count(tt.backward_elementwise_ops, "ops"));
     line("Backward act. ops", tt.backward_activation_ops, human_count(tt.backward_activation_ops, "ops"));
     line("Train FLOPs", tt.train_flops, human_count(tt.train_flops, "FLOPs"));
+    if (tt.trainable_params != t.figures.params) {  // frozen weights (docs/language.md)
+      line("Trainable params", tt.trainable_params, human_count(tt.trainable_params, "params"));
+    }
     line("Weights", tt.weight_bytes, human_bytes(tt.weight_bytes));
     line("fp32 master weights", tt.master_weight_bytes, human_bytes(tt.master_weight_bytes));
     line("Gradients", tt.gradient_bytes, human_bytes(tt.gradient_bytes));

@@ -33,7 +33,7 @@ std::vector<const ast::Argument*> match_arguments(BuiltinHost& host, const ast::
   std::vector<const ast::Argument*> slots(count, nullptr);
   std::size_t position = 0;
   for (const ast::Argument& a : call.arguments()) {
-    if (a.name_text() == kTiedTo) continue;  // every operator call accepts it; call_op handles it
+    if (a.name_text() == kTiedTo || a.name_text() == kFrozen) continue;  // call_op and call_block handle them
     std::size_t slot = count;
     if (!a.name) {
       if (position >= count) {

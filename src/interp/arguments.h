@@ -14,8 +14,9 @@
 
 namespace nnscope::interp {
 
-// The named argument every operator call accepts for weight sharing.
-constexpr std::string_view kTiedTo = "tied_to";
+// Named arguments every operator call accepts: weight sharing, and (blocks too) weights not trained
+// (docs/language.md).
+constexpr std::string_view kTiedTo = "tied_to", kFrozen = "frozen";
 
 // "a tensor of shape [batch, 8]", "the integer 3", "a list of 2 values", for messages.
 std::string describe(const BuiltinHost& host, const Value& v);
@@ -24,7 +25,7 @@ double number_of(BuiltinHost& host, const Value& v, Location at);
 
 // Binds positional then named arguments to the `count` parameters named by name_at(i); reports unknown,
 // duplicate and surplus ones. `what` names the callee in messages ("conv2d()", "block 'stem'"). Slots left
-// null were not given. tied_to is skipped: every operator call accepts it.
+// null were not given. tied_to and frozen are skipped: the caller handles them.
 std::vector<const ast::Argument*> match_arguments(BuiltinHost& host, const ast::Call& call, std::size_t count,
                                                   const std::function<const std::string&(std::size_t)>& name_at,
                                                   const std::string& what);

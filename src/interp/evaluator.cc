@@ -51,6 +51,7 @@ struct Frame {
   std::string prefix;  // path prefix of the ops created in this frame
   Location call_site = Location::none();
   std::size_t prefix_depth = 0;  // the prefix's '.'-separated parts
+  bool frozen = false;           // ops created in this frame have frozen weights unless they say otherwise
 };
 
 std::string binary_op_name(std::string_view op) {
@@ -87,7 +88,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
 
   ir::Graph run(const ast::Definition& model) {
     builder_.set_model(model.name, model.doc.empty() ? program_.main().doc : model.doc);
-    frames_.push_back(Frame{&model, {}, "", Location::none()});
+    frames_.push_back(Frame{&model, {}, "", Location::none(), 0, false});
     bind_model_parameters(model);
     exec_body(model.body);
     if (returning_) {
@@ -127,8 +128,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
       std::size_t skipped = notes.size() - kMaxNotes;
       auto middle = notes.begin() + static_cast<std::ptrdiff_t>(kMaxNotes / 2);
       middle = notes.erase(middle, middle + static_cast<std::ptrdiff_t>(skipped));
-      notes.insert(middle,
-                   {Location::none(), "(" + std::to_string(skipped) + " more instantiations not shown)"});
+      notes.insert(middle, {Location::none(), "(" + std::to_string(skipped) + " more instantiations not shown)"});
     }
     d.notes.insert(d.notes.end(), std::make_move_iterator(notes.begin()), std::make_move_iterator(notes.end()));
     throw DiagnosticError(std::move(d));
@@ -904,9 +904,22 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
       if (path.kind != Kind::kString) fail(tie->value->location, "tied_to must be the path of an op, as a string");
       target = std::string(path.text());
     }
+    std::optional<bool> frozen = frozen_argument(call);
     Value result = apply_operator(def, std::move(given), std::move(inputs), at, label);
     if (tie) builder_.tie_last_op_weights(target, tie->value->location);
+    builder_.freeze_last_op_weights(frozen.value_or(frames_.back().frozen), frozen.has_value(), at);
     return result;
+  }
+
+  // `frozen = true | false` on a call, if given.
+  std::optional<bool> frozen_argument(const ast::Call& call) {
+    for (const ast::Argument& a : call.arguments()) {
+      if (a.name_text() != kFrozen) continue;
+      Value v = eval_used(*a.value);
+      if (v.kind != Kind::kBool) fail(a.value->location, "frozen must be true or false, got " + describe(v));
+      return v.boolean;
+    }
+    return std::nullopt;
   }
 
   Value apply_operator(const ops::OpDef& def, std::vector<std::optional<ops::ArgValue>> given, ir::TensorIds inputs,
@@ -940,6 +953,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
     const std::string& name = label.empty() ? block.name : label;
     frame.prefix_depth = path_depth_with(name, call.location);
     frame.prefix = unique_path(frames_.back().prefix, name, call.location);
+    frame.frozen = frozen_argument(call).value_or(frames_.back().frozen);
     frames_.push_back(std::move(frame));
     for (std::size_t i = 0; i < slots.size(); ++i) {
       const ast::Parameter& p = block.parameters[i];

@@ -222,6 +222,7 @@ const RuleMemo::Answer& GraphBuilder::run_rule(const ops::OpDef& def, const Rule
   costs.backward = std::move(result.backward);
   costs.costed = result.costed;
   costs.gathered_elements = std::move(result.gathered_elements);
+  costs.idle_params = std::move(result.idle_params);
   answer.costs = cost_table_.intern(std::move(costs));
   if (!result.display.empty()) answer.display = std::make_shared<const ir::DisplayHints>(std::move(result.display));
   answer.view = result.view;
@@ -257,7 +258,21 @@ void GraphBuilder::tie_last_op_weights(const std::string& target, Location at) {
   }
   ir::OpCosts costs = op.costs();
   costs.params = sym::Expr(0);
+  costs.idle_params = sym::Expr(0);
   costs.tied_to = target;
+  op.shared_costs = cost_table_.intern(std::move(costs));
+}
+
+// Frozen weights are not trained (analysis/training.cc). Saying frozen = true on an op without weights is an
+// error; inheriting it from a frozen block is not.
+void GraphBuilder::freeze_last_op_weights(bool frozen, bool explicit_argument, Location at) {
+  ir::Op& op = graph_.ops.back();
+  if (op.costs().weights.empty() && frozen && explicit_argument) {
+    fail(at, "frozen: '" + std::string(op.kind) + "' has no weights to freeze");
+  }
+  if (op.costs().weights.empty() || op.costs().frozen == frozen) return;
+  ir::OpCosts costs = op.costs();
+  costs.frozen = frozen;
   op.shared_costs = cost_table_.intern(std::move(costs));
 }
 

@@ -74,6 +74,8 @@ class GraphBuilder final : public ops::OpContext {
                               std::string path_base);
   // `tied_to = "path"`: the op just added reuses the weights of the op at `target`.
   void tie_last_op_weights(const std::string& target, Location at);
+  // `frozen = true | false` (given, or inherited from a frozen block): the op just added trains no weights.
+  void freeze_last_op_weights(bool frozen, bool explicit_argument, Location at);
 
  private:
   // The path set's first probe for `base` is a cache miss in a large model; starting it early lets the miss

@@ -23,6 +23,10 @@ struct Origin {
   std::string path;  // filesystem path, or the embedded relative path
 };
 
+}  // namespace
+
+namespace {
+
 class Loader {
  public:
   explicit Loader(Program& program) : program_(program) {}

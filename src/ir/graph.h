@@ -40,6 +40,8 @@ struct OpCosts {
   Backward backward;
   bool costed = true;
   sym::Expr gathered_elements;
+  sym::Expr idle_params;  // of params, those one token does not use (ops::OpResult::idle_params); 0 when tied
+  bool frozen = false;    // the weights are not trained (frozen = true in the model): no weight gradient
 
   std::size_t hash() const;
   friend bool operator==(const OpCosts& a, const OpCosts& b);

@@ -48,8 +48,11 @@ struct Backward {
   Cost weight;                    // the weights' gradients; gemm_macs = weight-gradient (wgrad) MACs
   std::vector<Cost> input;        // each tensor input's gradient; gemm_macs = input-gradient (dgrad) MACs
   std::vector<bool> saves_input;  // tensor inputs backward keeps until it runs (input order)
-  bool saves_output = false;      // backward keeps the first output
-  sym::Expr saved_bytes;          // other state kept for backward: masks, indices, statistics
+  // Of saves_input, those only the weights' gradient reads (linear's and conv's x): an op whose weights are frozen
+  // does not keep them.
+  std::vector<bool> weight_only_saves;
+  bool saves_output = false;  // backward keeps the first output
+  sym::Expr saved_bytes;      // other state kept for backward: masks, indices, statistics
 };
 
 // PRESENTATION, not IR: the pre-formatted strings the kernel/stride/padding/dilation/groups report columns

@@ -54,6 +54,7 @@ Backward conv_backward(const Expr& macs, const Expr& out_elements, bool bias) {
   b.weight.gemm_macs = macs;
   if (bias) b.weight.elementwise = out_elements;
   b.saves_input = {true};
+  b.weight_only_saves = {true};  // the input gradient needs the weights, not x
   return b;
 }
 

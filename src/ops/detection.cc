@@ -94,6 +94,7 @@ OpResult shared_conv2d(const OpArgs& args, OpContext& context) {
   for (const TensorType& out : result.outputs) {
     result.backward.input.push_back(Cost{numel(out) * in_channels * kernel[0] * kernel[1], {}, {}});
     result.backward.saves_input.push_back(true);
+    result.backward.weight_only_saves.push_back(true);  // only the weight gradient reads the inputs
   }
   result.display = Display{dims_string(kernel), dims_string(stride), dims_string(padding), "1", "1"};
   return result;

@@ -5,6 +5,8 @@
 // Backward: linear's input gradient (dgrad) and weight gradient (wgrad) each take the forward MACs, the bias
 // gradient one add per output element; keeps x. matmul / bmm: the gradient of each operand takes the forward
 // MACs (dA = dC·Bᵀ, dB = Aᵀ·dC); keeps both operands.
+// Sliding-window attention (window_scores, window_context): the score and context products over at most `window`
+// keys per query, as a banded kernel computes them; the scores are held as the band [..., s, min(window, t)].
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -33,15 +35,19 @@ OpResult linear(const OpArgs& args, OpContext& context) {
   result.backward.weight.gemm_macs = result.forward.gemm_macs;
   if (bias) result.backward.weight.elementwise = result.forward.elementwise;
   result.backward.saves_input = {true};
+  result.backward.weight_only_saves = {true};  // dgrad = dy·W needs the weights, not x
   return result;
 }
 
-// matmul / bmm backward: each operand's gradient is one product of the same size as the forward one.
-Backward operand_backward(const Expr& macs) {
-  Backward b;
-  b.input = {Cost{macs, {}, {}}, Cost{macs, {}, {}}};
-  b.saves_input = {true, true};
-  return b;
+// A product of two activations (matmul, bmm, the window products): one output, `macs` on the matrix unit, and a
+// backward in which each operand's gradient is one product of the same size as the forward one.
+OpResult matrix_product(Shape out, DType dtype, const Expr& macs) {
+  OpResult result;
+  result.outputs.push_back(TensorType{std::move(out), dtype});
+  result.forward.gemm_macs = macs;
+  result.backward.input = {Cost{macs, {}, {}}, Cost{macs, {}, {}}};
+  result.backward.saves_input = {true, true};
+  return result;
 }
 
 void require_same_inner(const Shape& a, std::size_t a_axis, const Shape& b, std::size_t b_axis, OpContext& context) {
@@ -87,12 +93,7 @@ OpResult matmul(const OpArgs& args, OpContext& context) {
   Shape out_shape = batch;
   if (ra > 1) out_shape.push_back(m);
   if (rb > 1) out_shape.push_back(n);
-
-  OpResult result;
-  result.outputs.push_back(TensorType{out_shape, ta.dtype});
-  result.forward.gemm_macs = numel(batch) * m * n * k;
-  result.backward = operand_backward(result.forward.gemm_macs);
-  return result;
+  return matrix_product(std::move(out_shape), ta.dtype, numel(batch) * m * n * k);
 }
 
 OpResult bmm(const OpArgs& args, OpContext& context) {
@@ -106,11 +107,61 @@ OpResult bmm(const OpArgs& args, OpContext& context) {
                   shape_string(b) + " has " + b[0].to_string() + " at axis 0");
   }
   require_same_inner(a, 2, b, 1, context);
-  OpResult result;
-  result.outputs.push_back(TensorType{{a[0], a[1], b[2]}, ta.dtype});
-  result.forward.gemm_macs = a[0] * a[1] * b[2] * a[2];
-  result.backward = operand_backward(result.forward.gemm_macs);
-  return result;
+  return matrix_product({a[0], a[1], b[2]}, ta.dtype, a[0] * a[1] * b[2] * a[2]);
+}
+
+// The batch axes of two operands of rank >= 2 broadcast as in matmul; names both operands when they do not.
+Shape batch_of(const Shape& a, const Shape& b, OpContext& context) {
+  try {
+    return broadcast(Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2), context);
+  } catch (const OpError& e) {
+    throw OpError("batch dimensions of " + shape_string(a) + " and " + shape_string(b) + " do not broadcast (" +
+                  e.what() + ")");
+  }
+}
+
+// Scores of sliding-window attention: q [..., s, d] @ k [..., d, t] computed only for the last min(window, t)
+// keys each query sees (Mistral's sliding window, Longformer's band), held as the band [..., s, min(window, t)].
+OpResult window_scores(const OpArgs& args, OpContext& context) {
+  require_min_rank(args, "q", 2, "window_scores");
+  require_min_rank(args, "k", 2, "window_scores");
+  const TensorType& tq = args.tensor("q");
+  const Shape& q = tq.shape;
+  const Shape& k = args.tensor("k").shape;
+  require_same_inner(q, q.size() - 1, k, k.size() - 2, context);
+  Expr window = args.integer("window");
+  require_at_least({window}, 1, context, "window");
+  Shape batch = batch_of(q, k, context);
+  Expr s = q[q.size() - 2], d = q.back(), band = Expr::min(window, k.back());
+  Shape out = batch;
+  out.push_back(s);
+  out.push_back(band);
+  return matrix_product(std::move(out), tq.dtype, numel(batch) * s * band * d);
+}
+
+// Context of sliding-window attention: the band of probabilities [..., s, min(window, t)] times the values
+// [..., t, d] they select -> [..., s, d].
+OpResult window_context(const OpArgs& args, OpContext& context) {
+  require_min_rank(args, "probs", 2, "window_context");
+  require_min_rank(args, "v", 2, "window_context");
+  const TensorType& tp = args.tensor("probs");
+  const Shape& p = tp.shape;
+  const Shape& v = args.tensor("v").shape;
+  Expr window = args.integer("window");
+  require_at_least({window}, 1, context, "window");
+  Expr band = Expr::min(window, v[v.size() - 2]);
+  if (!context.same_size(p.back(), band)) {
+    throw OpError("probs " + shape_string(p) + " hold " + p.back().to_string() + " keys per query but window " +
+                      window.to_string() + " over the " + v[v.size() - 2].to_string() + " values of v " +
+                      shape_string(v) + " selects " + band.to_string(),
+                  "probs");
+  }
+  Shape batch = batch_of(p, v, context);
+  Expr s = p[p.size() - 2], d = v.back();
+  Shape out = batch;
+  out.push_back(s);
+  out.push_back(d);
+  return matrix_product(std::move(out), tp.dtype, numel(batch) * s * band * d);
 }
 
 }  // namespace
@@ -143,6 +194,28 @@ void register_linear_ops(Registry& registry) {
                 .apply = bmm,
                 .doc = {"[B, M, N]; dtype of a", "", "GEMM MACs B·M·N·K; element-wise 0; activation 0",
                         "each operand's gradient takes the forward MACs as dgrad. Keeps both operands."}});
+  registry.add(
+      {.name = "window_scores",
+       .summary = "sliding-window attention scores: q [..., s, d] @ k [..., d, t] over the last min(window, t) "
+                  "keys per query -> [..., s, min(window, t)]",
+       .args = {ArgSpec::tensor("q").describe("Queries [..., s, d]."),
+                ArgSpec::tensor("k").describe("Keys, transposed: [..., d, t]; batch dims broadcast with q's."),
+                ArgSpec::integer("window").describe("Keys each query sees (Mistral's sliding_window), at least 1.")},
+       .apply = window_scores,
+       .doc = {"[broadcast batch dims, s, min(window, t)]; dtype of q", "",
+               "GEMM MACs prod(batch dims)·s·min(window, t)·d; element-wise 0; activation 0",
+               "each operand's gradient takes the forward MACs as dgrad. Keeps both operands."}});
+  registry.add(
+      {.name = "window_context",
+       .summary = "sliding-window attention context: probs [..., s, min(window, t)] over values v [..., t, d] "
+                  "-> [..., s, d]",
+       .args = {ArgSpec::tensor("probs").describe("The band of attention probabilities [..., s, min(window, t)]."),
+                ArgSpec::tensor("v").describe("Values [..., t, d]; batch dims broadcast with probs'."),
+                ArgSpec::integer("window").describe("The same window as window_scores, at least 1.")},
+       .apply = window_context,
+       .doc = {"[broadcast batch dims, s, d]; dtype of probs", "",
+               "GEMM MACs prod(batch dims)·s·min(window, t)·d; element-wise 0; activation 0",
+               "each operand's gradient takes the forward MACs as dgrad. Keeps both operands."}});
 }
 
 }  // namespace nnscope::ops

@@ -150,8 +150,11 @@ struct OpResult {
   Backward backward;
   bool costed = true;      // false: no cost rule, the op is listed as "not costed"
   Expr gathered_elements;  // embeddings: elements of the table rows actually read (x weight dtype = bytes)
-  Display display;         // presentation only (ir::DisplayHints)
-  bool view = false;       // outputs share storage with inputs[0] (reshape, flatten, dropout at inference)
+  // Of the weights' elements, those one token does not use: the experts a mixture of experts does not route it to.
+  // 0 for every dense op; parameters minus idle_params are the op's active parameters.
+  Expr idle_params;
+  Display display;    // presentation only (ir::DisplayHints)
+  bool view = false;  // outputs share storage with inputs[0] (reshape, flatten, dropout at inference)
 };
 
 // What `nnscope ops NAME` prints about an operator besides its arguments, kept in the schema beside its rule

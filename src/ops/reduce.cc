@@ -1,8 +1,11 @@
-// Reductions: reduce_sum, reduce_mean, reduce_max, reduce_min over one or several axes.
+// Reductions: reduce_sum, reduce_mean, reduce_max, reduce_min over one or several axes, and the top-k selection
+// (topk) of a mixture of experts' router.
 //
 // Element-wise ops: each output combines the n reduced elements with n - 1 adds (sum, mean) or comparisons
 // (max, min), so the total is input elements - output elements; mean adds one divide per output, which
 // makes it exactly the input element count. No GEMM MACs, no activation ops, no weights.
+// topk is special-function work (activation ops): k selection passes over each row of n, the j-th comparing the
+// n - j candidates left, k·(2n - k - 1)/2 compare-selects a row.
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -85,9 +88,51 @@ void add_reduction(Registry& registry, const std::string& name, const std::strin
                 .doc = {kReduceOutput, "", forward + "; GEMM MACs and activation 0", backward}});
 }
 
+// topk(x, k, axis): the k largest elements along an axis and their indices (torch.topk), the router of a
+// mixture of experts choosing a token's experts.
+OpResult topk(const OpArgs& args, OpContext& context) {
+  require_min_rank(args, "x", 1, "topk");
+  const TensorType& x = args.tensor("x");
+  std::size_t axis = normalize_axis(args.integer("axis"), x.shape.size(), context, "axis");
+  Expr k = args.integer("k");
+  Expr n = x.shape[axis];
+  require_at_least({k}, 1, context, "k");
+  if (context.is_negative(n - k)) {
+    throw OpError("k (" + k.to_string() + ") is larger than axis " + std::to_string(axis) + " of " +
+                      shape_string(x.shape) + " (" + n.to_string() + ")",
+                  "k");
+  }
+  Shape out = x.shape;
+  out[axis] = k;
+  Expr rows = Expr::divide(numel(x), n);
+  OpResult result;
+  result.outputs.push_back(TensorType{out, x.dtype});
+  result.outputs.push_back(TensorType{out, DType::kI64});
+  // Selection pass j (0-based) compares the n - j candidates left: n - j - 1 compare-selects.
+  result.forward.activation = Expr::divide(rows * k * (2 * n - k - 1), 2);
+  // Backward scatters the k values' gradients back to their places; it keeps the indices.
+  result.backward.input = {Cost{{}, rows * k, {}}};
+  result.backward.saves_input = {false};
+  result.backward.saved_bytes = numel(out) * Expr::constant(dtype_bytes(DType::kI64));
+  return result;
+}
+
 }  // namespace
 
 void register_reduce_ops(Registry& registry) {
+  registry.add(
+      {.name = "topk",
+       .summary = "the k largest elements along an axis and their int64 indices (a router's expert choice)",
+       .args = {ArgSpec::tensor("x").describe("The scores, rank at least 1."),
+                ArgSpec::integer("k").describe("How many to keep, 1 to the size of the axis."),
+                ArgSpec::integer("axis", -1).describe("The axis selected along; negative counts from the end.")},
+       .apply = topk,
+       .doc = {"two outputs: the values (x's shape with k at axis; dtype of x) and their indices (same shape, "
+               "int64)",
+               "",
+               "activation rows·k·(2n − k − 1)/2 compare-selects (n the size of the axis, rows = E/n: "
+               "selection pass j compares the n − j candidates left); GEMM MACs and element-wise 0",
+               "element-wise rows·k (the k gradients scattered back). Keeps the indices."}});
   add_reduction(
       registry, "reduce_sum", "sum over axes",
       [](const OpArgs& a, OpContext& c) { return reduce(a, c, Reduction::kSum); },

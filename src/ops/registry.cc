@@ -15,6 +15,7 @@ const Registry& Registry::instance() {
     register_embedding_ops(r);
     register_graph_ops(r);
     register_linear_ops(r);
+    register_moe_ops(r);
     register_norm_ops(r);
     register_onnx_compat_ops(r);
     register_pooling_ops(r);

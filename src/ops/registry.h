@@ -26,6 +26,7 @@ void register_elementwise_ops(Registry& registry);
 void register_embedding_ops(Registry& registry);
 void register_graph_ops(Registry& registry);
 void register_linear_ops(Registry& registry);
+void register_moe_ops(Registry& registry);
 void register_norm_ops(Registry& registry);
 void register_onnx_compat_ops(Registry& registry);
 void register_pooling_ops(Registry& registry);

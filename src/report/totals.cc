@@ -32,6 +32,8 @@ const std::vector<Total>& totals() {
   using enum TotalKind;
   static const std::vector<Total> kTotals = {
       {"params", "params", kCount, Mode::kAlways, 0, [](A a) { return integer(a.totals.figures.params); }},
+      // Of params, those one token uses: less in a mixture of experts, else equal (docs/cost-model.md).
+      {"active_params", "", kCount, Mode::kAlways, 0, [](A a) { return integer(a.totals.active_params); }},
       {"gemm_macs", "MACs", kCount, Mode::kAlways, 0, [](A a) { return integer(a.totals.figures.gemm_macs); }},
       {"elementwise_ops", "elem ops", kCount, Mode::kAlways, 0,
        [](A a) { return integer(a.totals.figures.elementwise_ops); }},
@@ -56,6 +58,7 @@ const std::vector<Total>& totals() {
       {"backward_activation_ops", "", kCount, Mode::kTraining, 0,
        [](A a) { return integer(train(a).backward_activation_ops); }},
       {"backward_flops", "", kCount, Mode::kTraining, 0, [](A a) { return integer(train(a).backward_flops); }},
+      {"trainable_params", "", kCount, Mode::kTraining, 0, [](A a) { return integer(train(a).trainable_params); }},
       {"train_flops", "train FLOPs", kCount, Mode::kTraining, 0, [](A a) { return integer(train(a).train_flops); }},
       {"train_memory_bytes", "train mem.", kBytes, Mode::kTraining, 0,
        [](A a) { return integer(train(a).train_memory_bytes); }},

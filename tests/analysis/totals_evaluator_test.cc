@@ -19,6 +19,7 @@ void expect_same(const Analysis& fast, const Analysis& full, const std::string& 
               a.output_bytes == b.output_bytes && a.gathered_bytes == b.gathered_bytes && a.gemm_macs == b.gemm_macs &&
               a.elementwise_ops == b.elementwise_ops && a.activation_ops == b.activation_ops && a.flops == b.flops)
       << where;
+  EXPECT_TRUE(fast.totals.active_params == full.totals.active_params) << where;
   EXPECT_TRUE(fast.totals.activation_bytes == full.totals.activation_bytes) << where;
   EXPECT_TRUE(fast.totals.model_input_bytes == full.totals.model_input_bytes) << where;
   EXPECT_TRUE(fast.totals.peak_activation_bytes == full.totals.peak_activation_bytes) << where;

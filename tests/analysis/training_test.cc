@@ -47,6 +47,59 @@ model mlp(batch = 4) {
   EXPECT_EQ(t.totals.train_memory_bytes, 712 + 712 + 1424 + 384);
 }
 
+TEST(TrainingTest, FrozenWeightsPassGradientsButTrainNothing) {
+  // fc1 trained, fc2 frozen, fc3 trained.
+  auto b = build(R"(
+model mlp(batch = 4) {
+    input x: f32[batch, 8]
+    h = fc1: linear(x, 16)
+    h = fc2: linear(h, 16, frozen = true)
+    return fc3: linear(h, 2)
+}
+)");
+  Analysis a = analyze(b->graph);
+  Training t = analyze_training(a, TrainOptions{Optimizer::kAdam});
+  // fc1: wgrad 4·8·16 = 512 (+ bias 64); fc2: dgrad 4·16·16 = 1024, no weight gradient; fc3: dgrad 128, wgrad 128
+  // (+ bias 8).
+  EXPECT_EQ(t.layers[0].wgrad_macs, 512);
+  EXPECT_EQ(t.layers[1].dgrad_macs, 1024);
+  EXPECT_EQ(t.layers[1].wgrad_macs, 0);
+  EXPECT_EQ(t.layers[1].elementwise_ops, 0);  // no bias gradient either
+  EXPECT_EQ(t.totals.backward_wgrad_macs, 512 + 128);
+  EXPECT_EQ(t.totals.backward_dgrad_macs, 1024 + 128);
+  // Trained: fc1 8·16 + 16 = 144 and fc3 16·2 + 2 = 34; fc2's 272 are stored but get no gradient or Adam state.
+  EXPECT_EQ(t.totals.trainable_params, 178);
+  EXPECT_EQ(t.totals.weight_bytes, (144 + 272 + 34) * 4);
+  EXPECT_EQ(t.totals.gradient_bytes, 178 * 4);
+  EXPECT_EQ(t.totals.optimizer_bytes, 178 * 8);
+  // fc2 needs its weights, not its input, for the input gradient: only x (for fc1) and fc2's output (for fc3) are
+  // kept, 4·8·4 + 4·16·4 bytes.
+  EXPECT_EQ(t.layers[1].saved_bytes, 0);
+  EXPECT_EQ(t.totals.saved_activation_bytes, 128 + 256);
+}
+
+TEST(TrainingTest, FrozenLayersBeforeAnyTrainedOneAreInactive) {
+  interp::ElaborateOptions half;
+  half.weight_dtype = half.activation_dtype = DType::kBF16;
+  auto b = build(R"(
+model mlp(batch = 4) {
+    input x: f32[batch, 8]
+    h = fc1: linear(x, 16, frozen = true)
+    return fc2: linear(h, 2)
+}
+)",
+                 half);
+  Training t = train(b->graph);
+  // No gradient reaches fc1 (its input is the graph's, its weights are frozen): it does nothing in backward.
+  EXPECT_FALSE(t.layers[0].active);
+  EXPECT_EQ(t.layers[0].gemm_macs(), 0);
+  EXPECT_EQ(t.totals.backward_gemm_macs, 4 * 16 * 2);
+  // Mixed precision: the fp32 master copy is kept for the 34 trained parameters only.
+  EXPECT_EQ(t.totals.master_weight_bytes, 34 * 4);
+  EXPECT_EQ(t.totals.gradient_bytes, 34 * 2);
+  EXPECT_EQ(t.totals.weight_bytes, (144 + 34) * 2);
+}
+
 TEST(TrainingTest, OptimizersAndMixedPrecision) {
   const char* text = R"(
 model mlp(batch = 4) {

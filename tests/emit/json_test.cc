@@ -34,7 +34,8 @@ t = d['totals']
 assert t['params'] == 257112 and t['gemm_macs'] == 525824 and t['elementwise_ops'] == 2512
 assert t['activation_ops'] == 512 and t['flops'] == 1054672 and t['weight_bytes'] == 1028448
 assert t['input_bytes'] == 1536 and isinstance(t['intensity'], float)
-assert set(t) == {'params', 'gemm_macs', 'elementwise_ops', 'activation_ops', 'flops', 'weight_bytes',
+assert t['active_params'] == t['params']  # no mixture of experts: every parameter is active
+assert set(t) == {'params', 'active_params', 'gemm_macs', 'elementwise_ops', 'activation_ops', 'flops', 'weight_bytes',
                   'activation_bytes', 'peak_activation_bytes', 'input_bytes', 'intensity'}
 assert d['formulas']['gemm_macs'] == '262912·batch', d['formulas']
 assert d['formulas_ascii']['gemm_macs'] == '262912*batch'

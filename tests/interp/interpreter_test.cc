@@ -233,6 +233,39 @@ model m(batch = 2, seq = 8, const vocab = 100, const hidden = 16) {
   EXPECT_EQ(a.layers[1].figures.weight_bytes, sym::Int(100 * 16 * 4));
 }
 
+TEST(Interpreter, FrozenWeightsFromTheCallOrTheEnclosingBlock) {
+  auto e = elaborate_text(R"(
+block pair(x) {
+    a = first: linear(x, 8)
+    b = second: linear(a, 8, frozen = false)
+    return relu(b)
+}
+model m(batch = 2) {
+    input x: f32[batch, 8]
+    y = frozen_pair: pair(x, frozen = true)
+    y = free_pair: pair(y)
+    return head: linear(y, 4, frozen = true)
+}
+)");
+  auto frozen_at = [&](const std::string& path) {
+    for (const ir::Op& op : e.graph.ops) {
+      if (op.path == path) return op.costs().frozen;
+    }
+    ADD_FAILURE() << "no op " << path;
+    return false;
+  };
+  // A frozen block freezes the weights inside it unless an op says frozen = false.
+  EXPECT_TRUE(frozen_at("frozen_pair.first"));
+  EXPECT_FALSE(frozen_at("frozen_pair.second"));
+  EXPECT_FALSE(frozen_at("frozen_pair.relu"));  // no weights: nothing to freeze
+  EXPECT_FALSE(frozen_at("free_pair.first"));
+  EXPECT_FALSE(frozen_at("free_pair.second"));
+  EXPECT_TRUE(frozen_at("head"));
+  // Freezing changes no forward figure.
+  analysis::Analysis a = analysis::analyze(e.graph);
+  EXPECT_EQ(a.totals.figures.params, sym::Int(4 * (8 * 8 + 8) + 8 * 4 + 4));
+}
+
 TEST(Interpreter, AModelMayShareAnOperatorsName) {
   auto e = elaborate_text(
       "model lstm(batch = 1, seq = 4) {\n    input x: f32[seq, batch, 8]\n    y, h, c = lstm(x, 16)\n    return "
@@ -255,6 +288,22 @@ TEST(InterpreterErrors, TiedWeightsMustExistAndMatch) {
 }
 )");
   EXPECT_NE(mismatch.find("has 1700 weight elements but 'wte' has 1600"), std::string::npos) << mismatch;
+}
+
+TEST(InterpreterErrors, FrozenNeedsABooleanAndWeights) {
+  std::string weightless = error_of(R"(model m(batch = 1) {
+    input x: f32[batch, 4]
+    return relu(x, frozen = true)
+}
+)");
+  EXPECT_NE(weightless.find("test.nn:3:12: error: frozen: 'relu' has no weights to freeze"), std::string::npos)
+      << weightless;
+  std::string not_bool = error_of(R"(model m(batch = 1) {
+    input x: f32[batch, 4]
+    return linear(x, 4, frozen = 1)
+}
+)");
+  EXPECT_NE(not_bool.find("test.nn:3:34: error: frozen must be true or false, got"), std::string::npos) << not_bool;
 }
 
 TEST(InterpreterErrors, BroadcastMismatchNamesBothShapesTheAxisAndThePlus) {

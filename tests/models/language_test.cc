@@ -25,14 +25,11 @@ bool has_output_shape(const testing::ModelRun& r, const std::vector<Int>& shape)
   return false;
 }
 
-Int params(const testing::ModelRun& r) { return r.analysis.totals.figures.params; }
-Int macs(const testing::ModelRun& r) { return r.analysis.totals.figures.gemm_macs; }
-
-Int macs_at(const testing::ModelRun& r, std::map<std::string, Int> values) {
-  sym::Bindings b = r.graph.bindings;
-  for (const auto& [name, value] : values) b.set(name, value);
-  return r.analysis.formulas.gemm_macs.evaluate_integer(b);
-}
+using testing::find_layer;
+using testing::has_path;
+using testing::macs;
+using testing::macs_at;
+using testing::params;
 
 // ---- BERT-large ------------------------------------------------------------------------------------------
 

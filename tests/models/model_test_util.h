@@ -1,6 +1,8 @@
 #pragma once
 // Runs a standard-library model (or model text) through the pipeline for the model tests: load,
 // elaborate with --set style overrides, analyse. Errors become exceptions carrying the rendered diagnostic.
+#include <gtest/gtest.h>
+
 #include <map>
 #include <memory>
 #include <set>
@@ -84,6 +86,29 @@ inline sym::Int macs_under(const ModelRun& r, const std::string& prefix) {
 inline std::unique_ptr<ModelRun> run_model_text(const std::string& text,
                                                 std::map<std::string, sym::Int> overrides = {}) {
   return run_program(interp::load_program_from_text("model.nn", text), std::move(overrides));
+}
+
+inline sym::Int params(const ModelRun& r) { return r.analysis.totals.figures.params; }
+inline sym::Int macs(const ModelRun& r) { return r.analysis.totals.figures.gemm_macs; }
+
+// The model's GEMM MAC formula at other values of its size symbols.
+inline sym::Int macs_at(const ModelRun& r, const std::map<std::string, sym::Int>& values) {
+  sym::Bindings b = r.graph.bindings;
+  for (const auto& [name, value] : values) b.set(name, value);
+  return r.analysis.formulas.gemm_macs.evaluate_integer(b);
+}
+
+// Checks a model's GEMM MACs against closed forms: `at_defaults` at its default sizes, and `at_sizes` at `sizes`,
+// both elaborated there and through the MAC formula of the default run. Returns the run at `sizes`.
+inline std::unique_ptr<ModelRun> expect_macs_at_two_sizes(const std::string& name, sym::Int at_defaults,
+                                                          const std::map<std::string, sym::Int>& sizes,
+                                                          sym::Int at_sizes) {
+  auto defaults = run_model(name);
+  EXPECT_EQ(macs(*defaults), at_defaults) << name << " at its defaults";
+  EXPECT_EQ(macs_at(*defaults, sizes), at_sizes) << name << " through the formula";
+  auto other = run_model(name, sizes);
+  EXPECT_EQ(macs(*other), at_sizes) << name << " elaborated at other sizes";
+  return other;
 }
 
 }  // namespace nnscope::testing

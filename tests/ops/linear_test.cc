@@ -146,5 +146,76 @@ TEST(Bmm, StrictThreeDimensional) {
   EXPECT_THROW(Call("bmm").tensor("a", shape({2, 3, 4})).tensor("b", shape({2, 5, 5})).run(), OpError);
 }
 
+TEST(WindowScores, BandOfAtMostWindowKeys) {
+  // q [b, 8, s, 64] against k^T [b, 8, 64, s] with a window of 4096: each of the s queries meets min(4096, s) keys.
+  OpResult r = Call("window_scores")
+                   .tensor("q", shape({kBatch, 8, kSeq, 64}))
+                   .tensor("k", shape({kBatch, 8, 64, kSeq}))
+                   .integer("window", 4096)
+                   .run();
+  Expr band = Expr::min(4096, kSeq);
+  EXPECT_EQ(r.outputs[0].shape, shape({kBatch, 8, kSeq, band}));
+  EXPECT_EQ(r.forward.gemm_macs, kBatch * 8 * kSeq * band * 64);
+  sym::Bindings long_sequence, short_sequence;
+  long_sequence.set("batch", 1);
+  long_sequence.set("seq", 8192);
+  short_sequence.set("batch", 1);
+  short_sequence.set("seq", 100);
+  EXPECT_EQ(eval(r.forward.gemm_macs, long_sequence), sym::Int(8) * 8192 * 4096 * 64);
+  EXPECT_EQ(eval(r.forward.gemm_macs, short_sequence), sym::Int(8) * 100 * 100 * 64);
+  // Backward: dq and dk each a product of the forward's size.
+  ASSERT_EQ(r.backward.input.size(), 2u);
+  EXPECT_EQ(r.backward.input[0].gemm_macs, r.forward.gemm_macs);
+  EXPECT_EQ(r.backward.input[1].gemm_macs, r.forward.gemm_macs);
+}
+
+TEST(WindowScores, BroadcastsGroupedQueryHeads) {
+  // Grouped-query layout: q [1, 2 kv heads, 4 per group, 10, 16], k [1, 2, 1, 16, 10], window 3.
+  OpResult r = Call("window_scores")
+                   .tensor("q", shape({1, 2, 4, 10, 16}))
+                   .tensor("k", shape({1, 2, 1, 16, 10}))
+                   .integer("window", 3)
+                   .run();
+  EXPECT_EQ(r.outputs[0].shape, shape({1, 2, 4, 10, 3}));
+  EXPECT_EQ(eval(r.forward.gemm_macs), 2 * 4 * 10 * 3 * 16);
+}
+
+TEST(WindowScores, Errors) {
+  auto call = [](Shape q, Shape k, Expr window) {
+    return Call("window_scores").tensor("q", std::move(q)).tensor("k", std::move(k)).integer("window", window).run();
+  };
+  EXPECT_THROW(call(shape({2, 10, 16}), shape({2, 8, 10}), 4), OpError);  // inner 16 vs 8
+  EXPECT_THROW(call(shape({16}), shape({16, 10}), 4), OpError);           // rank 1
+  try {
+    call(shape({2, 10, 16}), shape({2, 16, 10}), 0);
+    FAIL();
+  } catch (const OpError& e) {
+    EXPECT_EQ(e.argument(), "window");
+  }
+}
+
+TEST(WindowContext, BandTimesValues) {
+  OpResult r = Call("window_context")
+                   .tensor("probs", shape({kBatch, 8, kSeq, Expr::min(4096, kSeq)}))
+                   .tensor("v", shape({kBatch, 8, kSeq, 64}))
+                   .integer("window", 4096)
+                   .run();
+  EXPECT_EQ(r.outputs[0].shape, shape({kBatch, 8, kSeq, 64}));
+  EXPECT_EQ(r.forward.gemm_macs, kBatch * 8 * kSeq * Expr::min(4096, kSeq) * 64);
+  EXPECT_EQ(r.backward.input.size(), 2u);
+  // A band that does not match the window over v's keys: 5 keys per query, but window 3 over 10 values selects 3.
+  try {
+    Call("window_context")
+        .tensor("probs", shape({2, 10, 5}))
+        .tensor("v", shape({2, 10, 16}))
+        .integer("window", 3)
+        .run();
+    FAIL();
+  } catch (const OpError& e) {
+    EXPECT_EQ(e.argument(), "probs");
+    EXPECT_NE(std::string(e.what()).find("selects 3"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace nnscope::ops::testing

@@ -89,6 +89,20 @@ std::map<std::string, std::vector<Sample>> samples() {
   s["linear"] = {[](Call& c) { c.tensor("x", shape({2, 3})).integer("out_features", 4); }};
   s["matmul"] = {[](Call& c) { c.tensor("a", shape({2, 3})).tensor("b", shape({3, 4})); }};
   s["bmm"] = {[](Call& c) { c.tensor("a", shape({2, 3, 4})).tensor("b", shape({2, 4, 5})); }};
+  s["window_scores"] = {[](Call& c) {
+    c.tensor("q", shape({2, 6, 4})).tensor("k", shape({2, 4, 6})).integer("window", 3);
+  }};
+  s["window_context"] = {[](Call& c) {
+    c.tensor("probs", shape({2, 6, 3})).tensor("v", shape({2, 6, 4})).integer("window", 3);
+  }};
+  s["topk"] = {[](Call& c) { c.tensor("x", shape({5, 8})).integer("k", 2); }};
+  s["moe_experts"] = {[](Call& c) {
+    c.tensor("x", shape({5, 4}))
+        .tensor("routing_weights", shape({5, 2}))
+        .tensor("selected_experts", shape({5, 2}), DType::kI64)
+        .integer("num_experts", 4)
+        .integer("intermediate_size", 6);
+  }};
   s["groupnorm"] = {[](Call& c) { c.tensor("x", shape({2, 4, 3})).integer("num_groups", 2); }};
   for (const char* op : {"embedding", "embedding_bag"}) {
     s[op].push_back([](Call& c) {
