@@ -10,11 +10,13 @@
 // with file, line, column and caret, or a command-line error).
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "analysis/analysis.h"
+#include "analysis/parallel.h"
 #include "analysis/roofline.h"
 #include "analysis/training.h"
 #include "emit/emit.h"
@@ -50,8 +52,10 @@ struct Request {
   std::vector<std::pair<std::string, std::vector<sym::Int>>> sweeps;  // the points are their product
   bool train = false;
   analysis::TrainOptions train_options;
-  std::string hardware;  // --hw: a built-in profile's name or a file
-  bool werror = false;   // --Werror: the static checker's warnings fail like errors
+  std::string hardware;                                            // --hw: a built-in profile's name or a file
+  std::vector<std::pair<std::string, double>> hardware_overrides;  // --set-hw NAME=VALUE, after the profile's own
+  std::optional<analysis::ParallelPlan> parallel;                  // --parallel (implies train; needs --hw)
+  bool werror = false;  // --Werror: the static checker's warnings fail like errors
 };
 
 // A program and the model chosen from it.
@@ -63,7 +67,9 @@ struct Loaded {
 // Throws Failure: kExitUsage when the target is neither a file nor a standard-library model, kExitModelError with
 // the diagnostics when it does not parse or names no model.
 Loaded load(const std::string& target, const std::string& model_name);
-analysis::HardwareProfile load_hardware(const std::string& target);
+// `overrides` (--set-hw) replace or add profile parameters after the profile's own.
+analysis::HardwareProfile load_hardware(const std::string& target,
+                                        const std::vector<std::pair<std::string, double>>& overrides = {});
 // An ONNX file as .nn text (docs/onnx.md).
 std::string import_onnx(const std::string& path);
 
