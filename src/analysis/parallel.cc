@@ -33,10 +33,6 @@ std::string join(const std::vector<std::string>& segments, std::size_t count) {
   return out;
 }
 
-bool is_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 bool under(const std::string& path, const std::string& prefix) {
   return path.size() > prefix.size() && path.starts_with(prefix) && path[prefix.size()] == '.';
 }
@@ -257,8 +253,9 @@ LayerStack find_layer_stack(const Analysis& analysis) {
     }
   }
   if (softmaxes.empty()) return stack;
-  // The layer prefix: what every attention scope shares, plus one segment ("h" + "0"); with one attention, its path
-  // up to the first numbered segment.
+  // A layer is the scope up to the last segment of an attention's path that ends in a digit ("h.0",
+  // "model.layers.31", "encoder.layers.encoder_layer_0", "decoder.layers.5" whose self- and cross-attention are one
+  // layer); without one, what every attention scope shares plus one segment.
   std::vector<std::vector<std::string>> scopes;
   for (const Layer* layer : softmaxes) scopes.push_back(segments_of(parent_of(graph.ops[layer->op].path)));
   std::size_t common = scopes.front().size();
@@ -267,21 +264,18 @@ LayerStack find_layer_stack(const Analysis& analysis) {
     while (k < common && k < s.size() && s[k] == scopes.front()[k]) ++k;
     common = k;
   }
-  std::size_t depth = common + 1;
-  if (softmaxes.size() == 1 || common == scopes.front().size()) {
-    depth = 1;
-    for (std::size_t k = 0; k < scopes.front().size(); ++k) {
-      if (is_digits(scopes.front()[k])) {
+  std::vector<std::string> prefixes;
+  std::unordered_map<std::string, std::size_t> index;
+  for (const auto& s : scopes) {
+    std::size_t depth = std::min(common + 1, s.size());
+    for (std::size_t k = s.size(); k-- > 0;) {
+      if (!s[k].empty() && s[k].back() >= '0' && s[k].back() <= '9') {
         depth = k + 1;
         break;
       }
     }
-  }
-  std::vector<std::string> prefixes;
-  std::unordered_set<std::string> prefix_set;
-  for (const auto& s : scopes) {
     std::string prefix = join(s, depth);
-    if (prefix_set.insert(prefix).second) prefixes.push_back(prefix);
+    if (index.emplace(prefix, prefixes.size()).second) prefixes.push_back(prefix);
   }
   stack.count = static_cast<Int>(prefixes.size());
   stack.first_prefix = prefixes.front();
@@ -291,19 +285,31 @@ LayerStack find_layer_stack(const Analysis& analysis) {
   stack.seq = scores[scores.size() - 2];
   stack.heads = 1;
   for (std::size_t k = 1; k + 2 < scores.size(); ++k) stack.heads = sym::checked_mul(stack.heads, scores[k]);
-  // Parameters inside and outside the layers; the hidden size from the first layer's input.
+  // Parameters of each layer and outside them; the hidden size from the queries the first attention core reads.
+  stack.params_per_layer.assign(prefixes.size(), 0);
+  stack.expert_params_per_layer.assign(prefixes.size(), 0);
+  auto layer_of = [&](const std::string& path) -> std::ptrdiff_t {
+    for (std::size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1)) {
+      auto it = index.find(path.substr(0, dot));
+      if (it != index.end()) return static_cast<std::ptrdiff_t>(it->second);
+    }
+    return -1;
+  };
   bool seen_layer = false;
   for (const Layer& layer : analysis.layers) {
-    const std::string& path = graph.ops[layer.op].path;
-    std::vector<std::string> segments = segments_of(path);
-    bool in_layer = segments.size() > depth && prefix_set.contains(join(segments, depth));
-    if (in_layer) {
-      if (!seen_layer && !layer.input_shapes.empty() && !layer.input_shapes[0].empty()) {
-        stack.hidden = layer.input_shapes[0].back();
-      }
+    const ir::Op& op = graph.ops[layer.op];
+    if (stack.hidden == 0 && under(op.path, stack.attention_core) && !layer.input_shapes.empty() &&
+        !layer.input_shapes[0].empty()) {
+      stack.hidden = layer.input_shapes[0].back();
+    }
+    std::ptrdiff_t k = layer_of(op.path);
+    if (k >= 0) {
       seen_layer = true;
-      if (under(path, stack.first_prefix))
-        stack.layer_params = sym::checked_add(stack.layer_params, layer.figures.params);
+      auto at = static_cast<std::size_t>(k);
+      stack.params_per_layer[at] = sym::checked_add(stack.params_per_layer[at], layer.figures.params);
+      if (op.kind == "moe_experts") {
+        stack.expert_params_per_layer[at] = sym::checked_add(stack.expert_params_per_layer[at], layer.figures.params);
+      }
     } else if (!seen_layer) {
       stack.before_params = sym::checked_add(stack.before_params, layer.figures.params);
       stack.before_ops.push_back(layer.op);
@@ -312,6 +318,7 @@ LayerStack find_layer_stack(const Analysis& analysis) {
       stack.after_ops.push_back(layer.op);
     }
   }
+  stack.layer_params = stack.params_per_layer.front();
   return stack;
 }
 
@@ -443,15 +450,25 @@ Parallel analyze_parallel(const Analysis& analysis, const Roofline& forward, con
 
   // Model states of the most loaded stage: its layers, and the parameters before (first stage) or after (last
   // stage) the layers, whichever is more; everything on one stage when p = 1.
-  Int total_params = analysis.totals.figures.params;
+  // Model states of the most loaded stage: ⌈L/P⌉ consecutive layers each, the first stage also holding what comes
+  // before the layers (embeddings), the last what comes after (final norm, head).
   Int stage_params = 0, stage_experts = 0;
   if (stack.count > 0) {
-    Int outside = p == 1 ? sym::checked_add(stack.before_params, stack.after_params)
-                         : std::max(stack.before_params, stack.after_params);
-    stage_params = sym::checked_add(sym::checked_mul(stack.layer_params, r.layers_per_stage), outside);
-    stage_experts = ceil_div(sym::checked_mul(stack.expert_params, r.layers_per_stage), stack.count);
+    for (Int stage = 0; stage < p; ++stage) {
+      Int params = 0, experts = 0;
+      for (Int k = stage * r.layers_per_stage; k < std::min((stage + 1) * r.layers_per_stage, stack.count); ++k) {
+        params = sym::checked_add(params, stack.params_per_layer[static_cast<std::size_t>(k)]);
+        experts = sym::checked_add(experts, stack.expert_params_per_layer[static_cast<std::size_t>(k)]);
+      }
+      if (stage == 0) params = sym::checked_add(params, stack.before_params);
+      if (stage == p - 1) params = sym::checked_add(params, stack.after_params);
+      if (params > stage_params) {
+        stage_params = params;
+        stage_experts = experts;
+      }
+    }
   } else {
-    stage_params = total_params;
+    stage_params = analysis.totals.figures.params;
     stage_experts = stack.expert_params;
   }
   Int dense_device = ceil_div(stage_params - stage_experts, t);

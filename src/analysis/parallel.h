@@ -61,13 +61,16 @@ enum class Collective { kAllReduce, kReduceScatter, kAllGather, kAllToAll, kPoin
 double collective_sent_fraction(Collective collective, Int n);
 
 // The transformer layers found in the graph: each attention's softmax over [b, heads..., s, t] scores marks one; the
-// layer is the path prefix one segment below what all attentions share (gpt3_175b: "h.0" ... "h.95").
+// layer is its scope up to the last segment ending in a digit (gpt3_175b: "h.0" ... "h.95"; self- and
+// cross-attention of "decoder.layers.5" are one layer). Per-layer shapes and activations are the first layer's.
 struct LayerStack {
   Int count = 0;               // transformer layers
   std::string first_prefix;    // "h.0"
   std::string attention_core;  // the first layer's attention scope ("h.0.attn.attention"): selective recompute
   Int seq = 0, batch = 0, hidden = 0, heads = 0;   // from the first layer's scores and input
-  Int layer_params = 0;                            // parameters of one layer
+  Int layer_params = 0;                            // parameters of the first layer
+  std::vector<Int> params_per_layer;               // each layer's, in execution order
+  std::vector<Int> expert_params_per_layer;        // the part of them in moe_experts ops
   Int expert_params = 0;                           // of moe_experts ops in the whole model
   Int before_params = 0, after_params = 0;         // outside the layers, before the first / after the last
   std::vector<std::size_t> before_ops, after_ops;  // those ops (indices into Graph::ops)
