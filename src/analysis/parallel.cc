@@ -33,6 +33,13 @@ std::string join(const std::vector<std::string>& segments, std::size_t count) {
   return out;
 }
 
+Int tensor_bytes(const Analysis& analysis, ir::TensorId t) {
+  const ir::Tensor& tensor = analysis.graph->tensors[t];
+  Rational elements = 1;
+  for (const sym::Expr& dim : tensor.shape) elements = elements * Rational(dim.evaluate_integer(analysis.bindings));
+  return (elements * dtype_bytes(tensor.dtype)).ceil();
+}
+
 bool under(const std::string& path, const std::string& prefix) {
   return path.size() > prefix.size() && path.starts_with(prefix) && path[prefix.size()] == '.';
 }
@@ -364,21 +371,12 @@ MeasuredLayerActivation measure_layer_activation(const Analysis& analysis, const
            !graph.ops[graph.tensors[s].producer].inputs.empty()) {
       s = graph.ops[graph.tensors[s].producer].inputs.front();
     }
-    if (!kept_storage.insert(s).second) continue;
-    const ir::Tensor& tensor = graph.tensors[s];
-    Rational bytes = Rational(1);
-    for (const sym::Expr& dim : tensor.shape) bytes = bytes * Rational(dim.evaluate_integer(analysis.bindings));
-    kept = sym::checked_add(kept, (bytes * dtype_bytes(tensor.dtype)).ceil());
+    if (kept_storage.insert(s).second) kept = sym::checked_add(kept, tensor_bytes(analysis, s));
   }
   m.attention_core = std::max<Int>(0, m.total - kept);
   // Full recomputation keeps the layer's input.
   const ir::Op& first = graph.ops[ops.front()];
-  if (!first.inputs.empty()) {
-    const ir::Tensor& input = graph.tensors[first.inputs.front()];
-    Rational bytes = Rational(1);
-    for (const sym::Expr& dim : input.shape) bytes = bytes * Rational(dim.evaluate_integer(analysis.bindings));
-    m.layer_input = (bytes * dtype_bytes(input.dtype)).ceil();
-  }
+  if (!first.inputs.empty()) m.layer_input = tensor_bytes(analysis, first.inputs.front());
   return m;
 }
 
@@ -428,9 +426,10 @@ Parallel analyze_parallel(const Analysis& analysis, const Roofline& forward, con
   const Int m = r.microbatches;
 
   // The layer split.
-  if (stack.count == 0 && (t > 1 || p > 1 || plan.sp)) {
-    throw std::invalid_argument("tensor, sequence and pipeline parallelism split transformer layers, and model '" +
-                                graph.model_name + "' has no attention (a softmax over [batch, heads, seq, seq])");
+  if (stack.count == 0 && (t > 1 || p > 1 || plan.sp || plan.recompute != Recompute::kNone)) {
+    throw std::invalid_argument(
+        "tensor, sequence and pipeline parallelism and recomputation work on transformer layers, and model '" +
+        graph.model_name + "' has no attention (a softmax over [batch, heads, seq, seq])");
   }
   if (stack.count > 0 && p > stack.count) {
     throw std::invalid_argument("pp (" + sym::to_string(p) + ") exceeds the " + sym::to_string(stack.count) +
@@ -574,7 +573,7 @@ Parallel analyze_parallel(const Analysis& analysis, const Roofline& forward, con
   if (dp > 1) {
     // Gradients once per step, overlapped with the last micro-batch's backward.
     double grads = dtype_bytes(graph.weight_dtype).to_double();
-    auto dp_comm = [&](Int params, Int group, const std::string& what) {
+    auto dp_comm = [&](Int params, Int stride, Int group, const std::string& what) {
       if (group <= 1 || params == 0) return;
       double v = d(params) * grads;
       std::string kind;
@@ -594,10 +593,10 @@ Parallel analyze_parallel(const Analysis& analysis, const Roofline& forward, con
           bytes = 3 * v * collective_sent_fraction(Collective::kReduceScatter, group);
           break;
       }
-      add(kind + what, link_for(profile, t, group), group, bytes, false, micro_backward);
+      add(kind + what, link_for(profile, stride, group), group, bytes, false, micro_backward);
     };
-    dp_comm(dense_device, dp, "");
-    dp_comm(expert_device, dp / ep, " (experts)");
+    dp_comm(dense_device, t, dp, "");
+    dp_comm(expert_device, sym::checked_mul(t, ep), dp / ep, " (experts)");  // replicas of the same experts
   }
   double micro = micro_compute + per_micro_comm;
   r.bubble_s = d(p - 1) * micro;
