@@ -447,8 +447,6 @@ Parallel analyze_parallel(const Analysis& analysis, const Roofline& forward, con
                       " stages: the figures are those of a stage with " + sym::to_string(r.layers_per_stage));
   }
 
-  // Model states of the most loaded stage: its layers, and the parameters before (first stage) or after (last
-  // stage) the layers, whichever is more; everything on one stage when p = 1.
   // Model states of the most loaded stage: ⌈L/P⌉ consecutive layers each, the first stage also holding what comes
   // before the layers (embeddings), the last what comes after (final norm, head).
   Int stage_params = 0, stage_experts = 0;

@@ -151,6 +151,31 @@ TEST(ParallelPlan, Gpt3CommunicationVolumes) {
   EXPECT_DOUBLE_EQ(sp.parallel().communication[0].bytes, tp.bytes);
 }
 
+// Llama-2-7B (Hugging Face config: 32 layers, h = 4096, MLP 11008, vocab 32000, untied head) in two stages: a layer
+// holds 4·h² + 3·h·11008 + 2·h parameters; the first stage adds the embedding (32000·h), the last the final norm
+// and the head (h + 32000·h), so the last is the most loaded.
+TEST(ParallelPlan, PipelineStagesTakeTheirOwnLayersParameters) {
+  const Int h = 4096, layer = 4 * h * h + 3 * h * 11008 + 2 * h;
+  PlanRun r = run_plan("llama2_7b", "pp=2", {{"batch", 1}, {"seq", 128}});
+  const Parallel& p = r.parallel();
+  EXPECT_EQ(p.stack.count, 32);
+  EXPECT_EQ(p.stack.layer_params, layer);
+  EXPECT_EQ(p.states.params, 16 * layer + h + 32000 * h);
+  PlanRun tp = run_plan("llama2_7b", "tp=4,pp=2", {{"batch", 1}, {"seq", 128}});
+  EXPECT_EQ(tp.parallel().states.params, (16 * layer + h + 32000 * h) / 4);
+}
+
+// Encoder-decoder and ViT layer names: a decoder layer's self- and cross-attention are one layer.
+TEST(ParallelPlan, FindsTheLayersOfOtherTransformers) {
+  PlanRun big = run_plan("transformer_big", "pp=2", {});
+  EXPECT_EQ(big.parallel().stack.count, 12);  // 6 encoder + 6 decoder layers
+  EXPECT_EQ(big.parallel().stack.hidden, 1024);
+  PlanRun vit = run_plan("vit_b_16", "pp=2", {});
+  EXPECT_EQ(vit.parallel().stack.count, 12);
+  EXPECT_EQ(vit.parallel().stack.seq, 197);  // 196 patches + the class token
+  EXPECT_EQ(vit.parallel().stack.heads, 12);
+}
+
 // A model without attention splits only over data-parallel replicas; ZeRO still partitions its states.
 TEST(ParallelPlan, ConvolutionalModelDataParallel) {
   PlanRun r = run_plan("resnet50", "dp=8,zero=2", {{"batch", 32}});
