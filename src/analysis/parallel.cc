@@ -396,6 +396,53 @@ Int split_measured_activation(const MeasuredLayerActivation& m, Int t, bool sp, 
   return sym::checked_add(replicated, ceil_div(kept - replicated, t));
 }
 
+// Parameters of the most loaded pipeline stage, and the part of them in experts: ⌈L/P⌉ consecutive layers each, the
+// first stage also holding what comes before the layers (embeddings), the last what comes after (final norm, head).
+std::pair<Int, Int> most_loaded_stage(const Analysis& analysis, const LayerStack& stack, Int p, Int layers_per_stage) {
+  if (stack.count == 0) return {analysis.totals.figures.params, stack.expert_params};
+  Int stage_params = 0, stage_experts = 0;
+  for (Int stage = 0; stage < p; ++stage) {
+    Int params = 0, experts = 0;
+    for (Int k = stage * layers_per_stage; k < std::min((stage + 1) * layers_per_stage, stack.count); ++k) {
+      params = sym::checked_add(params, stack.params_per_layer[static_cast<std::size_t>(k)]);
+      experts = sym::checked_add(experts, stack.expert_params_per_layer[static_cast<std::size_t>(k)]);
+    }
+    if (stage == 0) params = sym::checked_add(params, stack.before_params);
+    if (stage == p - 1) params = sym::checked_add(params, stack.after_params);
+    if (params > stage_params) {
+      stage_params = params;
+      stage_experts = experts;
+    }
+  }
+  return {stage_params, stage_experts};
+}
+
+// Activation memory of the first stage: its layers' with r.in_flight micro-batches, and what the ops before the
+// layers keep (the embedding's; the head's too when p = 1), not split by t.
+void add_activations(const Analysis& analysis, Parallel& r) {
+  const LayerStack& stack = r.stack;
+  const ParallelPlan& plan = r.plan;
+  if (stack.count == 0) {  // no layers to split: the whole model's saved activations, one micro-batch at a time
+    r.activation_bytes = analysis.training->totals.saved_activation_bytes;
+    return;
+  }
+  r.korthikanti_layer_bytes_unsplit =
+      korthikanti_layer_bytes(stack.seq, stack.batch, stack.hidden, stack.heads, 1, false, Recompute::kNone);
+  r.korthikanti_layer_bytes =
+      korthikanti_layer_bytes(stack.seq, stack.batch, stack.hidden, stack.heads, plan.tp, plan.sp, plan.recompute);
+  r.measured = measure_layer_activation(analysis, stack);
+  r.measured_layer_bytes = split_measured_activation(r.measured, plan.tp, plan.sp, plan.recompute);
+  auto saved = [&](const std::vector<std::size_t>& ops) {
+    Int sum = 0;
+    for (const SavedPiece& piece : saved_pieces(analysis, ops)) sum = sym::checked_add(sum, piece.bytes);
+    return sum;
+  };
+  r.outside_activation_bytes = sym::checked_mul(saved(stack.before_ops), r.in_flight);
+  if (plan.pp == 1) r.outside_activation_bytes = sym::checked_add(r.outside_activation_bytes, saved(stack.after_ops));
+  Int per_stage = sym::checked_mul(r.measured_layer_bytes, r.layers_per_stage);
+  r.activation_bytes = sym::checked_add(sym::checked_mul(per_stage, r.in_flight), r.outside_activation_bytes);
+}
+
 Parallel analyze_parallel(const Analysis& analysis, const Roofline& forward, const HardwareProfile& profile,
                           const ParallelPlan& plan) {
   if (!analysis.training || !analysis.roofline) {
@@ -447,27 +494,7 @@ Parallel analyze_parallel(const Analysis& analysis, const Roofline& forward, con
                       " stages: the figures are those of a stage with " + sym::to_string(r.layers_per_stage));
   }
 
-  // Model states of the most loaded stage: ⌈L/P⌉ consecutive layers each, the first stage also holding what comes
-  // before the layers (embeddings), the last what comes after (final norm, head).
-  Int stage_params = 0, stage_experts = 0;
-  if (stack.count > 0) {
-    for (Int stage = 0; stage < p; ++stage) {
-      Int params = 0, experts = 0;
-      for (Int k = stage * r.layers_per_stage; k < std::min((stage + 1) * r.layers_per_stage, stack.count); ++k) {
-        params = sym::checked_add(params, stack.params_per_layer[static_cast<std::size_t>(k)]);
-        experts = sym::checked_add(experts, stack.expert_params_per_layer[static_cast<std::size_t>(k)]);
-      }
-      if (stage == 0) params = sym::checked_add(params, stack.before_params);
-      if (stage == p - 1) params = sym::checked_add(params, stack.after_params);
-      if (params > stage_params) {
-        stage_params = params;
-        stage_experts = experts;
-      }
-    }
-  } else {
-    stage_params = analysis.totals.figures.params;
-    stage_experts = stack.expert_params;
-  }
+  auto [stage_params, stage_experts] = most_loaded_stage(analysis, stack, p, r.layers_per_stage);
   Int dense_device = ceil_div(stage_params - stage_experts, t);
   Int expert_device = ceil_div(stage_experts, sym::checked_mul(t, ep));
   int states = optimizer_state_per_param(*parse_optimizer(training.totals.optimizer));
@@ -476,30 +503,8 @@ Parallel analyze_parallel(const Analysis& analysis, const Roofline& forward, con
     r.states += model_states(expert_device, dtype_bytes(graph.weight_dtype), states, plan.zero, dp / ep);
   }
 
-  // Activations.
   r.in_flight = std::min(p, m);
-  if (stack.count > 0) {
-    r.korthikanti_layer_bytes_unsplit =
-        korthikanti_layer_bytes(stack.seq, stack.batch, stack.hidden, stack.heads, 1, false, Recompute::kNone);
-    r.korthikanti_layer_bytes =
-        korthikanti_layer_bytes(stack.seq, stack.batch, stack.hidden, stack.heads, t, plan.sp, plan.recompute);
-    r.measured = measure_layer_activation(analysis, stack);
-    r.measured_layer_bytes = split_measured_activation(r.measured, t, plan.sp, plan.recompute);
-    // What the ops outside the layers keep: the embedding's on the first stage (with its micro-batches in flight),
-    // the head's on the last; both when p = 1. Not split by t.
-    auto saved = [&](const std::vector<std::size_t>& ops) {
-      Int sum = 0;
-      for (const SavedPiece& piece : saved_pieces(analysis, ops)) sum = sym::checked_add(sum, piece.bytes);
-      return sum;
-    };
-    r.outside_activation_bytes = sym::checked_mul(saved(stack.before_ops), r.in_flight);
-    if (p == 1) r.outside_activation_bytes = sym::checked_add(r.outside_activation_bytes, saved(stack.after_ops));
-    Int per_stage = sym::checked_mul(r.measured_layer_bytes, r.layers_per_stage);
-    r.activation_bytes = sym::checked_add(sym::checked_mul(per_stage, r.in_flight), r.outside_activation_bytes);
-  } else {
-    // No layers to split: the whole model's saved activations, one micro-batch at a time.
-    r.activation_bytes = training.totals.saved_activation_bytes;
-  }
+  add_activations(analysis, r);
   r.device_memory_bytes = sym::checked_add(r.states.total_bytes, r.activation_bytes);
   r.bubble_fraction = d(p - 1) / d(m);
 
