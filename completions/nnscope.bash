@@ -59,13 +59,13 @@ _nnscope() {
       ;;
     --out) COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
     -o | --output) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
-    --set | --sweep | --model | --depth) return 0 ;;  # free-form values
+    --set | --sweep | --model | --depth | --set-hw | --parallel | --global-batch | --tokens) return 0 ;;  # free-form values
   esac
 
   local options
   case $command in
     analyze) options="--set --sweep --dtype --weight-dtype --act-dtype --format --out --depth --mode --optimizer
-                      --hw --model --limit" ;;
+                      --hw --set-hw --parallel --global-batch --tokens --model --limit" ;;
     dot) options="--set --dtype --weight-dtype --act-dtype --depth --model --limit -o" ;;
     check) options="--set --dtype --weight-dtype --act-dtype --limit" ;;
     import) options="-o" ;;

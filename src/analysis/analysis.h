@@ -125,6 +125,7 @@ struct NotCosted {
 
 struct Training;  // analysis/training.h: --mode train
 struct Roofline;  // analysis/roofline.h: --hw
+struct Parallel;  // analysis/parallel.h: --parallel
 
 struct Analysis {
   const ir::Graph* graph = nullptr;
@@ -143,6 +144,7 @@ struct Analysis {
   // Set by the caller (cli) when training or a hardware profile is asked for; emitters add their columns then.
   std::shared_ptr<const Training> training;
   std::shared_ptr<const Roofline> roofline;
+  std::shared_ptr<const Parallel> parallel;
 
   // The peak of live activations and the op after which it occurs: over forward and backward when training,
   // else the forward pass's (Totals).

@@ -22,6 +22,22 @@ constexpr Field kFields[] = {
     {"on_chip_bytes", &HardwareProfile::on_chip_bytes},
 };
 
+// Interconnect, optional: read by --parallel (analysis/parallel.h).
+constexpr Field kInterconnectFields[] = {
+    {"intra_node_bandwidth", &HardwareProfile::intra_node_bandwidth},
+    {"inter_node_bandwidth", &HardwareProfile::inter_node_bandwidth},
+    {"devices_per_node", &HardwareProfile::devices_per_node},
+};
+
+const std::vector<Field>& all_fields() {
+  static const std::vector<Field> fields = [] {
+    std::vector<Field> v(std::begin(kFields), std::end(kFields));
+    v.insert(v.end(), std::begin(kInterconnectFields), std::end(kInterconnectFields));
+    return v;
+  }();
+  return fields;
+}
+
 double d(Int v) { return static_cast<double>(v); }
 
 // The matrix peak for the run's dtype, and its name. Where the profile lacks it, the nearest type the unit
@@ -64,7 +80,7 @@ std::pair<double, std::string> matrix_peak(const HardwareProfile& p, DType dtype
 const std::vector<std::string>& hardware_parameter_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> v;
-    for (const Field& f : kFields) v.emplace_back(f.name);
+    for (const Field& f : all_fields()) v.emplace_back(f.name);
     return v;
   }();
   return names;
@@ -75,12 +91,12 @@ HardwareProfile make_profile(const std::string& name, const std::vector<std::pai
   p.name = name;
   for (const auto& [key, value] : values) {
     const Field* field = nullptr;
-    for (const Field& f : kFields) {
+    for (const Field& f : all_fields()) {
       if (key == f.name) field = &f;
     }
     if (!field) {
       std::string known;
-      for (const Field& f : kFields) known += std::string(known.empty() ? "" : ", ") + f.name;
+      for (const Field& f : all_fields()) known += std::string(known.empty() ? "" : ", ") + f.name;
       throw std::runtime_error("hardware profile '" + name + "': unknown parameter '" + key + "' (known: " + known +
                                ")");
     }

@@ -20,6 +20,9 @@ struct HardwareProfile {
   double special_ops = 0;       // special-function unit, op/s
   double memory_bandwidth = 0;  // bytes/s
   double on_chip_bytes = 0;     // on-chip memory (caches, scratchpads), bytes
+  // Interconnect, optional (0: not given), for --parallel (analysis/parallel.h): bytes/s one device sends while it
+  // receives as much, to devices in its node and to other nodes, and the devices a node holds.
+  double intra_node_bandwidth = 0, inter_node_bandwidth = 0, devices_per_node = 0;
 };
 
 // The parameter names a profile may set; any other name is an error.

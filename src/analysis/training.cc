@@ -34,7 +34,46 @@ void add_cost(TrainLayerFigures& f, const ops::Cost& c, bool weight, const sym::
   f.activation_ops = sym::checked_add(f.activation_ops, eval(c.activation, b));
 }
 
+// Storage: a view shares its producer's first input's storage (as in the inference peak).
+std::vector<std::size_t> storage_of(const ir::Graph& graph) {
+  std::vector<std::size_t> storage(graph.tensors.size());
+  for (std::size_t t = 0; t < storage.size(); ++t) {
+    const ir::Tensor& tensor = graph.tensors[t];
+    storage[t] = t;
+    if (tensor.view && tensor.producer != ir::kNoOp && !graph.ops[tensor.producer].inputs.empty()) {
+      storage[t] = storage[graph.ops[tensor.producer].inputs.front()];
+    }
+  }
+  return storage;
+}
+
 }  // namespace
+
+std::vector<SavedPiece> saved_pieces(const Analysis& analysis, const std::vector<std::size_t>& ops) {
+  const ir::Graph& graph = *analysis.graph;
+  const sym::Bindings& b = analysis.bindings;
+  std::vector<std::size_t> storage = storage_of(graph);
+  std::vector<char> kept(graph.tensors.size(), 0);
+  std::vector<SavedPiece> pieces;
+  auto keep = [&](ir::TensorId t) {
+    std::size_t s = storage[t];
+    if (kept[s]) return;
+    kept[s] = 1;
+    pieces.push_back({graph.tensors[s].producer, s, bytes_of(graph.tensors[s], b)});
+  };
+  for (std::size_t i : ops) {
+    if (analysis.training && !analysis.training->layers[i].active) continue;
+    const ir::Op& op = graph.ops[i];
+    const ops::Backward& bw = op.costs().backward;
+    for (std::size_t k = 0; k < op.inputs.size() && k < bw.saves_input.size(); ++k) {
+      if (bw.saves_input[k]) keep(op.inputs[k]);
+    }
+    if (bw.saves_output && !op.outputs.empty()) keep(op.outputs.front());
+    Int extra = bw.saved_bytes.evaluate(b).ceil();
+    if (extra != 0) pieces.push_back({i, SavedPiece::kExtra, extra});
+  }
+  return pieces;
+}
 
 std::optional<Optimizer> parse_optimizer(const std::string& name) {
   if (name == "sgd") return Optimizer::kSgd;
@@ -80,15 +119,7 @@ Training analyze_training(const Analysis& analysis, const TrainOptions& options)
   training.layers.resize(ops);
   TrainTotals& totals = training.totals;
 
-  // Storage: a view shares its producer's first input's storage (as in the inference peak).
-  std::vector<std::size_t> storage(n);
-  for (std::size_t t = 0; t < n; ++t) {
-    const ir::Tensor& tensor = graph.tensors[t];
-    storage[t] = t;
-    if (tensor.view && tensor.producer != ir::kNoOp && !graph.ops[tensor.producer].inputs.empty()) {
-      storage[t] = storage[graph.ops[tensor.producer].inputs.front()];
-    }
-  }
+  std::vector<std::size_t> storage = storage_of(graph);
 
   // Which tensors need a gradient: outputs of ops with trained (not frozen) weights, or of ops with an input that
   // needs one. Graph inputs never do; integer tensors never do.

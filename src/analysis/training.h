@@ -60,6 +60,18 @@ struct Training {
 // The backward figures of several layers summed (a collapsed block's row), with checked arithmetic.
 TrainLayerFigures sum_layers(const Training& training, const std::vector<std::size_t>& layers);
 
+// What the backward of some ops keeps (`ops`: indices into Graph::ops), each storage once, for per-layer views such
+// as the activation memory of one transformer layer (analysis/parallel.h). A storage's piece names the op that
+// produced it (ir::kNoOp for a model input); an op's own extra (a dropout mask, norm statistics) has storage kExtra.
+// With analysis.training set, ops no gradient flows through keep nothing, as in analyze_training.
+struct SavedPiece {
+  static constexpr std::size_t kExtra = ~std::size_t{0};
+  std::size_t producer = 0;
+  std::size_t storage = kExtra;  // the tensor id of the storage
+  Int bytes = 0;
+};
+std::vector<SavedPiece> saved_pieces(const Analysis& analysis, const std::vector<std::size_t>& ops);
+
 // Computes the training figures at the analysis's bindings. Throws sym::OverflowError like analyze().
 Training analyze_training(const Analysis& analysis, const TrainOptions& options);
 

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -46,6 +47,12 @@ Options for analyze and dot:
   --optimizer O           (train) sgd, momentum, adam (default) or adamw: its state in the training memory
   --hw NAME|FILE          roofline time per layer on a hardware profile: a100 h100 nvdla_full tpu_v4, or a
                           .nn file of const parameters (docs/cost-model.md, "Roofline")
+  --set-hw NAME=VALUE     (with --hw) set a profile parameter, e.g. --set-hw matrix_fp16_flops=140e12 to derate
+  --parallel PLAN         (train, with --hw) a multi-device plan tp=T,pp=P,dp=D[,sp][,ep=E][,zero=0|1|2|3]
+                          [,recompute=none|selective|full][,microbatch=M]: memory, communication and step time
+                          per device (docs/parallel.md)
+  --global-batch N        (--parallel) sequences per step (default: one micro-batch per data-parallel replica)
+  --tokens N              (--parallel) tokens to train on: the time to train
   --model NAME            which model of a file that defines several
   --limit NAME=N          raise a safety limit: ops (5000000), steps (20000000), loop-trips (10000000),
                           call-depth (200), expr-size (1000), string-bytes (1048576), list-items (100000),
@@ -66,6 +73,7 @@ struct Options {
   std::string out_dir;
   std::string output_file;
   emit::EmitOptions emit;
+  sym::Int global_batch = 0, tokens = 0;  // --global-batch, --tokens: parts of the --parallel plan
 };
 
 sym::Int parse_value(const std::string& text, const std::string& what) {
@@ -180,6 +188,38 @@ Options parse_options(const std::vector<std::string>& args) {
       o.request.train_options.optimizer = *optimizer;
     } else if (arg == "--hw") {
       o.request.hardware = value();
+    } else if (arg == "--set-hw") {
+      std::string v = value();
+      std::size_t eq = v.find('=');
+      std::string number = eq == std::string::npos ? "" : v.substr(eq + 1);
+      std::erase(number, '_');
+      char* end = nullptr;
+      double parsed = number.empty() ? -1 : std::strtod(number.c_str(), &end);
+      if (eq == 0 || number.empty() || *end != '\0' || !(parsed >= 0) || parsed > 1e30) {
+        driver::usage_error("--set-hw needs NAME=VALUE with a non-negative number, got '" + v + "'");
+      }
+      o.request.hardware_overrides.emplace_back(v.substr(0, eq), parsed);
+    } else if (arg == "--parallel") {
+      try {
+        o.request.parallel = analysis::parse_parallel_plan(value());
+      } catch (const std::invalid_argument& error) {
+        driver::usage_error(error.what());
+      }
+    } else if (arg == "--global-batch") {
+      o.global_batch = parse_value(value(), "--global-batch");
+      if (o.global_batch < 1) driver::usage_error("--global-batch must be at least 1");
+    } else if (arg == "--tokens") {
+      std::string text = value();
+      char* end = nullptr;
+      double tokens = std::strtod(text.c_str(), &end);  // 300e9 as well as 300000000000
+      if (text.find_first_not_of("0123456789_") != std::string::npos) {
+        if (*end != '\0' || !(tokens >= 1) || tokens > 1e30)
+          driver::usage_error("--tokens: '" + text + "' is not a count");
+        o.tokens = static_cast<sym::Int>(tokens);
+      } else {
+        o.tokens = parse_value(text, "--tokens");
+      }
+      if (o.tokens < 1) driver::usage_error("--tokens must be at least 1");
     } else if (arg == "--depth") {
       sym::Int d = parse_value(value(), "--depth");
       if (d < 0 || d > 1000) driver::usage_error("--depth must be between 0 and 1000");
@@ -191,6 +231,12 @@ Options parse_options(const std::vector<std::string>& args) {
     } else {
       o.positional.push_back(args[i]);
     }
+  }
+  if ((o.global_batch || o.tokens) && !o.request.parallel)
+    driver::usage_error("--global-batch and --tokens need --parallel");
+  if (o.request.parallel) {
+    o.request.parallel->global_batch = o.global_batch;
+    o.request.parallel->tokens = o.tokens;
   }
   return o;
 }

@@ -79,11 +79,21 @@ void check_overrides(const Loaded& loaded, const std::map<std::string, sym::Int>
   }
 }
 
-// Adds what --mode train and --hw ask for.
+// Adds what --mode train, --hw and --parallel ask for.
 void extend(analysis::Analysis& a, const Request& request, const analysis::HardwareProfile* hardware) {
+  std::optional<analysis::Roofline> forward;  // --parallel's recomputation runs the forward pass again
+  if (request.parallel && hardware) forward = analysis::analyze_roofline(a, *hardware);
   if (request.train)
     a.training = std::make_shared<analysis::Training>(analysis::analyze_training(a, request.train_options));
   if (hardware) a.roofline = std::make_shared<analysis::Roofline>(analysis::analyze_roofline(a, *hardware));
+  if (forward) {
+    try {
+      a.parallel =
+          std::make_shared<analysis::Parallel>(analysis::analyze_parallel(a, *forward, *hardware, *request.parallel));
+    } catch (const std::invalid_argument& error) {
+      usage_error(error.what());
+    }
+  }
 }
 
 // What a sweep's formats read of a point: its totals (training's and the roofline's too) and the model's name.
@@ -183,7 +193,8 @@ Loaded load(const std::string& target, const std::string& model_name) {
 }
 
 // A profile is stdlib_models/hardware/NAME.nn or a file: a model whose const parameters are the figures.
-analysis::HardwareProfile load_hardware(const std::string& target) {
+analysis::HardwareProfile load_hardware(const std::string& target,
+                                        const std::vector<std::pair<std::string, double>>& overrides) {
   std::unique_ptr<interp::Program> program;
   std::string embedded_path = "hardware/" + target + ".nn";
   if (const std::string_view* text = stdlib::find_file(embedded_path)) {
@@ -212,6 +223,7 @@ analysis::HardwareProfile load_hardware(const std::string& target) {
     ir::Graph graph = interp::elaborate(*program, *model, {});
     std::vector<std::pair<std::string, double>> values;
     for (const ir::ModelParameter& p : graph.parameters) values.emplace_back(p.name, static_cast<double>(p.value));
+    values.insert(values.end(), overrides.begin(), overrides.end());
     try {
       return analysis::make_profile(graph.model_name, values);
     } catch (const std::runtime_error& error) {  // a parameter the profile format does not know, or one missing
@@ -239,16 +251,30 @@ std::string import_model(const std::string& path) {
 }
 
 std::unique_ptr<Report> run(const Request& given, Timings* timings) {
+  Request request = given;
+  if (request.parallel) {  // a plan is for training, on a profile, at one point
+    if (request.hardware.empty()) usage_error("--parallel needs --hw (the devices' profile)");
+    if (!request.sweeps.empty()) usage_error("--parallel does not combine with --sweep");
+    request.train = true;
+    if (request.parallel->microbatch > 0) {
+      auto [it, added] = request.elaborate.overrides.emplace("batch", request.parallel->microbatch);
+      if (!added && it->second != request.parallel->microbatch) {
+        usage_error("--parallel microbatch=" + sym::to_string(request.parallel->microbatch) +
+                    " disagrees with --set batch=" + sym::to_string(it->second));
+      }
+    }
+  } else if (!request.hardware_overrides.empty() && request.hardware.empty()) {
+    usage_error("--set-hw needs --hw");
+  }
   auto report = std::make_unique<Report>();
   Clock::time_point start = Clock::now();
   report->loaded = load(given.target, given.model_name);
-  Request request = given;
   if (report->loaded.default_weight_dtype && !request.weight_dtype_given) {
     request.elaborate.weight_dtype = *report->loaded.default_weight_dtype;
   }
   report->warnings = static_check(*report->loaded.program, request.werror);
   std::optional<analysis::HardwareProfile> hardware;
-  if (!request.hardware.empty()) hardware = load_hardware(request.hardware);
+  if (!request.hardware.empty()) hardware = load_hardware(request.hardware, request.hardware_overrides);
   check_overrides(report->loaded, request.elaborate.overrides);
   if (timings) timings->load = seconds_since(start);
   const interp::Program* program = report->loaded.program.get();

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analysis/analysis.h"
+#include "analysis/parallel.h"
 #include "analysis/roofline.h"
 #include "analysis/training.h"
 #include "emit/emit.h"
@@ -51,7 +52,9 @@ struct Request {
   std::vector<std::pair<std::string, std::vector<sym::Int>>> sweeps;  // the points are their product
   bool train = false;
   analysis::TrainOptions train_options;
-  std::string hardware;             // --hw: a built-in profile's name or a file
+  std::string hardware;                                            // --hw: a built-in profile's name or a file
+  std::vector<std::pair<std::string, double>> hardware_overrides;  // --set-hw NAME=VALUE, after the profile's own
+  std::optional<analysis::ParallelPlan> parallel;                  // --parallel (implies train; needs --hw)
   bool werror = false;              // --Werror: the static checker's warnings fail like errors
   bool weight_dtype_given = false;  // --dtype / --weight-dtype given: a config's torch_dtype does not apply
 };
@@ -67,7 +70,9 @@ struct Loaded {
 // Throws Failure: kExitUsage when the target is neither a file nor a standard-library model, kExitModelError with
 // the diagnostics when it does not parse or names no model.
 Loaded load(const std::string& target, const std::string& model_name);
-analysis::HardwareProfile load_hardware(const std::string& target);
+// `overrides` (--set-hw) replace or add profile parameters after the profile's own.
+analysis::HardwareProfile load_hardware(const std::string& target,
+                                        const std::vector<std::pair<std::string, double>>& overrides = {});
 // An ONNX file (docs/onnx.md) or a Hugging Face config.json (docs/hf-config.md) as .nn text. Throws Failure:
 // kExitUsage for another kind of file, kExitModelError with located diagnostics for a bad one.
 std::string import_model(const std::string& path);

@@ -7,6 +7,7 @@
 #include "analysis/training.h"
 #include "emit/emit.h"
 #include "emit/format.h"
+#include "emit/parallel.h"
 #include "report/columns.h"
 #include "report/totals.h"
 
@@ -189,6 +190,10 @@ void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptio
     }
     json.end_object();
     json.end_object();
+  }
+  if (analysis.parallel) {
+    json.key("parallel");
+    detail::write_parallel(json, *analysis.parallel);
   }
   json.key("formulas");
   write_formulas(json, analysis.formulas, sym::PrintStyle::kUnicode);

@@ -6,6 +6,7 @@
 #include "analysis/training.h"
 #include "emit/emit.h"
 #include "emit/format.h"
+#include "emit/parallel.h"
 #include "report/columns.h"
 
 namespace nnscope::emit {
@@ -299,6 +300,7 @@ void append_summary(std::string& out, const GraphView& view) {
              detail::decimal(r->bound_time_s[u] * 1e3, 6) + " ms (" + detail::decimal(share, 1) + "%)\n";
     }
   }
+  if (a.parallel) detail::append_parallel(out, *a.parallel);
   out += "\n";
   if (a.not_costed.empty()) {
     out += "Not costed: none, all ops costed\n";
