@@ -37,8 +37,10 @@ Options for analyze and dot:
   --dtype T               weights and activations: fp32 tf32 fp16 bf16 fp8 int8 int4 (default fp32)
   --weight-dtype T        weights only
   --act-dtype T           activations only
-  --format F              table (default), csv (per-layer details), summary (summary CSV), json, dot
-  --out DIR               also write MODEL.details.csv, MODEL.summary.csv, MODEL.json and MODEL.dot to DIR
+  --format F              table (default), csv (per-layer details), summary (summary CSV), json, dot,
+                          xlsx (an Excel workbook: use -o FILE or redirect stdout)
+  --out DIR               also write MODEL.details.csv, MODEL.summary.csv, MODEL.json, MODEL.dot and
+                          MODEL.xlsx to DIR
   --depth N               collapse blocks deeper than N levels (0 = top level only)
   --mode M                infer (default) or train: add the backward pass, training memory and peak
   --optimizer O           (train) sgd, momentum, adam (default) or adamw: its state in the training memory
@@ -47,7 +49,7 @@ Options for analyze and dot:
   --model NAME            which model of a file that defines several
   --limit NAME=N          raise a safety limit: ops (5000000), steps (20000000), loop-trips (10000000),
                           call-depth (200), expr-size (1000)
-  -o FILE                 (dot) write to FILE instead of stdout
+  -o FILE                 (analyze, dot) write to FILE instead of stdout
   --Werror                (check, analyze, dot) the static checker's warnings fail like errors
 
   --help, --version

@@ -82,6 +82,14 @@ inline ir::Graph tiny_graph(const std::string& model_name = "tiny") {
 inline bool have(const std::string& probe) { return std::system((probe + " >/dev/null 2>&1").c_str()) == 0; }
 inline bool have_python() { return have("python3 -c pass"); }
 inline bool have_dot() { return have("dot -V"); }
+// The Python whose `import` of `modules` ("openpyxl, pandas") works: Debian's /usr/bin/python3 has its packages
+// where a python3 earlier on PATH (pyenv, a virtual environment) may not. Empty when none has them.
+inline std::string python_with(const std::string& modules) {
+  for (const char* python : {"/usr/bin/python3", "python3"}) {
+    if (have(std::string(python) + " -c 'import " + modules + "'")) return python;
+  }
+  return "";
+}
 
 inline std::string temp_path(const std::string& name) {
   return ::testing::TempDir() + "nnscope_emit_" + std::to_string(::getpid()) + "_" + name;
@@ -110,9 +118,10 @@ inline int run(const std::string& command, std::string* output) {
 }
 
 // Runs a Python script (given as text) with the file at `data` as sys.argv[1].
-inline int run_python(const std::string& script, const std::string& data, std::string* output) {
+inline int run_python(const std::string& script, const std::string& data, std::string* output,
+                      const std::string& python = "python3") {
   std::string path = write_temp("check.py", script);
-  int status = run("python3 " + path + " " + data, output);
+  int status = run(python + " " + path + " " + data, output);
   std::remove(path.c_str());
   return status;
 }
