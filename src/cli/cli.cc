@@ -2,8 +2,11 @@
 // prints what it returns. Nothing here loads, analyses or formats a model.
 #include "cli/cli.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
+#include <iostream>
 #include <map>
 #include <optional>
 
@@ -200,6 +203,9 @@ int analyze(Options& o, std::ostream& out, std::ostream& err, bool dot_command) 
   if (o.positional.size() != 1)
     driver::usage_error(o.command + " takes one MODEL (a .nn file or a standard-library name)");
   o.request.target = o.positional[0];
+  // A workbook is binary: on a terminal it would be noise, and could leave the terminal in a strange state.
+  if (o.format->name == "xlsx" && o.output_file.empty() && &out == &std::cout && ::isatty(STDOUT_FILENO))
+    driver::usage_error("--format xlsx writes a binary workbook: give -o FILE.xlsx or redirect stdout");
   if (dot_command) {
     o.format = driver::find_format("dot");
     o.request.sweeps.clear();

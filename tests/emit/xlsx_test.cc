@@ -117,6 +117,15 @@ TEST(Xlsx, DeterministicAndSameInOutDir) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Xlsx, RefusesToWriteToATerminal) {
+  if (!nnscope::testing::have_tool("script")) GTEST_SKIP() << "script(1) is not installed: no terminal to test with";
+  // script(1) runs the command with its stdout on a pseudo-terminal.
+  CommandResult r = run_shell("script -qec \"'" NNSCOPE_BINARY "' analyze examples/mlp.nn --format xlsx\" /dev/null");
+  EXPECT_EQ(r.status, 2) << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find("--format xlsx writes a binary workbook"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ((r.out + r.err).find("PK"), std::string::npos) << "no workbook bytes on the terminal";
+}
+
 TEST(Xlsx, LibreOfficeConverts) {
   if (!nnscope::testing::have_tool("soffice")) GTEST_SKIP() << "LibreOffice (soffice) is not installed";
   std::string dir = testing::temp_path("soffice");
