@@ -126,6 +126,16 @@ inline int run_python(const std::string& script, const std::string& data, std::s
   return status;
 }
 
+// Writes `data` to a temporary file named after `name`, runs the Python `script` on it (sys.argv[1]) and expects
+// the script to succeed.
+inline void expect_python_accepts(const std::string& script, const std::string& name, const std::string& data) {
+  std::string path = write_temp(name, data);
+  std::string output;
+  int status = run_python(script, path, &output);
+  std::remove(path.c_str());
+  EXPECT_EQ(status, 0) << output;
+}
+
 // A minimal RFC 4180 reader: fields separated by ',', records by LF or CRLF, quoted fields may hold
 // commas, quotes (doubled) and line breaks. Fails the test on malformed quoting.
 inline std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
@@ -189,16 +199,12 @@ inline std::size_t column(const std::vector<std::string>& header, const std::str
 // Python's csv module reads the file and every record has the header's width.
 inline void check_csv_with_python(const std::string& csv) {
   if (!have_python()) GTEST_SKIP() << "python3 not available";
-  std::string path = write_temp("check.csv", csv);
-  std::string output;
-  int status = run_python(
+  expect_python_accepts(
       "import csv, sys\n"
       "rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8'), strict=True))\n"
       "widths = {len(r) for r in rows}\n"
       "assert len(widths) == 1, widths\n",
-      path, &output);
-  std::remove(path.c_str());
-  EXPECT_EQ(status, 0) << output;
+      "check.csv", csv);
 }
 
 }  // namespace nnscope::emit::testing
