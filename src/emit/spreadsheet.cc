@@ -147,7 +147,7 @@ void add_columns(std::vector<SheetColumn>& columns, const IntegerFigure& figure)
 void write_cells(Sheet& sheet, const IntegerFigure& figure, sym::Int value) {
   sheet.integer(value);
   if (figure.exact) sheet.text(sym::to_string(value));
-  if (figure.bytes) sheet.number(static_cast<double>(value) / 1048576.0, 6, Style::kDecimal);
+  if (figure.bytes) sheet.number(static_cast<double>(value) / 1048576.0, 6);
 }
 
 void skip_cells(Sheet& sheet, const IntegerFigure& figure) {
@@ -206,6 +206,13 @@ void Sheet::text(std::string_view value) {
   cell(cell_text(value, buffer), block_row_ ? Style::kBlock : Style::kText, true);
 }
 
+Style Sheet::column_style(Style if_text) const {
+  Style style = column_ < columns_.size() ? columns_[column_].style : Style::kText;
+  return style == Style::kText ? if_text : style;
+}
+
+void Sheet::integer(sym::Int value) { integer(value, column_style(Style::kInteger)); }
+
 void Sheet::integer(sym::Int value, Style style) {
   // Past 2^53 the cell holds the nearest double, written as one (1.2089258196146292e+24, with an exponent so no reader
   // takes it for an exact integer), so that every reader, not only those that parse big integers, sees the same number
@@ -213,6 +220,8 @@ void Sheet::integer(sym::Int value, Style style) {
   if (past_exact_doubles(value)) return approximate(static_cast<double>(value), style);
   cell(sym::to_string(value), style, false);
 }
+
+void Sheet::number(double value, int decimals) { number(value, decimals, column_style(Style::kDecimal)); }
 
 void Sheet::number(double value, int decimals, Style style) {
   cell(detail::decimal(std::isfinite(value) ? value : 0.0, decimals), style, false);

@@ -26,7 +26,7 @@ enum class Style {
 
 struct SheetColumn {
   std::string header;
-  Style style = Style::kText;  // the numeric columns' number format; kText for text
+  Style style = Style::kText;  // the number format of its numeric cells, unless a cell names another
   bool bar = false;            // a data bar over the column's values
 };
 
@@ -43,10 +43,12 @@ class Sheet {
   // header row (bold). The cells then follow in column order; a column skipped with empty() has no cell.
   void begin_row(int outline_level = 0, bool block_header = false);
   void text(std::string_view text);
-  void integer(sym::Int value, Style style = Style::kInteger);  // a numeric cell: exact up to 2^53, then a double
-  void number(double value, int decimals, Style style);         // finite; NaN and infinities become 0
-  void approximate(double value,
-                   Style style = Style::kInteger);  // every significant digit (%.16e: 17 significant digits)
+  // Numeric cells in the column's style (kInteger or kDecimal where the column is text), or in `style`.
+  void integer(sym::Int value);  // exact up to 2^53, then the nearest double (see approximate)
+  void integer(sym::Int value, Style style);
+  void number(double value, int decimals);  // at most `decimals` places; NaN and infinities become 0
+  void number(double value, int decimals, Style style);
+  void approximate(double value, Style style);  // every significant digit (%.16e), with an exponent
   void empty();
   // Rows left before Excel's limit (the header row counts).
   std::size_t rows_left() const { return kMaxRows - rows_; }
@@ -64,6 +66,7 @@ class Sheet {
 
  private:
   void cell(std::string_view value, Style style, bool is_text);
+  Style column_style(Style if_text) const;
   std::string last_cell() const;  // "K20": the bottom-right cell
 
   std::string name_;

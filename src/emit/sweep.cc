@@ -197,8 +197,7 @@ void sweep_xlsx(std::ostream& out, const std::vector<SweepPoint>& points) {
       if (v.kind == report::ValueKind::kInteger) {
         spreadsheet::write_cells(sheet, figures[t], v.integer);
       } else {
-        sheet.number(v.decimal, shown[t]->decimals,
-                     shown[t]->kind == report::TotalKind::kSeconds ? Style::kSeconds : Style::kDecimal);
+        sheet.number(v.decimal, shown[t]->decimals);
       }
     }
   }

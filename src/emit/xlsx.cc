@@ -115,7 +115,7 @@ Sheet details_sheet(const analysis::Analysis& analysis, const EmitOptions& optio
           spreadsheet::write_cells(sheet, d.figure, value.integer);
           break;
         case report::ValueKind::kDecimal:
-          sheet.number(value.decimal, column.decimals, decimal_style(column.unit));
+          sheet.number(value.decimal, column.decimals);  // in the column's style: decimal_style(unit)
           break;
         case report::ValueKind::kBool:
           sheet.text(value.boolean ? "true" : "false");
@@ -206,8 +206,8 @@ Sheet summary_sheet(const analysis::Analysis& analysis) {
       integer ? sheet.text(sym::to_string(value.integer)) : sheet.empty();
     }
     if (total->kind == report::TotalKind::kBytes) {
-      sheet.number(static_cast<double>(value.integer) / 1048576.0, 6, Style::kDecimal);
-      sheet.number(static_cast<double>(value.integer) / 1073741824.0, 9, Style::kDecimal);  // 1e-9 GiB: a byte
+      sheet.number(static_cast<double>(value.integer) / 1048576.0, 6);
+      sheet.number(static_cast<double>(value.integer) / 1073741824.0, 9);  // 1e-9 GiB: a byte
     } else {
       sheet.empty();
       sheet.empty();
