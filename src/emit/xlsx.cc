@@ -1,5 +1,6 @@
 // The Excel workbook (--format xlsx; docs/xlsx.md): sheets `details` (one row per layer, the details CSV's columns,
-// block header rows for the outline), `summary` (one row per total of report::totals()) and `by_op_type`. The
+// block header rows for the outline), `summary` (one row per total of report::totals()), `by_op_type` and `model`
+// (what the figures are of: model, dtypes, bindings, hardware, optimizer). The
 // workbook itself (parts, styles, ZIP) is emit/spreadsheet.h's; the sweep's workbook is in sweep.cc.
 #include <algorithm>
 
@@ -250,6 +251,33 @@ Sheet by_op_type_sheet(const analysis::Analysis& analysis) {
   return sheet;
 }
 
+// What the figures are of: the model, its dtypes and the values of its parameters (the JSON report's "model",
+// "dtype", "weight_dtype" and "bindings"), and the hardware profile and optimizer when used.
+Sheet model_sheet(const analysis::Analysis& analysis) {
+  Sheet sheet("model", {{"section"}, {"name"}, {"value", Style::kInteger}});
+  auto text_row = [&](std::string_view section, std::string_view name, std::string_view value) {
+    sheet.begin_row();
+    sheet.text(section);
+    sheet.text(name);
+    sheet.text(value);
+  };
+  const ir::Graph& graph = *analysis.graph;
+  text_row("model", "name", graph.model_name);
+  text_row("model", "dtype", dtype_name(graph.activation_dtype));
+  text_row("model", "weight_dtype", dtype_name(graph.weight_dtype));
+  for (const auto& [name, value] : analysis.bindings.values()) {
+    sheet.begin_row();
+    sheet.text("binding");
+    sheet.text(name);
+    sheet.integer(value);
+  }
+  if (const analysis::Roofline* roofline = analysis.roofline.get()) text_row("hardware", "name", roofline->hardware);
+  if (const analysis::Training* training = analysis.training.get()) {
+    text_row("training", "optimizer", training->totals.optimizer);
+  }
+  return sheet;
+}
+
 }  // namespace
 
 void xlsx(std::ostream& out, const analysis::Analysis& analysis, const EmitOptions& options) {
@@ -257,6 +285,7 @@ void xlsx(std::ostream& out, const analysis::Analysis& analysis, const EmitOptio
   sheets.push_back(details_sheet(analysis, options));
   sheets.push_back(summary_sheet(analysis));
   sheets.push_back(by_op_type_sheet(analysis));
+  sheets.push_back(model_sheet(analysis));
   spreadsheet::write_workbook(out, sheets);
 }
 

@@ -76,7 +76,7 @@ def check_report(path, json_path, csv_path):
     report = json.load(open(json_path))
     rows = list(csv.reader(open(csv_path, newline="", encoding="utf-8")))
     book = openpyxl.load_workbook(path)
-    check(book.sheetnames == ["details", "summary", "by_op_type"], f"sheets {book.sheetnames}")
+    check(book.sheetnames == ["details", "summary", "by_op_type", "model"], f"sheets {book.sheetnames}")
 
     # details: the CSV's columns in its order (plus _exact and _mib companions), one row per CSV row.
     ws = book["details"]
@@ -163,9 +163,22 @@ def check_report(path, json_path, csv_path):
             if key != "op":
                 same_number(row[key], value, f"by_op_type {expected['op']} {key}")
 
+    # model: the JSON's model, dtypes and bindings; the hardware and optimizer when used.
+    ws = book["model"]
+    check_frame(ws, [])
+    facts = {(section, name): value for section, name, value in ws.iter_rows(min_row=2, values_only=True)}
+    expected = {("model", "name"): report["model"], ("model", "dtype"): report["dtype"],
+                ("model", "weight_dtype"): report["weight_dtype"]}
+    expected.update({("binding", name): value for name, value in report["bindings"].items()})
+    if "hardware" in report:
+        expected[("hardware", "name")] = report["hardware"]["name"]
+    if "training" in report:
+        expected[("training", "optimizer")] = report["training"]["optimizer"]
+    check(facts == expected, f"model sheet {facts} vs JSON {expected}")
+
     # pandas reads every sheet; the layer rows' numeric columns have numeric dtypes.
     frames = pandas.read_excel(path, sheet_name=None)
-    check(list(frames) == ["details", "summary", "by_op_type"], f"pandas sheets {list(frames)}")
+    check(list(frames) == ["details", "summary", "by_op_type", "model"], f"pandas sheets {list(frames)}")
     layers = frames["details"][frames["details"]["op"].notna()]
     check(len(layers) == len(rows) - 1, f"pandas: {len(layers)} layer rows")
     for name in numeric:
