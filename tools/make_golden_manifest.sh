@@ -28,6 +28,10 @@ case_line analyze resnet50 --sweep height=224,256 --mode train --hw a100
 case_line analyze gpt2 --sweep seq=16,1024 --format csv
 case_line analyze gpt2 --sweep seq=16,1024 --mode train --format json
 case_line analyze bert_base --sweep layers=2,4 --format csv
+case_line analyze resnet50 --format xlsx
+case_line analyze bert_base --depth 2 --mode train --hw a100 --format xlsx
+case_line analyze llama2_7b --hw h100 --format xlsx
+case_line analyze resnet50 --sweep batch=1,2,64 --format xlsx
 case_line analyze resnet50 --set batch=32 --set height=256 --format json
 case_line dot resnet18 --depth 1
 case_line list

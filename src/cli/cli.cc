@@ -2,9 +2,12 @@
 // prints what it returns. Nothing here loads, analyses or formats a model.
 #include "cli/cli.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <map>
 #include <optional>
 
@@ -40,8 +43,10 @@ Options for analyze and dot:
   --dtype T               weights and activations: fp32 tf32 fp16 bf16 fp8 int8 int4 (default fp32)
   --weight-dtype T        weights only
   --act-dtype T           activations only
-  --format F              table (default), csv (per-layer details), summary (summary CSV), json, dot
-  --out DIR               also write MODEL.details.csv, MODEL.summary.csv, MODEL.json and MODEL.dot to DIR
+  --format F              table (default), csv (per-layer details), summary (summary CSV), json, dot,
+                          xlsx (an Excel workbook: use -o FILE or redirect stdout)
+  --out DIR               also write MODEL.details.csv, MODEL.summary.csv, MODEL.json, MODEL.dot and
+                          MODEL.xlsx to DIR
   --depth N               collapse blocks deeper than N levels (0 = top level only)
   --mode M                infer (default) or train: add the backward pass, training memory and peak
   --optimizer O           (train) sgd, momentum, adam (default) or adamw: its state in the training memory
@@ -57,7 +62,7 @@ Options for analyze and dot:
   --limit NAME=N          raise a safety limit: ops (5000000), steps (20000000), loop-trips (10000000),
                           call-depth (200), expr-size (1000), string-bytes (1048576), list-items (100000),
                           path-depth (1000)
-  -o FILE                 (dot) write to FILE instead of stdout
+  -o FILE                 (analyze, dot) write to FILE instead of stdout
   --Werror                (check, analyze, dot) the static checker's warnings fail like errors
 
   --help, --version
@@ -256,6 +261,9 @@ int analyze(Options& o, std::ostream& out, std::ostream& err, bool dot_command) 
   if (o.positional.size() != 1)
     driver::usage_error(o.command + " takes one MODEL (a .nn file or a standard-library name)");
   o.request.target = o.positional[0];
+  // A workbook is binary: on a terminal it would be noise, and could leave the terminal in a strange state.
+  if (o.format->name == "xlsx" && o.output_file.empty() && &out == &std::cout && ::isatty(STDOUT_FILENO))
+    driver::usage_error("--format xlsx writes a binary workbook: give -o FILE.xlsx or redirect stdout");
   if (dot_command) {
     o.format = driver::find_format("dot");
     o.request.sweeps.clear();

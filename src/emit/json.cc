@@ -33,14 +33,9 @@ void write_shapes(JsonWriter& json, const Shapes& shapes) {
 
 void write_formulas(JsonWriter& json, const analysis::TotalFormulas& f, sym::PrintStyle style) {
   json.begin_object();
-  json.key("params").string(f.params.to_string(style));
-  json.key("active_params").string(f.active_params.to_string(style));
-  json.key("gemm_macs").string(f.gemm_macs.to_string(style));
-  json.key("elementwise_ops").string(f.elementwise_ops.to_string(style));
-  json.key("activation_ops").string(f.activation_ops.to_string(style));
-  json.key("flops").string(f.flops.to_string(style));
-  json.key("weight_bytes").string(f.weight_bytes.to_string(style));
-  json.key("activation_bytes").string(f.activation_bytes.to_string(style));
+  for (const report::Total& total : report::totals()) {
+    if (total.formula) json.key(total.key).string(total.formula(f)->to_string(style));
+  }
   json.end_object();
 }
 

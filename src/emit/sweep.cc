@@ -3,6 +3,7 @@
 
 #include "emit/emit.h"
 #include "emit/format.h"
+#include "emit/spreadsheet.h"
 #include "report/totals.h"
 
 namespace nnscope::emit {
@@ -151,6 +152,58 @@ std::string sweep_json(const std::vector<SweepPoint>& points) {
   json.end_array();
   json.end_object();
   return json.take();
+}
+
+// The workbook of a sweep: one sheet `sweep`, one row per point, with the columns of sweep_csv() as numbers.
+void sweep_xlsx(std::ostream& out, const std::vector<SweepPoint>& points) {
+  using spreadsheet::Style;
+  std::vector<std::string> names = swept_names(points);
+  std::vector<const report::Total*> shown = swept_totals(points);
+  std::vector<spreadsheet::IntegerFigure> figures;  // for each total; used by the integer ones
+  for (const report::Total* total : shown) {
+    spreadsheet::IntegerFigure figure{std::string(total->key), false, total->kind == report::TotalKind::kBytes};
+    for (const SweepPoint& p : points) {
+      report::Value v = total->get(p.analysis);
+      figure.exact =
+          figure.exact || (v.kind == report::ValueKind::kInteger && spreadsheet::past_exact_doubles(v.integer));
+    }
+    figures.push_back(figure);
+  }
+  std::vector<spreadsheet::SheetColumn> columns;
+  for (const std::string& name : names) columns.push_back({name, Style::kInteger});
+  for (std::size_t t = 0; t < shown.size(); ++t) {
+    switch (shown[t]->kind) {
+      case report::TotalKind::kCount:
+      case report::TotalKind::kBytes:
+        spreadsheet::add_columns(columns, figures[t]);
+        break;
+      case report::TotalKind::kSeconds:
+        columns.push_back({figures[t].key, Style::kSeconds, true});
+        break;
+      case report::TotalKind::kRatio:
+        columns.push_back({figures[t].key, Style::kDecimal, true});
+        break;
+    }
+  }
+  spreadsheet::Sheet sheet("sweep", std::move(columns));
+  for (const SweepPoint& p : points) {
+    sheet.begin_row();
+    for (const std::string& name : names) {
+      auto it = std::find_if(p.values.begin(), p.values.end(), [&](const auto& value) { return value.first == name; });
+      it != p.values.end() ? sheet.integer(it->second) : sheet.empty();
+    }
+    for (std::size_t t = 0; t < shown.size(); ++t) {
+      report::Value v = shown[t]->get(p.analysis);
+      if (v.kind == report::ValueKind::kInteger) {
+        spreadsheet::write_cells(sheet, figures[t], v.integer);
+      } else {
+        sheet.number(v.decimal, shown[t]->decimals);
+      }
+    }
+  }
+  std::vector<spreadsheet::Sheet> sheets;
+  sheets.push_back(std::move(sheet));
+  spreadsheet::write_workbook(out, sheets);
 }
 
 }  // namespace nnscope::emit

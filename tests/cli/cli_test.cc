@@ -130,7 +130,7 @@ TEST(Cli, OutDirWritesEveryFormat) {
   std::string dir = temp_path("outdir");
   CommandResult r = run_nnscope("analyze examples/mlp.nn --out '" + dir + "' --format json");
   ASSERT_EQ(r.status, 0) << r.err;
-  for (const char* suffix : {".details.csv", ".summary.csv", ".json", ".dot"}) {
+  for (const char* suffix : {".details.csv", ".summary.csv", ".json", ".dot", ".xlsx"}) {
     EXPECT_FALSE(read_text(dir + "/mlp" + suffix).empty()) << suffix;
   }
   run_shell("rm -rf '" + dir + "'");

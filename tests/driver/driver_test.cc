@@ -141,7 +141,7 @@ TEST(WriteFiles, OutDirWritesEveryFileFormat) {
   std::filesystem::remove_all(dir);
   testing::CommandResult r = run_nnscope("analyze examples/mlp.nn --format json --out '" + dir.string() + "'");
   ASSERT_EQ(r.status, 0) << r.err;
-  for (const char* suffix : {".details.csv", ".summary.csv", ".json", ".dot"}) {
+  for (const char* suffix : {".details.csv", ".summary.csv", ".json", ".dot", ".xlsx"}) {
     EXPECT_TRUE(std::filesystem::exists(dir / (std::string("mlp") + suffix))) << suffix;
   }
   // The JSON file holds what stdout showed.

@@ -82,6 +82,14 @@ inline ir::Graph tiny_graph(const std::string& model_name = "tiny") {
 inline bool have(const std::string& probe) { return std::system((probe + " >/dev/null 2>&1").c_str()) == 0; }
 inline bool have_python() { return have("python3 -c pass"); }
 inline bool have_dot() { return have("dot -V"); }
+// The Python whose `import` of `modules` ("openpyxl, pandas") works: Debian's /usr/bin/python3 has its packages
+// where a python3 earlier on PATH (pyenv, a virtual environment) may not. Empty when none has them.
+inline std::string python_with(const std::string& modules) {
+  for (const char* python : {"/usr/bin/python3", "python3"}) {
+    if (have(std::string(python) + " -c 'import " + modules + "'")) return python;
+  }
+  return "";
+}
 
 inline std::string temp_path(const std::string& name) {
   return ::testing::TempDir() + "nnscope_emit_" + std::to_string(::getpid()) + "_" + name;
@@ -110,11 +118,22 @@ inline int run(const std::string& command, std::string* output) {
 }
 
 // Runs a Python script (given as text) with the file at `data` as sys.argv[1].
-inline int run_python(const std::string& script, const std::string& data, std::string* output) {
+inline int run_python(const std::string& script, const std::string& data, std::string* output,
+                      const std::string& python = "python3") {
   std::string path = write_temp("check.py", script);
-  int status = run("python3 " + path + " " + data, output);
+  int status = run(python + " " + path + " " + data, output);
   std::remove(path.c_str());
   return status;
+}
+
+// Writes `data` to a temporary file named after `name`, runs the Python `script` on it (sys.argv[1]) and expects
+// the script to succeed.
+inline void expect_python_accepts(const std::string& script, const std::string& name, const std::string& data) {
+  std::string path = write_temp(name, data);
+  std::string output;
+  int status = run_python(script, path, &output);
+  std::remove(path.c_str());
+  EXPECT_EQ(status, 0) << output;
 }
 
 // A minimal RFC 4180 reader: fields separated by ',', records by LF or CRLF, quoted fields may hold
@@ -180,16 +199,12 @@ inline std::size_t column(const std::vector<std::string>& header, const std::str
 // Python's csv module reads the file and every record has the header's width.
 inline void check_csv_with_python(const std::string& csv) {
   if (!have_python()) GTEST_SKIP() << "python3 not available";
-  std::string path = write_temp("check.csv", csv);
-  std::string output;
-  int status = run_python(
+  expect_python_accepts(
       "import csv, sys\n"
       "rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8'), strict=True))\n"
       "widths = {len(r) for r in rows}\n"
       "assert len(widths) == 1, widths\n",
-      path, &output);
-  std::remove(path.c_str());
-  EXPECT_EQ(status, 0) << output;
+      "check.csv", csv);
 }
 
 }  // namespace nnscope::emit::testing
