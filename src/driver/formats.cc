@@ -92,6 +92,7 @@ const std::vector<Format>& formats() {
       {"summary", ".summary.csv", write_text<summary>, write_sweep_text<emit::sweep_csv>},
       {"json", ".json", json_streamed, write_sweep_text<emit::sweep_json>},
       {"dot", ".dot", write_text<emit::dot>, nullptr},
+      {"html", ".html", emit::html, write_sweep_text<emit::sweep_html>},
   };
   return kFormats;
 }

@@ -21,6 +21,8 @@ std::string json(const analysis::Analysis& analysis, const EmitOptions& options)
 // The same, written to `out` as it is produced (a large model's report is never held whole in memory).
 void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptions& options);
 std::string dot(const analysis::Analysis& analysis, const EmitOptions& options);
+// One self-contained HTML page with inline SVG charts (docs/html.md).
+void html(std::ostream& out, const analysis::Analysis& analysis, const EmitOptions& options);
 
 // One point of a --sweep: the swept parameters' values and the analysis there.
 struct SweepPoint {
@@ -30,6 +32,7 @@ struct SweepPoint {
 std::string sweep_table(const std::vector<SweepPoint>& points);
 std::string sweep_csv(const std::vector<SweepPoint>& points);
 std::string sweep_json(const std::vector<SweepPoint>& points);
+std::string sweep_html(const std::vector<SweepPoint>& points);
 
 // Helpers shared by the emitters (and tested on their own).
 std::string csv_field(const std::string& text);                    // RFC 4180 quoting when needed
