@@ -202,8 +202,24 @@ void write_training(std::ostream& out, const analysis::Analysis& a, const std::v
       << ").</p>\n</section>\n";
 }
 
+// Depth 1, or deeper while it has fewer than a few rows (a Hugging Face model is `model` > `layers` > `0`).
+std::size_t structure_depth(const analysis::Analysis& a) {
+  constexpr std::size_t kFewRows = 8;
+  std::size_t deepest = 0;
+  for (const ir::Op& op : a.graph->ops) deepest = std::max(deepest, op.depth());
+  report::GraphView view(a);
+  std::size_t depth = 1;
+  for (; depth < deepest; ++depth) {
+    std::size_t rows = 0;
+    view.for_each_row(depth, [&](const report::Row&) { ++rows; });
+    if (rows >= kFewRows) break;
+  }
+  return depth;
+}
+
 void write_structure(std::ostream& out, const analysis::Analysis& a) {
-  report::RowSource rows(a, 1);
+  std::size_t depth = structure_depth(a);
+  report::RowSource rows(a, depth);
   const ir::Graph& g = *a.graph;
   std::vector<charts::StructureBox> boxes;
   std::vector<std::size_t> row_of_op(g.ops.size(), ~std::size_t{0});
@@ -227,11 +243,12 @@ void write_structure(std::ostream& out, const analysis::Analysis& a) {
     boxes.push_back({std::string(row.group().path), std::string(row.group().kind), detail::join_shapes(row.outputs),
                      row.group().op_count});
   });
-  out << "<section id=\"structure\">\n<h2>Structure at depth 1</h2>\n<p>Blocks and ops in execution order, top to "
+  out << "<section id=\"structure\">\n<h2>Structure at depth " << depth
+      << "</h2>\n<p>Blocks and ops in execution order, top to "
          "bottom; an arc on the right joins a row to a later one it feeds past its neighbours (a skip connection). "
          "The full graph is in <code>--format dot</code>.";
   if (total > boxes.size()) out << " Showing the first " << boxes.size() << " of " << total << " rows.";
-  out << "</p>\n" << charts::structure_diagram(boxes, edges) << "</section>\n";
+  out << "</p>\n" << charts::structure_diagram(boxes, edges, depth) << "</section>\n";
 }
 
 // The layer table's columns: those of report::columns() that CSV or JSON shows, less the hierarchy (the path

@@ -100,14 +100,14 @@ std::string row_bars(const std::vector<ChartRow>& rows, std::string_view chart_k
   std::size_t labelled = std::min(label_count, rows.size());
   std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(labelled), order.end(),
                     [&](std::size_t a, std::size_t b) { return sums[a] > sums[b] || (sums[a] == sums[b] && a < b); });
-  double label_x = kLeft;
   for (std::size_t rank = 0; rank < labelled && sums[order[rank]] > 0; ++rank) {
     std::size_t i = order[rank];
     double x = kLeft + slot * (static_cast<double>(i) + 0.5);
     out.text(x, y(sums[i]) - 3, std::to_string(rank + 1), "middle", "mark");
-    std::string name = std::to_string(rank + 1) + " " + shortened(rows[i].path, 28);
-    out.text(label_x, bottom + 36 + 12 * static_cast<double>(rank % 2), name, "start", "label");
-    if (rank % 2 == 1) label_x += 380;
+    // Names in three columns of two lines beneath the chart.
+    std::string name = std::to_string(rank + 1) + " " + shortened(rows[i].path, 44);
+    out.text(kLeft + 290 * static_cast<double>(rank / 2), bottom + 36 + 12 * static_cast<double>(rank % 2), name,
+             "start", "label");
   }
   return out.finish();
 }
@@ -279,12 +279,12 @@ std::string training_memory_chart(const analysis::TrainTotals& t) {
 }
 
 std::string structure_diagram(const std::vector<StructureBox>& boxes,
-                              const std::vector<std::pair<std::size_t, std::size_t>>& edges) {
+                              const std::vector<std::pair<std::size_t, std::size_t>>& edges, std::size_t depth) {
   const double box_height = 30, gap = 14, left = 20, box_width = 560, top = 10;
   double height = top + (box_height + gap) * static_cast<double>(boxes.size()) + 10;
   svg::Writer out(kWidth, height, "chart structure",
                   "data-chart=\"structure\" data-boxes=\"" + std::to_string(boxes.size()) + "\"",
-                  "Model structure at depth 1");
+                  "Model structure at depth " + std::to_string(depth));
   auto box_top = [&](std::size_t i) { return top + (box_height + gap) * static_cast<double>(i); };
   // Skip edges first, as arcs to the right of the boxes: the longer the skip, the wider the arc.
   out.open_group("edges");

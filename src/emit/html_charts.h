@@ -42,14 +42,14 @@ std::string op_type_chart(const std::vector<analysis::OpTypeTotal>& types);
 // One horizontal stacked bar of a training step's memory.
 std::string training_memory_chart(const analysis::TrainTotals& totals);
 
-// The model at --depth 1: boxes in execution order, top to bottom, with the edges between them (from, to)
+// The model at a shallow depth: boxes in execution order, top to bottom, with the edges between them (from, to)
 // drawn as straight links between neighbours and side arcs for skips.
 struct StructureBox {
   std::string path, kind, shape;
   std::size_t ops = 0;
 };
 std::string structure_diagram(const std::vector<StructureBox>& boxes,
-                              const std::vector<std::pair<std::size_t, std::size_t>>& edges);
+                              const std::vector<std::pair<std::size_t, std::size_t>>& edges, std::size_t depth);
 
 // One line chart of a total against the swept parameter (x: its values, or the point's index when several
 // parameters are swept); log axes where the range spans decades.

@@ -125,3 +125,39 @@ TEST(Html, HundredThousandFlatOpsShowTheFirstRowsAndSaySo) {
 
 }  // namespace
 }  // namespace nnscope::emit
+
+namespace nnscope::emit {
+namespace {
+
+using namespace testing;
+
+// MLPerf's 3D U-Net has five decoder (upsample) blocks, each concatenating one encoder output: five skip arcs
+// at depth 1. ResNet-50's residuals stay inside its bottleneck blocks: at depth 1 every row feeds only the next.
+TEST(Html, StructureDiagramDrawsSkipConnectionsAsArcs) {
+  nnscope::testing::CommandResult unet = nnscope::testing::run_nnscope("analyze unet3d --format html");
+  ASSERT_EQ(unet.status, 0) << unet.err;
+  EXPECT_EQ(count_occurrences(unet.out, "class=\"skip\""), 5u);
+  nnscope::testing::CommandResult resnet = nnscope::testing::run_nnscope("analyze resnet50 --format html");
+  ASSERT_EQ(resnet.status, 0) << resnet.err;
+  EXPECT_EQ(count_occurrences(resnet.out, "class=\"skip\""), 0u);
+  // conv1, bn1, relu, maxpool, 16 bottlenecks, avgpool, flatten, fc.
+  EXPECT_NE(resnet.out.find("data-boxes=\"" + std::to_string(4 + 3 + 4 + 6 + 3 + 3) + "\""), std::string::npos);
+}
+
+TEST(Html, OutDirWritesTheReportAndTheSweepPage) {
+  std::string dir = temp_path("out_dir");
+  nnscope::testing::CommandResult r = nnscope::testing::run_nnscope("analyze resnet18 --out '" + dir + "'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string page = read_file(dir + "/resnet18.html");
+  EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(page.find("<h1>resnet18</h1>"), std::string::npos);
+  std::string sweep_dir = temp_path("out_sweep");
+  r = nnscope::testing::run_nnscope("analyze resnet18 --sweep batch=1,8,64 --out '" + sweep_dir + "'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  page = read_file(sweep_dir + "/resnet18.html");
+  EXPECT_NE(page.find("data-chart=\"sweep-gemm_macs\" data-points=\"3\""), std::string::npos);
+  std::system(("rm -rf '" + dir + "' '" + sweep_dir + "'").c_str());
+}
+
+}  // namespace
+}  // namespace nnscope::emit
