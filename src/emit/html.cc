@@ -330,10 +330,10 @@ void html(std::ostream& out, const analysis::Analysis& a, const EmitOptions& opt
   std::vector<const report::Column*> columns = table_columns(a);
   std::vector<ChartRow> chart_rows;
   std::string table;
-  table += "<table id=\"layers\" class=\"data layers\">\n<thead><tr><th>path</th>";
+  table += "<table id=\"layers\" class=\"data layers\">\n<thead><tr><th data-key=\"path\">path</th>";
   for (const report::Column* c : columns) {
-    table += "<th>" + std::string(c->key) + (c->unit.empty() ? "" : "<br><small>" + std::string(c->unit) + "</small>") +
-             "</th>";
+    table += "<th data-key=\"" + std::string(c->key) + "\">" + std::string(c->key) +
+             (c->unit.empty() ? "" : "<br><small>" + std::string(c->unit) + "</small>") + "</th>";
   }
   table += "</tr></thead>\n<tbody>\n";
   std::vector<std::string> open_blocks;  // the ancestors whose header rows are open, outermost first
@@ -570,6 +570,10 @@ const char kScript[] = R"JS(
       button.type = 'button'; button.textContent = b[0]; button.addEventListener('click', b[1]);
       tools.appendChild(button);
     });
+    // A link may ask for a view: #fold (every block folded) or #sort=KEY (heaviest first).
+    var view = decodeURIComponent(location.hash.slice(1));
+    if (view === 'fold') setAll(true);
+    heads.forEach(function (h) { if (view === 'sort=' + h.getAttribute('data-key')) h.click(); });
   }
   if (!body.hasAttribute('data-script-errors')) body.setAttribute('data-script', 'ok');
 })();

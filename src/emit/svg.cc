@@ -211,25 +211,33 @@ void Writer::open_group(std::string_view css_class, std::string_view data) {
 
 void Writer::close_group() { out_ += "</g>\n"; }
 
-void Writer::x_axis(const Scale& scale, double bottom, double top, std::string_view title) {
-  double left = scale(scale.low()), right = scale(scale.high());
-  line(left, bottom, right, bottom, "axis");
-  for (double tick : scale.ticks()) {
-    double x = scale(tick);
-    line(x, top, x, bottom, "grid");
-    text(x, bottom + 14, short_number(tick), "middle", "tick");
+void Writer::axis(const Scale& scale, bool horizontal, double at, double across) {
+  double start = scale(scale.low()), end = scale(scale.high());
+  if (horizontal) {
+    line(start, at, end, at, "axis");
+  } else {
+    line(at, start, at, end, "axis");
   }
-  text((left + right) / 2, bottom + 30, title, "middle", "axis-title");
+  for (double tick : scale.ticks()) {
+    double p = scale(tick);
+    if (horizontal) {
+      line(p, across, p, at, "grid");
+      text(p, at + 14, short_number(tick), "middle", "tick");
+    } else {
+      line(at, p, across, p, "grid");
+      text(at - 4, p + 4, short_number(tick), "end", "tick");
+    }
+  }
+}
+
+void Writer::x_axis(const Scale& scale, double bottom, double top, std::string_view title) {
+  axis(scale, true, bottom, top);
+  text((scale(scale.low()) + scale(scale.high())) / 2, bottom + 30, title, "middle", "axis-title");
 }
 
 void Writer::y_axis(const Scale& scale, double left, double right, std::string_view title) {
+  axis(scale, false, left, right);
   double bottom = scale(scale.low()), top = scale(scale.high());
-  line(left, bottom, left, top, "axis");
-  for (double tick : scale.ticks()) {
-    double y = scale(tick);
-    line(left, y, right, y, "grid");
-    text(left - 4, y + 4, short_number(tick), "end", "tick");
-  }
   std::string y = coordinate((top + bottom) / 2);
   out_ += "<text x=\"12\" y=\"" + y + "\" text-anchor=\"middle\" class=\"axis-title\" transform=\"rotate(-90 12 " + y +
           ")\">";

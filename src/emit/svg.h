@@ -62,6 +62,9 @@ class Writer {
   std::string finish();  // the closed <svg> element
 
  private:
+  // The axis line at `at` (a y for a horizontal axis, an x for a vertical one), ticks, labels, and grid lines
+  // reaching `across`.
+  void axis(const Scale& scale, bool horizontal, double at, double across);
   std::string out_;
   double width_;
 };

@@ -43,12 +43,13 @@ std::string chromium_command(const std::string& browser, const std::string& prof
          profile;
 }
 
-Browser load(const std::string& browser, const std::string& page_path) {
+Browser load(const std::string& browser, const std::string& page_path, const std::string& fragment = "") {
   std::string profile = temp_path("profile");
   std::string dom = temp_path("dom.html"), log = temp_path("chromium.log");
   Browser b;
   int raw = std::system(
-      (chromium_command(browser, profile) + " --dump-dom 'file://" + page_path + "' >" + dom + " 2>" + log).c_str());
+      (chromium_command(browser, profile) + " --dump-dom 'file://" + page_path + fragment + "' >" + dom + " 2>" + log)
+          .c_str());
   b.status = raw;
   b.dom = read_file(dom);
   b.log = read_file(log);
@@ -190,6 +191,45 @@ TEST(HtmlBrowser, Resnet50WithRoofline) {
   EXPECT_NE(l.dom.find("data-chart=\"structure\""), std::string::npos);
   EXPECT_NE(l.dom.find("data-chart=\"op_types\""), std::string::npos);
   EXPECT_LT(l.page.size(), 1u << 20);
+}
+
+// The table's script folds and sorts: a link's #fold folds every block (only the top-level rows and the four
+// stage headers stay visible), #sort=params puts the layer with the most parameters by the JSON report first
+// (layer4.0.conv2, not the first row; ties keep execution order).
+TEST(HtmlBrowser, Resnet50TableFoldsAndSorts) {
+  std::string browser = chromium();
+  if (browser.empty()) GTEST_SKIP() << "Chromium not installed: the HTML report is not checked in a browser";
+  nnscope::testing::CommandResult html = run_nnscope("analyze resnet50 --format html");
+  nnscope::testing::CommandResult json = run_nnscope("analyze resnet50 --format json");
+  ASSERT_EQ(html.status, 0);
+  std::string path = write_temp("fold.html", html.out);
+  Browser folded = load(browser, path, "#fold");
+  Browser sorted = load(browser, path, "#sort=params");
+  std::remove(path.c_str());
+  std::size_t body = folded.dom.find("<tbody>", folded.dom.find("id=\"layers\""));
+  std::size_t end = folded.dom.find("</tbody>", body);
+  std::string rows = folded.dom.substr(body, end - body);
+  std::size_t all = count_occurrences(rows, "<tr "), hidden = count_occurrences(rows, " hidden=\"\"");
+  // conv1, bn1, relu, maxpool, avgpool, flatten, fc; layer1 .. layer4.
+  EXPECT_EQ(all - hidden, 7u + 4u);
+  // The largest layer by the JSON report: each layer's "path" line is followed by its "params" line.
+  std::string heaviest;
+  long long most = -1;
+  for (std::size_t p = json.out.find("\"path\": \""); p != std::string::npos;
+       p = json.out.find("\"path\": \"", p + 1)) {
+    std::size_t params = json.out.find("\"params\": ", p);
+    if (params == std::string::npos) break;
+    long long value = std::atoll(json.out.c_str() + params + 10);
+    if (value > most) {
+      most = value;
+      heaviest = json.out.substr(p + 9, json.out.find('"', p + 9) - p - 9);
+    }
+  }
+  std::size_t first = sorted.dom.find("<tr data-p=\"", sorted.dom.find("<tbody>", sorted.dom.find("id=\"layers\"")));
+  ASSERT_NE(first, std::string::npos);
+  EXPECT_NE(heaviest, "conv1");
+  std::string expected = "<tr data-p=\"" + heaviest + "\"";
+  EXPECT_EQ(sorted.dom.substr(first, expected.size()), expected);
 }
 
 TEST(HtmlBrowser, BertBaseSweep) {

@@ -89,6 +89,16 @@ TEST(Html, Resnet50ReportIsUnderOneMebibyte) {
   expect_no_remote_urls(r.out);
 }
 
+// The HTML report of a generated model, which must be under ~20 MiB.
+std::string generated_model_page(const std::string& model) {
+  std::string path = write_temp("generated.nn", model);
+  nnscope::testing::CommandResult r = nnscope::testing::run_nnscope("analyze '" + path + "' --format html");
+  std::remove(path.c_str());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_LT(r.out.size(), 20u << 20);
+  return r.out;
+}
+
 // A generated model of 100 stages of 500 two-op layers: 100,000 ops, 50,000 rows at depth 2. The page collapses
 // to depth 1 (100 stage rows) and says so.
 TEST(Html, HundredThousandOpModelCollapsesToADepthAndSaysSo) {
@@ -97,16 +107,12 @@ TEST(Html, HundredThousandOpModelCollapsesToADepthAndSaysSo) {
       "block stage(x, width) {\n    for j in 0..500 {\n        x = \"l{j}\": layer(x, width)\n    }\n    return x\n}\n"
       "model big(batch = 1, width = 64) {\n    input x: f32[batch, width]\n    for i in 0..100 {\n"
       "        x = \"stages.{i}\": stage(x, width)\n    }\n    return x\n}\n";
-  std::string path = write_temp("big.nn", model);
-  nnscope::testing::CommandResult r = nnscope::testing::run_nnscope("analyze '" + path + "' --format html");
-  std::remove(path.c_str());
-  ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_LT(r.out.size(), 20u << 20);
-  EXPECT_NE(r.out.find("data-rows=\"100\""), std::string::npos);
-  EXPECT_NE(r.out.find("the page collapses blocks to depth 1"), std::string::npos);
-  EXPECT_EQ(count_bars(r.out, "gemm_macs"), 100);
+  std::string page = generated_model_page(model);
+  EXPECT_NE(page.find("data-rows=\"100\""), std::string::npos);
+  EXPECT_NE(page.find("the page collapses blocks to depth 1"), std::string::npos);
+  EXPECT_EQ(count_bars(page, "gemm_macs"), 100);
   // 100 stages x 500 layers x 64x64 MACs per linear at batch 1.
-  EXPECT_EQ(page_totals(r.out).find("gemm_macs")->second, std::to_string(100L * 500 * 64 * 64));
+  EXPECT_EQ(page_totals(page).find("gemm_macs")->second, std::to_string(100L * 500 * 64 * 64));
 }
 
 // 100,000 ops all at the top level cannot be collapsed: the page shows the first 10,000 rows and says so.
@@ -114,13 +120,9 @@ TEST(Html, HundredThousandFlatOpsShowTheFirstRowsAndSaySo) {
   std::string model = "model flat(batch = 1, width = 64) {\n    input x: f32[batch, width]\n";
   for (int i = 0; i < 50000; ++i) model += "    x = relu(fc" + std::to_string(i) + ": linear(x, width))\n";
   model += "    return x\n}\n";
-  std::string path = write_temp("flat.nn", model);
-  nnscope::testing::CommandResult r = nnscope::testing::run_nnscope("analyze '" + path + "' --format html");
-  std::remove(path.c_str());
-  ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_LT(r.out.size(), 20u << 20);
-  EXPECT_NE(r.out.find("Only the first 10000 of 100000 rows are shown"), std::string::npos);
-  EXPECT_EQ(count_bars(r.out, "gemm_macs"), 10000);
+  std::string page = generated_model_page(model);
+  EXPECT_NE(page.find("Only the first 10000 of 100000 rows are shown"), std::string::npos);
+  EXPECT_EQ(count_bars(page, "gemm_macs"), 10000);
 }
 
 }  // namespace
