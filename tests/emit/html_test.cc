@@ -146,6 +146,23 @@ TEST(Html, StructureDiagramDrawsSkipConnectionsAsArcs) {
   EXPECT_NE(resnet.out.find("data-boxes=\"" + std::to_string(4 + 3 + 4 + 6 + 3 + 3) + "\""), std::string::npos);
 }
 
+// What a browser with scripts off shows is the page as written: every row visible (nothing hidden, folding is
+// the script's), every chart, and no control that needs the script (its buttons are made by the script).
+// (Chromium's headless --dump-dom needs JavaScript itself, so this is read from the file.)
+TEST(Html, ReadableWithScriptsOff) {
+  nnscope::testing::CommandResult html = nnscope::testing::run_nnscope("analyze resnet50 --hw a100 --format html");
+  nnscope::testing::CommandResult json = nnscope::testing::run_nnscope("analyze resnet50 --hw a100 --format json");
+  ASSERT_EQ(html.status, 0) << html.err;
+  std::string page = html.out.substr(0, html.out.find("<script>"));  // the markup, not the script's text
+  EXPECT_EQ(page.find(" hidden"), std::string::npos);
+  EXPECT_EQ(page.find("<button"), std::string::npos);
+  EXPECT_EQ(count_occurrences(page, "<tr data-p=\""), json_layer_count(json.out));
+  for (const char* chart : {"gemm_macs", "elementwise_ops", "activation_ops", "bytes", "time"}) {
+    EXPECT_EQ(count_bars(page, chart), static_cast<long>(json_layer_count(json.out))) << chart;
+  }
+  EXPECT_NE(page.find("data-chart=\"roofline\""), std::string::npos);
+}
+
 TEST(Html, OutDirWritesTheReportAndTheSweepPage) {
   std::string dir = temp_path("out_dir");
   nnscope::testing::CommandResult r = nnscope::testing::run_nnscope("analyze resnet18 --out '" + dir + "'");
