@@ -152,8 +152,9 @@ std::string roofline_chart(const std::vector<ChartRow>& rows, const analysis::Ro
     if (r.time_s > 0 && flops > 0 && intensity > 0) points.push_back({intensity, flops / r.time_s, i});
   }
   double peak = std::max({roofline.matrix_peak, roofline.vector_peak, roofline.special_peak, 1.0});
-  double x_low = roofline.ridge_point / 1000, x_high = roofline.ridge_point * 100;
-  double y_low = peak / 1e6;
+  // Two decades either side of the ridge and four below the peak, widened to every point.
+  double x_low = roofline.ridge_point / 100, x_high = roofline.ridge_point * 100;
+  double y_low = peak / 1e4;
   for (const Point& p : points) {
     x_low = std::min(x_low, p.x / 2);
     x_high = std::max(x_high, p.x * 2);
