@@ -111,8 +111,7 @@ std::string short_number(double value) {
   return buffer;
 }
 
-Writer::Writer(double width, double height, std::string_view css_class, std::string_view data, std::string_view label)
-    : width_(width) {
+Writer::Writer(double width, double height, std::string_view css_class, std::string_view data, std::string_view label) {
   out_ += "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"";
   out_ += css_class;
   out_ += "\" viewBox=\"0 0 " + coordinate(width) + " " + coordinate(height) + "\" width=\"" + coordinate(width) +

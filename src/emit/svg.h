@@ -66,7 +66,6 @@ class Writer {
   // reaching `across`.
   void axis(const Scale& scale, bool horizontal, double at, double across);
   std::string out_;
-  double width_;
 };
 
 }  // namespace nnscope::emit::svg
