@@ -94,7 +94,7 @@ class Error : public std::runtime_error {
 Report analyze(const std::string& model_or_path, const Options& options = {});
 
 // The report as the command line formats it: "table", "csv" (per-layer details), "summary" (summary CSV),
-// "json" (docs/json.md) or "dot". Throws nnscope::Error for another format.
+// "json" (docs/json.md), "dot" or "html" (docs/html.md). Throws nnscope::Error for another format.
 std::string render(const Report& report, std::string_view format);
 
 }  // namespace nnscope

@@ -139,6 +139,9 @@ Roofline analyze_roofline(const Analysis& analysis, const HardwareProfile& profi
     r.note = profile.name + " has no " + run_dtype + " matrix peak; the " + dtype + " peak is used";
   }
   r.ridge_point = peak / profile.memory_bandwidth;
+  r.vector_peak = profile.vector_ops;
+  r.special_peak = profile.special_ops;
+  r.memory_bandwidth = profile.memory_bandwidth;
   const Training* training = analysis.training.get();
   r.training = training != nullptr;
   r.layers.resize(analysis.layers.size());

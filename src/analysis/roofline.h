@@ -42,10 +42,12 @@ struct RooflineLayer {
 
 struct Roofline {
   std::string hardware;
-  std::string matrix_dtype;           // the matrix peak used ("fp16"); may differ from the run's dtype (see note)
-  std::string note;                   // set when the profile lacked the run's dtype and another peak was used
-  double matrix_peak = 0;             // op/s
-  double ridge_point = 0;             // matrix_peak / memory_bandwidth, FLOP per byte
+  std::string matrix_dtype;  // the matrix peak used ("fp16"); may differ from the run's dtype (see note)
+  std::string note;          // set when the profile lacked the run's dtype and another peak was used
+  double matrix_peak = 0;    // op/s
+  double ridge_point = 0;    // matrix_peak / memory_bandwidth, FLOP per byte
+  // The profile's other roofs, for a roofline chart (emit/html): op/s and bytes/s.
+  double vector_peak = 0, special_peak = 0, memory_bandwidth = 0;
   std::vector<RooflineLayer> layers;  // aligned with Analysis::layers
   double time_s = 0;
   double samples_per_s = 0;               // batch / time_s (batch: the model's `batch` parameter, else 1)

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <limits>
+#include <sstream>
 
 #include "analysis/analysis.h"
 #include "analysis/training.h"
@@ -154,7 +155,12 @@ std::string render(const Report& report, std::string_view format) {
   if (format == "summary") return emit::summary_csv(a);
   if (format == "json") return emit::json(a, options);
   if (format == "dot") return emit::dot(a, options);
-  fail("render: format must be table, csv, summary, json or dot; got '" + std::string(format) + "'");
+  if (format == "html") {
+    std::ostringstream out;
+    emit::html(out, a, options);
+    return out.str();
+  }
+  fail("render: format must be table, csv, summary, json, dot or html; got '" + std::string(format) + "'");
 }
 
 }  // namespace nnscope

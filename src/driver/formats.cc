@@ -93,6 +93,7 @@ const std::vector<Format>& formats() {
       {"json", ".json", json_streamed, write_sweep_text<emit::sweep_json>},
       {"dot", ".dot", write_text<emit::dot>, nullptr},
       {"xlsx", ".xlsx", emit::xlsx, emit::sweep_xlsx},
+      {"html", ".html", emit::html, write_sweep_text<emit::sweep_html>},
   };
   return kFormats;
 }

@@ -23,6 +23,8 @@ void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptio
 std::string dot(const analysis::Analysis& analysis, const EmitOptions& options);
 // An Excel workbook (docs/xlsx.md): binary, a ZIP container, so written to a stream.
 void xlsx(std::ostream& out, const analysis::Analysis& analysis, const EmitOptions& options);
+// One self-contained HTML page with inline SVG charts (docs/html.md).
+void html(std::ostream& out, const analysis::Analysis& analysis, const EmitOptions& options);
 
 // One point of a --sweep: the swept parameters' values and the analysis there.
 struct SweepPoint {
@@ -33,6 +35,7 @@ std::string sweep_table(const std::vector<SweepPoint>& points);
 std::string sweep_csv(const std::vector<SweepPoint>& points);
 std::string sweep_json(const std::vector<SweepPoint>& points);
 void sweep_xlsx(std::ostream& out, const std::vector<SweepPoint>& points);
+std::string sweep_html(const std::vector<SweepPoint>& points);
 
 // Helpers shared by the emitters (and tested on their own).
 std::string csv_field(const std::string& text);                    // RFC 4180 quoting when needed

@@ -84,7 +84,7 @@ TEST(Api, RenderMatchesTheCommandLine) {
   Options options;
   options.bindings = {{"batch", 2}};
   Report report = analyze("resnet50", options);
-  for (const char* format : {"table", "csv", "summary", "json", "dot"}) {
+  for (const char* format : {"table", "csv", "summary", "json", "dot", "html"}) {
     CommandResult cli = run_nnscope(std::string("analyze resnet50 --set batch=2 --format ") + format);
     ASSERT_EQ(cli.status, 0) << cli.err;
     EXPECT_EQ(render(report, format), cli.out) << format;
