@@ -47,6 +47,7 @@ _nnscope() {
       return 0
       ;;
     --optimizer) COMPREPLY=($(_nnscope_words "sgd momentum adam adamw" "$cur")); return 0 ;;
+    --kernels) COMPREPLY=($(_nnscope_words "fused unfused" "$cur")); return 0 ;;
     --hw)
       COMPREPLY=($(_nnscope_words "a100 h100 nvdla_full tpu_v4" "$cur") $(_nnscope_files "$cur" nn))
       compopt -o filenames 2>/dev/null
@@ -65,7 +66,7 @@ _nnscope() {
   local options
   case $command in
     analyze) options="--set --sweep --dtype --weight-dtype --act-dtype --format --out --depth --mode --optimizer
-                      --hw --model --limit" ;;
+                      --hw --kernels --model --limit" ;;
     dot) options="--set --dtype --weight-dtype --act-dtype --depth --model --limit -o" ;;
     check) options="--set --dtype --weight-dtype --act-dtype --limit" ;;
     import) options="-o" ;;

@@ -34,6 +34,7 @@ complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l out -x -a '(__fi
 complete -c nnscope -n "__fish_seen_subcommand_from analyze dot" -l depth -x -d 'collapse blocks deeper than N levels'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l mode -x -a 'infer train' -d 'infer or train'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l optimizer -x -a 'sgd momentum adam adamw' -d 'training optimizer'
+complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l kernels -x -a 'fused unfused' -d 'memory traffic of fused or unfused kernels'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l hw -x -a 'a100 h100 nvdla_full tpu_v4 (__fish_complete_suffix .nn)' -d 'roofline on a hardware profile'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze dot" -l model -x -d 'which model of the file'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze dot check" -l limit -x -a 'ops= steps= loop-trips= call-depth= expr-size=' -d 'raise a safety limit'

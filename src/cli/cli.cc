@@ -44,6 +44,8 @@ Options for analyze and dot:
   --optimizer O           (train) sgd, momentum, adam (default) or adamw: its state in the training memory
   --hw NAME|FILE          roofline time per layer on a hardware profile: a100 h100 nvdla_full tpu_v4, or a
                           .nn file of const parameters (docs/cost-model.md, "Roofline")
+  --kernels K             memory traffic of fused (default: FlashAttention, GEMM epilogues) or unfused
+                          kernels (every op through memory); docs/memory-traffic.md
   --model NAME            which model of a file that defines several
   --limit NAME=N          raise a safety limit: ops (5000000), steps (20000000), loop-trips (10000000),
                           call-depth (200), expr-size (1000)
@@ -168,6 +170,11 @@ Options parse_options(const std::vector<std::string>& args) {
       o.request.train_options.optimizer = *optimizer;
     } else if (arg == "--hw") {
       o.request.hardware = value();
+    } else if (arg == "--kernels") {
+      std::string name = value();
+      std::optional<analysis::Kernels> kernels = analysis::parse_kernels(name);
+      if (!kernels) driver::usage_error("--kernels must be fused or unfused; got '" + name + "'");
+      o.request.kernels = *kernels;
     } else if (arg == "--depth") {
       sym::Int d = parse_value(value(), "--depth");
       if (d < 0 || d > 1000) driver::usage_error("--depth must be between 0 and 1000");

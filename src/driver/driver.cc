@@ -110,7 +110,7 @@ std::vector<emit::SweepPoint> sweep(const Request& request, const Loaded& loaded
   std::optional<analysis::Analysis> base_analysis;
   std::optional<analysis::TotalsEvaluator> totals_at;
   if (!request.train && !hardware) {
-    base_analysis = analysis::analyze(base);
+    base_analysis = analysis::analyze(base, request.kernels);
     totals_at.emplace(*base_analysis);
   }
   std::vector<emit::SweepPoint> results;
@@ -140,12 +140,12 @@ std::vector<emit::SweepPoint> sweep(const Request& request, const Loaded& loaded
     // totals of each point, never its graph or per-layer figures (20,000 points of a large model stay small).
     std::unique_ptr<ir::Graph> regraph;
     if (!needs_elaboration && analysis::assumptions_hold(base, bindings)) {
-      point.analysis = totals_at ? totals_at->at(bindings) : analysis::analyze_at(base, bindings);
+      point.analysis = totals_at ? totals_at->at(bindings) : analysis::analyze_at(base, bindings, request.kernels);
     } else {
       interp::ElaborateOptions options = request.elaborate;
       options.overrides = overrides;
       regraph = std::make_unique<ir::Graph>(interp::elaborate(*loaded.program, *loaded.model, options));
-      point.analysis = analysis::analyze(*regraph);
+      point.analysis = analysis::analyze(*regraph, request.kernels);
     }
     extend(point.analysis, request, hardware);
     keep_totals_only(point.analysis, base);
@@ -245,7 +245,7 @@ std::unique_ptr<Report> run(const Request& request, Timings* timings) {
       report->loaded.program->definitions.clear();
       report->loaded.program->modules.clear();
       report->loaded.model = nullptr;
-      report->analysis = std::make_unique<analysis::Analysis>(analysis::analyze(*report->graph));
+      report->analysis = std::make_unique<analysis::Analysis>(analysis::analyze(*report->graph, request.kernels));
       extend(*report->analysis, request, hardware ? &*hardware : nullptr);
     }
     if (timings) timings->analyze = seconds_since(start);

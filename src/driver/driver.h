@@ -50,8 +50,9 @@ struct Request {
   std::vector<std::pair<std::string, std::vector<sym::Int>>> sweeps;  // the points are their product
   bool train = false;
   analysis::TrainOptions train_options;
-  std::string hardware;  // --hw: a built-in profile's name or a file
-  bool werror = false;   // --Werror: the static checker's warnings fail like errors
+  std::string hardware;                                   // --hw: a built-in profile's name or a file
+  analysis::Kernels kernels = analysis::Kernels::kFused;  // --kernels: what the memory traffic assumes
+  bool werror = false;                                    // --Werror: the static checker's warnings fail like errors
 };
 
 // A program and the model chosen from it.
