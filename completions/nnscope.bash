@@ -29,7 +29,7 @@ _nnscope() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
   local exe=${COMP_WORDS[0]}
   [[ $exe == */* && -x $exe ]] || exe=nnscope
-  local commands="analyze check list show dot import ops"
+  local commands="analyze check list show dot import ops serve"
   local IFS=$'\n'
   COMPREPLY=()
 
@@ -42,7 +42,7 @@ _nnscope() {
   case $prev in
     --format) COMPREPLY=($(_nnscope_words "table csv summary json dot" "$cur")); return 0 ;;
     --mode) COMPREPLY=($(_nnscope_words "infer train" "$cur")); return 0 ;;
-    --dtype | --weight-dtype | --act-dtype)
+    --dtype | --weight-dtype | --act-dtype | --kv-dtype)
       COMPREPLY=($(_nnscope_words "fp32 tf32 fp16 bf16 fp8 int8 int4" "$cur"))
       return 0
       ;;
@@ -60,13 +60,15 @@ _nnscope() {
       ;;
     --out) COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
     -o | --output) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
-    --set | --sweep | --model | --depth) return 0 ;;  # free-form values
+    --set | --sweep | --model | --depth | --prompt | --generate | --batch) return 0 ;;  # free-form values
   esac
 
   local options
   case $command in
     analyze) options="--set --sweep --dtype --weight-dtype --act-dtype --format --out --depth --mode --optimizer
                       --hw --kernels --model --limit" ;;
+    serve) options="--prompt --generate --batch --kv-dtype --hw --kernels --dtype --weight-dtype --act-dtype --set
+                    --sweep --format --model --limit" ;;
     dot) options="--set --dtype --weight-dtype --act-dtype --depth --model --limit -o" ;;
     check) options="--set --dtype --weight-dtype --act-dtype --limit" ;;
     import) options="-o" ;;

@@ -175,6 +175,9 @@ TrafficPlan plan_traffic(const ir::Graph& graph, Kernels kernels, const std::vec
 
   plan.on_chip.assign(n_tensors, false);
   if (kernels == Kernels::kFused) {
+    // A kernel continues one producer's work: an op whose inputs come from two GEMMs (silu(gate) · up) takes the
+    // first on chip and reads the other from memory.
+    std::vector<bool> absorbed(n_ops, false);
     for (std::size_t t = 0; t < n_tensors; ++t) {
       std::size_t p = graph.tensors[t].producer;
       if (plan.storage[t] != t || escapes[t] || p == ir::kNoOp || readers[t] != 1) continue;
@@ -186,7 +189,8 @@ TrafficPlan plan_traffic(const ir::Graph& graph, Kernels kernels, const std::vec
       bool flash = access[c] == Access::kGemm && is_softmax(graph.ops[p]);
       // The new keys and values are written by their producer straight into the cache.
       bool into_cache = append[c] && access[p] != Access::kOther;
-      plan.on_chip[t] = epilogue || flash || into_cache;
+      plan.on_chip[t] = (epilogue || flash || into_cache) && !absorbed[c];
+      absorbed[c] = absorbed[c] || plan.on_chip[t];
     }
   }
 

@@ -7,7 +7,8 @@
 //   fused:   as unfused, except that a tensor whose one consumer is an element-wise op or activation fused into
 //            its producer's epilogue (the producer a GEMM, a convolution or another fused op), or a softmax's output
 //            whose one consumer is a GEMM (attention as one FlashAttention kernel), stays on chip: it is neither
-//            written nor read. Norms stay kernels of their own that read once and write once.
+//            written nor read; an op takes at most one input on chip. Norms stay kernels of their own that read
+//            once and write once.
 // In both: views (reshape, flatten, squeeze, unsqueeze, expand, slice, split, chunk, dropout, identity, and
 // permute / transpose when every consumer is a GEMM, which reads strided operands) move nothing, their consumers
 // reading only the elements they use; a concat onto a model input (a KV cache) appends in place, writing only the

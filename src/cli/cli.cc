@@ -10,6 +10,7 @@
 #include "driver/driver.h"
 #include "driver/formats.h"
 #include "emit/emit.h"
+#include "emit/serving.h"
 #include "ops/doc.h"
 #include "ops/registry.h"
 #include "source/suggest.h"
@@ -28,6 +29,8 @@ Commands:
   dot MODEL       write the graph in Graphviz DOT (to stdout, or -o FILE)
   import FILE.onnx  translate an ONNX model into a .nn file (to stdout, or -o FILE); see docs/onnx.md
   ops [NAME]      the operators the language knows; with a NAME, its arguments, defaults, costs and backward
+  serve MODEL     LLM serving on a profile: prefill (time to first token), decode per token, KV cache, peak
+                  memory, the batch where decoding turns compute-bound; docs/memory-traffic.md
 
 MODEL is a path to a .nn file, an .onnx file or the name of a standard-library model (see `nnscope list`).
 
@@ -52,6 +55,13 @@ Options for analyze and dot:
   -o FILE                 (dot) write to FILE instead of stdout
   --Werror                (check, analyze, dot) the static checker's warnings fail like errors
 
+Options for serve (with --hw, --dtype, --weight-dtype, --act-dtype, --kernels, --set, --format table|json):
+  --prompt P              prompt tokens per sequence (default 1)
+  --generate G            tokens generated per sequence (default 1)
+  --batch B               sequences decoded together (default 1)
+  --kv-dtype T            the KV cache's dtype (default: the activation dtype)
+  --sweep NAME=V1,...     batch, prompt or generate: one row per point
+
   --help, --version
 
 Exit status: 0 success, 1 the model has an error, 2 bad command-line usage.
@@ -65,6 +75,7 @@ struct Options {
   std::string out_dir;
   std::string output_file;
   emit::EmitOptions emit;
+  analysis::ServeOptions serve;  // --prompt, --generate, --batch
 };
 
 sym::Int parse_value(const std::string& text, const std::string& what) {
@@ -170,6 +181,12 @@ Options parse_options(const std::vector<std::string>& args) {
       o.request.train_options.optimizer = *optimizer;
     } else if (arg == "--hw") {
       o.request.hardware = value();
+    } else if (arg == "--prompt" || arg == "--generate" || arg == "--batch") {
+      sym::Int v = parse_value(value(), arg);
+      if (v < 1) driver::usage_error(arg + " must be at least 1");
+      (arg == "--prompt" ? o.serve.prompt : arg == "--generate" ? o.serve.generate : o.serve.batch) = v;
+    } else if (arg == "--kv-dtype") {
+      o.request.elaborate.kv_cache_dtype = parse_dtype_option(value(), "--kv-dtype");
     } else if (arg == "--kernels") {
       std::string name = value();
       std::optional<analysis::Kernels> kernels = analysis::parse_kernels(name);
@@ -219,6 +236,20 @@ int analyze(Options& o, std::ostream& out, std::ostream& err, bool dot_command) 
         {{o.output_file, [&](std::ostream& file) { driver::write_report(file, *report, *o.format, o.emit); }}});
   }
   retain(std::move(report));
+  return kExitOk;
+}
+
+int serve(Options& o, std::ostream& out) {
+  if (o.positional.size() != 1) driver::usage_error("serve takes one MODEL (a decoder with batch, seq and past)");
+  o.request.target = o.positional[0];
+  std::vector<analysis::Serving> points = driver::serve(o.request, o.serve);
+  if (o.format->name == "json") {
+    out << emit::serving_json(points);
+  } else if (o.format->name == "table") {
+    out << (o.request.sweeps.empty() ? emit::serving_table(points.front()) : emit::serving_sweep_table(points));
+  } else {
+    driver::usage_error("serve --format must be table or json");
+  }
   return kExitOk;
 }
 
@@ -310,7 +341,9 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (command == "show") return show(o, out, err);
   if (command == "ops") return list_ops(o, out);
   if (command == "import") return import_onnx(o, out);
-  std::string hint = interp::closest_name(command, {"analyze", "check", "list", "show", "dot", "ops", "import"});
+  if (command == "serve") return serve(o, out);
+  std::string hint =
+      interp::closest_name(command, {"analyze", "check", "list", "show", "dot", "ops", "import", "serve"});
   driver::usage_error("unknown command '" + command + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
 }
 

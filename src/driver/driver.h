@@ -16,6 +16,7 @@
 
 #include "analysis/analysis.h"
 #include "analysis/roofline.h"
+#include "analysis/serving.h"
 #include "analysis/training.h"
 #include "emit/emit.h"
 #include "interp/interpreter.h"
@@ -85,6 +86,11 @@ struct Report {
 
 // Throws Failure.
 std::unique_ptr<Report> run(const Request& request, Timings* timings = nullptr);
+
+// `nnscope serve` (docs/memory-traffic.md, "Serving"): the serving analysis at `options`, or at each point of
+// request.sweeps, which may name batch, prompt and generate (the points are their product). Needs
+// request.hardware and a decoder model with the parameters batch, seq and past. Throws Failure.
+std::vector<analysis::Serving> serve(const Request& request, const analysis::ServeOptions& options);
 
 // `nnscope check`: every file parsed and every model in it elaborated and analysed at its defaults. Returns the
 // exit status; the diagnostics go to `diagnostics`.

@@ -111,8 +111,7 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
       std::size_t skipped = notes.size() - kMaxNotes;
       auto middle = notes.begin() + static_cast<std::ptrdiff_t>(kMaxNotes / 2);
       middle = notes.erase(middle, middle + static_cast<std::ptrdiff_t>(skipped));
-      notes.insert(middle,
-                   {Location::none(), "(" + std::to_string(skipped) + " more instantiations not shown)"});
+      notes.insert(middle, {Location::none(), "(" + std::to_string(skipped) + " more instantiations not shown)"});
     }
     d.notes.insert(d.notes.end(), std::make_move_iterator(notes.begin()), std::make_move_iterator(notes.end()));
     throw DiagnosticError(std::move(d));
@@ -304,8 +303,11 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
       }
       shape.push_back(v.integer);
     }
-    // Floating-point inputs take the run's activation dtype; integer inputs (token ids) keep theirs.
+    // Floating-point inputs take the run's activation dtype (a KV cache, past_*, the cache's when given);
+    // integer inputs (token ids) keep theirs.
     DType input_dtype = is_floating(*dtype) ? options_.activation_dtype : *dtype;
+    if (is_floating(*dtype) && options_.kv_cache_dtype && name.starts_with("past_"))
+      input_dtype = *options_.kv_cache_dtype;
     ir::TensorId input = builder_.add_input(name, std::move(shape), input_dtype);
     assign(name, Value::of_tensor(input));
   }

@@ -133,6 +133,21 @@ model m() {
   EXPECT_GT(fused.totals.figures.intensity(), unfused.totals.figures.intensity());
 }
 
+TEST(TrafficTest, AKernelTakesOneInputOnChip) {
+  auto b = build(R"(
+model m() {
+    input x: f32[10, 16]
+    gate = act: silu(gate_proj: linear(x, 32, bias = false))
+    up = up_proj: linear(x, 32, bias = false)
+    return down: linear(gate * up, 16, bias = false)
+}
+)");
+  Analysis fused = analyze(b->graph, Kernels::kFused);
+  EXPECT_EQ(traffic(fused, "gate_proj"), (10 * 16 + 16 * 32) * 4);          // silu in its epilogue
+  EXPECT_EQ(traffic(fused, "up_proj"), (10 * 16 + 16 * 32 + 10 * 32) * 4);  // written: the product takes the gate
+  EXPECT_EQ(traffic(fused, "mul"), (10 * 32 + 10 * 32) * 4);                // reads up, writes the product
+}
+
 TEST(TrafficTest, AchievableFractionsDerateTheRoofline) {
   auto b = build(R"(
 model m() {
