@@ -61,7 +61,7 @@ LifetimePlan plan_lifetimes(const ir::Graph& graph, Kernels kernels) {
   plan.bytes.reserve(n);
   for (std::size_t t = 0; t < n; ++t) plan.bytes.push_back(tensor_bytes(graph.tensors[t]));
   plan.traffic = plan_traffic(graph, kernels, plan.bytes);
-  plan.storage = plan.traffic.storage;
+  plan.storage = std::move(plan.traffic.storage);  // kept once: a 1M-tensor graph saves 8 MB
   const std::vector<std::size_t>& storage = plan.storage;
   constexpr std::size_t kNever = ~std::size_t{0};
   constexpr std::size_t kEnd = kNever - 1;

@@ -109,10 +109,10 @@ TEST(SweepJson, PointsWithValuesAndTotals) {
   for (sym::Int batch : {1, 8}) {
     sym::Bindings b;
     b.set("batch", batch);
-    points.push_back({{{"batch", batch}}, analysis::analyze_at(g, b)});
+    points.push_back({{{"batch", batch}}, analysis::analyze_at(g, b, analysis::Kernels::kUnfused)});
   }
   check_with_python(sweep_json(points), R"(
-assert d['model'] == 'tiny' and d['parameters'] == ['batch']
+assert d['model'] == 'tiny' and d['parameters'] == ['batch'] and d['kernels'] == 'unfused'
 P = d['points']
 assert [p['values'] for p in P] == [{'batch': 1}, {'batch': 8}]
 assert P[0]['totals']['gemm_macs'] == 262912 and P[1]['totals']['gemm_macs'] == 8 * 262912
