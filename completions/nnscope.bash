@@ -29,7 +29,7 @@ _nnscope() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
   local exe=${COMP_WORDS[0]}
   [[ $exe == */* && -x $exe ]] || exe=nnscope
-  local commands="analyze check list show dot import ops"
+  local commands="analyze check list show dot import ops serve"
   local IFS=$'\n'
   COMPREPLY=()
 
@@ -42,11 +42,12 @@ _nnscope() {
   case $prev in
     --format) COMPREPLY=($(_nnscope_words "table csv summary json dot xlsx html" "$cur")); return 0 ;;
     --mode) COMPREPLY=($(_nnscope_words "infer train" "$cur")); return 0 ;;
-    --dtype | --weight-dtype | --act-dtype)
+    --dtype | --weight-dtype | --act-dtype | --kv-dtype)
       COMPREPLY=($(_nnscope_words "fp32 tf32 fp16 bf16 fp8 int8 int4" "$cur"))
       return 0
       ;;
     --optimizer) COMPREPLY=($(_nnscope_words "sgd momentum adam adamw" "$cur")); return 0 ;;
+    --kernels) COMPREPLY=($(_nnscope_words "fused unfused" "$cur")); return 0 ;;
     --hw)
       COMPREPLY=($(_nnscope_words "a100 h100 nvdla_full tpu_v4" "$cur") $(_nnscope_files "$cur" nn))
       compopt -o filenames 2>/dev/null
@@ -59,13 +60,15 @@ _nnscope() {
       ;;
     --out) COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
     -o | --output) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
-    --set | --sweep | --model | --depth | --set-hw | --parallel | --global-batch | --tokens) return 0 ;;  # free-form values
+    --set | --sweep | --model | --depth | --set-hw | --parallel | --global-batch | --tokens | --prompt | --generate | --batch) return 0 ;;  # free-form values
   esac
 
   local options
   case $command in
     analyze) options="--set --sweep --dtype --weight-dtype --act-dtype --format --out --depth --mode --optimizer
-                      --hw --set-hw --parallel --global-batch --tokens --model --limit" ;;
+                      --hw --kernels --set-hw --parallel --global-batch --tokens --model --limit" ;;
+    serve) options="--prompt --generate --batch --kv-dtype --hw --kernels --dtype --weight-dtype --act-dtype --set
+                    --sweep --format --model --limit" ;;
     dot) options="--set --dtype --weight-dtype --act-dtype --depth --model --limit -o" ;;
     check) options="--set --dtype --weight-dtype --act-dtype --limit" ;;
     import) options="-o" ;;

@@ -45,29 +45,24 @@ std::vector<Int> evaluate_shape(const ir::Shape& shape, sym::Evaluator& b) {
 }
 
 // When each storage is allocated and freed does not depend on the sizes, so a sweep plans it once.
-// Views (reshape, flatten, dropout) share their input's storage. Model inputs are live from the start;
-// model outputs until the end.
+// Views (analysis/traffic.h) share their input's storage, an in-place append its cache's; a tensor a fused kernel
+// keeps on chip takes no memory. Model inputs are live from the start; model outputs until the end.
 struct LifetimePlan {
+  TrafficPlan traffic;               // views, appends, what stays on chip, each op's activation traffic
   std::vector<std::size_t> storage;  // by tensor: the tensor whose storage it uses
   // Op i frees the storages free_list[free_begin[i] .. free_begin[i + 1]): those whose last use it is.
   std::vector<std::size_t> free_begin, free_list;
   std::vector<Expr> bytes;  // by tensor: its bytes as a formula
 };
 
-LifetimePlan plan_lifetimes(const ir::Graph& graph) {
+LifetimePlan plan_lifetimes(const ir::Graph& graph, Kernels kernels) {
   LifetimePlan plan;
   std::size_t n = graph.tensors.size();
-  std::vector<std::size_t>& storage = plan.storage;
-  storage.resize(n);
   plan.bytes.reserve(n);
-  for (std::size_t t = 0; t < n; ++t) {
-    const ir::Tensor& tensor = graph.tensors[t];
-    storage[t] = t;
-    if (tensor.view && tensor.producer != ir::kNoOp && !graph.ops[tensor.producer].inputs.empty()) {
-      storage[t] = storage[graph.ops[tensor.producer].inputs.front()];
-    }
-    plan.bytes.push_back(tensor_bytes(tensor));
-  }
+  for (std::size_t t = 0; t < n; ++t) plan.bytes.push_back(tensor_bytes(graph.tensors[t]));
+  plan.traffic = plan_traffic(graph, kernels, plan.bytes);
+  plan.storage = std::move(plan.traffic.storage);  // kept once: a 1M-tensor graph saves 8 MB
+  const std::vector<std::size_t>& storage = plan.storage;
   constexpr std::size_t kNever = ~std::size_t{0};
   constexpr std::size_t kEnd = kNever - 1;
   std::vector<std::size_t> last_use(n, kNever);
@@ -105,7 +100,7 @@ void peak_memory(const ir::Graph& graph, const LifetimePlan& plan, sym::Evaluato
   totals.peak_activation_bytes = live;
   for (std::size_t i = 0; i < graph.ops.size(); ++i) {
     for (ir::TensorId t : graph.ops[i].outputs) {
-      if (plan.storage[t] != t) continue;
+      if (plan.storage[t] != t || plan.traffic.on_chip[t]) continue;
       bytes[t] = whole_bytes(plan.bytes[t], b);
       live = sym::checked_add(live, bytes[t]);
     }
@@ -129,12 +124,12 @@ LayerFigures& LayerFigures::operator+=(const LayerFigures& f) {
   elementwise_ops = sym::checked_add(elementwise_ops, f.elementwise_ops);
   activation_ops = sym::checked_add(activation_ops, f.activation_ops);
   flops = sym::checked_add(flops, f.flops);
+  traffic_bytes = sym::checked_add(traffic_bytes, f.traffic_bytes);
   return *this;
 }
 
 double LayerFigures::intensity() const {
-  Int moved = input_bytes + weight_bytes + output_bytes;
-  return moved == 0 ? 0.0 : static_cast<double>(flops) / static_cast<double>(moved);
+  return traffic_bytes == 0 ? 0.0 : static_cast<double>(flops) / static_cast<double>(traffic_bytes);
 }
 
 const std::vector<Int>& ShapeTable::operator[](ir::TensorId t) const {
@@ -163,14 +158,15 @@ std::size_t ShapeTable::Hash::operator()(const std::vector<Int>& shape) const {
   return h;
 }
 
-Analysis analyze(const ir::Graph& graph) { return analyze_at(graph, graph.bindings); }
+Analysis analyze(const ir::Graph& graph, Kernels kernels) { return analyze_at(graph, graph.bindings, kernels); }
 
-Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
+Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings, Kernels kernels) {
   Analysis a;
   a.graph = &graph;
   a.bindings = bindings;
+  a.kernels = kernels;
   sym::Evaluator at(a.bindings);
-  LifetimePlan lifetimes = plan_lifetimes(graph);
+  LifetimePlan lifetimes = plan_lifetimes(graph, kernels);
   auto tensor_shapes = std::make_shared<ShapeTable>(graph.tensors.size());
   auto evaluate_tensors = [&](const ir::TensorIds& tensors) {
     for (ir::TensorId t : tensors) {
@@ -226,6 +222,8 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
       n.elementwise_ops = once(s.elementwise_ops, f.elementwise_ops);
       n.activation_ops = once(s.activation_ops, f.activation_ops);
       n.flops = once(s.flops, f.flops);
+      n.traffic_bytes = sym::checked_add(whole_bytes(lifetimes.traffic.op_bytes[i], at),
+                                         n.gathered_bytes > 0 ? n.gathered_bytes : n.weight_bytes);
     } catch (const sym::OverflowError& error) {
       // Point at the op whose figures do not fit, not just at "the model".
       throw DiagnosticError(op.location, "arithmetic overflow in the figures of '" + op.path + "': " + error.what());
@@ -291,7 +289,7 @@ Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings) {
 struct TotalsEvaluator::Plan {
   LifetimePlan lifetimes;
   // Sums over the layers of the figures TotalFormulas lacks.
-  Expr input_bytes, output_bytes, gathered_bytes;
+  Expr input_bytes, output_bytes, gathered_bytes, traffic_bytes;
   // Each layer's bytes are rounded up to whole bytes before they are summed; where every byte formula has
   // integer coefficients (any dtype but int4) rounding does nothing and the sum of the formulas gives the
   // same total as the sum of the rounded layers.
@@ -300,20 +298,25 @@ struct TotalsEvaluator::Plan {
 
 TotalsEvaluator::TotalsEvaluator(const Analysis& base) : base_(base), plan_(std::make_unique<Plan>()) {
   const ir::Graph& graph = *base.graph;
-  plan_->lifetimes = plan_lifetimes(graph);
-  sym::Sum input_bytes, output_bytes, gathered_bytes;
+  plan_->lifetimes = plan_lifetimes(graph, base.kernels);
+  sym::Sum input_bytes, output_bytes, gathered_bytes, traffic_bytes;
   for (const Layer& layer : base.layers) {
     const LayerFormulas f = layer_formulas(graph, graph.ops[layer.op], plan_->lifetimes.bytes);
     input_bytes += f.input_bytes;
     output_bytes += f.output_bytes;
     gathered_bytes += f.gathered_bytes;
-    for (const Expr* e : {&f.input_bytes, &f.weight_bytes, &f.output_bytes, &f.gathered_bytes}) {
+    const Expr& activations = plan_->lifetimes.traffic.op_bytes[layer.op];
+    traffic_bytes += activations;
+    // An embedding reads the rows it gathers, any other op its weights (as analyze_at).
+    traffic_bytes += layer.figures.gathered_bytes > 0 ? f.gathered_bytes : f.weight_bytes;
+    for (const Expr* e : {&f.input_bytes, &f.weight_bytes, &f.output_bytes, &f.gathered_bytes, &activations}) {
       plan_->exact = plan_->exact && e->is_integer_valued();
     }
   }
   plan_->input_bytes = input_bytes.total();
   plan_->output_bytes = output_bytes.total();
   plan_->gathered_bytes = gathered_bytes.total();
+  plan_->traffic_bytes = traffic_bytes.total();
   for (const Expr& e : plan_->lifetimes.bytes) plan_->exact = plan_->exact && e.is_integer_valued();
 }
 
@@ -326,6 +329,7 @@ Analysis TotalsEvaluator::at(const sym::Bindings& bindings) const {
       Analysis a;
       a.graph = &graph;
       a.bindings = bindings;
+      a.kernels = base_.kernels;
       a.formulas = base_.formulas;
       a.not_costed = base_.not_costed;
       sym::Evaluator at(a.bindings);
@@ -341,6 +345,7 @@ Analysis TotalsEvaluator::at(const sym::Bindings& bindings) const {
       t.elementwise_ops = at.evaluate_integer(f.elementwise_ops);
       t.activation_ops = at.evaluate_integer(f.activation_ops);
       t.flops = at.evaluate_integer(f.flops);
+      t.traffic_bytes = at.evaluate_integer(plan_->traffic_bytes);
       a.totals.activation_bytes = at.evaluate_integer(f.activation_bytes);
       for (ir::TensorId id : graph.inputs) {
         a.totals.model_input_bytes =
@@ -354,7 +359,7 @@ Analysis TotalsEvaluator::at(const sym::Bindings& bindings) const {
       // Overflow or a domain error: the layer-by-layer analysis reports it at the op it happens in.
     }
   }
-  Analysis a = analyze_at(graph, bindings);
+  Analysis a = analyze_at(graph, bindings, base_.kernels);
   a.layers = {};
   a.by_op_type = {};
   return a;

@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "analysis/traffic.h"
 #include "ir/graph.h"
 
 namespace nnscope::analysis {
@@ -25,7 +26,11 @@ struct LayerFormulas {
 struct LayerFigures {
   Int params = 0, input_bytes = 0, weight_bytes = 0, output_bytes = 0, gathered_bytes = 0;
   Int gemm_macs = 0, elementwise_ops = 0, activation_ops = 0, flops = 0;
-  // FLOPs per byte moved (input + weight + output); 0 when nothing is moved.
+  // Bytes the op's kernel moves under the run's kernel choice (analysis/traffic.h): activations it reads from and
+  // writes to memory plus the weights it reads (an embedding: the rows it gathers). input_bytes and output_bytes
+  // stay the tensors' sizes.
+  Int traffic_bytes = 0;
+  // FLOPs per byte of traffic; 0 when nothing is moved.
   double intensity() const;
   // Adds every figure of `other` (checked: overflow throws sym::OverflowError).
   LayerFigures& operator+=(const LayerFigures& other);
@@ -129,7 +134,8 @@ struct Parallel;  // analysis/parallel.h: --parallel
 
 struct Analysis {
   const ir::Graph* graph = nullptr;
-  sym::Bindings bindings;  // the point the figures are evaluated at
+  Kernels kernels = Kernels::kFused;  // what traffic_bytes, intensity and the peak assume (--kernels)
+  sym::Bindings bindings;             // the point the figures are evaluated at
   // Execution order, one per op. In chunks rather than one array: a 1M-op model's rows take 200 MB, and chunks
   // can reuse the memory the freed syntax tree left with the allocator, where one such array is always freshly
   // mapped (and each page zeroed by the kernel).
@@ -154,9 +160,9 @@ struct Analysis {
 
 // Evaluates the graph at its own bindings. Throws sym::OverflowError or sym::DomainError (the caller
 // reports them) when a figure does not fit or cannot be evaluated.
-Analysis analyze(const ir::Graph& graph);
+Analysis analyze(const ir::Graph& graph, Kernels kernels = Kernels::kFused);
 // The same at other bindings (a sweep point). Formulas are shared; only the numbers change.
-Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings);
+Analysis analyze_at(const ir::Graph& graph, const sym::Bindings& bindings, Kernels kernels = Kernels::kFused);
 
 // The totals of an analysis at other bindings (the points of a sweep), from formulas and a memory plan
 // prepared once: no per-layer rows or totals by op type, otherwise the same numbers analyze_at gives. A point

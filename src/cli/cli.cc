@@ -14,6 +14,7 @@
 #include "driver/driver.h"
 #include "driver/formats.h"
 #include "emit/emit.h"
+#include "emit/serving.h"
 #include "ops/doc.h"
 #include "ops/registry.h"
 #include "source/suggest.h"
@@ -33,6 +34,8 @@ Commands:
   import FILE     translate an ONNX model (.onnx) or a Hugging Face config.json into a .nn file (to stdout,
                   or -o FILE); see docs/onnx.md and docs/hf-config.md
   ops [NAME]      the operators the language knows; with a NAME, its arguments, defaults, costs and backward
+  serve MODEL     LLM serving on a profile: prefill (time to first token), decode per token, KV cache, peak
+                  memory, the batch where decoding turns compute-bound; docs/memory-traffic.md
 
 MODEL is a path to a .nn file, an .onnx file, a Hugging Face config.json or the name of a standard-library model
 (see `nnscope list`).
@@ -52,6 +55,8 @@ Options for analyze and dot:
   --optimizer O           (train) sgd, momentum, adam (default) or adamw: its state in the training memory
   --hw NAME|FILE          roofline time per layer on a hardware profile: a100 h100 nvdla_full tpu_v4, or a
                           .nn file of const parameters (docs/cost-model.md, "Roofline")
+  --kernels K             memory traffic of fused (default: FlashAttention, GEMM epilogues) or unfused
+                          kernels (every op through memory); docs/memory-traffic.md
   --set-hw NAME=VALUE     (with --hw) set a profile parameter, e.g. --set-hw matrix_fp16_flops=140e12 to derate
   --parallel PLAN         (train, with --hw) a multi-device plan tp=T,pp=P,dp=D[,sp][,ep=E][,zero=0|1|2|3]
                           [,recompute=none|selective|full][,microbatch=M]: memory, communication and step time
@@ -64,6 +69,13 @@ Options for analyze and dot:
                           path-depth (1000)
   -o FILE                 (analyze, dot) write to FILE instead of stdout
   --Werror                (check, analyze, dot) the static checker's warnings fail like errors
+
+Options for serve (with --hw, --dtype, --weight-dtype, --act-dtype, --kernels, --set, --format table|json):
+  --prompt P              prompt tokens per sequence (default 1)
+  --generate G            tokens generated per sequence (default 1)
+  --batch B               sequences decoded together (default 1)
+  --kv-dtype T            the KV cache's dtype (default: the activation dtype)
+  --sweep NAME=V1,...     batch, prompt or generate: one row per point
 
   --help, --version
 
@@ -79,6 +91,7 @@ struct Options {
   std::string output_file;
   emit::EmitOptions emit;
   sym::Int global_batch = 0, tokens = 0;  // --global-batch, --tokens: parts of the --parallel plan
+  analysis::ServeOptions serve;  // --prompt, --generate, --batch
 };
 
 sym::Int parse_value(const std::string& text, const std::string& what) {
@@ -225,6 +238,17 @@ Options parse_options(const std::vector<std::string>& args) {
         o.tokens = parse_value(text, "--tokens");
       }
       if (o.tokens < 1) driver::usage_error("--tokens must be at least 1");
+    } else if (arg == "--prompt" || arg == "--generate" || arg == "--batch") {
+      sym::Int v = parse_value(value(), arg);
+      if (v < 1) driver::usage_error(arg + " must be at least 1");
+      (arg == "--prompt" ? o.serve.prompt : arg == "--generate" ? o.serve.generate : o.serve.batch) = v;
+    } else if (arg == "--kv-dtype") {
+      o.request.elaborate.kv_cache_dtype = parse_dtype_option(value(), "--kv-dtype");
+    } else if (arg == "--kernels") {
+      std::string name = value();
+      std::optional<analysis::Kernels> kernels = analysis::parse_kernels(name);
+      if (!kernels) driver::usage_error("--kernels must be fused or unfused; got '" + name + "'");
+      o.request.kernels = *kernels;
     } else if (arg == "--depth") {
       sym::Int d = parse_value(value(), "--depth");
       if (d < 0 || d > 1000) driver::usage_error("--depth must be between 0 and 1000");
@@ -278,6 +302,20 @@ int analyze(Options& o, std::ostream& out, std::ostream& err, bool dot_command) 
         {{o.output_file, [&](std::ostream& file) { driver::write_report(file, *report, *o.format, o.emit); }}});
   }
   retain(std::move(report));
+  return kExitOk;
+}
+
+int serve(Options& o, std::ostream& out) {
+  if (o.positional.size() != 1) driver::usage_error("serve takes one MODEL (a decoder with batch, seq and past)");
+  o.request.target = o.positional[0];
+  std::vector<analysis::Serving> points = driver::serve(o.request, o.serve);
+  if (o.format->name == "json") {
+    out << emit::serving_json(points);
+  } else if (o.format->name == "table") {
+    out << (o.request.sweeps.empty() ? emit::serving_table(points.front()) : emit::serving_sweep_table(points));
+  } else {
+    driver::usage_error("serve --format must be table or json");
+  }
   return kExitOk;
 }
 
@@ -368,7 +406,9 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (command == "show") return show(o, out, err);
   if (command == "ops") return list_ops(o, out);
   if (command == "import") return import_model(o, out);
-  std::string hint = interp::closest_name(command, {"analyze", "check", "list", "show", "dot", "ops", "import"});
+  if (command == "serve") return serve(o, out);
+  std::string hint =
+      interp::closest_name(command, {"analyze", "check", "list", "show", "dot", "ops", "import", "serve"});
   driver::usage_error("unknown command '" + command + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
 }
 

@@ -124,7 +124,7 @@ std::vector<emit::SweepPoint> sweep(const Request& request, const Loaded& loaded
   std::optional<analysis::Analysis> base_analysis;
   std::optional<analysis::TotalsEvaluator> totals_at;
   if (!request.train && !hardware) {
-    base_analysis = analysis::analyze(base);
+    base_analysis = analysis::analyze(base, request.kernels);
     totals_at.emplace(*base_analysis);
   }
   std::vector<emit::SweepPoint> results;
@@ -154,12 +154,12 @@ std::vector<emit::SweepPoint> sweep(const Request& request, const Loaded& loaded
     // totals of each point, never its graph or per-layer figures (20,000 points of a large model stay small).
     std::unique_ptr<ir::Graph> regraph;
     if (!needs_elaboration && analysis::assumptions_hold(base, bindings)) {
-      point.analysis = totals_at ? totals_at->at(bindings) : analysis::analyze_at(base, bindings);
+      point.analysis = totals_at ? totals_at->at(bindings) : analysis::analyze_at(base, bindings, request.kernels);
     } else {
       interp::ElaborateOptions options = request.elaborate;
       options.overrides = overrides;
       regraph = std::make_unique<ir::Graph>(interp::elaborate(*loaded.program, *loaded.model, options));
-      point.analysis = analysis::analyze(*regraph);
+      point.analysis = analysis::analyze(*regraph, request.kernels);
     }
     extend(point.analysis, request, hardware);
     keep_totals_only(point.analysis, base);
@@ -291,7 +291,7 @@ std::unique_ptr<Report> run(const Request& given, Timings* timings) {
       report->loaded.program->definitions.clear();
       report->loaded.program->modules.clear();
       report->loaded.model = nullptr;
-      report->analysis = std::make_unique<analysis::Analysis>(analysis::analyze(*report->graph));
+      report->analysis = std::make_unique<analysis::Analysis>(analysis::analyze(*report->graph, request.kernels));
       extend(*report->analysis, request, hardware ? &*hardware : nullptr);
     }
     if (timings) timings->analyze = seconds_since(start);
@@ -360,6 +360,64 @@ std::vector<ModelSummary> list_models() {
     models.push_back(std::move(summary));
   }
   return models;
+}
+
+std::vector<analysis::Serving> serve(const Request& request, const analysis::ServeOptions& options) {
+  if (request.hardware.empty()) usage_error("serve needs --hw PROFILE");
+  Loaded loaded = load(request.target, request.model_name);
+  static_check(*loaded.program, request.werror);
+  analysis::HardwareProfile hardware = load_hardware(request.hardware);
+  for (const char* name : {"batch", "seq", "past"}) {
+    bool known = false;
+    for (const ast::Parameter& p : loaded.model->parameters) known |= p.name == name;
+    if (!known) {
+      usage_error("serve needs a decoder model with the parameters batch, seq and past (the KV cache); '" +
+                  request.target + "' has no '" + name + "'");
+    }
+  }
+  for (const char* name : {"batch", "seq", "past"}) {
+    if (request.elaborate.overrides.contains(name)) {
+      usage_error(std::string("serve sets ") + name + " itself: use --prompt, --generate and --batch");
+    }
+  }
+  check_overrides(loaded, request.elaborate.overrides);
+  std::size_t points = 1;
+  for (const auto& [name, values] : request.sweeps) {
+    if (name != "batch" && name != "prompt" && name != "generate") {
+      usage_error("serve --sweep: only batch, prompt and generate can be swept; got '" + name + "'");
+    }
+    for (sym::Int v : values) {
+      if (v < 1) usage_error("serve --sweep " + name + ": values must be at least 1");
+    }
+    points *= values.size();
+    if (points > 10'000) usage_error("serve --sweep: more than 10,000 points");
+  }
+  analysis::StepAt step_at = [&](sym::Int batch, sym::Int seq, sym::Int past) {
+    interp::ElaborateOptions elaborate = request.elaborate;
+    elaborate.overrides["batch"] = batch;
+    elaborate.overrides["seq"] = seq;
+    elaborate.overrides["past"] = past;
+    analysis::ServeStep step;
+    auto graph = std::make_shared<ir::Graph>(interp::elaborate(*loaded.program, *loaded.model, elaborate));
+    auto a = std::make_shared<analysis::Analysis>(analysis::analyze(*graph, request.kernels));
+    a->roofline = std::make_shared<analysis::Roofline>(analysis::analyze_roofline(*a, hardware));
+    step.graph = std::move(graph);
+    step.analysis = std::move(a);
+    return step;
+  };
+  std::vector<analysis::Serving> results;
+  for (std::size_t index = 0; index < points; ++index) {
+    analysis::ServeOptions point = options;
+    std::size_t rest = index;
+    for (auto it = request.sweeps.rbegin(); it != request.sweeps.rend(); ++it) {
+      sym::Int v = it->second[rest % it->second.size()];
+      rest /= it->second.size();
+      (it->first == "batch" ? point.batch : it->first == "prompt" ? point.prompt : point.generate) = v;
+    }
+    results.push_back(guarded(loaded.program.get(), request.target,
+                              [&] { return analysis::analyze_serving(point, hardware, step_at); }));
+  }
+  return results;
 }
 
 }  // namespace nnscope::driver

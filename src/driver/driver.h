@@ -18,6 +18,7 @@
 #include "analysis/analysis.h"
 #include "analysis/parallel.h"
 #include "analysis/roofline.h"
+#include "analysis/serving.h"
 #include "analysis/training.h"
 #include "emit/emit.h"
 #include "interp/interpreter.h"
@@ -54,6 +55,7 @@ struct Request {
   analysis::TrainOptions train_options;
   std::string hardware;                                            // --hw: a built-in profile's name or a file
   std::vector<std::pair<std::string, double>> hardware_overrides;  // --set-hw NAME=VALUE, after the profile's own
+  analysis::Kernels kernels = analysis::Kernels::kFused;          // --kernels: what the memory traffic assumes
   std::optional<analysis::ParallelPlan> parallel;                  // --parallel (implies train; needs --hw)
   bool werror = false;              // --Werror: the static checker's warnings fail like errors
   bool weight_dtype_given = false;  // --dtype / --weight-dtype given: a config's torch_dtype does not apply
@@ -94,6 +96,11 @@ struct Report {
 
 // Throws Failure.
 std::unique_ptr<Report> run(const Request& request, Timings* timings = nullptr);
+
+// `nnscope serve` (docs/memory-traffic.md, "Serving"): the serving analysis at `options`, or at each point of
+// request.sweeps, which may name batch, prompt and generate (the points are their product). Needs
+// request.hardware and a decoder model with the parameters batch, seq and past. Throws Failure.
+std::vector<analysis::Serving> serve(const Request& request, const analysis::ServeOptions& options);
 
 // `nnscope check`: every file parsed and every model in it elaborated and analysed at its defaults. Returns the
 // exit status; the diagnostics go to `diagnostics`.

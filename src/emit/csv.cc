@@ -121,6 +121,8 @@ std::string summary_csv(const analysis::Analysis& analysis) {
   write_row(out, {"total", "elementwise_ops", "", number(t.figures.elementwise_ops), ascii(fm.elementwise_ops)});
   write_row(out, {"total", "activation_ops", "", number(t.figures.activation_ops), ascii(fm.activation_ops)});
   write_row(out, {"total", "flops", "", number(t.figures.flops), ascii(fm.flops)});
+  write_row(out,
+            {"total", "traffic_bytes", analysis::kernels_name(analysis.kernels), number(t.figures.traffic_bytes), ""});
   write_row(out, {"total", "intensity", "", detail::decimal(t.figures.intensity()), ""});
   if (const analysis::Training* training = analysis.training.get()) {
     const analysis::TrainTotals& tt = training->totals;

@@ -130,6 +130,7 @@ void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptio
   json.key("model").string(graph.model_name);
   json.key("dtype").string(dtype_name(graph.activation_dtype));
   json.key("weight_dtype").string(dtype_name(graph.weight_dtype));
+  json.key("kernels").string(analysis::kernels_name(analysis.kernels));
 
   json.key("bindings").begin_object();
   for (const auto& [name, value] : analysis.bindings.values()) json.key(name).integer(value);
@@ -174,6 +175,7 @@ void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptio
     json.key("name").string(roofline->hardware);
     json.key("matrix_dtype").string(roofline->matrix_dtype);
     if (!roofline->note.empty()) json.key("note").string(roofline->note);
+    if (!roofline->derating.empty()) json.key("derating").string(roofline->derating);
     json.key("matrix_peak").number(roofline->matrix_peak);
     json.key("ridge_point").number(roofline->ridge_point);
     json.key("training").boolean(roofline->training);

@@ -136,6 +136,7 @@ std::string sweep_json(const std::vector<SweepPoint>& points) {
   json.begin_object();
   json.key("schema_version").integer(1);
   json.key("model").string(points.empty() ? "" : points.front().analysis.graph->model_name);
+  json.key("kernels").string(points.empty() ? "" : analysis::kernels_name(points.front().analysis.kernels));
   json.key("parameters").begin_array(true);
   for (const std::string& name : swept_names(points)) json.string(name);
   json.end_array();

@@ -241,6 +241,8 @@ void append_summary(std::string& out, const GraphView& view) {
        formula(f.activation_ops)},
       {"FLOPs (2·MACs + elem + act)", detail::thousands(t.figures.flops), human_count(t.figures.flops, "FLOPs"),
        formula(f.flops)},
+      {"Memory traffic", detail::thousands(t.figures.traffic_bytes), human_bytes(t.figures.traffic_bytes),
+       std::string(analysis::kernels_name(a.kernels)) + " kernels (--kernels)"},
   };
   lines.insert(lines.end(), rest.begin(), rest.end());
   std::size_t exact_width = 0, human_width = 0;
@@ -262,7 +264,7 @@ void append_summary(std::string& out, const GraphView& view) {
     out += text + "\n";
   }
   out += pad_right("Arithmetic intensity", kLabel) + detail::decimal(t.figures.intensity(), 2) +
-         " FLOPs/byte (per op: inputs + weights + outputs)\n";
+         " FLOPs/byte (FLOPs per byte of traffic)\n";
   if (const analysis::Training* training = a.training.get()) {
     const analysis::TrainTotals& tt = training->totals;
     out += "\nTraining (one step, optimizer " + tt.optimizer + ")\n";
@@ -292,6 +294,7 @@ void append_summary(std::string& out, const GraphView& view) {
     out += pad_right("  Matrix peak", kLabel) + detail::decimal(r->matrix_peak / 1e12, 2) + " T op/s (" +
            r->matrix_dtype + ")" + (r->note.empty() ? "" : "; " + r->note) + "\n";
     out += pad_right("  Ridge point", kLabel) + detail::decimal(r->ridge_point, 2) + " FLOPs/byte\n";
+    if (!r->derating.empty()) out += "  " + r->derating + "\n";
     out += pad_right("  Estimated time", kLabel) + detail::decimal(r->time_s * 1e3, 6) + " ms, " +
            detail::decimal(r->samples_per_s, 2) + " samples/s\n";
     for (int u = 0; u < 4; ++u) {

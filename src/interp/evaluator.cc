@@ -328,8 +328,11 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
       }
       shape.push_back(v.integer);
     }
-    // Floating-point inputs take the run's activation dtype; integer inputs (token ids) keep theirs.
+    // Floating-point inputs take the run's activation dtype (a KV cache, past_*, the cache's when given);
+    // integer inputs (token ids) keep theirs.
     DType input_dtype = is_floating(*dtype) ? options_.activation_dtype : *dtype;
+    if (is_floating(*dtype) && options_.kv_cache_dtype && name.starts_with("past_"))
+      input_dtype = *options_.kv_cache_dtype;
     ir::TensorId input = builder_.add_input(name, std::move(shape), input_dtype, s.location);
     assign(name, Value::of_tensor(input));
   }

@@ -2,6 +2,7 @@
 // Elaboration: runs a model definition (its loops, branches, block instantiations and asserts) and builds
 // the graph IR, propagating symbolic shapes and computing each op's weights and forward cost.
 #include <map>
+#include <optional>
 #include <string>
 
 #include "interp/limits.h"
@@ -14,6 +15,9 @@ struct ElaborateOptions {
   std::map<std::string, sym::Int> overrides;  // --set NAME=VALUE
   DType weight_dtype = DType::kF32;
   DType activation_dtype = DType::kF32;
+  // The KV cache's dtype (--kv-dtype): floating-point model inputs named past_* (the standard library's
+  // past_keys and past_values) take it instead of the activation dtype.
+  std::optional<DType> kv_cache_dtype;
   Limits limits;
 };
 

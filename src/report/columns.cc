@@ -129,6 +129,8 @@ const std::vector<Column>& columns() {
        {},
        "FLOPs",
        &analysis::LayerFigures::flops},
+      {"traffic_bytes", "bytes", ValueKind::kInteger, kBoth, Mode::kAlways, true, false, 0,
+       [](R r) { return integer(r.group().figures.traffic_bytes); }},
       {"intensity", "FLOP/byte", ValueKind::kDecimal, kBoth, Mode::kAlways, true, false, 6,
        [](R r) { return decimal(r.group().figures.intensity()); }},
       {"backward_dgrad_macs", "MACs", ValueKind::kInteger, kBoth, Mode::kTraining, false, false, 0,

@@ -52,6 +52,8 @@ const std::vector<Total>& totals() {
       {"peak_activation_bytes", "peak act.", kBytes, Mode::kAlways, 0,
        [](A a) { return integer(a.peak_activation_bytes()); }, "bytes"},
       {"input_bytes", "", kBytes, Mode::kAlways, 0, [](A a) { return integer(a.totals.model_input_bytes); }, "bytes"},
+      {"traffic_bytes", "traffic", kBytes, Mode::kAlways, 0,
+       [](A a) { return integer(a.totals.figures.traffic_bytes); }, "bytes"},
       {"intensity", "", kRatio, Mode::kAlways, 6, [](A a) { return decimal(a.totals.figures.intensity()); },
        "FLOP/byte"},
       {"backward_dgrad_macs", "", kCount, Mode::kTraining, 0, [](A a) { return integer(train(a).backward_dgrad_macs); },

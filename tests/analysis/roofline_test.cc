@@ -29,7 +29,8 @@ model m(batch = 1) {
     return sigmoid(y)
 }
 )");
-  Analysis a = analyze(b->graph);
+  // Unfused kernels: every op reads its inputs and writes its outputs (traffic_test.cc covers fused).
+  Analysis a = analyze(b->graph, Kernels::kUnfused);
   Roofline r = analyze_roofline(a, toy());
   ASSERT_EQ(r.layers.size(), 2u);
   // fc: 100 MACs = 200 FLOPs / 1000 = 0.2 s; bytes 40 + 40 + 400 = 480 / 1000 = 0.48 s: memory-bound.

@@ -174,7 +174,8 @@ model branch(batch = 1) {
     return fc2: linear(c, 64, bias = false)
 }
 )");
-  Analysis a = analyze(b->graph);
+  // Unfused kernels: every tensor goes through memory (fused, relu and sigmoid would stay on chip inside add).
+  Analysis a = analyze(b->graph, Kernels::kUnfused);
   // Inference: x 256; fc1 512; relu 768... x is freed after fc1: 512, 768 after sigmoid (h freed after).
   EXPECT_EQ(a.totals.peak_activation_bytes, 768);
   Training t = analyze_training(a, TrainOptions{});

@@ -9,15 +9,16 @@ using namespace testing;
 
 TEST(DetailsCsv, HeaderAndOneRowPerOp) {
   ir::Graph g = tiny_graph();
-  analysis::Analysis a = analysis::analyze(g);
+  // Unfused kernels: every op reads its inputs and writes its outputs (analysis/traffic_test.cc covers fused).
+  analysis::Analysis a = analysis::analyze(g, analysis::Kernels::kUnfused);
   std::string csv = details_csv(a, {});
   auto rows = parse_csv(csv);
   ASSERT_EQ(rows.size(), 6u);
   std::vector<std::string> expected = {
-      "path",         "level_0",         "level_1",        "op",           "input_shape",
-      "output_shape", "kernel",          "stride",         "padding",      "dilation",
-      "groups",       "params",          "input_bytes",    "weight_bytes", "output_bytes",
-      "gemm_macs",    "elementwise_ops", "activation_ops", "flops",        "intensity"};
+      "path",        "level_0",       "level_1",      "op",        "input_shape",     "output_shape",
+      "kernel",      "stride",        "padding",      "dilation",  "groups",          "params",
+      "input_bytes", "weight_bytes",  "output_bytes", "gemm_macs", "elementwise_ops", "activation_ops",
+      "flops",       "traffic_bytes", "intensity"};
   EXPECT_EQ(rows[0], expected);
   for (const auto& row : rows) EXPECT_EQ(row.size(), expected.size());
   const auto& h = rows[0];
@@ -36,6 +37,7 @@ TEST(DetailsCsv, HeaderAndOneRowPerOp) {
   EXPECT_EQ(conv[column(h, "gemm_macs")], "13824");
   EXPECT_EQ(conv[column(h, "elementwise_ops")], "512");
   EXPECT_EQ(conv[column(h, "flops")], "28160");
+  EXPECT_EQ(conv[column(h, "traffic_bytes")], "4032");  // 1536 + 448 + 2048
   EXPECT_EQ(conv[column(h, "intensity")], "6.984127");  // 28160 / (1536 + 448 + 2048)
   EXPECT_EQ(rows[4][column(h, "gemm_macs")], "512000");
   // No cost rule: unknown, not zero.

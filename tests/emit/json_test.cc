@@ -23,7 +23,7 @@ TEST(Json, HoldsTheDocumentedKeysAndNumbers) {
   std::string text = json(a, {});
   EXPECT_NE(text.find("\"gemm_macs\": 525824"), std::string::npos);
   check_with_python(text, R"(
-assert list(d) == ['schema_version', 'model', 'dtype', 'weight_dtype', 'bindings', 'parameters', 'collapse_depth',
+assert list(d) == ['schema_version', 'model', 'dtype', 'weight_dtype', 'kernels', 'bindings', 'parameters', 'collapse_depth',
                    'totals', 'peak_after', 'formulas', 'formulas_ascii', 'outputs', 'inputs', 'layers',
                    'by_op_type', 'not_costed'], list(d)
 assert d['model'] == 'tiny' and d['dtype'] == 'fp32' and d['weight_dtype'] == 'fp32'
@@ -36,7 +36,8 @@ assert t['activation_ops'] == 512 and t['flops'] == 1054672 and t['weight_bytes'
 assert t['input_bytes'] == 1536 and isinstance(t['intensity'], float)
 assert t['active_params'] == t['params']  # no mixture of experts: every parameter is active
 assert set(t) == {'params', 'active_params', 'gemm_macs', 'elementwise_ops', 'activation_ops', 'flops', 'weight_bytes',
-                  'activation_bytes', 'peak_activation_bytes', 'input_bytes', 'intensity'}
+                  'activation_bytes', 'peak_activation_bytes', 'input_bytes', 'traffic_bytes', 'intensity'}
+assert d['kernels'] == 'fused'
 assert d['formulas']['gemm_macs'] == '262912·batch', d['formulas']
 assert d['formulas_ascii']['gemm_macs'] == '262912*batch'
 assert d['formulas_ascii']['params'] == '257112'
@@ -50,7 +51,9 @@ assert c['inputs'] == [[2, 3, 8, 8]] and c['outputs'] == [[2, 4, 8, 8]]
 assert c['kernel'] == '3x3' and c['groups'] == '1'
 assert c['params'] == 112 and c['gemm_macs'] == 13824 and c['elementwise_ops'] == 512 and c['flops'] == 28160
 assert c['input_bytes'] == 1536 and c['weight_bytes'] == 448 and c['output_bytes'] == 2048
-assert abs(c['intensity'] - 28160 / 4032) < 1e-5
+# Fused kernels (the default): relu runs in the convolution's epilogue, so conv writes nothing to memory.
+assert c['traffic_bytes'] == 1536 + 448
+assert abs(c['intensity'] - 28160 / 1984) < 1e-5
 assert c['weights'] == [{'name': 'weight', 'shape': [4, 3, 3, 3]}, {'name': 'bias', 'shape': [4]}]
 assert 'kernel' not in L[1], 'empty display strings are omitted'
 assert L[4]['costed'] is False and L[4]['gemm_macs'] is None and L[4]['flops'] is None
@@ -107,10 +110,10 @@ TEST(SweepJson, PointsWithValuesAndTotals) {
   for (sym::Int batch : {1, 8}) {
     sym::Bindings b;
     b.set("batch", batch);
-    points.push_back({{{"batch", batch}}, analysis::analyze_at(g, b)});
+    points.push_back({{{"batch", batch}}, analysis::analyze_at(g, b, analysis::Kernels::kUnfused)});
   }
   check_with_python(sweep_json(points), R"(
-assert d['model'] == 'tiny' and d['parameters'] == ['batch']
+assert d['model'] == 'tiny' and d['parameters'] == ['batch'] and d['kernels'] == 'unfused'
 P = d['points']
 assert [p['values'] for p in P] == [{'batch': 1}, {'batch': 8}]
 assert P[0]['totals']['gemm_macs'] == 262912 and P[1]['totals']['gemm_macs'] == 8 * 262912

@@ -162,8 +162,9 @@ TEST(SweepCsv, OneRowPerPoint) {
   std::string csv = sweep_csv(points);
   auto rows = parse_csv(csv);
   ASSERT_EQ(rows.size(), 4u);
-  EXPECT_EQ(rows[0], (std::vector<std::string>{"batch", "params", "gemm_macs", "elementwise_ops", "activation_ops",
-                                               "flops", "weight_bytes", "activation_bytes", "peak_activation_bytes"}));
+  EXPECT_EQ(rows[0],
+            (std::vector<std::string>{"batch", "params", "gemm_macs", "elementwise_ops", "activation_ops", "flops",
+                                      "weight_bytes", "activation_bytes", "peak_activation_bytes", "traffic_bytes"}));
   EXPECT_EQ(rows[2][0], "2");
   EXPECT_EQ(rows[2][2], "525824");
   EXPECT_EQ(rows[3][2], "1051648");
