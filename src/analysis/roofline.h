@@ -48,13 +48,13 @@ struct RooflineLayer {
 
 struct Roofline {
   std::string hardware;
-  std::string matrix_dtype;           // the matrix peak used ("fp16"); may differ from the run's dtype (see note)
-  std::string note;                   // set when the profile lacked the run's dtype and another peak was used
-  std::string kernels;                // the kernel choice the bytes assume (analysis/traffic.h)
-  std::string derating;               // set when achievable percentages of peak were applied: which
-  double matrix_peak = 0;             // op/s, times matrix_percent / 100
-  double memory_bandwidth = 0;        // bytes/s, times memory_percent / 100
-  double ridge_point = 0;             // matrix_peak / memory_bandwidth, FLOP per byte
+  std::string matrix_dtype;     // the matrix peak used ("fp16"); may differ from the run's dtype (see note)
+  std::string note;             // set when the profile lacked the run's dtype and another peak was used
+  std::string kernels;          // the kernel choice the bytes assume (analysis/traffic.h)
+  std::string derating;         // set when achievable percentages of peak were applied: which
+  double matrix_peak = 0;       // op/s, times matrix_percent / 100
+  double memory_bandwidth = 0;  // bytes/s, times memory_percent / 100
+  double ridge_point = 0;       // matrix_peak / memory_bandwidth, FLOP per byte
   // The profile's other roofs, for a roofline chart (emit/html): op/s, times vector_percent / 100.
   double vector_peak = 0, special_peak = 0;
   std::vector<RooflineLayer> layers;  // aligned with Analysis::layers

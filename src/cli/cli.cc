@@ -91,7 +91,7 @@ struct Options {
   std::string output_file;
   emit::EmitOptions emit;
   sym::Int global_batch = 0, tokens = 0;  // --global-batch, --tokens: parts of the --parallel plan
-  analysis::ServeOptions serve;  // --prompt, --generate, --batch
+  analysis::ServeOptions serve;           // --prompt, --generate, --batch
 };
 
 sym::Int parse_value(const std::string& text, const std::string& what) {

@@ -55,7 +55,7 @@ struct Request {
   analysis::TrainOptions train_options;
   std::string hardware;                                            // --hw: a built-in profile's name or a file
   std::vector<std::pair<std::string, double>> hardware_overrides;  // --set-hw NAME=VALUE, after the profile's own
-  analysis::Kernels kernels = analysis::Kernels::kFused;          // --kernels: what the memory traffic assumes
+  analysis::Kernels kernels = analysis::Kernels::kFused;           // --kernels: what the memory traffic assumes
   std::optional<analysis::ParallelPlan> parallel;                  // --parallel (implies train; needs --hw)
   bool werror = false;              // --Werror: the static checker's warnings fail like errors
   bool weight_dtype_given = false;  // --dtype / --weight-dtype given: a config's torch_dtype does not apply
