@@ -40,7 +40,7 @@ _nnscope() {
   local command=${COMP_WORDS[1]}
 
   case $prev in
-    --format) COMPREPLY=($(_nnscope_words "table csv summary json dot" "$cur")); return 0 ;;
+    --format) COMPREPLY=($(_nnscope_words "table csv summary summary-long json dot" "$cur")); return 0 ;;
     --mode) COMPREPLY=($(_nnscope_words "infer train" "$cur")); return 0 ;;
     --dtype | --weight-dtype | --act-dtype)
       COMPREPLY=($(_nnscope_words "fp32 tf32 fp16 bf16 fp8 int8 int4" "$cur"))

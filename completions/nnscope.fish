@@ -29,7 +29,7 @@ complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l sweep -x -d 'eva
 complete -c nnscope -n "__fish_seen_subcommand_from analyze dot check" -l dtype -x -a "$dtypes" -d 'weights and activations'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze dot check" -l weight-dtype -x -a "$dtypes" -d 'weights only'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze dot check" -l act-dtype -x -a "$dtypes" -d 'activations only'
-complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l format -x -a 'table csv summary json dot' -d 'output format'
+complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l format -x -a 'table csv summary summary-long json dot' -d 'output format'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l out -x -a '(__fish_complete_directories)' -d 'also write every format to DIR'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze dot" -l depth -x -d 'collapse blocks deeper than N levels'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l mode -x -a 'infer train' -d 'infer or train'

@@ -37,7 +37,8 @@ Options for analyze and dot:
   --dtype T               weights and activations: fp32 tf32 fp16 bf16 fp8 int8 int4 (default fp32)
   --weight-dtype T        weights only
   --act-dtype T           activations only
-  --format F              table (default), csv (per-layer details), summary (summary CSV), json, dot
+  --format F              table (default), csv (per-layer details), summary (totals CSV, one row), summary-long,
+                          json, dot
   --out DIR               also write MODEL.details.csv, MODEL.summary.csv, MODEL.json and MODEL.dot to DIR
   --depth N               collapse blocks deeper than N levels (0 = top level only)
   --mode M                infer (default) or train: add the backward pass, training memory and peak

@@ -16,7 +16,8 @@ struct EmitOptions {
 
 std::string table(const analysis::Analysis& analysis, const EmitOptions& options);
 std::string details_csv(const analysis::Analysis& analysis, const EmitOptions& options);
-std::string summary_csv(const analysis::Analysis& analysis);
+std::string summary_csv(const analysis::Analysis& analysis);       // wide: one header row, one row of values
+std::string summary_long_csv(const analysis::Analysis& analysis);  // long: section,name,metric,value,formula
 std::string json(const analysis::Analysis& analysis, const EmitOptions& options);
 // The same, written to `out` as it is produced (a large model's report is never held whole in memory).
 void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptions& options);

@@ -30,15 +30,12 @@ void write_shapes(JsonWriter& json, const Shapes& shapes) {
   json.end_array();
 }
 
+// The totals of report::totals() that have a formula, in its order.
 void write_formulas(JsonWriter& json, const analysis::TotalFormulas& f, sym::PrintStyle style) {
   json.begin_object();
-  json.key("params").string(f.params.to_string(style));
-  json.key("gemm_macs").string(f.gemm_macs.to_string(style));
-  json.key("elementwise_ops").string(f.elementwise_ops.to_string(style));
-  json.key("activation_ops").string(f.activation_ops.to_string(style));
-  json.key("flops").string(f.flops.to_string(style));
-  json.key("weight_bytes").string(f.weight_bytes.to_string(style));
-  json.key("activation_bytes").string(f.activation_bytes.to_string(style));
+  for (const report::Total& total : report::totals()) {
+    if (total.formula) json.plain_key(total.key).string((f.*total.formula).to_string(style));
+  }
   json.end_object();
 }
 
@@ -52,7 +49,9 @@ void write_layer(JsonWriter& json, const std::vector<const report::Column*>& sho
       continue;
     }
     report::Value value = column->get(row);
-    if (column->omit_empty && value.kind == report::ValueKind::kText && value.text.empty()) continue;
+    if (column->omit_empty && (value.missing || (value.kind == report::ValueKind::kText && value.text.empty()))) {
+      continue;
+    }
     json.plain_key(column->json_name());
     switch (value.kind) {
       case report::ValueKind::kText:

@@ -29,18 +29,21 @@ bool shown(const Total& total, bool training, bool roofline) {
 
 const std::vector<Total>& totals() {
   using A = const analysis::Analysis&;
+  using F = analysis::TotalFormulas;
   using enum TotalKind;
   static const std::vector<Total> kTotals = {
-      {"params", "params", kCount, Mode::kAlways, 0, [](A a) { return integer(a.totals.figures.params); }},
-      {"gemm_macs", "MACs", kCount, Mode::kAlways, 0, [](A a) { return integer(a.totals.figures.gemm_macs); }},
+      {"params", "params", kCount, Mode::kAlways, 0, [](A a) { return integer(a.totals.figures.params); }, &F::params},
+      {"gemm_macs", "MACs", kCount, Mode::kAlways, 0, [](A a) { return integer(a.totals.figures.gemm_macs); },
+       &F::gemm_macs},
       {"elementwise_ops", "elem ops", kCount, Mode::kAlways, 0,
-       [](A a) { return integer(a.totals.figures.elementwise_ops); }},
+       [](A a) { return integer(a.totals.figures.elementwise_ops); }, &F::elementwise_ops},
       {"activation_ops", "act ops", kCount, Mode::kAlways, 0,
-       [](A a) { return integer(a.totals.figures.activation_ops); }},
-      {"flops", "FLOPs", kCount, Mode::kAlways, 0, [](A a) { return integer(a.totals.figures.flops); }},
-      {"weight_bytes", "weights", kBytes, Mode::kAlways, 0, [](A a) { return integer(a.totals.figures.weight_bytes); }},
+       [](A a) { return integer(a.totals.figures.activation_ops); }, &F::activation_ops},
+      {"flops", "FLOPs", kCount, Mode::kAlways, 0, [](A a) { return integer(a.totals.figures.flops); }, &F::flops},
+      {"weight_bytes", "weights", kBytes, Mode::kAlways, 0, [](A a) { return integer(a.totals.figures.weight_bytes); },
+       &F::weight_bytes},
       {"activation_bytes", "activations", kBytes, Mode::kAlways, 0,
-       [](A a) { return integer(a.totals.activation_bytes); }},
+       [](A a) { return integer(a.totals.activation_bytes); }, &F::activation_bytes},
       {"peak_activation_bytes", "peak act.", kBytes, Mode::kAlways, 0,
        [](A a) { return integer(a.peak_activation_bytes()); }},
       {"input_bytes", "", kBytes, Mode::kAlways, 0, [](A a) { return integer(a.totals.model_input_bytes); }},

@@ -24,6 +24,9 @@ struct Total {
   Mode mode = Mode::kAlways;
   int decimals = 6;  // decimals for kRatio / kSeconds in JSON and CSV
   Value (*get)(const analysis::Analysis& analysis) = nullptr;
+  // The total as a formula in the model's parameters, where the analysis has one (JSON "formulas", the summary's
+  // <key>_formula columns).
+  sym::Expr analysis::TotalFormulas::*formula = nullptr;
 
   bool in_sweep() const { return !title.empty(); }
 };
