@@ -59,13 +59,21 @@ _nnscope() {
       ;;
     --out) COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
     -o | --output) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
-    --set | --sweep | --model | --depth) return 0 ;;  # free-form values
+    --columns)
+      # A comma-separated list: complete the name after the last comma.
+      local done=${cur%"${cur##*,}"}
+      COMPREPLY=($(_nnscope_words "params macs flops elementwise activation bytes intensity backward time bound" "${cur##*,}"))
+      COMPREPLY=("${COMPREPLY[@]/#/$done}")
+      compopt -o nospace 2>/dev/null
+      return 0
+      ;;
+    --set | --sweep | --model | --depth | --top) return 0 ;;  # free-form values
   esac
 
   local options
   case $command in
-    analyze) options="--set --sweep --dtype --weight-dtype --act-dtype --format --out --depth --mode --optimizer
-                      --hw --model --limit" ;;
+    analyze) options="--set --sweep --dtype --weight-dtype --act-dtype --format --out --depth --columns --top --mode
+                      --optimizer --hw --model --limit" ;;
     dot) options="--set --dtype --weight-dtype --act-dtype --depth --model --limit -o" ;;
     check) options="--set --dtype --weight-dtype --act-dtype --limit" ;;
     import) options="-o" ;;

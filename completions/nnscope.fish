@@ -32,6 +32,8 @@ complete -c nnscope -n "__fish_seen_subcommand_from analyze dot check" -l act-dt
 complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l format -x -a 'table csv summary summary-long json dot' -d 'output format'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l out -x -a '(__fish_complete_directories)' -d 'also write every format to DIR'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze dot" -l depth -x -d 'collapse blocks deeper than N levels'
+complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l columns -x -a 'params macs flops elementwise activation bytes intensity backward time bound' -d 'table columns, comma-separated'
+complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l top -x -d 'the N heaviest ops with their share'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l mode -x -a 'infer train' -d 'infer or train'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l optimizer -x -a 'sgd momentum adam adamw' -d 'training optimizer'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l hw -x -a 'a100 h100 nvdla_full tpu_v4 (__fish_complete_suffix .nn)' -d 'roofline on a hardware profile'
