@@ -326,7 +326,7 @@ std::string dropped_note(const Layout& layout, std::size_t width) {
 // that open a new node there (build_tree opens one per contiguous run of a path prefix); SIZE_MAX when the
 // whole tree fits.
 std::size_t readable_depth(const analysis::Analysis& a) {
-  const ir::Graph& graph = a.graph[0];
+  const ir::Graph& graph = *a.graph;
   std::vector<std::size_t> opened;  // per level
   std::vector<std::string_view> previous;
   for (const analysis::Layer& layer : a.layers) {
