@@ -40,7 +40,7 @@ _nnscope() {
   local command=${COMP_WORDS[1]}
 
   case $prev in
-    --format) COMPREPLY=($(_nnscope_words "table csv summary json dot xlsx html" "$cur")); return 0 ;;
+    --format) COMPREPLY=($(_nnscope_words "table csv summary summary-long json dot xlsx html" "$cur")); return 0 ;;
     --mode) COMPREPLY=($(_nnscope_words "infer train" "$cur")); return 0 ;;
     --dtype | --weight-dtype | --act-dtype | --kv-dtype)
       COMPREPLY=($(_nnscope_words "fp32 tf32 fp16 bf16 fp8 int8 int4" "$cur"))
@@ -60,13 +60,21 @@ _nnscope() {
       ;;
     --out) COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
     -o | --output) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return 0 ;;
-    --set | --sweep | --model | --depth | --set-hw | --parallel | --global-batch | --tokens | --prompt | --generate | --batch) return 0 ;;  # free-form values
+    --columns)
+      # A comma-separated list: complete the name after the last comma.
+      local done=${cur%"${cur##*,}"}
+      COMPREPLY=($(_nnscope_words "params macs flops elementwise activation bytes intensity backward time bound" "${cur##*,}"))
+      COMPREPLY=("${COMPREPLY[@]/#/$done}")
+      compopt -o nospace 2>/dev/null
+      return 0
+      ;;
+    --set | --sweep | --model | --depth | --top | --set-hw | --parallel | --global-batch | --tokens | --prompt | --generate | --batch) return 0 ;;  # free-form values
   esac
 
   local options
   case $command in
-    analyze) options="--set --sweep --dtype --weight-dtype --act-dtype --format --out --depth --mode --optimizer
-                      --hw --kernels --set-hw --parallel --global-batch --tokens --model --limit" ;;
+    analyze) options="--set --sweep --dtype --weight-dtype --act-dtype --format --out --depth --columns --top --mode
+                      --optimizer --hw --kernels --set-hw --parallel --global-batch --tokens --model --limit" ;;
     serve) options="--prompt --generate --batch --kv-dtype --hw --kernels --dtype --weight-dtype --act-dtype --set
                     --sweep --format --model --limit" ;;
     dot) options="--set --dtype --weight-dtype --act-dtype --depth --model --limit -o" ;;

@@ -93,8 +93,9 @@ class Error : public std::runtime_error {
 // bits are an Error too (the command line prints them exactly).
 Report analyze(const std::string& model_or_path, const Options& options = {});
 
-// The report as the command line formats it: "table", "csv" (per-layer details), "summary" (summary CSV),
-// "json" (docs/json.md), "dot" or "html" (docs/html.md). Throws nnscope::Error for another format.
+// The report as the command line formats it (the table as it prints to a file: 100 columns, docs/table.md):
+// "table", "csv" (per-layer details), "summary" (summary CSV), "json" (docs/json.md), "dot" or "html"
+// (docs/html.md). Throws nnscope::Error for another format.
 std::string render(const Report& report, std::string_view format);
 
 }  // namespace nnscope

@@ -150,7 +150,12 @@ std::string render(const Report& report, std::string_view format) {
   if (!report.state) fail("render: the report holds no analysis");
   const analysis::Analysis& a = report.state->analysis;
   emit::EmitOptions options;
-  if (format == "table") return emit::table(a, options);
+  if (format == "table") {
+    // As the command line prints it to a file or a pipe: 100 columns, at the depth that keeps it readable.
+    emit::EmitOptions table = options;
+    table.auto_depth = true;
+    return emit::table(a, table);
+  }
   if (format == "csv") return emit::details_csv(a, options);
   if (format == "summary") return emit::summary_csv(a);
   if (format == "json") return emit::json(a, options);

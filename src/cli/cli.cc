@@ -2,6 +2,7 @@
 // prints what it returns. Nothing here loads, analyses or formats a model.
 #include "cli/cli.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -46,11 +47,17 @@ Options for analyze and dot:
   --dtype T               weights and activations: fp32 tf32 fp16 bf16 fp8 int8 int4 (default fp32)
   --weight-dtype T        weights only
   --act-dtype T           activations only
-  --format F              table (default), csv (per-layer details), summary (summary CSV), json, dot,
-                          xlsx (an Excel workbook: use -o FILE or redirect stdout)
-  --out DIR               also write MODEL.details.csv, MODEL.summary.csv, MODEL.json, MODEL.dot and
-                          MODEL.xlsx to DIR
-  --depth N               collapse blocks deeper than N levels (0 = top level only)
+  --format F              table (default), csv (per-layer details), summary (totals CSV, one row), summary-long,
+                          json, dot, xlsx (an Excel workbook: use -o FILE or redirect stdout), html (one page
+                          with charts)
+  --out DIR               also write MODEL.details.csv, MODEL.summary.csv, MODEL.json, MODEL.dot, MODEL.xlsx
+                          and MODEL.html to DIR
+  --depth N               collapse blocks deeper than N levels (0 = top level only); the table's default
+                          is the deepest depth that keeps it within 60 rows
+  --columns LIST          (table) figure columns: params,macs,flops,elementwise,activation,bytes,intensity,
+                          backward,time,bound (default params,macs,flops; backward with --mode train;
+                          time,bound with --hw); the table fits COLUMNS or the terminal (100 when piped)
+  --top N                 (table) the N heaviest ops (by time with --hw, else FLOPs) with their share
   --mode M                infer (default) or train: add the backward pass, training memory and peak
   --optimizer O           (train) sgd, momentum, adam (default) or adamw: its state in the training memory
   --hw NAME|FILE          roofline time per layer on a hardware profile: a100 h100 nvdla_full tpu_v4, or a
@@ -82,6 +89,28 @@ Options for serve (with --hw, --dtype, --weight-dtype, --act-dtype, --kernels, -
 Exit status: 0 success, 1 the model has an error, 2 bad command-line usage.
 )";
 
+// The table fits the terminal: COLUMNS when set, else the width of the terminal stdout is, else 100 columns (a
+// file or a pipe), so output written to files does not depend on the window it was made in.
+std::size_t terminal_width() {
+  if (const char* columns = std::getenv("COLUMNS")) {
+    char* end = nullptr;
+    long value = std::strtol(columns, &end, 10);
+    if (end != columns && *end == '\0' && value > 0) return static_cast<std::size_t>(std::min(value, 10'000L));
+  }
+  struct winsize size {};
+  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    return size.ws_col;
+  }
+  return 100;
+}
+
+emit::EmitOptions table_options() {
+  emit::EmitOptions options;
+  options.auto_depth = true;
+  options.width = terminal_width();
+  return options;
+}
+
 struct Options {
   std::string command;
   std::vector<std::string> positional;
@@ -89,7 +118,8 @@ struct Options {
   const driver::Format* format = driver::find_format("table");
   std::string out_dir;
   std::string output_file;
-  emit::EmitOptions emit;
+  emit::EmitOptions emit = table_options();
+  std::string table_only;                 // an option that only the table takes, if given
   sym::Int global_batch = 0, tokens = 0;  // --global-batch, --tokens: parts of the --parallel plan
   analysis::ServeOptions serve;           // --prompt, --generate, --batch
 };
@@ -253,6 +283,25 @@ Options parse_options(const std::vector<std::string>& args) {
       sym::Int d = parse_value(value(), "--depth");
       if (d < 0 || d > 1000) driver::usage_error("--depth must be between 0 and 1000");
       o.emit.depth = static_cast<std::size_t>(d);
+      o.emit.auto_depth = false;
+    } else if (arg == "--columns") {
+      o.emit.columns.clear();
+      std::string list = value();
+      for (std::size_t start = 0; start <= list.size();) {
+        std::size_t comma = std::min(list.find(',', start), list.size());
+        std::string name = list.substr(start, comma - start);
+        if (!emit::is_table_column(name)) {
+          driver::usage_error("--columns: unknown column '" + name + "' (" + emit::table_column_names() + ")");
+        }
+        o.emit.columns.push_back(name);
+        start = comma + 1;
+      }
+      o.table_only = "--columns";
+    } else if (arg == "--top") {
+      sym::Int n = parse_value(value(), "--top");
+      if (n < 1 || n > 1'000'000) driver::usage_error("--top must be between 1 and 1000000");
+      o.emit.top = static_cast<std::size_t>(n);
+      o.table_only = "--top";
     } else if (arg == "--Werror") {
       o.request.werror = true;
     } else if (arg.starts_with("-") && arg != "-") {
@@ -291,6 +340,10 @@ int analyze(Options& o, std::ostream& out, std::ostream& err, bool dot_command) 
   if (dot_command) {
     o.format = driver::find_format("dot");
     o.request.sweeps.clear();
+  }
+  if (!o.table_only.empty() && o.format->name != "table") {
+    driver::usage_error(o.table_only + " applies to the table; --format " + std::string(o.format->name) +
+                        " shows every column and layer");
   }
   std::unique_ptr<driver::Report> report = driver::run(o.request);
   err << report->warnings;

@@ -22,6 +22,7 @@ void write_sweep_text(std::ostream& out, const std::vector<emit::SweepPoint>& po
 }
 
 std::string summary(const analysis::Analysis& a, const emit::EmitOptions&) { return emit::summary_csv(a); }
+std::string summary_long(const analysis::Analysis& a, const emit::EmitOptions&) { return emit::summary_long_csv(a); }
 void json_streamed(std::ostream& out, const analysis::Analysis& a, const emit::EmitOptions& options) {
   emit::json(out, a, options);  // streamed: a 1M-op report is hundreds of MB
 }
@@ -90,6 +91,7 @@ const std::vector<Format>& formats() {
       {"table", "", write_text<emit::table>, write_sweep_text<emit::sweep_table>},
       {"csv", ".details.csv", write_text<emit::details_csv>, write_sweep_text<emit::sweep_csv>},
       {"summary", ".summary.csv", write_text<summary>, write_sweep_text<emit::sweep_csv>},
+      {"summary-long", "", write_text<summary_long>, nullptr},  // stdout only: --out writes the wide summary
       {"json", ".json", json_streamed, write_sweep_text<emit::sweep_json>},
       {"dot", ".dot", write_text<emit::dot>, nullptr},
       {"xlsx", ".xlsx", emit::xlsx, emit::sweep_xlsx},

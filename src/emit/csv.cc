@@ -7,6 +7,7 @@
 #include "emit/emit.h"
 #include "emit/format.h"
 #include "report/columns.h"
+#include "report/totals.h"
 
 namespace nnscope::emit {
 namespace {
@@ -58,6 +59,10 @@ std::string details_csv(const analysis::Analysis& analysis, const EmitOptions& o
         continue;
       }
       report::Value value = column->get(row);
+      if (value.missing) {
+        fields.emplace_back();
+        continue;
+      }
       switch (value.kind) {
         case report::ValueKind::kText:
           fields.emplace_back(value.text);
@@ -88,19 +93,75 @@ std::string details_csv(const analysis::Analysis& analysis, const EmitOptions& o
   return out;
 }
 
+namespace {
+
+// A total's value as CSV text: an exact integer, or a decimal with the total's places.
+std::string total_text(const report::Total& total, const analysis::Analysis& analysis) {
+  report::Value v = total.get(analysis);
+  return v.kind == report::ValueKind::kInteger ? number(v.integer) : detail::decimal(v.decimal, total.decimals);
+}
+
+std::vector<const report::Total*> shown_totals(const analysis::Analysis& analysis) {
+  std::vector<const report::Total*> shown;
+  for (const report::Total& total : report::totals()) {
+    if (report::shown(total, analysis.training != nullptr, analysis.roofline != nullptr)) shown.push_back(&total);
+  }
+  return shown;
+}
+
+}  // namespace
+
+// Wide format, for spreadsheets and data frames: one header row and one row of values (docs/csv.md). The text
+// columns come first (model, dtype, weight_dtype; optimizer with --mode train; hardware with --hw), then the model
+// parameters at their bound values, then every total of report::totals() the mode shows, then <total>_formula
+// (ASCII style) for each total that has a formula. Every column but the text and formula ones is a number.
+std::string summary_csv(const analysis::Analysis& analysis) {
+  const ir::Graph& graph = *analysis.graph;
+  std::vector<std::string> header = {"model", "dtype", "weight_dtype"};
+  std::vector<std::string> values = {graph.model_name, std::string(dtype_name(graph.activation_dtype)),
+                                     std::string(dtype_name(graph.weight_dtype))};
+  if (const analysis::Training* training = analysis.training.get()) {
+    header.emplace_back("optimizer");
+    values.push_back(training->totals.optimizer);
+  }
+  if (const analysis::Roofline* roofline = analysis.roofline.get()) {
+    header.emplace_back("hardware");
+    values.push_back(roofline->hardware);
+  }
+  for (const ir::ModelParameter& p : graph.parameters) {
+    header.push_back(p.name);
+    values.push_back(number(detail::parameter_value(analysis, p)));
+  }
+  std::vector<const report::Total*> shown = shown_totals(analysis);
+  for (const report::Total* total : shown) {
+    header.emplace_back(total->key);
+    values.push_back(total_text(*total, analysis));
+  }
+  for (const report::Total* total : shown) {
+    if (!total->formula) continue;
+    header.push_back(std::string(total->key) + "_formula");
+    values.push_back((analysis.formulas.*(total->formula)).to_string(sym::PrintStyle::kAscii));
+  }
+  std::string out;
+  write_row(out, header);
+  write_row(out, values);
+  return out;
+}
+
 // Long format, one figure per row, so new metrics never change the columns:
 //   section,name,metric,value,formula
 //   model,<key>,,<value>,          key: name, dtype, weight_dtype, peak_after
-//   total,<total>,,<integer>,<formula>
-//                                  params weight_bytes activation_bytes peak_activation_bytes input_bytes
-//                                  gemm_macs elementwise_ops activation_ops flops intensity; the formula
-//                                  (ASCII style) where the analysis has one
+//   total,<total>,,<value>,<formula>
+//                                  the totals of report::totals() shown without --mode train / --hw, in its
+//                                  order, with the formula (ASCII style) where the analysis has one
+//   train,<figure>,,<integer>,     with --mode train
+//   hardware,<figure>,<unit>,<value>,  with --hw
 //   op_type,<kind>,<metric>,<integer>,
 //                                  metric: count params weight_bytes gemm_macs elementwise_ops
 //                                  activation_ops flops
 //   binding,<parameter>,,<integer>,
 //   not_costed,<path>,op,<kind>,
-std::string summary_csv(const analysis::Analysis& analysis) {
+std::string summary_long_csv(const analysis::Analysis& analysis) {
   const ir::Graph& graph = *analysis.graph;
   std::string out;
   write_row(out, {"section", "name", "metric", "value", "formula"});
@@ -108,22 +169,12 @@ std::string summary_csv(const analysis::Analysis& analysis) {
   write_row(out, {"model", "dtype", "", std::string(dtype_name(graph.activation_dtype)), ""});
   write_row(out, {"model", "weight_dtype", "", std::string(dtype_name(graph.weight_dtype)), ""});
   write_row(out, {"model", "peak_after", "", analysis.peak_after(), ""});
-
-  const analysis::Totals& t = analysis.totals;
-  const analysis::TotalFormulas& fm = analysis.formulas;
-  auto ascii = [](const sym::Expr& e) { return e.to_string(sym::PrintStyle::kAscii); };
-  write_row(out, {"total", "params", "", number(t.figures.params), ascii(fm.params)});
-  write_row(out, {"total", "weight_bytes", "", number(t.figures.weight_bytes), ascii(fm.weight_bytes)});
-  write_row(out, {"total", "activation_bytes", "", number(t.activation_bytes), ascii(fm.activation_bytes)});
-  write_row(out, {"total", "peak_activation_bytes", "", number(analysis.peak_activation_bytes()), ""});
-  write_row(out, {"total", "input_bytes", "", number(t.model_input_bytes), ""});
-  write_row(out, {"total", "gemm_macs", "", number(t.figures.gemm_macs), ascii(fm.gemm_macs)});
-  write_row(out, {"total", "elementwise_ops", "", number(t.figures.elementwise_ops), ascii(fm.elementwise_ops)});
-  write_row(out, {"total", "activation_ops", "", number(t.figures.activation_ops), ascii(fm.activation_ops)});
-  write_row(out, {"total", "flops", "", number(t.figures.flops), ascii(fm.flops)});
-  write_row(out,
-            {"total", "traffic_bytes", analysis::kernels_name(analysis.kernels), number(t.figures.traffic_bytes), ""});
-  write_row(out, {"total", "intensity", "", detail::decimal(t.figures.intensity()), ""});
+  for (const report::Total& total : report::totals()) {
+    if (total.mode != report::Mode::kAlways) continue;  // the train and hardware sections below show the others
+    std::string formula =
+        total.formula ? (analysis.formulas.*(total.formula)).to_string(sym::PrintStyle::kAscii) : std::string();
+    write_row(out, {"total", std::string(total.key), "", total_text(total, analysis), formula});
+  }
   if (const analysis::Training* training = analysis.training.get()) {
     const analysis::TrainTotals& tt = training->totals;
     write_row(out, {"train", "optimizer", "", tt.optimizer, ""});

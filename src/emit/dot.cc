@@ -1,6 +1,6 @@
-// Graphviz DOT: ops (or blocks collapsed at --depth) as boxes inside nested clusters that follow the path
-// hierarchy, weights as small note boxes, model inputs and outputs as ellipses, edges labelled with the
-// tensor shape. Node ids are generated (n0, w0_1, in0, out0), never derived from user text, so only
+// Graphviz DOT, from the report's rows (report::RowSource): ops (or blocks collapsed at --depth) as boxes inside nested
+// clusters that follow the path hierarchy, weights as small note boxes, model inputs and outputs as ellipses, edges
+// labelled with the tensor shape. Node ids are generated (n0, w0_1, in0, out0), never derived from user text, so only
 // labels need escaping.
 #include <algorithm>
 #include <map>
@@ -8,13 +8,12 @@
 
 #include "emit/emit.h"
 #include "emit/format.h"
+#include "report/rows.h"
 
 namespace nnscope::emit {
 namespace {
 
 using detail::GraphView;
-using detail::Row;
-using sym::Int;
 
 // Inside a double-quoted DOT string only '"' and '\' are special; a line break is written "\n", which
 // Graphviz centres.
@@ -72,73 +71,69 @@ void write_cluster(std::string& out, const Cluster& c, std::size_t indent, std::
 }  // namespace
 
 std::string dot(const analysis::Analysis& analysis, const EmitOptions& options) {
-  GraphView view(analysis);
+  report::RowSource rows(analysis, options.depth);
+  const GraphView& view = rows.view();
   const ir::Graph& graph = view.graph();
-  std::vector<Row> rows = view.rows(options.depth);
 
-  std::vector<std::string> op_node(graph.ops.size());
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    for (std::size_t i : rows[r].layers) op_node[analysis.layers[i].op] = "n" + std::to_string(r);
-  }
   std::map<ir::TensorId, std::string> input_node;
   for (std::size_t k = 0; k < graph.inputs.size(); ++k) input_node[graph.inputs[k]] = "in" + std::to_string(k);
-  auto source_of = [&](ir::TensorId t) -> std::string {
-    std::size_t producer = graph.tensors[t].producer;
-    if (producer != ir::kNoOp) return op_node[producer];
-    auto it = input_node.find(t);
-    return it == input_node.end() ? std::string() : it->second;
-  };
 
   Cluster root;
   for (ir::TensorId t : graph.inputs) {
     root.statements.push_back(input_node[t] + " [shape=ellipse, style=filled, fillcolor=\"#e8f0fe\", label=" +
                               label({graph.tensors[t].name, shape_text(view.shape(t))}) + "];");
   }
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    const Row& row = rows[r];
-    std::vector<std::string> segments = detail::split_path(row.group.path);
-    Cluster& c = cluster_for(root, segments, segments.size() - 1);
+  // Each op's node: its own, or that of the block it is collapsed into. Filled by the rows, read by the edges.
+  std::vector<std::string> op_node(graph.ops.size());
+  std::size_t r = 0;
+  rows.for_each([&](const report::ReportRow& row) {
     std::string id = "n" + std::to_string(r);
+    for (std::size_t i : row.layers()) op_node[analysis.layers[i].op] = id;
+    std::vector<std::string> segments = detail::split_path(row.group().path);
+    Cluster& c = cluster_for(root, segments, segments.size() - 1);
     std::vector<std::string> lines = {segments.back()};
     std::string attributes;
-    const analysis::LayerFigures& f = row.group.figures;
-    if (row.collapsed) {
-      lines.push_back("block (" + std::to_string(row.group.op_count) + " ops)");
-      lines.push_back(detail::join_shapes(view.shapes(view.boundary(row.layers).outputs)));
+    const analysis::LayerFigures& f = row.group().figures;
+    if (row.collapsed()) {
+      lines.push_back("block (" + std::to_string(row.group().op_count) + " ops)");
       attributes = ", style=\"rounded,filled,bold\", fillcolor=\"#f3f3f3\"";
     } else {
-      const analysis::Layer& layer = analysis.layers[row.layers.front()];
-      lines.push_back(row.group.kind);
-      lines.push_back(detail::join_shapes(layer.output_shapes));
+      lines.emplace_back(row.group().kind);
     }
+    lines.push_back(detail::join_shapes(row.outputs));
     if (f.gemm_macs != 0) lines.push_back(human_count(f.gemm_macs, "MACs"));
-    if (!row.fully_costed) {
-      lines.push_back(row.collapsed ? "(has ops not costed)" : "(not costed)");
+    if (!row.fully_costed()) {
+      lines.push_back(row.collapsed() ? "(has ops not costed)" : "(not costed)");
       attributes += ", color=\"#c0392b\", fontcolor=\"#c0392b\"";
     }
     c.statements.push_back(id + " [label=" + label(lines) + attributes + "];");
 
     // Weights sit in their op's cluster, next to it. A collapsed block gets one box for all of its own.
-    if (row.collapsed) {
-      std::size_t tensors = 0;
-      for (std::size_t i : row.layers) tensors += graph.ops[analysis.layers[i].op].costs().weights.size();
-      if (tensors) {
+    if (row.collapsed()) {
+      if (!row.weights.empty()) {
         std::string w = "w" + std::to_string(r);
-        c.statements.push_back(w + " [shape=note, style=filled, fillcolor=\"#fff8dc\", fontsize=8, label=" +
-                               label({"weights ×" + std::to_string(tensors), human_count(f.params, "params")}) + "];");
+        c.statements.push_back(
+            w + " [shape=note, style=filled, fillcolor=\"#fff8dc\", fontsize=8, label=" +
+            label({"weights ×" + std::to_string(row.weights.size()), human_count(f.params, "params")}) + "];");
         c.statements.push_back(w + " -> " + id + " [style=dashed, arrowsize=0.5];");
       }
     } else {
-      const ir::Op& op = graph.ops[analysis.layers[row.layers.front()].op];
-      for (std::size_t k = 0; k < op.costs().weights.size(); ++k) {
+      for (std::size_t k = 0; k < row.weights.size(); ++k) {
         std::string w = "w" + std::to_string(r) + "_" + std::to_string(k);
-        c.statements.push_back(
-            w + " [shape=note, style=filled, fillcolor=\"#fff8dc\", fontsize=8, label=" +
-            label({op.costs().weights[k].name + " " + shape_text(view.weight_shape(op.costs().weights[k]))}) + "];");
+        c.statements.push_back(w + " [shape=note, style=filled, fillcolor=\"#fff8dc\", fontsize=8, label=" +
+                               label({std::string(row.weights[k].name) + " " + shape_text(*row.weights[k].shape)}) +
+                               "];");
         c.statements.push_back(w + " -> " + id + " [style=dashed, arrowsize=0.5];");
       }
     }
-  }
+    ++r;
+  });
+  auto source_of = [&](ir::TensorId t) -> std::string {
+    std::size_t producer = graph.tensors[t].producer;
+    if (producer != ir::kNoOp) return op_node[producer];
+    auto it = input_node.find(t);
+    return it == input_node.end() ? std::string() : it->second;
+  };
   for (std::size_t k = 0; k < graph.outputs.size(); ++k) {
     root.statements.push_back("out" + std::to_string(k) +
                               " [shape=ellipse, style=filled, fillcolor=\"#e6f4ea\", label=" +
@@ -156,11 +151,10 @@ std::string dot(const analysis::Analysis& analysis, const EmitOptions& options) 
     if (inserted) order.push_back(key);
     if (std::find(it->second.begin(), it->second.end(), shape) == it->second.end()) it->second.push_back(shape);
   };
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    for (std::size_t i : rows[r].layers) {
-      const ir::Op& op = graph.ops[analysis.layers[i].op];
-      for (ir::TensorId t : op.inputs) connect(source_of(t), op_node[analysis.layers[i].op], shape_text(view.shape(t)));
-    }
+  // The rows cover the ops in execution order, so the edges come in the order the rows had them.
+  for (const analysis::Layer& layer : analysis.layers) {
+    const ir::Op& op = graph.ops[layer.op];
+    for (ir::TensorId t : op.inputs) connect(source_of(t), op_node[layer.op], shape_text(view.shape(t)));
   }
   for (std::size_t k = 0; k < graph.outputs.size(); ++k) {
     ir::TensorId t = graph.outputs[k].tensor;

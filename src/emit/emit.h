@@ -12,11 +12,22 @@ namespace nnscope::emit {
 
 struct EmitOptions {
   std::size_t depth = ~std::size_t{0};  // --depth: collapse blocks below this depth (0 = top level)
+  // The terminal table only (docs/table.md):
+  bool auto_depth = false;                // pick the deepest depth whose tree has at most kTableRows lines (no --depth)
+  std::size_t width = 100;                // columns to fit: COLUMNS, the terminal's width, or 100
+  std::vector<std::string> columns = {};  // --columns: figure columns by name (table_column_names()); empty: default
+  std::size_t top = 0;                    // --top N: the N heaviest layers instead of the tree
 };
+
+constexpr std::size_t kTableRows = 60;
+// "params, macs, ...": the names --columns takes, for messages; is_table_column checks one.
+std::string table_column_names();
+bool is_table_column(const std::string& name);
 
 std::string table(const analysis::Analysis& analysis, const EmitOptions& options);
 std::string details_csv(const analysis::Analysis& analysis, const EmitOptions& options);
-std::string summary_csv(const analysis::Analysis& analysis);
+std::string summary_csv(const analysis::Analysis& analysis);       // wide: one header row, one row of values
+std::string summary_long_csv(const analysis::Analysis& analysis);  // long: section,name,metric,value,formula
 std::string json(const analysis::Analysis& analysis, const EmitOptions& options);
 // The same, written to `out` as it is produced (a large model's report is never held whole in memory).
 void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptions& options);

@@ -343,6 +343,71 @@ std::string pad_left(const std::string& text, std::size_t width) {
   return w >= width ? text : std::string(width - w, ' ') + text;
 }
 
+namespace {
+
+// The byte offset where the first `columns` columns of `text` end.
+std::size_t byte_offset(std::string_view text, std::size_t columns) {
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && seen++ == columns) return i;
+  }
+  return text.size();
+}
+
+void wrap_line(std::string& out, std::string_view line, std::size_t width) {
+  std::size_t lead = line.find_first_not_of(' ');
+  if (lead == std::string_view::npos) lead = 0;
+  std::size_t indent = std::min(lead + 2, width / 2);
+  std::string prefix;
+  while (display_width(line) + prefix.size() > width) {
+    std::size_t room = width - prefix.size();
+    std::size_t limit = byte_offset(line, room);  // line[0, limit) fits
+    // Break at the last space that fits and is past the indentation, preferring one before an operator.
+    std::size_t cut = std::string_view::npos;
+    for (std::size_t i = limit; i-- > lead + 1;) {
+      if (line[i] != ' ') continue;
+      if (cut == std::string_view::npos) cut = i;
+      if (i + 1 < line.size() && (line[i + 1] == '+' || line[i + 1] == '-')) {
+        if (i * 3 >= limit * 2) cut = i;  // only when it does not waste a third of the line
+        break;
+      }
+    }
+    std::string_view head = cut == std::string_view::npos ? line.substr(0, limit) : line.substr(0, cut);
+    while (!head.empty() && head.back() == ' ') head.remove_suffix(1);
+    out += prefix;
+    out += head;
+    out += '\n';
+    line.remove_prefix(cut == std::string_view::npos ? limit : cut);
+    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    prefix.assign(indent, ' ');
+    lead = 0;
+  }
+  out += prefix;
+  out += line;
+  out += '\n';
+}
+
+}  // namespace
+
+std::string wrap_lines(const std::string& text, std::size_t width) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    if (display_width(line) <= width) {
+      out += line;
+      out += '\n';
+    } else {
+      wrap_line(out, line, width);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> segments;
   std::size_t start = 0;

@@ -30,6 +30,9 @@ std::size_t display_width(std::string_view text);
 std::string truncate(const std::string& text, std::size_t width);
 std::string pad_right(const std::string& text, std::size_t width);
 std::string pad_left(const std::string& text, std::size_t width);
+// Every line of `text` longer than `width` columns broken at spaces (a formula before its "+"), the rest indented
+// two columns past the line's own indentation; a word longer than the width is cut.
+std::string wrap_lines(const std::string& text, std::size_t width);
 
 std::vector<std::string> split_path(const std::string& path);
 std::string join_shapes(const std::vector<std::vector<Int>>& shapes);  // "2x64;2x10"

@@ -271,6 +271,10 @@ void write_cell(std::string& out, const report::Column& c, const report::ReportR
     return;
   }
   report::Value v = c.get(row);
+  if (v.missing) {  // groups of an op that has none
+    out += "<td class=\"num\"></td>";
+    return;
+  }
   switch (v.kind) {
     case report::ValueKind::kInteger:
       out += "<td class=\"num\" data-v=\"" + sym::to_string(v.integer) + "\">" + detail::thousands(v.integer) + "</td>";

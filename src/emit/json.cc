@@ -31,10 +31,11 @@ void write_shapes(JsonWriter& json, const Shapes& shapes) {
   json.end_array();
 }
 
+// The totals of report::totals() that have a formula, in its order.
 void write_formulas(JsonWriter& json, const analysis::TotalFormulas& f, sym::PrintStyle style) {
   json.begin_object();
   for (const report::Total& total : report::totals()) {
-    if (total.formula) json.key(total.key).string(total.formula(f)->to_string(style));
+    if (total.formula) json.plain_key(total.key).string((f.*total.formula).to_string(style));
   }
   json.end_object();
 }
@@ -49,7 +50,9 @@ void write_layer(JsonWriter& json, const std::vector<const report::Column*>& sho
       continue;
     }
     report::Value value = column->get(row);
-    if (column->omit_empty && value.kind == report::ValueKind::kText && value.text.empty()) continue;
+    if (column->omit_empty && (value.missing || (value.kind == report::ValueKind::kText && value.text.empty()))) {
+      continue;
+    }
     json.plain_key(column->json_name());
     switch (value.kind) {
       case report::ValueKind::kText:

@@ -19,8 +19,6 @@ using detail::pad_right;
 using detail::Row;
 using sym::Int;
 
-constexpr std::size_t kWidth = 120;
-
 struct Node {
   std::size_t level = 0;  // 0: the model itself
   std::string name, op, shape;
@@ -70,7 +68,7 @@ std::vector<Node> build_tree(const GraphView& view, const std::vector<Row>& rows
     node.figures = row.group.figures;
     node.layers = row.layers;
     if (row.collapsed) {
-      node.op = "block (" + std::to_string(row.group.op_count) + " ops)";
+      node.op = std::to_string(row.group.op_count) + " ops";  // a block collapsed at the depth
       node.shape = detail::join_shapes(view.shapes(view.boundary(row.layers).outputs));
       node.partial = !row.fully_costed;
     } else {
@@ -121,78 +119,343 @@ std::string count_cell(Int value, bool not_costed, bool partial) {
   return partial ? text + "*" : text;
 }
 
-void append_layer_table(std::string& out, const GraphView& view, std::size_t depth) {
-  std::vector<Node> nodes = build_tree(view, view.rows(depth));
-  std::vector<std::string> labels = tree_labels(nodes);
-  // The figure columns of report::columns() that have a table title, in their order.
-  std::vector<const report::Column*> shown;
-  for (const report::Column& column : report::columns()) {
-    if (!column.title.empty() && column.figure) shown.push_back(&column);
-  }
-  std::vector<std::vector<std::string>> cells;
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    const Node& n = nodes[i];
-    std::vector<std::string> row = {labels[i], n.op, n.shape};
-    for (const report::Column* column : shown) {
-      row.push_back(count_cell(n.figures.*(column->figure), column->work && n.not_costed, column->work && n.partial));
-    }
-    cells.push_back(std::move(row));
-  }
-  std::vector<std::string> header = {"layer", "op", "output shape"};
-  for (const report::Column* column : shown) header.emplace_back(column->title);
-  std::vector<std::size_t> width(header.size());
-  for (std::size_t c = 0; c < header.size(); ++c) width[c] = display_width(header[c]);
-  for (const auto& row : cells) {
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], display_width(row[c]));
-  }
-  // Long names and multi-output shapes give way first; the numbers never do.
-  width[1] = std::min<std::size_t>(width[1], 18);
-  std::size_t gaps = 2 * (header.size() - 1);
-  auto total = [&] {
-    std::size_t sum = gaps;
-    for (std::size_t w : width) sum += w;
-    return sum;
-  };
-  if (total() > kWidth) width[2] = std::max<std::size_t>(16, width[2] - std::min(width[2], total() - kWidth));
-  if (total() > kWidth) width[0] = std::max<std::size_t>(24, width[0] - std::min(width[0], total() - kWidth));
+std::string human_time(double seconds) {
+  if (seconds <= 0) return "-";
+  if (seconds < 1e-6) return detail::decimal(seconds * 1e9, 2) + " ns";
+  if (seconds < 1e-3) return detail::decimal(seconds * 1e6, 2) + " µs";
+  if (seconds < 1) return detail::decimal(seconds * 1e3, 2) + " ms";
+  return detail::decimal(seconds, 2) + " s";
+}
 
-  auto line = [&](const std::vector<std::string>& row) {
+// A node's figures beyond LayerFigures: roofline time and bound unit, backward MACs (of its ops, or the
+// model's totals at the root).
+struct NodeExtras {
+  double time_s = 0;
+  analysis::Unit bound = analysis::Unit::kMemory;
+  Int backward_macs = 0;
+};
+
+NodeExtras extras_of(const analysis::Analysis& a, const Node& node) {
+  NodeExtras e;
+  if (const analysis::Roofline* r = a.roofline.get()) {
+    double unit_time[4] = {0, 0, 0, 0};
+    if (node.level == 0) {
+      for (int u = 0; u < 4; ++u) unit_time[u] = r->bound_time_s[u];
+      e.time_s = r->time_s;
+    } else {
+      for (std::size_t i : node.layers) {
+        e.time_s += r->layers[i].time_s;
+        unit_time[static_cast<int>(r->layers[i].bound)] += r->layers[i].time_s;
+      }
+    }
+    int bound = 0;
+    for (int u = 1; u < 4; ++u) {
+      if (unit_time[u] > unit_time[bound]) bound = u;
+    }
+    e.bound = static_cast<analysis::Unit>(bound);
+  }
+  if (const analysis::Training* t = a.training.get()) {
+    e.backward_macs =
+        node.level == 0 ? t->totals.backward_gemm_macs : analysis::sum_layers(*t, node.layers).gemm_macs();
+  }
+  return e;
+}
+
+// The figure columns the table can show. `keep`: when the width forces columns out, the lowest goes first.
+struct FigureColumn {
+  std::string_view name;   // for --columns
+  std::string_view title;  // header
+  int keep;
+  report::Mode mode;  // shown by default: always, with --mode train, with --hw (never: only on request)
+  bool by_default;
+  std::string (*cell)(const Node& node, const NodeExtras& extras);
+};
+
+const std::vector<FigureColumn>& figure_columns() {
+  using N = const Node&;
+  using E = const NodeExtras&;
+  using report::Mode;
+  static const std::vector<FigureColumn> kColumns = {
+      {"params", "params", 80, Mode::kAlways, true, [](N n, E) { return count_cell(n.figures.params, false, false); }},
+      {"macs", "MACs", 100, Mode::kAlways, true,
+       [](N n, E) { return count_cell(n.figures.gemm_macs, n.not_costed, n.partial); }},
+      {"flops", "FLOPs", 90, Mode::kAlways, true,
+       [](N n, E) { return count_cell(n.figures.flops, n.not_costed, n.partial); }},
+      {"elementwise", "elem ops", 40, Mode::kAlways, false,
+       [](N n, E) { return count_cell(n.figures.elementwise_ops, n.not_costed, n.partial); }},
+      {"activation", "act ops", 30, Mode::kAlways, false,
+       [](N n, E) { return count_cell(n.figures.activation_ops, n.not_costed, n.partial); }},
+      {"bytes", "bytes", 50, Mode::kAlways, false,
+       [](N n, E) {
+         Int bytes = n.figures.input_bytes + n.figures.weight_bytes + n.figures.output_bytes;
+         return bytes == 0 ? std::string("-") : human_bytes(bytes);
+       }},
+      {"intensity", "FLOP/B", 20, Mode::kAlways, false,
+       [](N n, E) { return n.not_costed ? std::string("n/c") : detail::decimal(n.figures.intensity(), 1); }},
+      {"backward", "bwd MACs", 70, Mode::kTraining, true,
+       [](N, E e) { return count_cell(e.backward_macs, false, false); }},
+      {"time", "time", 95, Mode::kRoofline, true, [](N, E e) { return human_time(e.time_s); }},
+      {"bound", "bound", 85, Mode::kRoofline, true,
+       [](N, E e) { return e.time_s > 0 ? std::string(analysis::unit_name(e.bound)) : std::string("-"); }},
+  };
+  return kColumns;
+}
+
+// The figure columns to show: --columns in its order, else the default set for the run's mode. A column that
+// needs --mode train or --hw is left out without them.
+std::vector<const FigureColumn*> chosen_columns(const analysis::Analysis& a, const EmitOptions& options) {
+  bool training = a.training != nullptr, roofline = a.roofline != nullptr;
+  auto available = [&](const FigureColumn& c) {
+    return c.mode == report::Mode::kAlways || (c.mode == report::Mode::kTraining && training) ||
+           (c.mode == report::Mode::kRoofline && roofline);
+  };
+  std::vector<const FigureColumn*> chosen;
+  if (options.columns.empty()) {
+    for (const FigureColumn& c : figure_columns()) {
+      if (c.by_default && available(c)) chosen.push_back(&c);
+    }
+    return chosen;
+  }
+  for (const std::string& name : options.columns) {
+    for (const FigureColumn& c : figure_columns()) {
+      if (c.name == name && available(c)) chosen.push_back(&c);
+    }
+  }
+  return chosen;
+}
+
+// A grid of text to lay out within a width: column 0 (the layer) always stays; the others have a priority.
+struct GridColumn {
+  std::string title;
+  bool left = false;       // left-aligned text (else right-aligned numbers)
+  std::size_t shrink = 0;  // may be cut (with an ellipsis) down to this width; 0: never cut
+  int keep = 1000;         // drop order when the width is short: lowest first
+};
+
+struct Layout {
+  std::vector<bool> kept;
+  std::vector<std::size_t> width;
+  std::size_t total = 0;
+  std::vector<std::string> dropped;
+};
+
+// Natural widths, then text columns cut to their minimum, then columns dropped by priority until the grid fits.
+Layout fit(const std::vector<GridColumn>& columns, const std::vector<std::vector<std::string>>& cells,
+           std::size_t width) {
+  std::size_t n = columns.size();
+  std::vector<std::size_t> natural(n);
+  for (std::size_t c = 0; c < n; ++c) natural[c] = display_width(columns[c].title);
+  for (const auto& row : cells) {
+    for (std::size_t c = 0; c < n; ++c) natural[c] = std::max(natural[c], display_width(row[c]));
+  }
+  Layout layout;
+  layout.kept.assign(n, true);
+  for (;;) {
+    layout.width = natural;
+    auto total = [&] {
+      std::size_t sum = 0, shown = 0;
+      for (std::size_t c = 0; c < n; ++c) {
+        if (layout.kept[c]) sum += layout.width[c], ++shown;
+      }
+      return sum + 2 * (shown ? shown - 1 : 0);
+    };
+    // Cut text columns from the last to the first (the layer names give way last).
+    for (std::size_t c = n; c-- > 0 && total() > width;) {
+      if (!layout.kept[c] || columns[c].shrink == 0 || layout.width[c] <= columns[c].shrink) continue;
+      layout.width[c] -= std::min(layout.width[c] - columns[c].shrink, total() - width);
+    }
+    layout.total = total();
+    if (layout.total <= width) break;
+    std::size_t drop = n;
+    for (std::size_t c = 1; c < n; ++c) {
+      if (layout.kept[c] && (drop == n || columns[c].keep < columns[drop].keep)) drop = c;
+    }
+    if (drop == n) {  // the layer column alone: cut it to the width
+      layout.width[0] = std::max<std::size_t>(8, width);
+      layout.total = layout.width[0];
+      break;
+    }
+    layout.kept[drop] = false;
+    layout.dropped.push_back(columns[drop].title);
+  }
+  return layout;
+}
+
+void append_grid(std::string& out, const std::vector<GridColumn>& columns,
+                 const std::vector<std::vector<std::string>>& cells, const Layout& layout) {
+  auto line = [&](auto&& text_of) {
     std::string text;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      if (c) text += "  ";
-      std::string cell = detail::truncate(row[c], width[c]);
-      text += c < 3 ? pad_right(cell, width[c]) : pad_left(cell, width[c]);
+    bool first = true;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (!layout.kept[c]) continue;
+      if (!first) text += "  ";
+      first = false;
+      std::string cell = detail::truncate(text_of(c), layout.width[c]);
+      text += columns[c].left ? pad_right(cell, layout.width[c]) : pad_left(cell, layout.width[c]);
     }
     while (!text.empty() && text.back() == ' ') text.pop_back();
     out += text + "\n";
   };
-  std::size_t rule = std::min(total(), kWidth);
   std::string heavy, light;
-  for (std::size_t i = 0; i < rule; ++i) {
+  for (std::size_t i = 0; i < layout.total; ++i) {
     heavy += "═";
     light += "─";
   }
   out += heavy + "\n";
-  line(header);
+  line([&](std::size_t c) { return columns[c].title; });
   out += light + "\n";
-  for (const auto& row : cells) line(row);
+  for (const auto& row : cells) line([&](std::size_t c) { return row[c]; });
   out += light + "\n";
+}
+
+std::string rule(std::size_t width) {
+  std::string heavy;
+  for (std::size_t i = 0; i < width; ++i) heavy += "═";
+  return heavy + "\n";
+}
+
+std::string dropped_note(const Layout& layout, std::size_t width) {
+  if (layout.dropped.empty()) return "";
+  std::string names;
+  for (std::size_t i = 0; i < layout.dropped.size(); ++i) names += (i ? ", " : "") + layout.dropped[i];
+  return "Left out to fit " + std::to_string(width) + " columns: " + names +
+         " (a wider terminal, COLUMNS=N or --columns shows them).\n";
+}
+
+// The depth the table shows without --depth: the deepest whose tree has at most kTableRows lines, so that
+// bert_large shows its 24 encoder layers as rows rather than 815 lines. Counts, per level, the runs of ops
+// that open a new node there (build_tree opens one per contiguous run of a path prefix); SIZE_MAX when the
+// whole tree fits.
+std::size_t readable_depth(const analysis::Analysis& a) {
+  const ir::Graph& graph = *a.graph;
+  std::vector<std::size_t> opened;  // per level
+  std::vector<std::string_view> previous;
+  for (const analysis::Layer& layer : a.layers) {
+    std::string_view path = graph.ops[layer.op].path;
+    std::vector<std::string_view> prefixes;
+    for (std::size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
+      prefixes.push_back(path.substr(0, dot));
+    }
+    prefixes.push_back(path);
+    if (opened.size() < prefixes.size()) opened.resize(prefixes.size(), 0);
+    bool same = true;
+    for (std::size_t k = 0; k < prefixes.size(); ++k) {
+      same = same && k < previous.size() && previous[k] == prefixes[k] && k + 1 < prefixes.size();
+      if (!same) ++opened[k];
+    }
+    previous = std::move(prefixes);
+  }
+  std::size_t rows = 1;  // the model's own line
+  for (std::size_t level = 0; level < opened.size(); ++level) {
+    rows += opened[level];
+    if (rows > kTableRows) return level == 0 ? 0 : level - 1;
+  }
+  return ~std::size_t{0};
+}
+
+std::vector<GridColumn> grid_columns(const std::vector<const FigureColumn*>& figures, bool tree) {
+  std::vector<GridColumn> columns = {{tree ? "layer" : "layer (path)", true, tree ? 24u : 20u, 1000},
+                                     {"op", true, 10, 75},
+                                     {"output shape", true, 12, 60}};
+  for (const FigureColumn* f : figures) columns.push_back({std::string(f->title), false, 0, f->keep});
+  return columns;
+}
+
+void append_legend(std::string& out, bool any_nc, bool any_partial) {
+  out += "MACs: GEMM multiply-accumulates. FLOPs = 2·MACs + element-wise ops + activation ops. K/M/G = 10³/10⁶/10⁹.\n";
+  if (any_nc) out += "n/c: not costed (no cost rule; listed below).\n";
+  if (any_partial) out += "*: the sum leaves out ops that were not costed.\n";
+}
+
+void append_layer_table(std::string& out, const GraphView& view, const EmitOptions& options) {
+  const analysis::Analysis& a = view.analysis();
+  std::size_t depth = options.auto_depth ? readable_depth(a) : options.depth;
+  std::vector<Node> nodes = build_tree(view, view.rows(depth));
+  std::vector<std::string> labels = tree_labels(nodes);
+  std::vector<const FigureColumn*> figures = chosen_columns(a, options);
+  std::vector<std::vector<std::string>> cells;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const Node& n = nodes[i];
+    NodeExtras extras = extras_of(a, n);
+    std::vector<std::string> row = {labels[i], n.op, n.shape};
+    for (const FigureColumn* f : figures) row.push_back(f->cell(n, extras));
+    cells.push_back(std::move(row));
+  }
+  std::vector<GridColumn> columns = grid_columns(figures, true);
+  Layout layout = fit(columns, cells, options.width);
+  append_grid(out, columns, cells, layout);
   bool any_nc = false, any_partial = false;
   for (const Node& n : nodes) {
     any_nc = any_nc || n.not_costed;
     any_partial = any_partial || n.partial;
   }
-  out += "MACs: GEMM multiply-accumulates. FLOPs = 2·MACs + element-wise ops + activation ops. K/M/G = 10³/10⁶/10⁹.\n";
-  if (any_nc) out += "n/c: not costed (no cost rule; listed below).\n";
-  if (any_partial) out += "*: the sum leaves out ops that were not costed.\n";
-  out += heavy + "\n";
+  append_legend(out, any_nc, any_partial);
+  if (options.auto_depth && depth != ~std::size_t{0}) {
+    out += "Blocks deeper than depth " + std::to_string(depth) + " are collapsed to keep the table within " +
+           std::to_string(kTableRows) + " rows (--depth N shows more, --top N the heaviest ops).\n";
+  }
+  out += dropped_note(layout, options.width);
+  out += rule(layout.total);
+}
+
+// --top N: the heaviest rows (ops, or blocks at --depth) by roofline time with --hw, else by FLOPs, each with its
+// share of the model's total.
+void append_top(std::string& out, const GraphView& view, const EmitOptions& options) {
+  const analysis::Analysis& a = view.analysis();
+  bool by_time = a.roofline != nullptr;
+  std::size_t depth = options.auto_depth ? ~std::size_t{0} : options.depth;
+  struct Ranked {
+    Node node;
+    NodeExtras extras;
+    double weight;
+  };
+  std::vector<Ranked> ranked;
+  view.for_each_row(depth, [&](const Row& row) {
+    Node node;
+    node.level = 1;
+    node.name = row.group.path;
+    node.figures = row.group.figures;
+    node.layers = row.layers;
+    node.op = row.collapsed ? std::to_string(row.group.op_count) + " ops" : std::string(row.group.kind);
+    node.not_costed = !row.collapsed && !row.fully_costed;
+    node.partial = row.collapsed && !row.fully_costed;
+    NodeExtras extras = extras_of(a, node);
+    double weight = by_time ? extras.time_s : static_cast<double>(node.figures.flops);
+    if (ranked.size() < options.top || weight > ranked.back().weight) {
+      node.shape = row.collapsed ? detail::join_shapes(view.shapes(view.boundary(row.layers).outputs))
+                                 : detail::join_shapes(a.layers[row.layers.front()].output_shapes);
+      Ranked r{std::move(node), extras, weight};
+      auto at = std::upper_bound(ranked.begin(), ranked.end(), r.weight,
+                                 [](double w, const Ranked& x) { return w > x.weight; });
+      ranked.insert(at, std::move(r));
+      if (ranked.size() > options.top) ranked.pop_back();
+    }
+  });
+  double total = by_time ? a.roofline->time_s : static_cast<double>(a.totals.figures.flops);
+  std::vector<const FigureColumn*> figures = chosen_columns(a, options);
+  std::vector<GridColumn> columns = grid_columns(figures, false);
+  columns.push_back({"share", false, 0, 99});
+  std::vector<std::vector<std::string>> cells;
+  for (const Ranked& r : ranked) {
+    std::vector<std::string> row = {r.node.name, r.node.op, r.node.shape};
+    for (const FigureColumn* f : figures) row.push_back(f->cell(r.node, r.extras));
+    row.push_back(total > 0 ? detail::decimal(100 * r.weight / total, 1) + "%" : "-");
+    cells.push_back(std::move(row));
+  }
+  out += "The " + std::to_string(ranked.size()) + " heaviest " + (depth == ~std::size_t{0} ? "ops" : "rows") + " by " +
+         (by_time ? "estimated time" : "FLOPs") + ", with their share of the model's total\n";
+  Layout layout = fit(columns, cells, options.width);
+  append_grid(out, columns, cells, layout);
+  append_legend(out, false, false);
+  out += dropped_note(layout, options.width);
+  out += rule(layout.total);
 }
 
 struct SummaryLine {
   std::string label, exact, human, note;
 };
 
-void append_summary(std::string& out, const GraphView& view) {
+void append_summary(std::string& out, const GraphView& view, std::size_t width) {
   const analysis::Analysis& a = view.analysis();
   const ir::Graph& graph = view.graph();
   const analysis::Totals& t = a.totals;
@@ -254,9 +517,10 @@ void append_summary(std::string& out, const GraphView& view) {
     std::string text =
         pad_right(l.label, kLabel) + pad_left(l.exact, exact_width) + "   " + pad_right(l.human, human_width);
     if (!l.note.empty()) {
-      if (display_width(text) + 3 + display_width(l.note) <= kWidth) {
+      if (display_width(text) + 3 + display_width(l.note) <= width) {
         text += "   " + l.note;
       } else {
+        while (!text.empty() && text.back() == ' ') text.pop_back();
         text += "\n" + std::string(kLabel + 2, ' ') + l.note;
       }
     }
@@ -316,12 +580,29 @@ void append_summary(std::string& out, const GraphView& view) {
 
 }  // namespace
 
+std::string table_column_names() {
+  std::string names;
+  for (const FigureColumn& c : figure_columns()) names += (names.empty() ? "" : ", ") + std::string(c.name);
+  return names;
+}
+
+bool is_table_column(const std::string& name) {
+  for (const FigureColumn& c : figure_columns()) {
+    if (c.name == name) return true;
+  }
+  return false;
+}
+
 std::string table(const analysis::Analysis& analysis, const EmitOptions& options) {
   GraphView view(analysis);
   std::string out = detail::model_title(analysis) + "\n";
-  append_layer_table(out, view, options.depth);
-  append_summary(out, view);
-  return out;
+  if (options.top > 0) {
+    append_top(out, view, options);
+  } else {
+    append_layer_table(out, view, options);
+  }
+  append_summary(out, view, options.width);
+  return detail::wrap_lines(out, std::max<std::size_t>(options.width, 40));
 }
 
 }  // namespace nnscope::emit

@@ -111,6 +111,10 @@ Sheet details_sheet(const analysis::Analysis& analysis, const EmitOptions& optio
         continue;
       }
       report::Value value = column.get(row);
+      if (value.missing) {  // groups of an op that has none: an empty cell, not 0
+        column.kind == report::ValueKind::kInteger ? spreadsheet::skip_cells(sheet, d.figure) : sheet.empty();
+        continue;
+      }
       switch (value.kind) {
         case report::ValueKind::kInteger:
           spreadsheet::write_cells(sheet, d.figure, value.integer);
@@ -183,7 +187,7 @@ Sheet summary_sheet(const analysis::Analysis& analysis) {
       sheet.empty();
       sheet.empty();
     }
-    const sym::Expr* formula = total->formula ? total->formula(analysis.formulas) : nullptr;
+    const sym::Expr* formula = total->formula ? &(analysis.formulas.*(total->formula)) : nullptr;
     formula ? sheet.text(formula->to_string(sym::PrintStyle::kAscii)) : sheet.empty();
   }
   return sheet;

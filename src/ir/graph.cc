@@ -88,6 +88,13 @@ OpCosts& Op::edit_costs() {
   return editable;
 }
 
+std::string DisplayDims::formula() const {
+  if (!word.empty()) return word;
+  std::string out;
+  for (std::size_t i = 0; i < dims.size(); ++i) out += (i ? "x" : "") + dims[i].to_string();
+  return out;
+}
+
 std::size_t Op::depth() const { return static_cast<std::size_t>(std::count(path.begin(), path.end(), '.')); }
 
 }  // namespace nnscope::ir

@@ -55,14 +55,24 @@ struct Backward {
   sym::Expr saved_bytes;      // other state kept for backward: masks, indices, statistics
 };
 
-// PRESENTATION, not IR: the pre-formatted strings the kernel/stride/padding/dilation/groups report columns
-// show ("3x3", "2x2", "1x1", "1", "32"). Operator rules fill them because only they know which arguments
-// mean what; nothing in the analysis reads them. To be replaced by evaluated values in the report's row
-// model (issue 12, item 2) — do not build on them.
+// PRESENTATION, not IR: what the kernel/stride/padding/dilation/groups/misc report columns show. Operator rules
+// fill them because only they know which arguments mean what; nothing in the analysis reads them. The values are
+// formulas in the model's parameters (an adaptive pool's kernel is ⌈height/32⌉): the report's row model
+// (report/rows.h) evaluates them at the bindings, so every format shows "7x7", never a formula.
+struct DisplayDims {
+  std::vector<sym::Expr> dims;  // one per axis, shown "3x3"
+  std::string word;             // instead of dims: "same", "valid", "adaptive"
+  bool empty() const { return dims.empty() && word.empty(); }
+  std::string formula() const;  // the word, or the symbolic dims joined by 'x' (for tests and diagnostics)
+};
+
 struct DisplayHints {
-  std::string kernel, stride, padding, dilation, groups;
+  DisplayDims kernel, stride, padding, dilation;
+  DisplayDims groups;          // one dim
+  DisplayDims sampling_ratio;  // roi_align; shown in the misc column as sampling_ratio=N
   bool empty() const {
-    return kernel.empty() && stride.empty() && padding.empty() && dilation.empty() && groups.empty();
+    return kernel.empty() && stride.empty() && padding.empty() && dilation.empty() && groups.empty() &&
+           sampling_ratio.empty();
   }
 };
 

@@ -27,15 +27,6 @@ std::string shape_string(const Shape& shape) {
   return out + "]";
 }
 
-std::string dims_string(const std::vector<Expr>& values) {
-  std::string out;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) out += "x";
-    out += values[i].to_string();
-  }
-  return out;
-}
-
 Shape broadcast(const Shape& a, const Shape& b, OpContext& context) {
   std::size_t rank = std::max(a.size(), b.size());
   Shape result(rank);

@@ -1,5 +1,5 @@
 #pragma once
-// Helpers shared by operator families: element counts, broadcasting, window arithmetic, display strings.
+// Helpers shared by operator families: element counts, broadcasting, window arithmetic.
 #include <string>
 #include <vector>
 
@@ -15,8 +15,6 @@ Expr product(const Shape& shape, std::size_t begin, std::size_t end);
 std::string shape_string(const Shape& shape);
 // "1024", or "seq - 1 = 4095" for a symbolic size (its value at the bound sizes, recorded as an assumption).
 std::string size_string(const Expr& size, OpContext& context);
-// "3x3" from {3, 3}; a single value prints alone.
-std::string dims_string(const std::vector<Expr>& values);
 
 // A backward with one entry per tensor input of the call, each without work and keeping nothing (see
 // Backward): a rule starts from it and fills in what its inputs need.

@@ -58,22 +58,28 @@ Backward conv_backward(const Expr& macs, const Expr& out_elements, bool bias) {
   return b;
 }
 
-Display conv_display(const ConvArgs& c, const std::string& padding) {
-  return Display{dims_string(c.kernel), dims_string(c.stride), padding, dims_string(c.dilation), c.groups.to_string()};
+Display conv_display(const ConvArgs& c, ir::DisplayDims padding) {
+  Display d;
+  d.kernel.dims = c.kernel;
+  d.stride.dims = c.stride;
+  d.padding = std::move(padding);
+  d.dilation.dims = c.dilation;
+  d.groups.dims = {c.groups};
+  return d;
 }
 
 OpResult conv(const OpArgs& args, OpContext& context, std::size_t rank) {
   const std::string op_name = "conv" + std::to_string(rank) + "d";
   ConvArgs c = conv_args(args, context, rank, op_name);
   Shape out_shape = {c.batch, c.out_channels};
-  std::string padding_text;
+  ir::DisplayDims padding_shown;
   if (args.is_string("padding")) {
     const std::string& mode = args.string("padding");
     if (mode != "same" && mode != "valid") {
       throw OpError("padding must be an integer, a list of integers, \"same\" or \"valid\"; got \"" + mode + "\"",
                     "padding");
     }
-    padding_text = mode;
+    padding_shown.word = mode;
     for (std::size_t i = 0; i < rank; ++i) {
       const Expr& in = c.x->shape[2 + i];
       if (mode == "same") {
@@ -86,7 +92,7 @@ OpResult conv(const OpArgs& args, OpContext& context, std::size_t rank) {
   } else {
     std::vector<Expr> padding = args.ints("padding", rank);
     require_at_least(padding, 0, context, "padding");
-    padding_text = dims_string(padding);
+    padding_shown.dims = padding;
     for (std::size_t i = 0; i < rank; ++i) {
       out_shape.push_back(window_output(c.x->shape[2 + i], c.kernel[i], c.stride[i], 2 * padding[i], c.dilation[i],
                                         false, context, 2 + i, padding[i]));
@@ -104,7 +110,7 @@ OpResult conv(const OpArgs& args, OpContext& context, std::size_t rank) {
   result.forward.gemm_macs = out_elements * Expr::divide(c.in_channels, c.groups) * product(c.kernel, 0, rank);
   if (c.bias) result.forward.elementwise = out_elements;
   result.backward = conv_backward(result.forward.gemm_macs, out_elements, c.bias);
-  result.display = conv_display(c, padding_text);
+  result.display = conv_display(c, std::move(padding_shown));
   return result;
 }
 
@@ -138,7 +144,7 @@ OpResult conv_transpose(const OpArgs& args, OpContext& context, std::size_t rank
   result.forward.gemm_macs = in_elements * Expr::divide(c.out_channels, c.groups) * product(c.kernel, 0, rank);
   if (c.bias) result.forward.elementwise = numel(out_shape);
   result.backward = conv_backward(result.forward.gemm_macs, numel(out_shape), c.bias);
-  result.display = conv_display(c, dims_string(padding));
+  result.display = conv_display(c, ir::DisplayDims{padding, {}});
   return result;
 }
 

@@ -96,7 +96,11 @@ OpResult shared_conv2d(const OpArgs& args, OpContext& context) {
     result.backward.saves_input.push_back(true);
     result.backward.weight_only_saves.push_back(true);  // only the weight gradient reads the inputs
   }
-  result.display = Display{dims_string(kernel), dims_string(stride), dims_string(padding), "1", "1"};
+  result.display.kernel.dims = kernel;
+  result.display.stride.dims = stride;
+  result.display.padding.dims = padding;
+  result.display.dilation.dims = {Expr(1), Expr(1)};
+  result.display.groups.dims = {Expr(1)};
   return result;
 }
 
@@ -137,7 +141,7 @@ OpResult roi_align(const OpArgs& args, OpContext& context) {
   result.backward = per_input_backward(args);  // the features' gradient is the common work; boxes get none
   Shape out = {rois, channels, size[0], size[1]};
   result.outputs.push_back(TensorType{out, first.dtype});
-  result.display.kernel = dims_string(size);
+  result.display.kernel.dims = size;
   if (context.is_negative(sampling - 1)) {
     // sampling_ratio <= 0: ceil(box size / output size) samples per bin, which depends on the boxes.
     result.costed = false;
@@ -153,7 +157,7 @@ OpResult roi_align(const OpArgs& args, OpContext& context) {
     result.forward.activation += rois * 2;
   }
   result.backward.common.elementwise = numel(out) * (7 * samples + samples);
-  result.display.stride = "s" + sampling.to_string();
+  result.display.sampling_ratio.dims = {sampling};
   return result;
 }
 

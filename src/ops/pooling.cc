@@ -66,10 +66,10 @@ OpResult pool(const OpArgs& args, OpContext& context, std::size_t rank, bool is_
   result.forward.elementwise = is_max ? out_elements * (window_elements - 1) : out_elements * window_elements;
   result.backward = pool_backward(out_elements, is_max ? out_elements : out_elements * window_elements, is_max);
   result.outputs.push_back(TensorType{std::move(out_shape), x.dtype});
-  result.display.kernel = dims_string(kernel);
-  result.display.stride = dims_string(stride);
-  result.display.padding = dims_string(padding);
-  if (is_max) result.display.dilation = dims_string(dilation);
+  result.display.kernel.dims = kernel;
+  result.display.stride.dims = stride;
+  result.display.padding.dims = padding;
+  if (is_max) result.display.dilation.dims = dilation;
   return result;
 }
 
@@ -118,8 +118,12 @@ OpResult adaptive_pool(const OpArgs& args, OpContext& context, std::size_t rank,
   result.backward = pool_backward(lead * product(output_size, 0, rank),
                                   is_max ? lead * product(output_size, 0, rank) : lead * window_sum, is_max);
   result.outputs.push_back(TensorType{std::move(out_shape), x.dtype});
-  result.display.kernel = uniform ? dims_string(kernel) : "adaptive";
-  if (uniform) result.display.stride = dims_string(kernel);
+  if (uniform) {
+    result.display.kernel.dims = kernel;
+    result.display.stride.dims = kernel;
+  } else {
+    result.display.kernel.word = "adaptive";
+  }
   return result;
 }
 
@@ -132,7 +136,7 @@ OpResult global_pool(const OpArgs& args, OpContext&, bool is_max) {
   // Each output reduces its whole plane: n - 1 comparisons (max) or n - 1 adds plus one divide (avg).
   result.forward.elementwise = is_max ? numel(x) - numel(out_shape) : numel(x);
   result.backward = pool_backward(numel(out_shape), is_max ? numel(out_shape) : numel(x), is_max);
-  result.display.kernel = dims_string(std::vector<Expr>(x.shape.begin() + 2, x.shape.end()));
+  result.display.kernel.dims.assign(x.shape.begin() + 2, x.shape.end());
   result.outputs.push_back(TensorType{std::move(out_shape), x.dtype});
   return result;
 }

@@ -295,7 +295,7 @@ OpResult pad(const OpArgs& args, OpContext& context) {
     }
   }
   OpResult result = single(args, TensorType{std::move(out), x.dtype});
-  result.display.padding = dims_string(pads);
+  result.display.padding.dims = pads;
   return result;
 }
 

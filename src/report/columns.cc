@@ -29,9 +29,9 @@ Value shapes(const std::vector<const std::vector<Int>*>& s) {
   return value;
 }
 
-const ir::DisplayHints& display_of(const ReportRow& row) {
-  static const ir::DisplayHints kNone;
-  return row.display ? *row.display : kNone;
+const RowAttributes& attributes_of(const ReportRow& row) {
+  static const RowAttributes kNone;
+  return row.attributes ? *row.attributes : kNone;
 }
 
 using format::kCsv;
@@ -72,15 +72,22 @@ const std::vector<Column>& columns() {
       {"output_shape", "", ValueKind::kShapes, kBoth, Mode::kAlways, false, false, 0,
        [](R r) { return shapes(r.outputs); }, "outputs"},
       {"kernel", "", ValueKind::kText, kBoth, Mode::kAlways, false, true, 0,
-       [](R r) { return text(display_of(r).kernel); }},
+       [](R r) { return text(attributes_of(r).kernel); }},
       {"stride", "", ValueKind::kText, kBoth, Mode::kAlways, false, true, 0,
-       [](R r) { return text(display_of(r).stride); }},
+       [](R r) { return text(attributes_of(r).stride); }},
       {"padding", "", ValueKind::kText, kBoth, Mode::kAlways, false, true, 0,
-       [](R r) { return text(display_of(r).padding); }},
+       [](R r) { return text(attributes_of(r).padding); }},
       {"dilation", "", ValueKind::kText, kBoth, Mode::kAlways, false, true, 0,
-       [](R r) { return text(display_of(r).dilation); }},
-      {"groups", "", ValueKind::kText, kBoth, Mode::kAlways, false, true, 0,
-       [](R r) { return text(display_of(r).groups); }},
+       [](R r) { return text(attributes_of(r).dilation); }},
+      {"groups", "", ValueKind::kInteger, kBoth, Mode::kAlways, false, true, 0,
+       [](R r) {
+         const RowAttributes& a = attributes_of(r);
+         Value v = integer(a.groups);
+         v.missing = !a.has_groups;
+         return v;
+       }},
+      {"misc", "", ValueKind::kText, kBoth, Mode::kAlways, false, true, 0,
+       [](R r) { return text(attributes_of(r).misc); }},
       {"params",
        "params",
        ValueKind::kInteger,

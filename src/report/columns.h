@@ -11,7 +11,7 @@
 namespace nnscope::report {
 
 enum class ValueKind {
-  kText,     // a string (path, op kind, kernel, bound unit)
+  kText,     // a string (path, op kind, evaluated kernel "7x7", bound unit)
   kInteger,  // an exact integer
   kDecimal,  // a finite decimal with Column::decimals places at most
   kBool,
@@ -27,6 +27,7 @@ struct Value {
   double decimal = 0;
   bool boolean = false;
   const std::vector<const std::vector<Int>*>* shapes = nullptr;
+  bool missing = false;  // the row has no such value (groups of a non-convolution): CSV empty, JSON left out
 };
 
 enum class Mode { kAlways, kTraining, kRoofline };  // when the column is shown: always, --mode train, --hw
@@ -42,7 +43,7 @@ struct Column {
   std::uint32_t formats;  // format::kCsv | format::kJson
   Mode mode = Mode::kAlways;
   bool work = false;        // unknown (empty, null) for an op without a cost rule
-  bool omit_empty = false;  // JSON leaves the key out when its text is empty
+  bool omit_empty = false;  // JSON leaves the key out when its text is empty or its value missing
   int decimals = 6;
   Value (*get)(const ReportRow& row) = nullptr;
   std::string_view json_key = {};  // when JSON names it otherwise

@@ -61,6 +61,8 @@ class GraphView {
 
   // A weight's dimensions at the analysis' bindings.
   std::vector<Int> weight_shape(const ir::Weight& weight) const;
+  // Any formula of the model's parameters at the analysis' bindings.
+  sym::Rational value(const sym::Expr& formula) const { return evaluator_.evaluate(formula); }
 
  private:
   bool collapses(std::size_t depth) const;  // some op is deeper than `depth`

@@ -23,13 +23,40 @@ const std::vector<std::vector<Int>>& RowSource::weight_shapes(const ir::OpCosts&
   return it->second;
 }
 
+const RowAttributes& RowSource::attributes(const ir::DisplayHints& display) {
+  auto [it, inserted] = attributes_.try_emplace(&display);
+  if (!inserted) return it->second;
+  auto value_text = [&](const sym::Expr& e) {
+    sym::Rational v = view_.value(e);
+    return v.is_integer() ? sym::to_string(v.num()) : v.to_string();
+  };
+  auto shown = [&](const ir::DisplayDims& d) {
+    if (!d.word.empty()) return d.word;
+    std::string text;
+    for (std::size_t i = 0; i < d.dims.size(); ++i) text += (i ? "x" : "") + value_text(d.dims[i]);
+    return text;
+  };
+  RowAttributes& a = it->second;
+  a.kernel = shown(display.kernel);
+  a.stride = shown(display.stride);
+  a.padding = shown(display.padding);
+  a.dilation = shown(display.dilation);
+  if (display.groups.dims.size() == 1) {
+    sym::Rational g = view_.value(display.groups.dims.front());
+    a.has_groups = g.is_integer();
+    a.groups = g.num();
+  }
+  if (!display.sampling_ratio.empty()) a.misc = "sampling_ratio=" + shown(display.sampling_ratio);
+  return a;
+}
+
 void RowSource::fill(const Row& grouped, ReportRow& row) {
   const ir::Graph& graph = view_.graph();
   row.grouped = &grouped;
   row.inputs.clear();
   row.outputs.clear();
   row.weights.clear();
-  row.display = nullptr;
+  row.attributes = nullptr;
   if (grouped.collapsed) {
     row.op = nullptr;
     GraphView::Boundary boundary = view_.boundary(grouped.layers);
@@ -40,7 +67,7 @@ void RowSource::fill(const Row& grouped, ReportRow& row) {
     row.op = &graph.ops[layer.op];
     for (const std::vector<Int>& shape : layer.input_shapes) row.inputs.push_back(&shape);
     for (const std::vector<Int>& shape : layer.output_shapes) row.outputs.push_back(&shape);
-    row.display = row.op->display.get();
+    if (row.op->display) row.attributes = &attributes(*row.op->display);
   }
   for (std::size_t i : grouped.layers) {
     const ir::Op& member = graph.ops[analysis_.layers[i].op];

@@ -4,6 +4,7 @@
 // (of the op, or of the tensors crossing the block's boundary), display attributes, weights with evaluated
 // shapes, and, when asked for, its training figures and roofline time with the unit that bounds it.
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -20,6 +21,15 @@ struct RowWeight {
   const std::vector<Int>* shape;   // evaluated
 };
 
+// An op's kernel/stride/padding/dilation/groups (ir::DisplayHints) evaluated at the bindings: "7x7", never the
+// formula ⌈height/32⌉x⌈width/32⌉ the rule wrote.
+struct RowAttributes {
+  std::string kernel, stride, padding, dilation;
+  bool has_groups = false;
+  Int groups = 0;
+  std::string misc;  // other attributes as name=value, ';'-separated: "sampling_ratio=2"
+};
+
 struct ReportRow {
   const Row* grouped = nullptr;  // the grouping: path, kind ("block" when collapsed), depth, op count, figures
   const analysis::GroupRow& group() const { return grouped->group; }
@@ -29,7 +39,7 @@ struct ReportRow {
 
   const ir::Op* op = nullptr;                            // the op of an op row; null for a collapsed block
   std::vector<const std::vector<Int>*> inputs, outputs;  // evaluated shapes
-  const ir::DisplayHints* display = nullptr;             // kernel, stride, ... of an op row; may be null
+  const RowAttributes* attributes = nullptr;             // kernel, stride, ... of an op row; may be null
   std::vector<RowWeight> weights;
   bool has_training = false;
   analysis::TrainLayerFigures training;
@@ -63,12 +73,15 @@ class RowSource {
  private:
   void fill(const Row& grouped, ReportRow& row);
   const std::vector<std::vector<Int>>& weight_shapes(const ir::OpCosts& costs);
+  const RowAttributes& attributes(const ir::DisplayHints& display);
 
   const analysis::Analysis& analysis_;
   GraphView view_;
   std::size_t depth_;
   // Ops share cost records (ir::CostTable): each distinct record's weight shapes are evaluated once.
   std::unordered_map<const ir::OpCosts*, std::vector<std::vector<Int>>> weight_shapes_;
+  // Ops with the same rule answer share display hints: each distinct one is evaluated once.
+  std::unordered_map<const ir::DisplayHints*, RowAttributes> attributes_;
 };
 
 }  // namespace nnscope::report

@@ -29,26 +29,26 @@ bool shown(const Total& total, bool training, bool roofline) {
 
 const std::vector<Total>& totals() {
   using A = const analysis::Analysis&;
-  using F = const analysis::TotalFormulas&;
+  using F = analysis::TotalFormulas;
   using enum TotalKind;
   static const std::vector<Total> kTotals = {
       {"params", "params", kCount, Mode::kAlways, 0, [](A a) { return integer(a.totals.figures.params); }, "params",
-       [](F f) { return &f.params; }},
+       &F::params},
       // Of params, those one token uses: less in a mixture of experts, else equal (docs/cost-model.md).
       {"active_params", "", kCount, Mode::kAlways, 0, [](A a) { return integer(a.totals.active_params); }, "params",
-       [](F f) { return &f.active_params; }},
+       &F::active_params},
       {"gemm_macs", "MACs", kCount, Mode::kAlways, 0, [](A a) { return integer(a.totals.figures.gemm_macs); }, "MACs",
-       [](F f) { return &f.gemm_macs; }},
+       &F::gemm_macs},
       {"elementwise_ops", "elem ops", kCount, Mode::kAlways, 0,
-       [](A a) { return integer(a.totals.figures.elementwise_ops); }, "ops", [](F f) { return &f.elementwise_ops; }},
+       [](A a) { return integer(a.totals.figures.elementwise_ops); }, "ops", &F::elementwise_ops},
       {"activation_ops", "act ops", kCount, Mode::kAlways, 0,
-       [](A a) { return integer(a.totals.figures.activation_ops); }, "ops", [](F f) { return &f.activation_ops; }},
+       [](A a) { return integer(a.totals.figures.activation_ops); }, "ops", &F::activation_ops},
       {"flops", "FLOPs", kCount, Mode::kAlways, 0, [](A a) { return integer(a.totals.figures.flops); }, "FLOPs",
-       [](F f) { return &f.flops; }},
+       &F::flops},
       {"weight_bytes", "weights", kBytes, Mode::kAlways, 0, [](A a) { return integer(a.totals.figures.weight_bytes); },
-       "bytes", [](F f) { return &f.weight_bytes; }},
+       "bytes", &F::weight_bytes},
       {"activation_bytes", "activations", kBytes, Mode::kAlways, 0,
-       [](A a) { return integer(a.totals.activation_bytes); }, "bytes", [](F f) { return &f.activation_bytes; }},
+       [](A a) { return integer(a.totals.activation_bytes); }, "bytes", &F::activation_bytes},
       {"peak_activation_bytes", "peak act.", kBytes, Mode::kAlways, 0,
        [](A a) { return integer(a.peak_activation_bytes()); }, "bytes"},
       {"input_bytes", "", kBytes, Mode::kAlways, 0, [](A a) { return integer(a.totals.model_input_bytes); }, "bytes"},

@@ -25,8 +25,9 @@ struct Total {
   int decimals = 6;  // decimals for kRatio / kSeconds in JSON and CSV
   Value (*get)(const analysis::Analysis& analysis) = nullptr;
   std::string_view unit;  // "params", "MACs", "ops", "FLOPs", "bytes", "s", ...
-  // The closed form in the size symbols, for the totals that have one (JSON "formulas", the workbook's summary).
-  const sym::Expr* (*formula)(const analysis::TotalFormulas& formulas) = nullptr;
+  // The total as a formula in the model's parameters, where the analysis has one (JSON "formulas", the summary's
+  // <key>_formula columns).
+  sym::Expr analysis::TotalFormulas::*formula = nullptr;
 
   bool in_sweep() const { return !title.empty(); }
 };

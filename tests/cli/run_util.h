@@ -42,8 +42,11 @@ inline CommandResult run_shell(const std::string& command) {
   return r;
 }
 
+// Without COLUMNS, so the terminal table is 100 columns wide (stdout is a file, not a terminal) whatever the
+// environment the tests run in: golden outputs stay byte-identical. A test of the width sets COLUMNS itself
+// through run_shell.
 inline CommandResult run_nnscope(const std::string& arguments) {
-  return run_shell(std::string("'") + NNSCOPE_BINARY + "' " + arguments);
+  return run_shell(std::string("env -u COLUMNS '") + NNSCOPE_BINARY + "' " + arguments);
 }
 
 inline bool have_tool(const std::string& tool) { return run_shell("command -v " + tool).status == 0; }

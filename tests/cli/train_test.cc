@@ -77,7 +77,7 @@ TEST(TrainCliTest, HardwareProfileFromAFile) {
     f << "model mine(const matrix_fp32_flops = 1_000_000_000_000, const vector_ops = 1_000_000_000,\n"
          "           const special_ops = 1_000_000_000, const memory_bandwidth = 100_000_000_000) {\n}\n";
   }
-  CommandResult r = run_nnscope("analyze resnet18 --format summary --hw '" + path + "'");
+  CommandResult r = run_nnscope("analyze resnet18 --format summary-long --hw '" + path + "'");
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("hardware,name,,mine"), std::string::npos);
   {

@@ -15,10 +15,10 @@ TEST(DetailsCsv, HeaderAndOneRowPerOp) {
   auto rows = parse_csv(csv);
   ASSERT_EQ(rows.size(), 6u);
   std::vector<std::string> expected = {
-      "path",        "level_0",       "level_1",      "op",        "input_shape",     "output_shape",
-      "kernel",      "stride",        "padding",      "dilation",  "groups",          "params",
-      "input_bytes", "weight_bytes",  "output_bytes", "gemm_macs", "elementwise_ops", "activation_ops",
-      "flops",       "traffic_bytes", "intensity"};
+      "path",           "level_0",     "level_1",       "op",           "input_shape", "output_shape",
+      "kernel",         "stride",      "padding",       "dilation",     "groups",      "misc",
+      "params",         "input_bytes", "weight_bytes",  "output_bytes", "gemm_macs",   "elementwise_ops",
+      "activation_ops", "flops",       "traffic_bytes", "intensity"};
   EXPECT_EQ(rows[0], expected);
   for (const auto& row : rows) EXPECT_EQ(row.size(), expected.size());
   const auto& h = rows[0];
@@ -52,7 +52,9 @@ TEST(DetailsCsv, HeaderAndOneRowPerOp) {
 TEST(DetailsCsv, QuotesFieldsAndLevelColumnsFollowTheDeepestRow) {
   ir::Graph g = tiny_graph();
   g.ops[2].path = "head.a,\"b\".flatten";  // not a name the language allows, but the CSV must survive it
-  g.ops[3].display = std::make_shared<const ir::DisplayHints>(ir::DisplayHints{"1\n2", "", "", "", ""});
+  ir::DisplayHints odd;
+  odd.kernel.word = "1\n2";
+  g.ops[3].display = std::make_shared<const ir::DisplayHints>(odd);
   analysis::Analysis a = analysis::analyze(g);
   std::string csv = details_csv(a, {});
   auto rows = parse_csv(csv);
@@ -65,6 +67,23 @@ TEST(DetailsCsv, QuotesFieldsAndLevelColumnsFollowTheDeepestRow) {
   EXPECT_EQ(rows[1][3], "");
   EXPECT_EQ(rows[4][column(rows[0], "kernel")], "1\n2");
   check_csv_with_python(csv);
+}
+
+// The attribute columns show the rule's formulas evaluated at the bindings: a kernel of batch + 1 is 3 at batch = 2.
+TEST(DetailsCsv, AttributesAreEvaluatedAtTheBindings) {
+  ir::Graph g = tiny_graph();
+  Expr b = Expr::symbol("batch");
+  ir::DisplayHints hints = display_hints({b + 1, b + 1}, {b, 1}, {b - 2, 0}, {1, 1}, 2 * b);
+  hints.sampling_ratio.dims = {b};
+  g.ops[0].display = std::make_shared<const ir::DisplayHints>(hints);
+  auto rows = parse_csv(details_csv(analysis::analyze(g), {}));
+  const auto& h = rows[0];
+  EXPECT_EQ(rows[1][column(h, "kernel")], "3x3");
+  EXPECT_EQ(rows[1][column(h, "stride")], "2x1");
+  EXPECT_EQ(rows[1][column(h, "padding")], "0x0");
+  EXPECT_EQ(rows[1][column(h, "groups")], "4");
+  EXPECT_EQ(rows[1][column(h, "misc")], "sampling_ratio=2");
+  EXPECT_EQ(rows[2][column(h, "groups")], "");  // relu has none
 }
 
 TEST(DetailsCsv, DepthCollapsesBlocksAndSumsFigures) {
@@ -93,10 +112,10 @@ TEST(DetailsCsv, DepthCollapsesBlocksAndSumsFigures) {
 
 TEST(DetailsCsv, PythonReadsIt) { check_csv_with_python(details_csv(analysis::analyze(tiny_graph()), {})); }
 
-TEST(SummaryCsv, TotalsFormulasTypesBindingsAndNotCosted) {
+TEST(SummaryLongCsv, TotalsFormulasTypesBindingsAndNotCosted) {
   ir::Graph g = tiny_graph();
   analysis::Analysis a = analysis::analyze(g);
-  std::string csv = summary_csv(a);
+  std::string csv = summary_long_csv(a);
   auto rows = parse_csv(csv);
   ASSERT_GT(rows.size(), 1u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"section", "name", "metric", "value", "formula"}));

@@ -18,6 +18,18 @@ namespace nnscope::emit::testing {
 
 using sym::Expr;
 
+// Display hints (ir::DisplayHints) with the given dims, as a convolution's rule fills them.
+inline ir::DisplayHints display_hints(ir::Shape kernel, ir::Shape stride, ir::Shape padding, ir::Shape dilation,
+                                      Expr groups) {
+  ir::DisplayHints d;
+  d.kernel.dims = std::move(kernel);
+  d.stride.dims = std::move(stride);
+  d.padding.dims = std::move(padding);
+  d.dilation.dims = std::move(dilation);
+  d.groups.dims = {std::move(groups)};
+  return d;
+}
+
 // tiny(batch = 2): x f32[batch, 3, 8, 8]
 //   stem.conv    conv2d 4x3x3x3 + bias   -> [batch, 4, 8, 8]  MACs 6912·batch, elementwise 256·batch
 //   stem.relu    relu                    -> [batch, 4, 8, 8]  activation 256·batch
@@ -57,7 +69,7 @@ inline ir::Graph tiny_graph(const std::string& model_name = "tiny") {
   conv.edit_costs().weights = {{"weight", {4, 3, 3, 3}}, {"bias", {4}}};
   conv.edit_costs().params = 112;
   conv.edit_costs().forward = {6912 * b, 256 * b, 0};
-  conv.display = std::make_shared<const ir::DisplayHints>(ir::DisplayHints{"3x3", "1x1", "1x1", "1x1", "1"});
+  conv.display = std::make_shared<const ir::DisplayHints>(display_hints({3, 3}, {1, 1}, {1, 1}, {1, 1}, 1));
   ir::TensorId t = conv.outputs[0];
 
   ir::Op& relu = op("stem.relu", "relu", {t}, {b, 4, 8, 8});

@@ -95,6 +95,26 @@ TEST(Detail, DisplayWidthCountsGlyphs) {
   EXPECT_EQ(detail::pad_left("│x", 4), "  │x");
 }
 
+TEST(Detail, WrapLinesBreaksBeforeOperatorsAndIndents) {
+  std::string formula = "                              = 4608·batch·seq² + 2777088·batch·seq + 16384·batch + 4112·seq";
+  std::string wrapped = detail::wrap_lines("short\n" + formula + "\n", 70);
+  std::vector<std::string> all;
+  std::istringstream in(wrapped);
+  for (std::string l; std::getline(in, l);) all.push_back(l);
+  ASSERT_GE(all.size(), 3u) << wrapped;
+  EXPECT_EQ(all[0], "short");
+  for (const std::string& l : all) EXPECT_LE(detail::display_width(l), 70u) << l;
+  EXPECT_EQ(all[2].find_first_not_of(' '), 32u) << "continuations indented past the line's own indent";
+  EXPECT_EQ(all[2][32], '+') << "broken before an operator";
+  std::string joined;
+  for (std::size_t i = 1; i < all.size(); ++i) joined += all[i].substr(all[i].find_first_not_of(' ')) + " ";
+  EXPECT_EQ(joined, formula.substr(30) + " ");
+  // A word longer than the width is cut rather than left long.
+  for (const std::string& l : std::vector<std::string>{detail::wrap_lines(std::string(50, 'x') + "\n", 20)}) {
+    EXPECT_EQ(l, std::string(20, 'x') + "\n  " + std::string(18, 'x') + "\n  " + std::string(12, 'x') + "\n");
+  }
+}
+
 TEST(JsonWriter, NestsAndSeparates) {
   detail::JsonWriter w;
   w.begin_object();

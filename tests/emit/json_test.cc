@@ -48,7 +48,7 @@ assert [l['path'] for l in L] == ['stem.conv', 'stem.relu', 'head.flatten', 'hea
 c = L[0]
 assert c['op'] == 'conv2d' and c['depth'] == 1 and c['op_count'] == 1 and c['costed'] is True
 assert c['inputs'] == [[2, 3, 8, 8]] and c['outputs'] == [[2, 4, 8, 8]]
-assert c['kernel'] == '3x3' and c['groups'] == '1'
+assert c['kernel'] == '3x3' and c['groups'] == 1
 assert c['params'] == 112 and c['gemm_macs'] == 13824 and c['elementwise_ops'] == 512 and c['flops'] == 28160
 assert c['input_bytes'] == 1536 and c['weight_bytes'] == 448 and c['output_bytes'] == 2048
 # Fused kernels (the default): relu runs in the convolution's epilogue, so conv writes nothing to memory.

@@ -215,7 +215,7 @@ TEST(OnnxHostile, FourteenThousandUnusedInt8InitializersStayFarUnderOneGiB) {
     g.initializer(tensor_proto("q" + std::to_string(i), onnx::kInt8, {4096}, {}, {}, raw));
   std::string bytes = g.model();
   ASSERT_GT(bytes.size(), 57'000'000u);
-  CommandResult r = run_limited("analyze", "int8.onnx", bytes, "--format summary");
+  CommandResult r = run_limited("analyze", "int8.onnx", bytes, "--format summary-long");
   expect_handled(r);
   EXPECT_EQ(r.status, 0) << r.err.substr(0, 2000);
   EXPECT_NE(r.out.find("total,params,,0,"), std::string::npos) << r.out;
@@ -240,7 +240,7 @@ TEST(OnnxHostile, DeepScopeNamesAreLinear) {
   for (int levels : {20000, 40000}) {
     std::string name;
     for (int k = 0; k < levels; ++k) name += "/a";
-    CommandResult r = run_limited("analyze", "deep.onnx", relu_graph(name + "/Relu").model(), "--format summary");
+    CommandResult r = run_limited("analyze", "deep.onnx", relu_graph(name + "/Relu").model(), "--format summary-long");
     expect_handled(r);
     EXPECT_EQ(r.status, 0) << r.err.substr(0, 2000);
   }
@@ -262,7 +262,7 @@ TEST(OnnxHostile, ManyNamesSharingTheirLast80CharactersAreLinear) {
     previous = out;
   }
   g.output(previous);
-  CommandResult r = run_limited("analyze", "names.onnx", g.model(), "--format summary");
+  CommandResult r = run_limited("analyze", "names.onnx", g.model(), "--format summary-long");
   expect_handled(r);
   EXPECT_EQ(r.status, 0) << r.err.substr(0, 2000);
 }
@@ -272,7 +272,7 @@ TEST(OnnxHostile, HugeSizesAreCheckedNotWrapped) {
   OnnxGraph g;
   g.input("x", onnx::kFloat, {1}).constant("shape", {2}, {std::int64_t{1} << 40, std::int64_t{1} << 40});
   g.node("ConstantOfShape", {"shape"}, {"big"}).node("Add", {"x", "big"}, {"y"}).output("y");
-  CommandResult r = run_limited("analyze", "big.onnx", g.model(), "--format summary");
+  CommandResult r = run_limited("analyze", "big.onnx", g.model(), "--format summary-long");
   expect_handled(r);
   if (r.status == 0) {
     EXPECT_NE(r.out.find("1208925819614629174706176"), std::string::npos) << r.out;  // 2^80 elements
@@ -282,7 +282,7 @@ TEST(OnnxHostile, HugeSizesAreCheckedNotWrapped) {
     OnnxGraph range;
     range.input("x", onnx::kFloat, {1}).constant("start", {}, {start}).constant("limit", {}, {INT64_MAX});
     range.constant("delta", {}, {1}).node("Range", {"start", "limit", "delta"}, {"r"}).output("r");
-    CommandResult rr = run_limited("analyze", "range.onnx", range.model(), "--format summary");
+    CommandResult rr = run_limited("analyze", "range.onnx", range.model(), "--format summary-long");
     expect_handled(rr);
     if (start == 0) {
       EXPECT_EQ(rr.status, 0) << rr.err;

@@ -36,7 +36,7 @@ TEST(OnnxCoverage, FixturesMatchPyTorch) {
   for (const auto& [fixture, metrics] : expected) {
     SCOPED_TRACE(fixture);
     std::string sizes = fixture.starts_with("bert") ? " --set batch=2 --set seq=16" : " --set batch=2";
-    CommandResult r = run_nnscope("analyze '" + kFixtures + fixture + "'" + sizes + " --format summary");
+    CommandResult r = run_nnscope("analyze '" + kFixtures + fixture + "'" + sizes + " --format summary-long");
     ASSERT_EQ(r.status, 0) << r.err;
     for (const auto& [metric, value] : metrics) {
       EXPECT_NE(r.out.find("total," + metric + ",," + value + ","), std::string::npos) << metric << "\n" << r.out;

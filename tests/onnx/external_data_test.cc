@@ -48,7 +48,7 @@ std::string little_endian_int64s(const std::vector<std::int64_t>& values) {
 TEST(OnnxExternalData, WeightsNeedOnlyTheirDims) {
   ModelDir dir;  // weights.bin is never written
   std::string model = dir.write("model.onnx", projection(tensor_proto("target", onnx::kInt64, {3}, {0, 4, 8})).model());
-  CommandResult r = run_nnscope("analyze '" + model + "' --set batch=2 --format summary");
+  CommandResult r = run_nnscope("analyze '" + model + "' --set batch=2 --format summary-long");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("total,params,,2080,"), std::string::npos) << r.out;     // 32·64 + 32
   EXPECT_NE(r.out.find("total,gemm_macs,,4096,"), std::string::npos) << r.out;  // 2·64·32

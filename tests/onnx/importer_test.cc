@@ -14,9 +14,9 @@ namespace {
 
 const std::string kFixtures = "tests/onnx/fixtures/";
 
-// "total,NAME,,VALUE,FORMULA" rows of the summary CSV.
+// "total,NAME,,VALUE,FORMULA" rows of the long summary CSV.
 std::map<std::string, std::pair<std::string, std::string>> totals(const std::string& arguments) {
-  CommandResult r = run_nnscope("analyze " + arguments + " --format summary");
+  CommandResult r = run_nnscope("analyze " + arguments + " --format summary-long");
   EXPECT_EQ(r.status, 0) << arguments << "\n" << r.err;
   std::map<std::string, std::pair<std::string, std::string>> out;
   std::istringstream lines(r.out);

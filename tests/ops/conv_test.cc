@@ -247,11 +247,11 @@ TEST(Conv, Display) {
                          .padding = {1},
                          .dilation = {2},
                          .groups = 32});
-  EXPECT_EQ(r.display.kernel, "3x3");
-  EXPECT_EQ(r.display.stride, "2x2");
-  EXPECT_EQ(r.display.padding, "1x1");
-  EXPECT_EQ(r.display.dilation, "2x2");
-  EXPECT_EQ(r.display.groups, "32");
+  EXPECT_EQ(r.display.kernel.formula(), "3x3");
+  EXPECT_EQ(r.display.stride.formula(), "2x2");
+  EXPECT_EQ(r.display.padding.formula(), "1x1");
+  EXPECT_EQ(r.display.dilation.formula(), "2x2");
+  EXPECT_EQ(r.display.groups.formula(), "32");
 }
 
 TEST(Conv, SymbolicResNetStem) {

@@ -81,7 +81,7 @@ TEST(Completion, BashCommandsAndOptions) {
 
 TEST(Completion, BashOptionValues) {
   EXPECT_EQ(complete_bash({"nnscope", "analyze", "resnet50", "--format", ""}),
-            (Words{"table", "csv", "summary", "json", "dot", "xlsx", "html"}));
+            (Words{"table", "csv", "summary", "summary-long", "json", "dot", "xlsx", "html"}));
   EXPECT_EQ(complete_bash({"nnscope", "analyze", "resnet50", "--mode", ""}), (Words{"infer", "train"}));
   EXPECT_EQ(complete_bash({"nnscope", "analyze", "resnet50", "--dtype", ""}),
             (Words{"fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4"}));
@@ -131,7 +131,8 @@ TEST(Completion, FishCompletes) {
     return words;
   };
   EXPECT_EQ(complete("nnscope an"), Words{"analyze"});
-  EXPECT_EQ(complete("nnscope analyze x --format "), (Words{"table", "csv", "summary", "json", "dot", "xlsx", "html"}));
+  EXPECT_EQ(complete("nnscope analyze x --format "),
+            (Words{"table", "csv", "summary", "summary-long", "json", "dot", "xlsx", "html"}));
   EXPECT_EQ(complete("nnscope analyze resnet"), stdlib_names("stdlib_models", "resnet"));
 }
 
