@@ -68,6 +68,47 @@ TEST(Serving, Gpt3KvCacheAndMemory) {
   EXPECT_EQ(s.decode_first.bound, analysis::Unit::kMemory);
 }
 
+// The KV cache per token of the Llama-family models, bf16: keys and values (2) x layers x kv_heads x head_dim x
+// 2 bytes, from each model's config.json (num_hidden_layers, num_key_value_heads, hidden_size / num_attention_heads
+// or head_dim). Grouped-query attention makes Llama 3.1 8B's cache a quarter of Llama 2 7B's.
+TEST(Serving, LlamaFamilyKvCachePerToken) {
+  auto serve_bf16 = [](const std::string& model) {
+    Request request;
+    request.target = model;
+    request.hardware = "h100";
+    request.elaborate.weight_dtype = request.elaborate.activation_dtype = DType::kBF16;
+    analysis::ServeOptions options;
+    options.prompt = 64;
+    options.generate = 2;
+    return serve(request, options).front();
+  };
+  auto per_token = [&](const std::string& model) { return serve_bf16(model).kv_bytes_per_token; };
+  analysis::Serving llama3_8b = serve_bf16("llama3_1_8b");
+  EXPECT_EQ(llama3_8b.kv_bytes_per_token, 2 * 32 * 8 * 128 * 2);
+  EXPECT_EQ(llama3_8b.kv_bytes_per_token, 131'072);
+  EXPECT_EQ(llama3_8b.kv_dtype, "bf16");
+  // Each cached token is read once per step, and all 32 query heads (4,096 channels) attend to it: q·k and p·v.
+  EXPECT_NEAR(llama3_8b.bytes_per_position, 131'072.0, 0.01 * 131'072);
+  EXPECT_NEAR(llama3_8b.flops_per_position, 4.0 * 32 * 4096, 0.05 * 4 * 32 * 4096);
+  EXPECT_EQ(per_token("llama2_70b"), 2 * 80 * 8 * 128 * 2);
+  EXPECT_EQ(per_token("llama2_70b"), 327'680);
+  EXPECT_EQ(per_token("llama3_1_70b"), 2 * 80 * 8 * 128 * 2);
+  EXPECT_EQ(per_token("llama3_1_405b"), 2 * 126 * 8 * 128 * 2);
+  EXPECT_EQ(per_token("mistral_7b"), 2 * 32 * 8 * 128 * 2);
+  EXPECT_EQ(per_token("qwen2_7b"), 2 * 28 * 4 * 128 * 2);
+  EXPECT_EQ(per_token("gemma_7b"), 2 * 28 * 16 * 256 * 2);
+}
+
+TEST(Serving, Llama31_8bCommandLine) {
+  auto [status, out, err] =
+      testing::run_nnscope("serve llama3_1_8b --prompt 4096 --generate 128 --hw h100 --dtype bf16 --format json");
+  EXPECT_EQ(status, 0) << err;
+  EXPECT_NE(out.find("\"kv_bytes_per_token\": " + std::to_string(2 * 32 * 8 * 128 * 2)), std::string::npos) << out;
+  // The cache at the end: per token x (4,096 + 128) tokens, batch 1.
+  EXPECT_NE(out.find("\"kv_bytes_end\": " + std::to_string(2 * 32 * 8 * 128 * 2 * (4096 + 128))), std::string::npos)
+      << out;
+}
+
 TEST(Serving, DecodeTurnsComputeBoundNearTheRidgePoint) {
   analysis::Serving s = serve_at("llama2_7b", 16, 1, 1).front();
   ASSERT_TRUE(s.compute_bound_batch);
