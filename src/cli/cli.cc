@@ -42,7 +42,8 @@ MODEL is a path to a .nn file, an .onnx file, a Hugging Face config.json or the 
 (see `nnscope list`).
 
 Options for analyze and dot:
-  --set NAME=VALUE        bind a model parameter (repeatable), e.g. --set batch=8
+  --set NAME=VALUE        bind a model parameter (repeatable), e.g. --set batch=8; a list parameter takes
+                          V1,V2,..., e.g. --set block_config=6,12,48,32
   --sweep NAME=V1,V2,...  evaluate at several values (repeatable: the points are the product)
   --dtype T               weights and activations: fp32 tf32 fp16 bf16 fp8 int8 int4 (default fp32)
   --weight-dtype T        weights only
@@ -136,6 +137,19 @@ sym::Int parse_value(const std::string& text, const std::string& what) {
   return value;
 }
 
+// Comma-separated integers (V1,V2,...), each as parse_value reads it.
+std::vector<sym::Int> parse_values(const std::string& list, const std::string& what) {
+  std::vector<sym::Int> values;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    values.push_back(parse_value(list.substr(start, comma - start), what));
+    start = comma + 1;
+  }
+  return values;
+}
+
 DType parse_dtype_option(const std::string& text, const std::string& option) {
   std::optional<DType> dtype = parse_dtype(text);
   // Weights and activations are floating point or quantised integers; int32/int64/bool are index types.
@@ -165,21 +179,21 @@ Options parse_options(const std::vector<std::string>& args) {
       std::string v = value();
       std::size_t eq = v.find('=');
       if (eq == std::string::npos || eq == 0) driver::usage_error("--set needs NAME=VALUE, got '" + v + "'");
-      o.request.elaborate.overrides[v.substr(0, eq)] = parse_value(v.substr(eq + 1), "--set " + v.substr(0, eq));
+      std::string name = v.substr(0, eq), text = v.substr(eq + 1);
+      // A comma makes a list (--set block_config=6,12,48,32; one item: 6,); the last --set of a name wins.
+      o.request.elaborate.overrides.erase(name);
+      o.request.elaborate.list_overrides.erase(name);
+      if (text.find(',') == std::string::npos) {
+        o.request.elaborate.overrides[name] = parse_value(text, "--set " + name);
+      } else {
+        if (text.back() == ',') text.pop_back();
+        o.request.elaborate.list_overrides[name] = parse_values(text, "--set " + name);
+      }
     } else if (arg == "--sweep") {
       std::string v = value();
       std::size_t eq = v.find('=');
       if (eq == std::string::npos || eq == 0) driver::usage_error("--sweep needs NAME=V1,V2,..., got '" + v + "'");
-      std::vector<sym::Int> values;
-      std::string list = v.substr(eq + 1);
-      std::size_t start = 0;
-      while (start <= list.size()) {
-        std::size_t comma = list.find(',', start);
-        if (comma == std::string::npos) comma = list.size();
-        values.push_back(parse_value(list.substr(start, comma - start), "--sweep " + v.substr(0, eq)));
-        start = comma + 1;
-      }
-      o.request.sweeps.emplace_back(v.substr(0, eq), std::move(values));
+      o.request.sweeps.emplace_back(v.substr(0, eq), parse_values(v.substr(eq + 1), "--sweep " + v.substr(0, eq)));
     } else if (arg == "--dtype") {
       o.request.elaborate.weight_dtype = o.request.elaborate.activation_dtype = parse_dtype_option(value(), "--dtype");
       o.request.weight_dtype_given = true;

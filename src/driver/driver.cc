@@ -73,8 +73,9 @@ std::string static_check(const interp::Program& program, bool werror) {
 }
 
 // Bindings that are wrong on the command line (an unknown name, a size below 1) are usage errors.
-void check_overrides(const Loaded& loaded, const std::map<std::string, sym::Int>& overrides) {
-  if (std::optional<Diagnostic> bad = interp::check_overrides(*loaded.model, overrides)) {
+void check_overrides(const Loaded& loaded, const interp::ElaborateOptions& options) {
+  if (std::optional<Diagnostic> bad =
+          interp::check_overrides(*loaded.model, options.overrides, options.list_overrides)) {
     throw Failure(kExitUsage, render(*bad, loaded.program->sources));
   }
 }
@@ -275,7 +276,7 @@ std::unique_ptr<Report> run(const Request& given, Timings* timings) {
   report->warnings = static_check(*report->loaded.program, request.werror);
   std::optional<analysis::HardwareProfile> hardware;
   if (!request.hardware.empty()) hardware = load_hardware(request.hardware, request.hardware_overrides);
-  check_overrides(report->loaded, request.elaborate.overrides);
+  check_overrides(report->loaded, request.elaborate);
   if (timings) timings->load = seconds_since(start);
   const interp::Program* program = report->loaded.program.get();
   guarded(program, request.target, [&] {
@@ -320,7 +321,8 @@ int check(const std::vector<std::string>& files, const Request& options, std::st
     // figures that overflow.
     for (const ast::Definition& definition : program->main().definitions) {
       if (definition.kind != ast::DefinitionKind::kModel) continue;
-      if (std::optional<Diagnostic> bad = interp::check_overrides(definition, options.elaborate.overrides)) {
+      if (std::optional<Diagnostic> bad =
+              interp::check_overrides(definition, options.elaborate.overrides, options.elaborate.list_overrides)) {
         diagnostics += render(*bad, program->sources);
         status = std::max(status, kExitUsage);
         continue;
@@ -380,7 +382,7 @@ std::vector<analysis::Serving> serve(const Request& request, const analysis::Ser
       usage_error(std::string("serve sets ") + name + " itself: use --prompt, --generate and --batch");
     }
   }
-  check_overrides(loaded, request.elaborate.overrides);
+  check_overrides(loaded, request.elaborate);
   std::size_t points = 1;
   for (const auto& [name, values] : request.sweeps) {
     if (name != "batch" && name != "prompt" && name != "generate") {

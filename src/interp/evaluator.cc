@@ -141,11 +141,15 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
   // ---- model parameters -------------------------------------------------------------------------------
 
   void bind_model_parameters(const ast::Definition& model) {
-    if (std::optional<Diagnostic> bad = check_overrides(model, options_.overrides)) {
+    if (std::optional<Diagnostic> bad = check_overrides(model, options_.overrides, options_.list_overrides)) {
       fail(bad->location, std::move(bad->message));
     }
     Frame& frame = frames_.back();
     for (const ast::Parameter& p : model.parameters) {
+      if (is_list_parameter(p)) {
+        frame.variables[p.name] = list_parameter(p);
+        continue;
+      }
       sym::Int bound;
       auto override_it = options_.overrides.find(p.name);
       if (override_it != options_.overrides.end()) {
@@ -165,6 +169,29 @@ class Evaluator final : public BuiltinHost, public ErrorReporter {
       builder_.bind_parameter(p.name, bound, p.is_const);
       frame.variables[p.name] = Value::of_int(p.is_const ? sym::Expr(bound) : sym::Expr::symbol(p.name));
     }
+  }
+
+  // A list parameter (its default a list literal) is a hyper-parameter: a list of concrete integers, from
+  // --set NAME=V1,V2,... or the default. It is not a size symbol, so it must be const, and it is not one of the
+  // graph's (integer) parameters.
+  Value list_parameter(const ast::Parameter& p) {
+    if (!p.is_const) {
+      fail(p.location, "list parameter '" + p.name + "' must be const (write 'const " + p.name + " = ...')");
+    }
+    auto override_it = options_.list_overrides.find(p.name);
+    std::vector<Value> items;
+    if (override_it != options_.list_overrides.end()) {
+      for (const sym::Int& item : override_it->second) items.push_back(Value::of_int(sym::Expr(item)));
+      return Value::of_items(Kind::kList, std::move(items));
+    }
+    Value v = eval_used(*p.default_value);
+    for (const Value& item : v.items) {
+      if (item.kind != Kind::kInt) {
+        fail(p.default_value->location, "list parameter '" + p.name + "' must hold integers, got " + describe(item));
+      }
+      items.push_back(Value::of_int(sym::Expr(concrete(item.integer, p.default_value->location))));
+    }
+    return Value::of_items(Kind::kList, std::move(items));
   }
 
   void add_output(const Value& v, const std::string& name, std::size_t index, Location at) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "interp/limits.h"
 #include "interp/program.h"
@@ -13,6 +14,8 @@ namespace nnscope::interp {
 
 struct ElaborateOptions {
   std::map<std::string, sym::Int> overrides;  // --set NAME=VALUE
+  // --set NAME=V1,V2,...: list parameters (a list literal default, such as densenet's block_config).
+  std::map<std::string, std::vector<sym::Int>> list_overrides;
   DType weight_dtype = DType::kF32;
   DType activation_dtype = DType::kF32;
   // The KV cache's dtype (--kv-dtype): floating-point model inputs named past_* (the standard library's

@@ -91,6 +91,43 @@ print(len(rows), ' '.join(r['seq'] + ':' + r['gemm_macs'] for r in rows)))");
   EXPECT_NE(table.out.find("2048"), std::string::npos);
 }
 
+// A list parameter from the command line: densenet121 with torchvision densenet201's block config (6, 12, 48, 32;
+// both grow by 32) has densenet201's 20,013,928 parameters (torchvision).
+TEST(Cli, ListParameterFromSet) {
+  CommandResult r = run_nnscope("analyze densenet121 --set block_config=6,12,48,32 --format csv");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("features.denseblock3.denselayer48.conv2"), std::string::npos);
+  EXPECT_EQ(r.out.find("features.denseblock3.denselayer49."), std::string::npos);
+  CommandResult table = run_nnscope("analyze densenet121 --set block_config=6,12,48,32");
+  ASSERT_EQ(table.status, 0) << table.err;
+  EXPECT_NE(table.out.find("20,013,928"), std::string::npos) << table.out;
+  // A trailing comma makes a one-item list: one dense block, no transition.
+  CommandResult one = run_nnscope("analyze densenet121 --set block_config=2, --format csv");
+  ASSERT_EQ(one.status, 0) << one.err;
+  EXPECT_NE(one.out.find("features.denseblock1.denselayer2.conv2"), std::string::npos);
+  EXPECT_EQ(one.out.find("features.transition1"), std::string::npos);
+}
+
+TEST(Cli, ListAndIntegerParametersAreNotInterchangeable) {
+  CommandResult list_to_integer = run_nnscope("analyze densenet121 --set classes=10,20");
+  EXPECT_EQ(list_to_integer.status, 2);
+  EXPECT_NE(list_to_integer.err.find("--set classes: parameter 'classes' is an integer, got the list 10,20"),
+            std::string::npos)
+      << list_to_integer.err;
+  CommandResult integer_to_list = run_nnscope("analyze densenet121 --set block_config=6");
+  EXPECT_EQ(integer_to_list.status, 2);
+  EXPECT_NE(integer_to_list.err.find("--set block_config: parameter 'block_config' is a list; give its items "
+                                     "separated by commas (a one-item list is written '6,')"),
+            std::string::npos)
+      << integer_to_list.err;
+  CommandResult unknown = run_nnscope("analyze densenet121 --set block_confg=6,12");
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.err.find("did you mean 'block_config'?"), std::string::npos) << unknown.err;
+  CommandResult not_a_number = run_nnscope("analyze densenet121 --set block_config=6,x");
+  EXPECT_EQ(not_a_number.status, 2);
+  EXPECT_NE(not_a_number.err.find("--set block_config: 'x' is not an integer"), std::string::npos) << not_a_number.err;
+}
+
 TEST(Cli, CsvReadsIntoRowsOfEqualWidth) {
   if (!have_tool("python3")) GTEST_SKIP() << "python3 not installed";
   for (const char* model : {"resnet50", "bert_base"}) {

@@ -403,6 +403,52 @@ TEST(InterpreterErrors, UnknownSetNameListsTheParameters) {
   EXPECT_NE(error.find("(its parameters: batch, seq)"), std::string::npos) << error;
 }
 
+// A list parameter (a const with a list-literal default) takes its default or a list override; each item is a
+// plain integer, so `widths` here builds one linear per item.
+TEST(Interpreter, ListParametersTakeTheirDefaultOrAListOverride) {
+  const std::string text =
+      "model m(batch = 1, const widths = [4, 8]) {\n"
+      "    input x: f32[batch, 2]\n"
+      "    for w in widths {\n"
+      "        x = linear(x, w)\n"
+      "    }\n"
+      "    return x\n"
+      "}\n";
+  auto defaults = elaborate_text(text);
+  EXPECT_EQ(defaults.graph.ops.size(), 2u);
+  analysis::Analysis a = analysis::analyze(defaults.graph);
+  EXPECT_EQ(a.totals.figures.params, sym::Int(2 * 4 + 4 + 4 * 8 + 8));
+  ElaborateOptions options;
+  options.list_overrides["widths"] = {3, 5, 7};
+  auto set = elaborate_text(text, options);
+  EXPECT_EQ(set.graph.ops.size(), 3u);
+  analysis::Analysis b = analysis::analyze(set.graph);
+  EXPECT_EQ(b.totals.figures.params, sym::Int(2 * 3 + 3 + 3 * 5 + 5 + 5 * 7 + 7));
+  // Only integer parameters are graph parameters (reports show them); the list is not one.
+  ASSERT_EQ(set.graph.parameters.size(), 1u);
+  EXPECT_EQ(set.graph.parameters[0].name, "batch");
+}
+
+TEST(InterpreterErrors, ListParameterMismatches) {
+  const std::string text =
+      "model m(batch = 1, const widths = [4, 8]) {\n    input x: f32[batch, len(widths)]\n    return x\n}\n";
+  ElaborateOptions list_to_integer;
+  list_to_integer.list_overrides["batch"] = {2, 3};
+  std::string error = error_of(text, list_to_integer);
+  EXPECT_NE(error.find("test.nn:1:9: error: --set batch: parameter 'batch' is an integer, got the list 2,3"),
+            std::string::npos)
+      << error;
+  ElaborateOptions integer_to_list;
+  integer_to_list.overrides["widths"] = 4;
+  error = error_of(text, integer_to_list);
+  EXPECT_NE(error.find("test.nn:1:26: error: --set widths: parameter 'widths' is a list"), std::string::npos) << error;
+  // A list is not a size symbol.
+  error = error_of("model m(batch = 1, widths = [4, 8]) {\n    input x: f32[batch, 2]\n    return x\n}\n");
+  EXPECT_NE(error.find("list parameter 'widths' must be const"), std::string::npos) << error;
+  error = error_of("model m(batch = 1, const widths = [4, \"a\"]) {\n    input x: f32[batch, 2]\n    return x\n}\n");
+  EXPECT_NE(error.find("list parameter 'widths' must hold integers, got"), std::string::npos) << error;
+}
+
 TEST(InterpreterErrors, ExactDivisionAndSizes) {
   EXPECT_NE(error_of("model m(batch = 1) {\n    input x: f32[batch, 7 / 2]\n    return x\n}\n")
                 .find("use // for floor division"),

@@ -1,4 +1,4 @@
-// Pins the graph networks of the standard library (gcn_cora, gat_cora, graphsage) to PyTorch Geometric's
+// Pins the graph networks of the standard library (gcn_cora, gat_cora, graphsage, rgat) to PyTorch Geometric's
 // example configurations: parameters as published (GCN on Cora 23,063, GAT on Cora 92,373), GEMM MACs and the
 // element-wise and activation work as closed forms in nodes and edges derived in each test, and output shapes
 // at two graph sizes. E' = edges + nodes is the edge count once GCNConv / GATConv add a self-loop per node.
@@ -101,6 +101,78 @@ TEST(GnnGraphSage, PygRedditExampleParamsMacsAndWork) {
     EXPECT_EQ(r->analysis.totals.figures.activation_ops, 256 * n);
     EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{n, 41}));
   }
+}
+
+// MLPerf's R-GAT on IGBH-full (mlcommons/training graph_neural_network; graphlearn-for-pytorch
+// examples/igbh/rgnn.py): 3 HeteroConv layers of GATConv(in, 128, heads = 4, add_self_loops = False) over the
+// 11 relations, lin 512 -> 2983 on the paper nodes.
+struct IgbhSample {
+  Int papers, authors, institutes, fos, journals, conferences;
+};
+
+// The neighbour sampler's upper bound for fanout 15, 10, 5 from `batch` seed papers, hop by hop: each node draws
+// f in-neighbours along every relation into its type (5 into paper, 2 into author, 1 into each other type).
+IgbhSample sampled_upper_bound(Int batch) {
+  // Frontiers per hop: hop 0 = the seeds; hop k's new nodes come from hop k-1's frontier.
+  Int paper = batch, author = 0, institute = 0, fos = 0, journal = 0, conference = 0;
+  IgbhSample total{batch, 0, 0, 0, 0, 0};
+  for (Int f : {Int(15), Int(10), Int(5)}) {
+    // Into paper: cites (paper), rev_written_by (author), rev_topic (fos), rev_published, rev_venue.
+    // Into author: written_by (paper), rev_affiliated_to (institute). Into institute: affiliated_to (author).
+    // Into fos / journal / conference: topic / published / venue (paper).
+    Int new_paper = f * (paper + author + fos + journal + conference);
+    Int new_author = f * (paper + institute);
+    Int new_institute = f * author;
+    Int new_fos = f * paper, new_journal = f * paper, new_conference = f * paper;
+    paper = new_paper, author = new_author, institute = new_institute;
+    fos = new_fos, journal = new_journal, conference = new_conference;
+    total.papers += paper, total.authors += author, total.institutes += institute;
+    total.fos += fos, total.journals += journal, total.conferences += conference;
+  }
+  return total;
+}
+
+TEST(GnnRgat, MlperfIgbhFullParamsAndMacs) {
+  // PyG GATConv(in, 128, heads = 4): lin [512, in] (no bias, one weight for source and destination), att_src
+  // [1, 4, 128], att_dst [1, 4, 128], bias [512]; 11 relations per layer.
+  const Int conv0 = 1024 * 512 + 3 * 512, conv = 512 * 512 + 3 * 512;
+  const Int params = 11 * conv0 + 2 * 11 * conv + (512 * 2983 + 2983);
+  EXPECT_EQ(params, Int(13'115'303));
+  // Each relation projects its source and its destination nodes (the paper-cites-paper relation its papers once):
+  // papers 9 times per layer, authors 4, every other type 2.
+  auto macs = [](const IgbhSample& n) {
+    Int projected = 9 * n.papers + 4 * n.authors + 2 * (n.institutes + n.fos + n.journals + n.conferences);
+    return (1024 + 512 + 512) * 512 * projected + n.papers * 512 * 2983;
+  };
+  for (Int batch : {Int(1024), Int(8)}) {
+    IgbhSample n = sampled_upper_bound(batch);
+    EXPECT_EQ(n.papers, 7516 * batch);  // 1 + 15 + 750 + 6750 per seed
+    auto r = testing::run_model("rgat", {{"batch", batch}});
+    EXPECT_EQ(testing::params(*r), params);
+    EXPECT_EQ(testing::macs(*r), macs(n)) << sym::to_string(batch);
+    EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{batch, 2983}));
+  }
+  // Measured counts through --set: the formula is in the per-type node counts.
+  auto r = testing::run_model("rgat");
+  IgbhSample measured{5000, 3000, 700, 900, 40, 30};
+  EXPECT_EQ(testing::macs_at(*r, {{"papers", 5000},
+                                  {"authors", 3000},
+                                  {"institutes", 700},
+                                  {"fos", 900},
+                                  {"journals", 40},
+                                  {"conferences", 30}}),
+            macs(measured));
+  // Edge work (edge softmax, messages, scatter) is a formula in each relation's edge count; GEMM work is not.
+  EXPECT_EQ(r->analysis.formulas.elementwise_ops.degree("cites"), 1);
+  EXPECT_EQ(r->analysis.formulas.gemm_macs.degree("cites"), 0);
+  for (const char* path :
+       {"convs.0.convs.paper__cites__paper.lin", "convs.2.convs.conference__rev_venue__paper.att_dst",
+        "convs.1.convs.author__affiliated_to__institute.bias", "lin"}) {
+    EXPECT_TRUE(testing::has_path(*r, path)) << path;
+  }
+  const analysis::Layer* lin = layer_at(*r, "convs.0.convs.paper__written_by__author.lin");
+  ASSERT_NE(lin, nullptr);
+  EXPECT_EQ(lin->figures.params, Int(1024 * 512));
 }
 
 TEST(GnnFormulas, InNodesAndEdges) {

@@ -76,6 +76,16 @@ TEST(MobileDenseNet, DenseNet121Structure) {
   EXPECT_EQ(r->analysis.layers.back().figures.gemm_macs, Int(1024) * 1000);
 }
 
+// block_config is a list parameter: densenet121 (growth 32) with torchvision densenet201's blocks (6, 12, 48, 32)
+// is densenet201: torchvision's 20,013,928 parameters and 4,291,365,888 GEMM MACs at 224x224.
+TEST(MobileDenseNet, BlockConfigListParameterMakesDenseNet201) {
+  auto r = testing::run_model("densenet121", {}, {{"block_config", {6, 12, 48, 32}}});
+  EXPECT_EQ(r->analysis.totals.figures.params, Int(20'013'928));
+  EXPECT_EQ(r->analysis.totals.figures.gemm_macs, Int(4'291'365'888));
+  EXPECT_EQ(count_kind(r->graph, "conv2d"), 1u + 2 * (6 + 12 + 48 + 32) + 3);
+  EXPECT_TRUE(has_path(r->graph, "features.denseblock3.denselayer48.conv2"));
+}
+
 TEST(MobileDenseNet, DenseNet169MatchesTorchvision) {
   expect_torchvision("densenet169", 14'149'480, 3'359'843'328, 10'968'811'520);
   auto r = testing::run_model("densenet169");

@@ -8,6 +8,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "analysis/analysis.h"
 #include "interp/interpreter.h"
@@ -21,7 +22,8 @@ struct ModelRun {
 };
 
 inline std::unique_ptr<ModelRun> run_program(std::unique_ptr<interp::Program> program,
-                                             std::map<std::string, sym::Int> overrides) {
+                                             std::map<std::string, sym::Int> overrides,
+                                             std::map<std::string, std::vector<sym::Int>> list_overrides = {}) {
   auto r = std::make_unique<ModelRun>();
   r->program = std::move(program);
   if (!r->program->ok()) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
@@ -29,6 +31,7 @@ inline std::unique_ptr<ModelRun> run_program(std::unique_ptr<interp::Program> pr
   if (!model) throw std::runtime_error(render_all(r->program->diagnostics, r->program->sources));
   interp::ElaborateOptions options;
   options.overrides = std::move(overrides);
+  options.list_overrides = std::move(list_overrides);
   try {
     r->graph = interp::elaborate(*r->program, *model, options);
     r->analysis = analysis::analyze(r->graph);
@@ -38,10 +41,11 @@ inline std::unique_ptr<ModelRun> run_program(std::unique_ptr<interp::Program> pr
   return r;
 }
 
-// `target` is a standard-library name or a path to a .nn file.
-inline std::unique_ptr<ModelRun> run_model(const std::string& target, std::map<std::string, sym::Int> overrides = {}) {
+// `target` is a standard-library name or a path to a .nn file; `list_overrides` bind list parameters.
+inline std::unique_ptr<ModelRun> run_model(const std::string& target, std::map<std::string, sym::Int> overrides = {},
+                                           std::map<std::string, std::vector<sym::Int>> list_overrides = {}) {
   bool found = false;
-  return run_program(interp::load_program(target, &found), std::move(overrides));
+  return run_program(interp::load_program(target, &found), std::move(overrides), std::move(list_overrides));
 }
 
 // The op at `path`, or nullptr.

@@ -1,5 +1,5 @@
-// Pins the recommendation models of the standard library (dlrm, ncf, din) and MiniGo to the figures computed
-// from their reference configurations; the arithmetic is written out in each test.
+// Pins the recommendation models of the standard library (dlrm, dlrm_dcnv2, ncf, din) and MiniGo to the figures
+// computed from their reference configurations; the arithmetic is written out in each test.
 #include <gtest/gtest.h>
 
 #include "analysis/analysis.h"
@@ -66,6 +66,73 @@ TEST(RecsysDlrm, BatchAndBagSize) {
     }
   EXPECT_EQ(bag_adds, Int(64) * 26 * 2 * 128);
   EXPECT_EQ(r->analysis.formulas.gemm_macs.degree("batch"), 1);
+}
+
+// MLPerf DLRM-DCNv2 (mlcommons/training recommendation_v2/torchrec_dlrm, README.MD's run command): tables and
+// multi-hot sizes as --num_embeddings_per_feature and --multi_hot_sizes give them, embedding dim 128, dense
+// arch 13-512-256-128, DCN interaction (3 low-rank cross layers of rank 512 over 27·128 = 3456 features), over
+// arch 3456-1024-1024-512-256-1.
+TEST(RecsysDlrmDcnv2, MlperfCriteoMultiHot) {
+  const std::vector<Int> tables = {40000000, 39060,    17295,    7424,     20265,  3,     7122, 1543, 63,
+                                   40000000, 3067956,  405282,   10,       2209,   11938, 155,  4,    976,
+                                   14,       40000000, 40000000, 40000000, 590152, 12973, 108,  36};
+  const std::vector<Int> multi_hot = {3, 2, 1, 2, 6, 1, 1,  1,   1,  7,  3, 8, 1,
+                                      6, 9, 5, 1, 1, 1, 12, 100, 27, 10, 3, 1, 1};
+  ASSERT_EQ(tables.size(), 26u);
+  ASSERT_EQ(multi_hot.size(), 26u);
+  Int rows = 0, ids = 0;
+  for (Int t : tables) rows += t;
+  for (Int h : multi_hot) ids += h;
+  const Int width = 27 * 128;  // the dense vector and 26 pooled embeddings, flattened
+  EXPECT_EQ(width, Int(3456));
+  // Each cross layer: V [512, 3456], W [3456, 512], bias [3456].
+  const Int cross_params = 3 * (2 * width * 512 + width);
+  const Int params =
+      rows * 128 + mlp_params({13, 512, 256, 128}) + cross_params + mlp_params({width, 1024, 1024, 512, 256, 1});
+  const Int macs_per_sample =
+      mlp_macs({13, 512, 256, 128}) + 3 * 2 * width * 512 + mlp_macs({width, 1024, 1024, 512, 256, 1});
+  for (Int batch : {Int(1), Int(8192)}) {
+    auto r = testing::run_model("dlrm_dcnv2", {{"batch", batch}});
+    EXPECT_EQ(testing::params(*r), params);
+    EXPECT_EQ(testing::macs(*r), batch * macs_per_sample);
+    // Every sample reads multi_hot[i] rows of 128 fp32 values from table i.
+    EXPECT_EQ(r->analysis.totals.figures.gathered_bytes, batch * ids * 128 * 4);
+    EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{batch, 1}));
+    EXPECT_EQ(count_kind(r->graph, "embedding_bag"), 26u);
+  }
+  auto r = testing::run_model("dlrm_dcnv2");
+  // Table 20 pools 100 ids per sample: 99 adds per output element, 100 rows gathered.
+  const analysis::Layer* bag = testing::find_layer(*r, "sparse_arch.embedding_bag_collection.embedding_bags.t_cat_20");
+  ASSERT_NE(bag, nullptr);
+  EXPECT_EQ(bag->figures.params, Int(40'000'000) * 128);
+  EXPECT_EQ(bag->figures.elementwise_ops, Int(99) * 128);
+  EXPECT_EQ(bag->figures.gathered_bytes, Int(100) * 128 * 4);
+  const analysis::Layer* v = testing::find_layer(*r, "inter_arch.crossnet.V_kernels.2");
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->figures.params, 512 * width);
+  EXPECT_EQ(v->figures.gemm_macs, 512 * width);
+  const analysis::Layer* bias = testing::find_layer(*r, "inter_arch.crossnet.bias.0");
+  ASSERT_NE(bias, nullptr);
+  EXPECT_EQ(bias->figures.params, width);
+  for (const char* path : {"dense_arch.model._mlp.2._linear", "over_arch.model.0._mlp.3._linear", "over_arch.model.1",
+                           "inter_arch.crossnet.W_kernels.0"}) {
+    EXPECT_TRUE(has_path(r->graph, path)) << path;
+  }
+}
+
+// The low-rank cross layer alone, in closed form: x0 [B, N], rank r: GEMM MACs 2·B·N·r, element-wise 3·B·N
+// (bias add, product with x0, residual add), parameters 2·N·r + N.
+TEST(RecsysDcn, LowRankCrossLayerCosts) {
+  auto r = testing::run_model_text(
+      "import \"std/dcn.nn\"\n"
+      "model m(batch = 4, const n = 40, const rank = 6) {\n"
+      "    input x: f32[batch, n]\n"
+      "    return crossnet: low_rank_cross_net(x, 2, rank)\n"
+      "}\n");
+  EXPECT_EQ(testing::params(*r), 2 * (2 * 40 * 6 + 40));
+  EXPECT_EQ(testing::macs(*r), 2 * (2 * 4 * 40 * 6));
+  EXPECT_EQ(r->analysis.totals.figures.elementwise_ops, 2 * (3 * 4 * 40));
+  EXPECT_EQ(r->analysis.output_shapes[0], (std::vector<Int>{4, 40}));
 }
 
 TEST(RecsysNcf, NeuMfMl20m) {
