@@ -1,4 +1,5 @@
-// Lookup tables: embedding and embedding_bag (DLRM's sparse features).
+// Lookup tables: embedding and embedding_bag (DLRM's sparse features); and the sinusoidal timestep embedding of
+// diffusion models, which looks nothing up but computes its rows.
 //
 // An embedding is a gather, not a matrix product: it does no GEMM work (counting it as GEMM was a fault
 // of the seed tool). What it costs is memory traffic, reported as gathered_elements, the elements of the
@@ -6,6 +7,14 @@
 // Backward: no gradient for the ids; the table's gradient is a scatter-add of the output gradient into the
 // rows read, one element-wise add per gathered element (never GEMM work), plus one divide per output element
 // for a mean bag. Keeps the ids (and, for a max bag, the winners' indices).
+//
+// timestep_embedding (diffusers' get_timestep_embedding, the `Timesteps` module; ldm's timestep_embedding): for
+// N timesteps and H = dim / 2 frequencies it builds the frequency table exp(-ln(max_period)·i / (H - shift))
+// (H multiplies, H divides, H exps), the arguments t·f (N·H multiplies) and their sines and cosines (2·N·H), then
+// concatenates (and, with flip_sin_to_cos, swaps the halves: movement, no ops); an odd dim pads a zero column.
+// No parameters. Backward: the timesteps are data (the scheduler's integers), so nothing flows back.
+#include <cmath>
+
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -85,6 +94,36 @@ OpResult embedding_bag(const OpArgs& args, OpContext& context) {
   return result;
 }
 
+OpResult timestep_embedding(const OpArgs& args, OpContext& context) {
+  const TensorType& timesteps = args.tensor("timesteps");
+  if (timesteps.dtype == DType::kBool) {
+    throw OpError("timestep_embedding timesteps must be numbers, got bool " + shape_string(timesteps.shape),
+                  "timesteps");
+  }
+  Expr dim = args.integer("dim");
+  require_at_least({dim}, 2, context, "dim");
+  if (args.number("max_period") <= 0) throw OpError("timestep_embedding max_period must be positive", "max_period");
+  Expr half = Expr::floordiv(dim, 2);
+  // diffusers divides by H - downscale_freq_shift: a shift equal to H is a division by zero there.
+  double shift = args.number("downscale_freq_shift");
+  if (shift == std::floor(shift) && std::abs(shift) < 1e15 &&
+      context.value(half) == sym::Int(static_cast<long long>(shift))) {
+    throw OpError("timestep_embedding downscale_freq_shift equals dim / 2 (" + size_string(half, context) +
+                      "): the frequencies would divide by zero",
+                  "downscale_freq_shift");
+  }
+  Shape out_shape = timesteps.shape;
+  out_shape.push_back(dim);
+  Expr n = numel(timesteps);
+  OpResult result;
+  result.outputs.push_back(TensorType{out_shape, context.activation_dtype()});
+  result.forward.elementwise = 2 * half + n * half;
+  result.forward.activation = half + 2 * n * half;
+  result.backward.input = {Cost{}};
+  result.backward.saves_input = {false};
+  return result;
+}
+
 }  // namespace
 
 void register_embedding_ops(Registry& registry) {
@@ -113,6 +152,22 @@ void register_embedding_ops(Registry& registry) {
                "activation 0; gathered elements B·L·embedding_dim",
                "no gradient for the ids; the table's gradient is a scatter-add of the gathered elements (+ "
                "B·embedding_dim divides for mean). Keeps the ids, and the winners' indices (int64) for max."}});
+  registry.add(
+      {.name = "timestep_embedding",
+       .summary = "sinusoidal embedding of diffusion timesteps [...] -> [..., dim] (diffusers' Timesteps)",
+       .args = {ArgSpec::tensor("timesteps").describe("The timesteps, integer or floating point, any rank."),
+                ArgSpec::integer("dim").describe("Width of the embedding, at least 2; an odd dim pads a zero column."),
+                ArgSpec::boolean("flip_sin_to_cos", false)
+                    .describe("Cosines first (diffusers' flip_sin_to_cos); changes the order, not the count."),
+                ArgSpec::number("downscale_freq_shift", 1.0)
+                    .describe("The frequencies are exp(−ln(max_period)·i / (dim/2 − shift)); not the count."),
+                ArgSpec::number("max_period", 10000.0).describe("The longest period, positive.")},
+       .apply = timestep_embedding,
+       .doc = {"timesteps.shape + [dim], in the run's activation dtype", "",
+               "N = numel(timesteps), H = ⌊dim/2⌋: element-wise 2H + N·H (the frequency table's multiply and "
+               "divide, the products t·f); activation H + 2·N·H (its exps, then a sine and a cosine per product); "
+               "GEMM MACs 0",
+               "nothing: the timesteps are data and get no gradient. Keeps nothing."}});
 }
 
 }  // namespace nnscope::ops

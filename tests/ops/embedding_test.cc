@@ -186,5 +186,56 @@ TEST(EmbeddingBag, Errors) {
                OpError);
 }
 
+// Stable Diffusion's time_proj: 320 channels for `batch` timesteps. H = 160 frequencies: the table costs 160
+// multiplies, 160 divides and 160 exps; each timestep 160 products and 160 sines and 160 cosines.
+TEST(TimestepEmbedding, StableDiffusionTimeProjection) {
+  FakeContext context;
+  context.act_dtype = DType::kBF16;
+  OpResult r = Call("timestep_embedding")
+                   .tensor("timesteps", shape({kBatch}), DType::kI64)
+                   .integer("dim", 320)
+                   .boolean("flip_sin_to_cos", true)
+                   .number("downscale_freq_shift", 0.0)
+                   .run(context);
+  ASSERT_EQ(r.outputs.size(), 1u);
+  EXPECT_EQ(r.outputs[0].shape, shape({kBatch, 320}));
+  EXPECT_EQ(r.outputs[0].dtype, DType::kBF16);  // the activation dtype, not the timesteps' int64
+  EXPECT_EQ(params(r), 0);
+  EXPECT_TRUE(r.forward.gemm_macs.is_zero());
+  EXPECT_EQ(r.forward.elementwise, 2 * 160 + kBatch * 160);
+  EXPECT_EQ(r.forward.activation, 160 + 2 * kBatch * 160);
+  // The timesteps get no gradient and backward keeps nothing.
+  ASSERT_EQ(r.backward.input.size(), 1u);
+  EXPECT_TRUE(r.backward.input[0].elementwise.is_zero());
+  EXPECT_FALSE(r.backward.saves_input[0]);
+}
+
+// SDXL's add_time_proj embeds the six size and crop conditions of each sample, 256 channels each; an odd width
+// pads a zero column (⌊7/2⌋ = 3 frequencies).
+TEST(TimestepEmbedding, AnyRankAndOddWidth) {
+  OpResult r = Call("timestep_embedding").tensor("timesteps", shape({2, 6})).integer("dim", 256).run();
+  EXPECT_EQ(r.outputs[0].shape, shape({2, 6, 256}));
+  EXPECT_EQ(eval(r.forward.activation), 128 + 2 * 12 * 128);
+  OpResult odd = Call("timestep_embedding").tensor("timesteps", shape({4})).integer("dim", 7).run();
+  EXPECT_EQ(odd.outputs[0].shape, shape({4, 7}));
+  EXPECT_EQ(eval(odd.forward.elementwise), 2 * 3 + 4 * 3);
+}
+
+TEST(TimestepEmbedding, Errors) {
+  EXPECT_EQ(
+      failing_argument(Call("timestep_embedding").tensor("timesteps", shape({2}), DType::kBool).integer("dim", 8)),
+      "timesteps");
+  EXPECT_EQ(failing_argument(Call("timestep_embedding").tensor("timesteps", shape({2})).integer("dim", 1)), "dim");
+  EXPECT_EQ(failing_argument(
+                Call("timestep_embedding").tensor("timesteps", shape({2})).integer("dim", 8).number("max_period", 0.0)),
+            "max_period");
+  // diffusers divides by dim/2 − shift.
+  EXPECT_EQ(failing_argument(Call("timestep_embedding")
+                                 .tensor("timesteps", shape({2}))
+                                 .integer("dim", 2)
+                                 .number("downscale_freq_shift", 1.0)),
+            "downscale_freq_shift");
+}
+
 }  // namespace
 }  // namespace nnscope::ops::testing

@@ -109,6 +109,7 @@ std::map<std::string, std::vector<Sample>> samples() {
       c.tensor("ids", shape({2, 3}), DType::kI64).integer("num_embeddings", 10).integer("embedding_dim", 4);
     });
   }
+  s["timestep_embedding"] = {[](Call& c) { c.tensor("timesteps", shape({2}), DType::kI64).integer("dim", 8); }};
   s["shared_conv2d"] = {[](Call& c) {
     c.tensors("inputs", {shape({1, 2, 8, 8}), shape({1, 2, 4, 4})}).integer("out_channels", 4).integer("kernel", 3);
   }};
