@@ -116,6 +116,16 @@ TEST(StableDiffusion, V2UNetParametersMacsAndShape) {
             (std::vector<Int>{2, 20, 144, 77}));
   EXPECT_TRUE(has_path(*other, "mid_block.resnets.1.time_emb_proj"));
   EXPECT_TRUE(has_path(*other, "conv_norm_out"));
+
+  // MLCommons' reference normalises the resnets in 16 groups, its transformers in 32: a group norm of E elements
+  // in R = batch·groups rows costs 7E + R element-wise ops (docs/cost-model.md §7.5).
+  Int e = 320 * 64 * 64;
+  EXPECT_EQ(find_layer(*defaults, "down_blocks.0.resnets.0.norm1")->figures.elementwise_ops, 7 * e + 16);
+  EXPECT_EQ(find_layer(*defaults, "down_blocks.0.attentions.0.norm")->figures.elementwise_ops, 7 * e + 32);
+  auto stability = run_model("stable_diffusion_v2", {{"norm_groups", 32}});
+  EXPECT_EQ(find_layer(*stability, "down_blocks.0.resnets.0.norm1")->figures.elementwise_ops, 7 * e + 32);
+  EXPECT_EQ(params(*stability), Int(865'910'724));
+  EXPECT_EQ(macs(*stability), macs(*defaults));
 }
 
 TEST(StableDiffusion, XlUNetParametersMacsAndShape) {
