@@ -279,6 +279,12 @@ Maybe<std::vector<Value>> Translator::translate_body(const Graph& body, const st
     return Unsupported{"the " + which + " has " + std::to_string(body.inputs.size()) + " inputs, the node gives " +
                        std::to_string(inputs.size())};
   }
+  // A Loop translates its body twice, so Loops nested k deep translate the innermost body 2^k times: bounded.
+  body_nodes_translated_ += body.nodes.size();
+  if (body_nodes_translated_ > kMaxBodyNodes) {
+    throw ImportError("subgraph nodes translated exceed " + std::to_string(kMaxBodyNodes) +
+                      " (Loops nested too deeply)");
+  }
   const Node* outer = node_;
   std::size_t outer_index = index_;
   for (const Tensor& t : body.initializers) {

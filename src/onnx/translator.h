@@ -123,6 +123,8 @@ class Translator {
   std::unordered_map<std::string, const ValueInfo*> infos_;
   std::map<std::string, std::pair<int, std::string>> unsupported_;  // op_type -> nodes, the first's reason
   std::size_t folded_elements_ = 0;  // elements of every folded constant so far (bounded)
+  static constexpr std::size_t kMaxBodyNodes = 200'000;
+  std::size_t body_nodes_translated_ = 0;  // nodes of subgraphs translated so far (bounded)
   // The node being translated, and what to take back when its rule returns Unsupported.
   std::size_t index_ = 0;
   const Node* node_ = nullptr;

@@ -25,9 +25,14 @@ tests/onnx/fixtures/hf_expected.txt as "FIXTURE METRIC VALUE" with the sizes the
 import math
 import os
 
+import sys
+
 import onnx
 import torch
 import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_fixtures import BertSelfAttention as EncoderSelfAttention  # noqa: E402  (query, key, value)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "onnx", "fixtures")
 
@@ -54,13 +59,11 @@ class BertEmbeddings(nn.Module):
         return self.dropout(self.LayerNorm(x))
 
 
-class BertSelfAttention(nn.Module):
+class BertSelfAttention(EncoderSelfAttention):
+    """make_fixtures' attention with modeling_bert's additive mask, dropout on the probabilities and views."""
+
     def __init__(self, hidden, heads):
-        super().__init__()
-        self.heads, self.head_dim = heads, hidden // heads
-        self.query = nn.Linear(hidden, hidden)
-        self.key = nn.Linear(hidden, hidden)
-        self.value = nn.Linear(hidden, hidden)
+        super().__init__(hidden, heads)
         self.dropout = nn.Dropout(0.1)
 
     def split(self, x):
