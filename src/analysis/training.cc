@@ -275,6 +275,7 @@ Training analyze_training(const Analysis& analysis, const TrainOptions& options)
        {totals.master_weight_bytes, totals.gradient_bytes, totals.optimizer_bytes, totals.saved_activation_bytes}) {
     totals.train_memory_bytes = sym::checked_add(totals.train_memory_bytes, part);
   }
+  training.no_backward_rule = analysis.not_costed;
   return training;
 }
 

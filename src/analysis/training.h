@@ -55,6 +55,10 @@ struct TrainTotals {
 struct Training {
   std::vector<TrainLayerFigures> layers;  // aligned with Analysis::layers
   TrainTotals totals;
+  // Ops whose backward is unknown, so absent from the backward totals: every operator's rule gives its backward
+  // with its forward cost, so these are exactly the ops without a cost rule (unsupported(...), which the ONNX
+  // importer emits for an op_type it cannot translate).
+  std::vector<NotCosted> no_backward_rule;
 };
 
 // The backward figures of several layers summed (a collapsed block's row), with checked arithmetic.

@@ -40,6 +40,18 @@ void write_formulas(JsonWriter& json, const analysis::TotalFormulas& f, sym::Pri
   json.end_object();
 }
 
+// [{"path": ..., "op": ...}, ...]: the not-costed ops, or those without a backward rule.
+void write_ops(JsonWriter& json, const std::vector<analysis::NotCosted>& ops) {
+  json.begin_array();
+  for (const analysis::NotCosted& n : ops) {
+    json.begin_object(true);
+    json.key("path").string(n.path);
+    json.key("op").string(n.kind);
+    json.end_object();
+  }
+  json.end_array();
+}
+
 // The columns of report::columns() that JSON shows, in their order (docs/json.md).
 void write_layer(JsonWriter& json, const std::vector<const report::Column*>& shown, const report::ReportRow& row) {
   json.begin_object();
@@ -171,6 +183,8 @@ void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptio
     json.key("peak_activation_bytes").integer(tt.peak_activation_bytes);
     json.key("peak_at").string(tt.peak_at);
     json.key("peak_phase").string(tt.peak_phase);
+    json.key("no_backward_rule");
+    write_ops(json, training->no_backward_rule);
     json.end_object();
   }
   if (const analysis::Roofline* roofline = analysis.roofline.get()) {
@@ -251,14 +265,8 @@ void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptio
   }
   json.end_array();
 
-  json.key("not_costed").begin_array();
-  for (const analysis::NotCosted& n : analysis.not_costed) {
-    json.begin_object(true);
-    json.key("path").string(n.path);
-    json.key("op").string(n.kind);
-    json.end_object();
-  }
-  json.end_array();
+  json.key("not_costed");
+  write_ops(json, analysis.not_costed);
   json.end_object();
   json.take();
 }

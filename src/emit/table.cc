@@ -552,6 +552,16 @@ void append_summary(std::string& out, const GraphView& view, std::size_t width) 
     line("Training memory", tt.train_memory_bytes, human_bytes(tt.train_memory_bytes));
     out += pad_right("  Peak live", kLabel) + pad_left(detail::thousands(tt.peak_activation_bytes), 26) + "   " +
            human_bytes(tt.peak_activation_bytes) + "   in the " + tt.peak_phase + " of " + tt.peak_at + "\n";
+    if (training->no_backward_rule.empty()) {
+      out += "  No backward rule: none, every op has one\n";
+    } else {
+      std::size_t n = training->no_backward_rule.size();
+      out += "  No backward rule (" + std::to_string(n) + (n == 1 ? " op" : " ops") +
+             ", so absent from the backward totals):\n";
+      for (const analysis::NotCosted& op : training->no_backward_rule) {
+        out += "    " + op.path + " (" + op.kind + ")\n";
+      }
+    }
   }
   if (const analysis::Roofline* r = a.roofline.get()) {
     out += "\nRoofline on " + r->hardware + (r->training ? " (forward + backward)" : "") + "\n";

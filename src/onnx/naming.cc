@@ -102,6 +102,43 @@ std::string Names::size_param(const std::string& dim_param) {
   return name;
 }
 
+// Optimum and torch.onnx write a dimension that grows with a cache as an expression of other dimensions
+// ("past_sequence_length + 1", "past_seq + seq"): it becomes that expression of their size parameters, so
+// shapes that must agree (the attention mask and the keys) do. Names and small integers joined by + - *.
+std::string Names::size_expression(const std::string& dim_param) {
+  constexpr std::size_t kMaxTerms = 8;
+  std::vector<std::string> terms;
+  std::vector<char> operators;
+  std::size_t i = 0;
+  auto skip_spaces = [&] {
+    while (i < dim_param.size() && dim_param[i] == ' ') ++i;
+  };
+  for (;;) {
+    skip_spaces();
+    std::size_t start = i;
+    bool digits = i < dim_param.size() && std::isdigit(static_cast<unsigned char>(dim_param[i]));
+    while (i < dim_param.size() && is_ident_char(dim_param[i])) {
+      if (digits && !std::isdigit(static_cast<unsigned char>(dim_param[i]))) return size_param(dim_param);
+      ++i;
+    }
+    if (i == start || (digits && i - start > 9) || terms.size() == kMaxTerms) return size_param(dim_param);
+    terms.push_back(dim_param.substr(start, i - start));
+    skip_spaces();
+    if (i == dim_param.size()) break;
+    char op = dim_param[i++];
+    if (op != '+' && op != '-' && op != '*') return size_param(dim_param);
+    operators.push_back(op);
+  }
+  if (operators.empty()) return size_param(dim_param);
+  std::string expr = "(";
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    if (k) expr += std::string(" ") + operators[k - 1] + " ";
+    bool number = std::isdigit(static_cast<unsigned char>(terms[k][0]));
+    expr += number ? terms[k] : size_param(terms[k]);
+  }
+  return expr + ")";
+}
+
 const std::string* Names::find_size_param(const std::string& dim_param) const {
   auto it = params_.find(dim_param);
   return it == params_.end() ? nullptr : &it->second;
@@ -163,7 +200,7 @@ void assign_labels(std::vector<Stmt>& stmts, const std::vector<NodeScope>& scope
     return node_of[scope_index] = at;
   };
   for (const Stmt& s : stmts) {
-    if (scopes[s.scope].parts.empty()) continue;
+    if (s.verbatim || scopes[s.scope].parts.empty()) continue;
     ScopeNode& node = tree[place(s.scope)];
     std::string kind = s.own.empty() ? s.op_type : "own:" + s.own;
     if (!node.has_kind) {
@@ -175,6 +212,7 @@ void assign_labels(std::vector<Stmt>& stmts, const std::vector<NodeScope>& scope
   }
   std::vector<std::string> keys(scopes.size());
   for (Stmt& s : stmts) {
+    if (s.verbatim) continue;
     const NodeScope& scope = scopes[s.scope];
     std::string leaf = s.own.empty() ? lower(label_part(s.op_type)) : s.own;
     if (leaf.empty()) leaf = "op";

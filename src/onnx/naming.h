@@ -37,6 +37,9 @@ class Names {
   std::string fresh(const std::string& onnx_name);
   // The model parameter for symbolic dimension `dim_param`, one per distinct dim_param.
   std::string size_param(const std::string& dim_param);
+  // A dim_param that is an expression of other dimensions ("past_seq + seq") as that expression of their size
+  // parameters; any other dim_param is size_param's.
+  std::string size_expression(const std::string& dim_param);
   const std::string* find_size_param(const std::string& dim_param) const;
   const std::vector<std::string>& size_params() const { return param_order_; }
 
@@ -69,6 +72,8 @@ struct Stmt {
   std::string label;
   // The statement whose op owns the weights this statement's op reuses (printed as tied_to = "its path").
   std::optional<std::size_t> tied_to;
+  // A line of control text written as it is (`repeat N {`, `}`, `carry = y` of a Loop or Scan): no label, no op.
+  bool verbatim = false;
 };
 
 // Labels every statement: its scope path, with the op type (or own name) added where the scope holds several

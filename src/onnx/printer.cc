@@ -77,6 +77,7 @@ void resolve_tied_weights(std::vector<Stmt>& stmts) {
   };
   std::vector<std::string> path(stmts.size());
   for (std::size_t i = 0; i < stmts.size(); ++i) {
+    if (stmts[i].verbatim) continue;
     std::vector<std::string> calls = ops_in_order(stmts[i].rhs);
     for (std::size_t k = 0; k < calls.size(); ++k) {
       bool outermost = k + 1 == calls.size();
@@ -195,8 +196,15 @@ std::string print_model(const ModelText& m) {
   for (std::size_t k = 0; k < m.size_params.size(); ++k) out += (k ? ", " : "") + m.size_params[k] + " = 1";
   out += ") {\n";
   for (const std::string& input : m.inputs) out += "    input " + input + "\n";
+  std::string indent = "    ";
   for (const Stmt& s : *m.stmts) {
-    out += "    " + s.lhs + " = ";
+    if (s.verbatim) {
+      if (s.rhs == "}" && indent.size() > 4) indent.resize(indent.size() - 4);
+      out += indent + s.rhs + "\n";
+      if (s.rhs.ends_with("{")) indent += "    ";
+      continue;
+    }
+    out += indent + s.lhs + " = ";
     if (!s.label.empty()) out += "\"" + s.label + "\": ";
     out += s.rhs + "\n";
   }

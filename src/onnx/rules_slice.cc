@@ -105,8 +105,19 @@ Outcome slice(Translator& t) {
   Maybe<int> r = t.need_rank(0);
   if (!r) return r.why();
   const Value& v = t.in(0);
-  if (v.kind == Kind::kConst || v.kind == Kind::kWeight || v.kind == Kind::kFilled) return slice_folded(t, *s, *r);
-  Maybe<std::string> x = t.tensor(0);
+  Maybe<std::string> x = Unsupported{""};
+  if (v.kind == Kind::kConst || v.kind == Kind::kWeight || v.kind == Kind::kFilled) {
+    Outcome folded = slice_folded(t, *s, *r);
+    if (folded.ok() || v.kind == Kind::kFilled) return folded;
+    // Cut to a symbolic length (Hugging Face's position_ids[:, :seq], token_type_ids and causal-mask buffers; a
+    // position table): sliced as a tensor. An integer buffer only indexes embeddings, so it becomes an integer
+    // tensor of its shape; a weight stays whole in the parameters (param) and is read in part.
+    x = v.kind == Kind::kConst && !v.is_float
+            ? t.emit_temp("expand(arange(1), " + ints_text(v.cdims) + ")", t.node().inputs[0])
+            : t.tensor(0);
+  } else {
+    x = t.tensor(0);
+  }
   if (!x) return x.why();
   std::string rhs = *x;
   for (std::size_t k = 0; k < s->starts.size(); ++k) {
@@ -134,7 +145,15 @@ Outcome slice(Translator& t) {
     if (to_end && start.v == 0 && step.v == 1) continue;  // the whole axis
     rhs = "slice(" + args + ")";
   }
-  if (rhs == v.var) return t.forward(0, v);
+  if (rhs == *x) {  // every axis whole
+    if (v.kind == Kind::kTensor) return t.forward(0, v);
+    Value whole;
+    whole.kind = Kind::kTensor;
+    whole.var = *x;
+    whole.rank = *r;
+    t.set_out(0, std::move(whole));
+    return translated();
+  }
   return t.emit_tensor(rhs, *r);
 }
 

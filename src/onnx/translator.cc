@@ -155,6 +155,15 @@ void Translator::declare_inputs() {
     if (dynamic) last_dynamic = static_cast<int>(i);
   }
   if (last_dynamic < 0) last_dynamic = 0;
+  // A graph input giving a Loop's trip count becomes a size parameter (rules_control.cc): it takes the input's
+  // own name, so `--set steps=8` binds it, and the tensor, unused, is `_steps`.
+  std::unordered_set<std::string> trip_counts;
+  for (const Node& n : g_.nodes) {
+    if (n.op_type == "Loop" && !n.inputs.empty() && !n.inputs[0].empty()) trip_counts.insert(n.inputs[0]);
+  }
+  for (const ValueInfo& in : g_.inputs) {
+    if (trip_counts.count(in.name)) names_.size_param(in.name);
+  }
   for (std::size_t i = 0; i < g_.inputs.size(); ++i) {
     const ValueInfo& in = g_.inputs[i];
     if (initializer_names.count(in.name)) continue;
@@ -184,12 +193,13 @@ void Translator::declare_inputs() {
         throw ImportError("graph input " + quoted_name(in.name) + " has dimension " + std::to_string(*d.value) +
                           " (sizes must be at least 1)");
       } else {
-        dims.push_back(names_.size_param(d.param.empty() ? in.name + "_dim" + std::to_string(k) : d.param));
+        dims.push_back(d.param.empty() ? names_.size_param(in.name + "_dim" + std::to_string(k))
+                                       : names_.size_expression(d.param));
       }
     }
     Value v;
     v.kind = Kind::kTensor;
-    v.var = names_.fresh(in.name);
+    v.var = names_.fresh(trip_counts.count(in.name) ? "_" + in.name : in.name);
     v.rank = static_cast<int>(dims.size());
     input_lines_.push_back(v.var + ": " + dtype_text(in.elem_type) + list_text(dims));
     values_[in.name] = std::move(v);
@@ -251,19 +261,43 @@ void Translator::translate(const Node& node, std::size_t index) {
 }
 
 Outcome Translator::inline_branch(const Graph& branch, const std::string& which) {
+  if (branch.outputs.size() != node_->outputs.size()) {
+    return Unsupported{"the " + which + " has " + std::to_string(branch.outputs.size()) + " outputs, the node " +
+                       std::to_string(node_->outputs.size())};
+  }
+  Maybe<std::vector<Value>> outputs = translate_body(branch, {}, which);
+  if (!outputs) return outputs.why();
+  for (std::size_t k = 0; k < outputs->size(); ++k) {
+    if ((*outputs)[k].kind != Kind::kMissing) set_out(k, std::move((*outputs)[k]));  // else stays unavailable
+  }
+  return translated();
+}
+
+Maybe<std::vector<Value>> Translator::translate_body(const Graph& body, const std::vector<Value>& inputs,
+                                                     const std::string& which) {
+  if (inputs.size() > body.inputs.size()) {
+    return Unsupported{"the " + which + " has " + std::to_string(body.inputs.size()) + " inputs, the node gives " +
+                       std::to_string(inputs.size())};
+  }
+  // A Loop translates its body twice, so Loops nested k deep translate the innermost body 2^k times: bounded.
+  body_nodes_translated_ += body.nodes.size();
+  if (body_nodes_translated_ > kMaxBodyNodes) {
+    throw ImportError("subgraph nodes translated exceed " + std::to_string(kMaxBodyNodes) +
+                      " (Loops nested too deeply)");
+  }
   const Node* outer = node_;
   std::size_t outer_index = index_;
-  if (branch.outputs.size() != outer->outputs.size()) {
-    return Unsupported{"the " + which + " has " + std::to_string(branch.outputs.size()) + " outputs, the node " +
-                       std::to_string(outer->outputs.size())};
-  }
-  for (const Tensor& t : branch.initializers) {
+  for (const Tensor& t : body.initializers) {
+    if (!defined_.insert(t.name).second) continue;  // a Loop's body is translated twice; its weights once
     declare_initializer(t);
-    defined_.insert(t.name);
+  }
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    values_[body.inputs[k].name] = inputs[k];
+    defined_.insert(body.inputs[k].name);
   }
   std::vector<std::string> params_made = params_made_, outputs_set = outputs_set_, roots_claimed = roots_claimed_;
-  for (std::size_t i = 0; i < branch.nodes.size(); ++i) {
-    const Node& inner = branch.nodes[i];
+  for (std::size_t i = 0; i < body.nodes.size(); ++i) {
+    const Node& inner = body.nodes[i];
     std::string where = " (in node " + std::to_string(i) + (inner.name.empty() ? "" : " " + quoted_name(inner.name)) +
                         " of the " + which + ")";
     for (const std::string& input : inner.inputs) {
@@ -277,19 +311,29 @@ Outcome Translator::inline_branch(const Graph& branch, const std::string& which)
     } catch (const ImportError& e) {
       throw ImportError(e.message() + where);
     }
+    // The weights inner nodes claimed are the outer node's to give back if its rule gives up later.
+    roots_claimed.insert(roots_claimed.end(), roots_claimed_.begin(), roots_claimed_.end());
   }
   node_ = outer;
   index_ = outer_index;
+  scopes_.push_back(node_scope(node_->name));  // what the node emits next is labelled after it again
   params_made_ = std::move(params_made);
   outputs_set_ = std::move(outputs_set);
   roots_claimed_ = std::move(roots_claimed);
-  for (std::size_t k = 0; k < branch.outputs.size(); ++k) {
-    auto it = values_.find(branch.outputs[k].name);
-    if (it == values_.end()) continue;  // not translated: the output stays unavailable
-    Value out = it->second;
-    set_out(k, std::move(out));
+  std::vector<Value> outputs;
+  for (const ValueInfo& o : body.outputs) {
+    auto it = values_.find(o.name);
+    outputs.push_back(it == values_.end() ? Value{} : it->second);
   }
-  return translated();
+  return outputs;
+}
+
+void Translator::emit_line(const std::string& text) {
+  Stmt s;
+  s.rhs = text;
+  s.verbatim = true;
+  s.scope = scopes_.size() - 1;
+  stmts_.push_back(std::move(s));
 }
 
 // ---- outputs

@@ -83,6 +83,15 @@ class Translator {
   // Translates the nodes of `branch` (If's then_branch or else_branch, named `which`) in place of the node,
   // whose outputs become the branch's outputs.
   Outcome inline_branch(const Graph& branch, const std::string& which);
+  // Translates the nodes of a subgraph (If's branch, Loop's or Scan's body, named `which`) where the node
+  // stands; the subgraph's first inputs take `inputs` by position. Returns the values of its outputs (kMissing
+  // where not translated). A body may be translated more than once (a Loop's first iteration and the rest).
+  Maybe<std::vector<Value>> translate_body(const Graph& body, const std::vector<Value>& inputs,
+                                           const std::string& which);
+  // A line of control text in the generated model (`repeat N {`, `}`, `carry = y`).
+  void emit_line(const std::string& text);
+  // The size parameter named after an ONNX name (a graph input holding a Loop's trip count).
+  std::string size_param(const std::string& onnx_name) { return names_.size_param(onnx_name); }
 
  private:
   void check_topology();
@@ -114,6 +123,8 @@ class Translator {
   std::unordered_map<std::string, const ValueInfo*> infos_;
   std::map<std::string, std::pair<int, std::string>> unsupported_;  // op_type -> nodes, the first's reason
   std::size_t folded_elements_ = 0;  // elements of every folded constant so far (bounded)
+  static constexpr std::size_t kMaxBodyNodes = 200'000;
+  std::size_t body_nodes_translated_ = 0;  // nodes of subgraphs translated so far (bounded)
   // The node being translated, and what to take back when its rule returns Unsupported.
   std::size_t index_ = 0;
   const Node* node_ = nullptr;

@@ -338,18 +338,19 @@ TEST(OnnxHostile, CyclesAndSelfReferencesNameTheNode) {
   EXPECT_NE(r.err.find("node 0 'first' (Add): reads 'b'"), std::string::npos) << r.err;
 }
 
-TEST(OnnxHostile, SubgraphsNestedTenThousandDeepAreRefused) {
-  // Level k is a graph whose one node is an If whose then_branch is level k + 1. Written from the inside out
-  // as prefixes and suffixes around the innermost graph, so building it is linear in its size.
+// Graphs nested `depth` deep: level k is a graph whose one node (`op_type`, subgraph attribute `attribute`) holds
+// level k + 1. Written from the inside out as prefixes and suffixes around the innermost graph, so building it is
+// linear in its size.
+std::string nested_model(const std::string& op_type, const std::string& attribute, int depth) {
   std::string core = OnnxGraph().graph_bytes();
   std::vector<std::string> prefixes, suffixes;
   std::size_t inner = core.size();
-  for (int depth = 0; depth < 10000; ++depth) {
-    std::string attr_prefix = bytes_field(1, "then_branch") + key(6, 2) + varint(inner);
+  for (int level = 0; level < depth; ++level) {
+    std::string attr_prefix = bytes_field(1, attribute) + key(6, 2) + varint(inner);
     std::string attr_suffix = varint_field(20, 5);
     std::size_t attr = attr_prefix.size() + inner + attr_suffix.size();
     std::string node_prefix =
-        bytes_field(1, "c") + bytes_field(2, "y") + bytes_field(4, "If") + key(5, 2) + varint(attr);
+        bytes_field(1, "c") + bytes_field(2, "y") + bytes_field(4, op_type) + key(5, 2) + varint(attr);
     std::size_t node = node_prefix.size() + attr;
     prefixes.push_back(key(1, 2) + varint(node) + node_prefix + attr_prefix);
     suffixes.push_back(attr_suffix + bytes_field(2, "g"));
@@ -359,12 +360,52 @@ TEST(OnnxHostile, SubgraphsNestedTenThousandDeepAreRefused) {
   for (std::size_t k = prefixes.size(); k-- > 0;) graph += prefixes[k];
   graph += core;
   for (const std::string& suffix : suffixes) graph += suffix;
-  ASSERT_EQ(graph.size(), inner);
-  std::string model = varint_field(1, 8) + bytes_field(7, graph) + bytes_field(8, varint_field(2, 17));
-  CommandResult r = run_limited("analyze", "nested.onnx", model);
-  expect_handled(r);
+  EXPECT_EQ(graph.size(), inner);
+  return varint_field(1, 8) + bytes_field(7, graph) + bytes_field(8, varint_field(2, 17));
+}
+
+TEST(OnnxHostile, SubgraphsNestedTenThousandDeepAreRefused) {
+  for (const auto& [op_type, attribute] : {std::pair{"If", "then_branch"}, {"Loop", "body"}, {"Scan", "body"}}) {
+    CommandResult r = run_limited("analyze", "nested.onnx", nested_model(op_type, attribute, 10000));
+    expect_handled(r);
+    EXPECT_EQ(r.status, 1) << op_type;
+    // The field path names the node at each level: ModelProto.graph.node[0].attribute[0].g.node[0]...
+    EXPECT_NE(r.err.find("nested more than 64 deep"), std::string::npos) << r.err.substr(0, 500);
+    EXPECT_NE(r.err.find("graph.node[0].attribute[0]"), std::string::npos) << r.err.substr(0, 500);
+  }
+}
+
+// Loops nested as deep as the decoder allows: each translates its body twice (the first iteration, then the
+// repeat), so the innermost one 2^depth times. The import stops at its bound, naming the node, in bounded time.
+TEST(OnnxHostile, NestedLoopsAreBounded) {
+  // Level k: body(i, cond, v) = (cond, Loop(m, cond, v) with body level k + 1); innermost: (cond, relus of v).
+  constexpr int kLevels = 16;  // about as deep as the decoder's 64 nested messages allow
+  OnnxGraph innermost;
+  innermost.input("i", onnx::kInt64, {}).input("cond", onnx::kBool, {}).input("v", onnx::kFloat, {"batch", 4});
+  innermost.node("Identity", {"cond"}, {"cond_out"});
+  std::string v = "v";
+  for (int k = 0; k < 16; ++k) {  // 16 nodes: 2^16 translations of them pass the bound
+    innermost.node("Relu", {v}, {"r" + std::to_string(k)});
+    v = "r" + std::to_string(k);
+  }
+  innermost.node("Relu", {v}, {"v_out"});
+  std::string body = innermost.output("cond_out").output("v_out").graph_bytes("body");
+  for (int level = kLevels; level > 0; --level) {
+    std::string k = std::to_string(level);
+    OnnxGraph g;
+    g.input("i" + k, onnx::kInt64, {}).input("cond" + k, onnx::kBool, {}).input("v" + k, onnx::kFloat, {"batch", 4});
+    g.constant("m" + k, {}, {2}).node("Identity", {"cond" + k}, {"cond_out" + k});
+    g.node("Loop", {"m" + k, "cond" + k, "v" + k}, {"v_out" + k}, {graph_attr("body", body)}, "/loop" + k + "/Loop");
+    body = g.output("cond_out" + k).output("v_out" + k).graph_bytes("body" + k);
+  }
+  OnnxGraph top;
+  top.input("x", onnx::kFloat, {"batch", 4}).constant("m", {}, {2}).constant("c", {}, {1});
+  top.node("Loop", {"m", "c", "x"}, {"y"}, {graph_attr("body", body)}, "/top/Loop").output("y");
+  CommandResult r = run_limited("analyze", "nested_loops.onnx", top.model(17));
+  expect_handled(r);  // within run_limited's time and memory
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("nested more than 64 deep"), std::string::npos) << r.err.substr(0, 500);
+  EXPECT_NE(r.err.find("(Loop): subgraph nodes translated exceed 200000 (Loops nested too deeply)"), std::string::npos)
+      << r.err.substr(0, 500);
 }
 
 }  // namespace

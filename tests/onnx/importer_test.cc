@@ -79,7 +79,8 @@ TEST(OnnxImport, MobilenetVitAndLstmMatchTheStandardLibrary) {
 }
 
 TEST(OnnxImport, ImportOutputChecksAndAnalysesToTheSameTotals) {
-  for (const char* name : {"resnet50", "mobilenet_v2", "vit_b_16", "bert_encoder", "lstm"}) {
+  for (const char* name : {"resnet50", "mobilenet_v2", "vit_b_16", "bert_encoder", "lstm", "bert_base", "gpt2_past",
+                           "loop_const", "loop_steps", "scan_rnn"}) {
     std::string nn = temp_path(std::string(name) + ".nn");
     CommandResult imported = run_nnscope("import " + kFixtures + name + ".onnx -o '" + nn + "'");
     ASSERT_EQ(imported.status, 0) << imported.err;

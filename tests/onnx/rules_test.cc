@@ -566,6 +566,37 @@ std::vector<RuleCase> cases() {
                  condition ? "relu(x)" : "sigmoid(x)",
                  {2, 4}});
   }
+  // Loop: 3 trips of v = v·w (w read every trip, counted once), also emitting v each trip.
+  c.push_back({"Loop with a constant trip count",
+               "Loop",
+               [](OnnxGraph& g) {
+                 OnnxGraph body;
+                 body.input("i", onnx::kInt64, {}).input("cond_in", kBool, {}).input("v_in", kFloat, {"batch", 4});
+                 body.node("Identity", {"cond_in"}, {"cond_out"}).node("MatMul", {"v_in", "w"}, {"v_out"});
+                 body.node("Identity", {"v_out"}, {"each"}).output("cond_out").output("v_out").output("each");
+                 g.input("x", kFloat, {"batch", 4}).weight("w", {4, 4}).constant("m", {}, {3});
+                 g.node("Constant", {}, {"c"}, {tensor_attr("value", tensor_proto("", kBool, {}, {1}))});
+                 g.node("Loop", {"m", "c", "x"}, {"y", "ys"}, {graph_attr("body", body.graph_bytes("body"))});
+                 g.output("y").output("ys");
+               },
+               "repeat 2 {",
+               {2, 4},
+               16});
+  // Scan: h = h + x_t over the 5 steps of x's first axis, emitting h each step.
+  c.push_back({"Scan over the first axis",
+               "Scan",
+               [](OnnxGraph& g) {
+                 OnnxGraph body;
+                 body.input("h_in", kFloat, {"batch", 4}).input("x_t", kFloat, {"batch", 4});
+                 body.node("Add", {"h_in", "x_t"}, {"h_out"}).node("Identity", {"h_out"}, {"y_t"});
+                 body.output("h_out").output("y_t");
+                 g.input("h0", kFloat, {"batch", 4}).input("x", kFloat, {5, "batch", 4});
+                 g.node("Scan", {"h0", "x"}, {"h", "ys"},
+                        {int_attr("num_scan_inputs", 1), graph_attr("body", body.graph_bytes("body"))});
+                 g.output("ys").output("h");
+               },
+               "repeat (dim(x, 0) - 1) {",
+               {5, 2, 4}});
   // QDQ: Conv2d(3, 4, 3) whose int8 weight is dequantized; the activations pass through Q and DQ.
   c.push_back({"QuantizeLinear and DequantizeLinear around a Conv",
                "QuantizeLinear",
