@@ -102,7 +102,7 @@ void keep_totals_only(analysis::Analysis& a, const ir::Graph& base) {
   a.graph = &base;
   a.layers = {};
   a.tensor_shapes.reset();
-  if (a.training) a.training = std::make_shared<analysis::Training>(analysis::Training{{}, a.training->totals});
+  if (a.training) a.training = std::make_shared<analysis::Training>(analysis::Training{{}, a.training->totals, {}});
   if (a.roofline) {
     auto roofline = std::make_shared<analysis::Roofline>(*a.roofline);
     roofline->layers = {};

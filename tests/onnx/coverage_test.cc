@@ -70,7 +70,7 @@ TEST(OnnxCoverage, ExternalWeightsGiveTheSameFiguresWithoutTheirFile) {
 // The summary CSV of `fixture` at `sizes`, checked to have every figure PyTorch gave and nothing not costed.
 std::string expect_pytorch_figures(const std::string& fixture, const std::string& sizes) {
   auto expected = expected_figures("hf_expected.txt");
-  CommandResult r = run_nnscope("analyze '" + kFixtures + fixture + "' " + sizes + " --format summary");
+  CommandResult r = run_nnscope("analyze '" + kFixtures + fixture + "' " + sizes + " --format summary-long");
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(expected[fixture].size(), 2u);
   for (const auto& [metric, value] : expected[fixture]) {

@@ -13,7 +13,7 @@ namespace {
 const std::string kFixtures = std::string(NNSCOPE_SOURCE_DIR) + "/tests/onnx/fixtures/";
 
 std::string summary(const std::string& fixture, const std::string& sizes) {
-  CommandResult r = run_nnscope("analyze '" + kFixtures + fixture + "' " + sizes + " --format summary");
+  CommandResult r = run_nnscope("analyze '" + kFixtures + fixture + "' " + sizes + " --format summary-long");
   EXPECT_EQ(r.status, 0) << fixture << "\n" << r.err;
   return r.out;
 }
