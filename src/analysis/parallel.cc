@@ -194,16 +194,16 @@ ModelStates& ModelStates::operator+=(const ModelStates& other) {
   return *this;
 }
 
-ModelStates model_states(Int params, Rational weight_dtype_bytes, int optimizer_states, int zero, Int dp) {
+ModelStates model_states(Int params, Rational weight_dtype_bytes, int optimizer_states, int zero, Int dp, Int frozen) {
   ModelStates s;
   s.params = params;
   auto part = [&](Rational bytes, bool partitioned) { return (partitioned ? bytes / Rational(dp) : bytes).ceil(); };
-  Rational weights = Rational(params) * weight_dtype_bytes;
-  s.weight_bytes = part(weights, zero >= 3);
-  s.gradient_bytes = part(weights, zero >= 2);
+  Rational trained = Rational(params - frozen);
+  s.weight_bytes = part(Rational(params) * weight_dtype_bytes, zero >= 3);
+  s.gradient_bytes = part(trained * weight_dtype_bytes, zero >= 2);
   // Mixed precision keeps an fp32 copy to update (the same rule as the single-device training memory).
-  if (weight_dtype_bytes < Rational(4)) s.master_weight_bytes = part(Rational(params) * Rational(4), zero >= 1);
-  s.optimizer_bytes = part(Rational(params) * Rational(4 * optimizer_states), zero >= 1);
+  if (weight_dtype_bytes < Rational(4)) s.master_weight_bytes = part(trained * Rational(4), zero >= 1);
+  s.optimizer_bytes = part(trained * Rational(4 * optimizer_states), zero >= 1);
   s.total_bytes = sym::checked_add(sym::checked_add(s.weight_bytes, s.gradient_bytes),
                                    sym::checked_add(s.master_weight_bytes, s.optimizer_bytes));
   return s;
@@ -295,6 +295,8 @@ LayerStack find_layer_stack(const Analysis& analysis) {
   // Parameters of each layer and outside them; the hidden size from the queries the first attention core reads.
   stack.params_per_layer.assign(prefixes.size(), 0);
   stack.expert_params_per_layer.assign(prefixes.size(), 0);
+  stack.frozen_per_layer.assign(prefixes.size(), 0);
+  stack.expert_frozen_per_layer.assign(prefixes.size(), 0);
   auto layer_of = [&](const std::string& path) -> std::ptrdiff_t {
     for (std::size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1)) {
       auto it = index.find(path.substr(0, dot));
@@ -310,18 +312,23 @@ LayerStack find_layer_stack(const Analysis& analysis) {
       stack.hidden = layer.input_shapes[0].back();
     }
     std::ptrdiff_t k = layer_of(op.path);
+    Int frozen = op.costs().frozen ? layer.figures.params : Int(0);
     if (k >= 0) {
       seen_layer = true;
       auto at = static_cast<std::size_t>(k);
       stack.params_per_layer[at] = sym::checked_add(stack.params_per_layer[at], layer.figures.params);
+      stack.frozen_per_layer[at] = sym::checked_add(stack.frozen_per_layer[at], frozen);
       if (op.kind == "moe_experts") {
         stack.expert_params_per_layer[at] = sym::checked_add(stack.expert_params_per_layer[at], layer.figures.params);
+        stack.expert_frozen_per_layer[at] = sym::checked_add(stack.expert_frozen_per_layer[at], frozen);
       }
     } else if (!seen_layer) {
       stack.before_params = sym::checked_add(stack.before_params, layer.figures.params);
+      stack.before_frozen = sym::checked_add(stack.before_frozen, frozen);
       stack.before_ops.push_back(layer.op);
     } else {
       stack.after_params = sym::checked_add(stack.after_params, layer.figures.params);
+      stack.after_frozen = sym::checked_add(stack.after_frozen, frozen);
       stack.after_ops.push_back(layer.op);
     }
   }
@@ -396,25 +403,41 @@ Int split_measured_activation(const MeasuredLayerActivation& m, Int t, bool sp, 
   return sym::checked_add(replicated, ceil_div(kept - replicated, t));
 }
 
+// The parameters of a pipeline stage: all, those in moe_experts ops, and of each the frozen ones.
+struct StageParams {
+  Int params = 0, experts = 0, frozen = 0, frozen_experts = 0;
+};
+
 // Parameters of the most loaded pipeline stage, and the part of them in experts: ⌈L/P⌉ consecutive layers each, the
 // first stage also holding what comes before the layers (embeddings), the last what comes after (final norm, head).
-std::pair<Int, Int> most_loaded_stage(const Analysis& analysis, const LayerStack& stack, Int p, Int layers_per_stage) {
-  if (stack.count == 0) return {analysis.totals.figures.params, stack.expert_params};
-  Int stage_params = 0, stage_experts = 0;
-  for (Int stage = 0; stage < p; ++stage) {
-    Int params = 0, experts = 0;
-    for (Int k = stage * layers_per_stage; k < std::min((stage + 1) * layers_per_stage, stack.count); ++k) {
-      params = sym::checked_add(params, stack.params_per_layer[static_cast<std::size_t>(k)]);
-      experts = sym::checked_add(experts, stack.expert_params_per_layer[static_cast<std::size_t>(k)]);
-    }
-    if (stage == 0) params = sym::checked_add(params, stack.before_params);
-    if (stage == p - 1) params = sym::checked_add(params, stack.after_params);
-    if (params > stage_params) {
-      stage_params = params;
-      stage_experts = experts;
-    }
+StageParams most_loaded_stage(const Analysis& analysis, const LayerStack& stack, Int p, Int layers_per_stage) {
+  if (stack.count == 0) {
+    // No layers found: every parameter on every stage; what is frozen is counted with the dense part.
+    const Int all = analysis.totals.figures.params;
+    Int frozen = analysis.training ? all - analysis.training->totals.trainable_params : Int(0);
+    return {all, stack.expert_params, frozen, 0};
   }
-  return {stage_params, stage_experts};
+  StageParams most;
+  for (Int stage = 0; stage < p; ++stage) {
+    StageParams here;
+    for (Int k = stage * layers_per_stage; k < std::min((stage + 1) * layers_per_stage, stack.count); ++k) {
+      auto at = static_cast<std::size_t>(k);
+      here.params = sym::checked_add(here.params, stack.params_per_layer[at]);
+      here.experts = sym::checked_add(here.experts, stack.expert_params_per_layer[at]);
+      here.frozen = sym::checked_add(here.frozen, stack.frozen_per_layer[at]);
+      here.frozen_experts = sym::checked_add(here.frozen_experts, stack.expert_frozen_per_layer[at]);
+    }
+    if (stage == 0) {
+      here.params = sym::checked_add(here.params, stack.before_params);
+      here.frozen = sym::checked_add(here.frozen, stack.before_frozen);
+    }
+    if (stage == p - 1) {
+      here.params = sym::checked_add(here.params, stack.after_params);
+      here.frozen = sym::checked_add(here.frozen, stack.after_frozen);
+    }
+    if (here.params > most.params) most = here;
+  }
+  return most;
 }
 
 // Activation memory of the first stage: its layers' with r.in_flight micro-batches, and what the ops before the
@@ -494,13 +517,16 @@ Parallel analyze_parallel(const Analysis& analysis, const Roofline& forward, con
                       " stages: the figures are those of a stage with " + sym::to_string(r.layers_per_stage));
   }
 
-  auto [stage_params, stage_experts] = most_loaded_stage(analysis, stack, p, r.layers_per_stage);
-  Int dense_device = ceil_div(stage_params - stage_experts, t);
-  Int expert_device = ceil_div(stage_experts, sym::checked_mul(t, ep));
+  StageParams stage = most_loaded_stage(analysis, stack, p, r.layers_per_stage);
+  Int dense_device = ceil_div(stage.params - stage.experts, t);
+  Int expert_device = ceil_div(stage.experts, sym::checked_mul(t, ep));
+  // The frozen part splits as its tensors do; rounding down keeps the trained part from going below its share.
+  Int dense_frozen = (stage.frozen - stage.frozen_experts) / t;
+  Int expert_frozen = stage.frozen_experts / sym::checked_mul(t, ep);
   int states = optimizer_state_per_param(*parse_optimizer(training.totals.optimizer));
-  r.states = model_states(dense_device, dtype_bytes(graph.weight_dtype), states, plan.zero, dp);
+  r.states = model_states(dense_device, dtype_bytes(graph.weight_dtype), states, plan.zero, dp, dense_frozen);
   if (expert_device > 0) {
-    r.states += model_states(expert_device, dtype_bytes(graph.weight_dtype), states, plan.zero, dp / ep);
+    r.states += model_states(expert_device, dtype_bytes(graph.weight_dtype), states, plan.zero, dp / ep, expert_frozen);
   }
 
   r.in_flight = std::min(p, m);

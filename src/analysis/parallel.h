@@ -45,8 +45,10 @@ struct ModelStates {
   ModelStates& operator+=(const ModelStates& other);
 };
 // weight_dtype_bytes: 2 for fp16 (a rational for sub-byte types); optimizer_states: fp32 values per parameter
-// (Adam 2).
-ModelStates model_states(Int params, sym::Rational weight_dtype_bytes, int optimizer_states, int zero, Int dp);
+// (Adam 2). Of params, `frozen` are not trained (frozen = true, LoRA's base): stored, but without gradients,
+// master copies or optimizer state.
+ModelStates model_states(Int params, sym::Rational weight_dtype_bytes, int optimizer_states, int zero, Int dp,
+                         Int frozen = 0);
 
 // Activation memory of one transformer layer and one micro-batch, per device, in bytes at 16-bit activations
 // (Korthikanti et al. 2022, Table 2): s·b·h·(34 + 5·a·s/h) without parallelism; tensor parallelism t divides all
@@ -71,8 +73,11 @@ struct LayerStack {
   Int layer_params = 0;                            // parameters of the first layer
   std::vector<Int> params_per_layer;               // each layer's, in execution order
   std::vector<Int> expert_params_per_layer;        // the part of them in moe_experts ops
+  std::vector<Int> frozen_per_layer;               // of params_per_layer, the frozen ones
+  std::vector<Int> expert_frozen_per_layer;        // of expert_params_per_layer, the frozen ones
   Int expert_params = 0;                           // of moe_experts ops in the whole model
   Int before_params = 0, after_params = 0;         // outside the layers, before the first / after the last
+  Int before_frozen = 0, after_frozen = 0;         // of those, the frozen ones
   std::vector<std::size_t> before_ops, after_ops;  // those ops (indices into Graph::ops)
 };
 // Empty count when the model has no attention (a CNN): the plan then splits every parameter evenly.

@@ -189,6 +189,24 @@ TEST(ParallelPlan, ConvolutionalModelDataParallel) {
   EXPECT_EQ(p.communication[0].link, "intra-node");
 }
 
+// LoRA fine-tuning (llama2_70b_lora: frozen base, rank-16 adapters on qkv_proj and o_proj of 80 layers): every
+// weight is stored, but gradients, fp32 master copies and Adam's two states exist only for the adapters,
+// L = 80·(8192·16 + 16·(8192 + 2·1024) + 8192·16 + 16·8192) = 44,564,480 parameters.
+TEST(ParallelPlan, LoraTrainsOnlyTheAdaptersStates) {
+  const Int lora = 80 * (8192 * 16 + 16 * (8192 + 2 * 1024) + 8192 * 16 + 16 * 8192);
+  ASSERT_EQ(lora, 44'564'480);
+  PlanRun r = run_plan("llama2_70b_lora", "dp=8", {{"batch", 1}, {"seq", 1024}});
+  const analysis::ModelStates& s = r.parallel().states;
+  EXPECT_EQ(s.weight_bytes, 2 * s.params);
+  EXPECT_EQ(s.gradient_bytes, 2 * lora);
+  EXPECT_EQ(s.master_weight_bytes, 4 * lora);
+  EXPECT_EQ(s.optimizer_bytes, 8 * lora);
+  // With the tensor split the adapters split too (their rank-16 halves as the projections they sit on).
+  PlanRun split = run_plan("llama2_70b_lora", "tp=8,dp=8,zero=1", {{"batch", 1}, {"seq", 1024}});
+  EXPECT_LT(split.parallel().states.gradient_bytes, 2 * lora / 4);
+  EXPECT_GT(split.parallel().states.gradient_bytes, 0);
+}
+
 TEST(ParallelPlan, PlansThatDoNotFitAreUsageErrors) {
   auto status = [](const std::string& target, const std::string& plan, const std::string& hw = "a100") {
     Request request;
