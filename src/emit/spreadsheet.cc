@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "emit/format.h"
+#include "emit/xml_text.h"
 #include "emit/zip.h"
 
 namespace nnscope::emit::spreadsheet {
@@ -16,51 +17,6 @@ constexpr std::string_view kRelationships = "http://schemas.openxmlformats.org/o
 constexpr std::string_view kPackageRelationships = "http://schemas.openxmlformats.org/package/2006/relationships";
 constexpr std::size_t kMinWidth = 6, kMaxWidth = 60;
 constexpr std::string_view kBarColor = "FF5B9BD5";
-
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
-
-// Decodes one UTF-8 sequence at text[i]; returns its code point and advances i, or returns U+FFFD and advances one
-// byte for a byte that does not start a well-formed sequence (overlong forms and surrogates included).
-char32_t next_code_point(std::string_view text, std::size_t& i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char lead = byte(i);
-  std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-  if (length == 0 || i + length > text.size()) {
-    ++i;
-    return length == 1 ? lead : 0xFFFD;
-  }
-  char32_t c = length == 1 ? lead : length == 2 ? lead & 0x1F : length == 3 ? lead & 0x0F : lead & 0x07;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    c = (c << 6) | (byte(i + k) & 0x3F);
-  }
-  static constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (c < kSmallest[length] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-    ++i;
-    return 0xFFFD;
-  }
-  i += length;
-  return c;
-}
 
 std::string attribute_text(std::string_view text) {
   std::string out;
@@ -106,32 +62,6 @@ std::string styles_xml() {
 }
 
 }  // namespace
-
-void append_xml_text(std::string& out, std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    char32_t c = next_code_point(text, i);
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) break;  // C0, DEL and C1 controls: removed
-        append_utf8(out, c == 0xFFFE || c == 0xFFFF ? char32_t{0xFFFD} : c);
-    }
-  }
-}
 
 bool past_exact_doubles(sym::Int value) {
   constexpr sym::Int kLargestExact = sym::Int{1} << 53;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "emit/xml_text.h"
 #include "symbolic/rational.h"
 
 namespace nnscope::emit::spreadsheet {
@@ -94,10 +95,7 @@ void add_columns(std::vector<SheetColumn>& columns, const IntegerFigure& figure)
 void write_cells(Sheet& sheet, const IntegerFigure& figure, sym::Int value);
 void skip_cells(Sheet& sheet, const IntegerFigure& figure);  // unknown: every column of the figure empty
 
-// Appends `text` as XML character data: & < > " ' escaped; control characters removed (XML 1.0 cannot hold
-// most of them, and a spreadsheet cell has no use for them); bytes that are not UTF-8, and the code points XML
-// forbids, become U+FFFD.
-void append_xml_text(std::string& out, std::string_view text);
+using emit::append_xml_text;  // emit/xml_text.h
 // "A", "Z", "AA": the letters of a 0-based column.
 std::string column_letters(std::size_t column);
 

@@ -6,11 +6,13 @@
 #include <string_view>
 #include <vector>
 
+#include "emit/xml_text.h"
+
 namespace nnscope::emit::svg {
 
-// `text` with & < > " ' replaced by entities: safe in element content and in quoted attribute values.
-std::string escape(std::string_view text);
-void append_escaped(std::string& out, std::string_view text);
+// `text` as character data (emit/xml_text.h: entities for & < > " ', control characters removed).
+inline std::string escape(std::string_view text) { return xml_text(text); }
+inline void append_escaped(std::string& out, std::string_view text) { append_xml_text(out, text); }
 
 // A coordinate with one decimal place ("12.5"), trailing ".0" dropped: charts are drawn in pixels.
 std::string coordinate(double value);

@@ -24,7 +24,7 @@ TEST(Spreadsheet, XmlTextEscapesAndDropsControls) {
   // Markup escaped; C0 controls, DEL and C1 controls (U+0085) removed; a stray byte and a UTF-8-encoded surrogate
   // become U+FFFD; U+FFFF (not an XML character) too; other text kept.
   spreadsheet::append_xml_text(out, "a<b>&\"'\x01\t\n\x1f\x7f\xc2\x85 \xff\xed\xa0\x80\xef\xbf\xbf\xc3\xa9");
-  EXPECT_EQ(out, "a&lt;b&gt;&amp;&quot;&apos; \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xc3\xa9");
+  EXPECT_EQ(out, "a&lt;b&gt;&amp;&quot;&#39; \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xc3\xa9");
 }
 
 TEST(Spreadsheet, ColumnLetters) {
