@@ -6,6 +6,8 @@
 #include <cmath>
 #include <tuple>
 
+#include "source/utf8.h"
+
 namespace nnscope::json {
 namespace {
 
@@ -181,24 +183,6 @@ class Parser {
     return value;
   }
 
-  static void append_utf8(std::string& out, unsigned code) {
-    if (code < 0x80) {
-      out += static_cast<char>(code);
-    } else if (code < 0x800) {
-      out += static_cast<char>(0xc0 | (code >> 6));
-      out += static_cast<char>(0x80 | (code & 0x3f));
-    } else if (code < 0x10000) {
-      out += static_cast<char>(0xe0 | (code >> 12));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (code & 0x3f));
-    } else {
-      out += static_cast<char>(0xf0 | (code >> 18));
-      out += static_cast<char>(0x80 | ((code >> 12) & 0x3f));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (code & 0x3f));
-    }
-  }
-
   // A string literal starting at pos_ (the opening quote); returns its decoded contents.
   std::string string() {
     std::size_t begin = pos_++;
@@ -238,7 +222,7 @@ class Parser {
       } else if (code >= 0xdc00 && code < 0xe000) {
         fail(escape, pos_, "a low surrogate \\u escape without its high half");
       }
-      append_utf8(out, code);
+      append_utf8(out, static_cast<char32_t>(code));
     }
   }
 
