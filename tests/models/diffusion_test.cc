@@ -1,9 +1,11 @@
 // The diffusion U-Nets of MLPerf, stable_diffusion_v2 (Training) and stable_diffusion_xl (Inference): the
 // published parameter counts of diffusers' UNet2DConditionModel for stabilityai/stable-diffusion-2-1 (865,910,724)
 // and stabilityai/stable-diffusion-xl-base-1.0 (2,567,463,684), the GEMM MACs of a closed form over the config at
-// two sizes, the output shape (the input latents'), and diffusers' module names.
+// two sizes, the output shape (the input latents'), and diffusers' module names. SD 2's text encoder
+// (stable_diffusion_v2_text_encoder) against a PyTorch re-implementation and open_clip's published profile.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <vector>
 
 #include "models/model_test_util.h"
@@ -158,6 +160,61 @@ TEST(StableDiffusion, XlUNetParametersMacsAndShape) {
             Int(2048 * 1280));
   EXPECT_EQ(find_layer(*other, "down_blocks.2.attentions.0.transformer_blocks.0.attn2.attention.qk")->output_shapes[0],
             (std::vector<Int>{2, 20, 16 * 24, 154}));
+}
+
+// SD 2's text encoder, OpenCLIP ViT-H/14's text tower to its penultimate layer (CLIPTextModel with 23 layers).
+// tests/models/reference/clip_text_encoder.py builds it from nn.Embedding, nn.LayerNorm, nn.Linear and nn.GELU and
+// prints 340,387,840 parameters, 22,563,616,768 MACs at 1x77 tokens and 18,618,515,456 at 2x32 (forward hooks on
+// the linears and the two attention products); the closed forms below say the same.
+TEST(StableDiffusion, V2TextEncoderParametersMacsAndShape) {
+  const Int h = 1024, inner = 4096;
+  // Per layer: layer_norm1 and layer_norm2 (weight and bias), q/k/v/out projections with biases, fc1 and fc2.
+  const Int layer = 2 * 2 * h + 4 * (h * h + h) + (h * inner + inner) + (inner * h + h);
+  auto params_of = [&](Int layers) { return 49408 * h + 77 * h + layers * layer + 2 * h; };  // + final_layer_norm
+  EXPECT_EQ(params_of(23), Int(340'387'840));
+  // Per layer over b·s tokens: q, k, v, out (4·h²) and the MLP (2·h·4h) per token; q·kᵀ and probs·v (2·s·h per
+  // token, the causal mask does not shrink them).
+  auto macs_of = [&](Int layers, Int b, Int s) { return layers * (12 * b * s * h * h + 2 * b * s * s * h); };
+  EXPECT_EQ(macs_of(23, 1, 77), Int(22'563'616'768));
+  EXPECT_EQ(macs_of(23, 2, 32), Int(18'618'515'456));
+  auto other = expect_macs_at_two_sizes("stable_diffusion_v2_text_encoder", macs_of(23, 1, 77),
+                                        {{"batch", 2}, {"seq", 32}}, macs_of(23, 2, 32));
+  auto defaults = run_model("stable_diffusion_v2_text_encoder");
+  EXPECT_EQ(params(*defaults), params_of(23));
+  EXPECT_EQ(params(*other), params_of(23));
+  // last_hidden_state: the U-Net's encoder_hidden_states, [batch, 77, 1024] (context_dim 1024).
+  EXPECT_EQ(defaults->analysis.output_shapes[0], (std::vector<Int>{1, 77, 1024}));
+  EXPECT_EQ(other->analysis.output_shapes[0], (std::vector<Int>{2, 32, 1024}));
+
+  // Hugging Face's CLIPTextModel names; layer 22 is the last one run (OpenCLIP's 24th block is skipped).
+  EXPECT_EQ(find_layer(*other, "text_model.embeddings.token_embedding")->figures.params, Int(49408 * 1024));
+  EXPECT_EQ(find_layer(*other, "text_model.embeddings.position_embedding")->figures.params, Int(77 * 1024));
+  EXPECT_EQ(find_layer(*other, "text_model.encoder.layers.0.self_attn.q_proj")->figures.params, h * h + h);
+  EXPECT_EQ(find_layer(*other, "text_model.encoder.layers.22.mlp.fc1")->output_shapes[0],
+            (std::vector<Int>{2, 32, 4096}));
+  EXPECT_TRUE(has_path(*other, "text_model.encoder.layers.22.layer_norm1"));
+  EXPECT_TRUE(has_path(*other, "text_model.encoder.layers.22.layer_norm2"));
+  EXPECT_TRUE(has_path(*other, "text_model.encoder.layers.22.self_attn.out_proj"));
+  EXPECT_FALSE(has_path(*other, "text_model.encoder.layers.23.layer_norm1"));
+  EXPECT_TRUE(has_path(*other, "text_model.final_layer_norm"));
+  // Causal self-attention in 16 heads; GELU (OpenCLIP's nn.GELU, not OpenAI's QuickGELU).
+  EXPECT_EQ(find_layer(*other, "text_model.encoder.layers.3.self_attn.attention.qk")->output_shapes[0],
+            (std::vector<Int>{2, 16, 32, 32}));
+  EXPECT_EQ(count_kind(other->graph, "causal_mask"), 23u);
+  const ir::Op* activation = find_op(other->graph, "text_model.encoder.layers.3.mlp.activation_fn");
+  ASSERT_NE(activation, nullptr);
+  EXPECT_EQ(activation->kind, "gelu");
+
+  // The whole 24-layer tower: open_clip's docs/model_profile.csv gives ViT-H-14 354.03 M text parameters and
+  // 47.09 text GFLOPs (2 per MAC) at 77 tokens, both with its text_projection (1024 x 1024, on the pooled token
+  // only; SD 2 does not use it and the model leaves it out). The script prints 354,032,640 and 23,545,692,160.
+  auto tower = run_model("stable_diffusion_v2_text_encoder", {{"layers", 24}});
+  EXPECT_EQ(params(*tower) + h * h, Int(354'032'640));
+  EXPECT_EQ(macs(*tower) + h * h, Int(23'545'692'160));
+  EXPECT_EQ(macs_of(24, 1, 77), macs(*tower));
+
+  // 77 learned positions: a longer prompt is an error.
+  EXPECT_THROW(run_model("stable_diffusion_v2_text_encoder", {{"seq", 78}}), std::runtime_error);
 }
 
 }  // namespace
