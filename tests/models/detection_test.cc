@@ -3,7 +3,11 @@
 // modules (Conv2d, ConvTranspose2d, Linear) at the sizes named in each test.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 #include "analysis/analysis.h"
+#include "analysis/training.h"
 #include "interp/interpreter.h"
 #include "models/model_test_util.h"
 
@@ -194,6 +198,44 @@ TEST(DetectionRetinaNet, MlperfResNeXt50Fpn264Classes) {
   auto other = testing::run_model("retinanet", {{"batch", 2}, {"height", 512}, {"width", 640}});
   EXPECT_EQ(other->analysis.totals.figures.gemm_macs, Int(205'784'965'120));
   EXPECT_EQ(testing::find_layer(*other, "postprocess.sigmoid")->output_shapes[0], (std::vector<Int>{2, 61'380, 264}));
+}
+
+// Training as MLCommons' reference does it (--trainable-backbone-layers 3): the trunk's conv1 and layer1 are frozen.
+// tools/reference/retinanet_reference.py counts the parameters left with requires_grad, the weight-gradient MACs
+// of the convolutions whose weights train and the input-gradient MACs of those whose input needs a gradient (each
+// as many as the forward MACs): none for conv1 and layer1 (frozen, reading the image), nor for layer2.0's conv1 and
+// downsample (their input, layer1's output, needs no gradient).
+TEST(DetectionRetinaNet, MlperfTrainingFreezesConv1AndLayer1) {
+  struct Expected {
+    std::map<std::string, Int> sizes;
+    Int trainable, wgrad, dgrad;
+  };
+  const std::map<std::string, Int> resnet50 = {{"groups", 1}, {"width_per_group", 64}, {"classes", 91}};
+  std::map<std::string, Int> resnet50_small = resnet50;
+  resnet50_small.insert({{"batch", 2}, {"height", 512}, {"width", 640}});
+  for (const Expected& e : {
+           Expected{{}, 36'849'004, 191'613'514'752, 187'681'354'752},
+           Expected{{{"batch", 2}, {"height", 512}, {"width", 640}}, 36'849'004, 195'959'808'000, 191'933'276'160},
+           Expected{resnet50, 33'792'599, 141'515'477'248, 138'894'037'248},
+           Expected{resnet50_small, 33'792'599, 144'742'758'400, 142'058'403'840},
+       }) {
+    auto r = testing::run_model("retinanet", e.sizes);
+    analysis::Training train = analysis::analyze_training(r->analysis, {});
+    EXPECT_EQ(train.totals.trainable_params, e.trainable);
+    EXPECT_EQ(train.totals.backward_wgrad_macs, e.wgrad);
+    EXPECT_EQ(train.totals.backward_dgrad_macs, e.dgrad);
+  }
+  // ResNeXt-50's frozen stem and layer1: 64·3·7·7 + (64·128 + 128·4·9 + 128·256 + 64·256) + 2·(256·128 + 128·4·9 +
+  // 128·256).
+  EXPECT_EQ(Int(37'060'652) - Int(36'849'004),
+            64 * 3 * 49 + (64 * 128 + 128 * 4 * 9 + 128 * 256 + 64 * 256) + 2 * (256 * 128 + 128 * 4 * 9 + 128 * 256));
+  auto r = testing::run_model("retinanet");
+  EXPECT_TRUE(r->graph.ops[testing::find_layer(*r, "backbone.body.conv1")->op].costs().frozen);
+  EXPECT_TRUE(r->graph.ops[testing::find_layer(*r, "backbone.body.layer1.2.conv3")->op].costs().frozen);
+  EXPECT_FALSE(r->graph.ops[testing::find_layer(*r, "backbone.body.layer2.0.conv1")->op].costs().frozen);
+  // --set trainable_backbone_layers=5 trains everything.
+  auto all = testing::run_model("retinanet", {{"trainable_backbone_layers", 5}});
+  EXPECT_EQ(analysis::analyze_training(all->analysis, {}).totals.trainable_params, Int(37'060'652));
 }
 
 TEST(DetectionRetinaNet, TorchvisionResNet50FpnCrossCheck) {
