@@ -103,9 +103,12 @@ TEST(GnnGraphSage, PygRedditExampleParamsMacsAndWork) {
   }
 }
 
-// MLPerf's R-GAT on IGBH-full (mlcommons/training graph_neural_network; graphlearn-for-pytorch
-// examples/igbh/rgnn.py): 3 HeteroConv layers of GATConv(in, 128, heads = 4, add_self_loops = False) over the
-// 11 relations, lin 512 -> 2983 on the paper nodes.
+// MLPerf's R-GAT on IGBH-full (mlcommons/training graph_neural_network, since Training v6.0
+// retired_benchmarks/rgat/rgnn.py; graphlearn-for-pytorch examples/igbh/rgnn.py): 3 HeteroConv layers of
+// GATConv(in, 128, heads = 4, add_self_loops = False) over the 11 relations, lin 512 -> 2983 on the paper nodes.
+// tests/models/reference/rgat_igbh.py re-implements that layout and forward pass in plain PyTorch (PyTorch
+// Geometric is not needed) and prints 13,115,303 parameters in 134 tensors, 128,493,946,880 GEMM MACs (hooks on
+// every nn.Linear) for the sampler's bound from one seed and 70,907,555,840 for the measured-size sample below.
 struct IgbhSample {
   Int papers, authors, institutes, fos, journals, conferences;
 };
@@ -144,6 +147,14 @@ TEST(GnnRgat, MlperfIgbhFullParamsAndMacs) {
     Int projected = 9 * n.papers + 4 * n.authors + 2 * (n.institutes + n.fos + n.journals + n.conferences);
     return (1024 + 512 + 512) * 512 * projected + n.papers * 512 * 2983;
   };
+  // The reference script's figures: the sampler's bound from one seed (7,516 papers, 4,665 authors, 900
+  // institutes, 3,915 each of fields of study, journals and conferences) and the measured sample.
+  auto one = testing::run_model("rgat", {{"batch", 1}});
+  EXPECT_EQ(testing::params(*one), Int(13'115'303));
+  EXPECT_EQ(testing::macs(*one), Int(128'493'946'880));
+  EXPECT_EQ(macs(sampled_upper_bound(1)), Int(128'493'946'880));
+  EXPECT_EQ(one->analysis.output_shapes[0], (std::vector<Int>{1, 2983}));
+  EXPECT_EQ(macs(IgbhSample{5000, 3000, 700, 900, 40, 30}), Int(70'907'555'840));
   for (Int batch : {Int(1024), Int(8)}) {
     IgbhSample n = sampled_upper_bound(batch);
     EXPECT_EQ(n.papers, 7516 * batch);  // 1 + 15 + 750 + 6750 per seed
