@@ -69,8 +69,8 @@ def main():
                 out = model.head(levels)
             for h in handles:
                 h.remove()
-            print("%s classes=%d batch=%d %dx%d: params %d (trainable %d), GEMM MACs %d (backward: wgrad %d, dgrad %d), "
-                  "cls_logits %s, bbox_regression %s, levels %s"
+            print("%s classes=%d batch=%d %dx%d: params %d (trainable %d), GEMM MACs %d (backward: wgrad %d, "
+                  "dgrad %d), cls_logits %s, bbox_regression %s, levels %s"
                   % (arch, classes, batch, height, width, params, trainable, macs["forward"], macs["wgrad"],
                      macs["dgrad"], tuple(out["cls_logits"].shape), tuple(out["bbox_regression"].shape),
                      [tuple(f.shape[2:]) for f in levels]))

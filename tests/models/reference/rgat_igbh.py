@@ -15,8 +15,9 @@ train_rgnn_multi_gpu.py's defaults: --hidden_channels 512, --num_layers 3, --num
 the 11 relations of graphlearn-for-pytorch examples/igbh/dataset.py (edge_dict, 'large'/'full').
 
 PyG's GATConv with an int in_channels holds one Linear(in, heads·out, bias=False) (lin_src = lin_dst in
-torch_geometric 2.4.0, which MLCommons' Dockerfile pins; `lin` in later releases: one tensor either way) applied to the source and, for a bipartite relation, the destination
-features; att_src and att_dst [1, heads, out]; bias [heads·out] (concat). HeteroConv (aggr "sum") keys its
+torch_geometric 2.4.0, which MLCommons' Dockerfile pins; `lin` in later releases: one tensor either way) applied
+to the source and, for a bipartite relation, the destination features; att_src and att_dst [1, heads, out];
+bias [heads·out] (concat). HeteroConv (aggr "sum") keys its
 ModuleDict by "src__rel__dst" and calls a relation whose source and destination types agree with x_dict[src]
 alone, so paper-cites-paper projects the papers once. The parameters are counted from these modules; the GEMM
 MACs with forward hooks on every nn.Linear (rows x in x out), over a random graph with the given node counts per
