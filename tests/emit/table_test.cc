@@ -227,7 +227,7 @@ TEST(SweepTable, HumanAndExact) {
     b.set("batch", batch);
     points.push_back({{{"batch", batch}}, analysis::analyze_at(g, b)});
   }
-  std::string text = sweep_table(points);
+  std::string text = sweep_table(points, 100);
   EXPECT_TRUE(has(text, "batch"));
   EXPECT_TRUE(has(text, "262.91 K"));
   EXPECT_TRUE(has(text, "262,912,000"));
