@@ -4,7 +4,8 @@
 Usage: nnscope analyze resnet50 --width 100 | tools/text_svg.py [TITLE] > picture.svg
 
 Each line is one <text> element on a grid of monospace cells: its textLength is its number of code points times the
-cell width, so the columns line up in any browser's monospace font and the picture's width is fixed. Python's
+cell width, and its spaces are no-break spaces (runs of them are kept), so the columns line up in any browser's
+monospace font and the picture's width is fixed. Python's
 standard library only.
 """
 import html
@@ -13,6 +14,7 @@ import sys
 CELL_WIDTH = 7.8  # px: 0.6 em of a 13 px monospace font
 LINE_HEIGHT = 16  # px
 PAD = 12  # px around the text
+NBSP = "\u00a0"  # spaces as no-break spaces: no SVG renderer collapses a run of them
 FONT = "'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace"
 
 
@@ -25,9 +27,10 @@ def main() -> None:
     width = round(2 * PAD + columns * CELL_WIDTH)
     height = 2 * PAD + len(lines) * LINE_HEIGHT
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
+        ' xml:space="preserve">',
         f'<rect width="{width}" height="{height}" rx="6" fill="#1d1f21"/>',
-        f'<g font-family="{html.escape(FONT)}" font-size="13" fill="#e0e0e0" xml:space="preserve">',
+        f'<g font-family="{html.escape(FONT)}" font-size="13" fill="#e0e0e0" style="white-space:pre">',
     ]
     for row, line in enumerate(lines):
         if not line.strip():
@@ -36,7 +39,7 @@ def main() -> None:
         fill = ' fill="#8fd18f"' if title and row == 0 else ""
         out.append(
             f'<text x="{PAD}" y="{y}" textLength="{len(line) * CELL_WIDTH:.1f}" lengthAdjust="spacingAndGlyphs"'
-            f"{fill}>{html.escape(line, quote=False)}</text>"
+            f"{fill}>{html.escape(line, quote=False).replace(' ', NBSP)}</text>"
         )
     out.append("</g></svg>")
     sys.stdout.write("\n".join(out) + "\n")
