@@ -68,12 +68,12 @@ _nnscope() {
       compopt -o nospace 2>/dev/null
       return 0
       ;;
-    --set | --sweep | --model | --depth | --top | --set-hw | --parallel | --global-batch | --tokens | --prompt | --generate | --batch) return 0 ;;  # free-form values
+    --set | --sweep | --model | --depth | --top | --width | --set-hw | --parallel | --global-batch | --tokens | --prompt | --generate | --batch) return 0 ;;  # free-form values
   esac
 
   local options
   case $command in
-    analyze) options="--set --sweep --dtype --weight-dtype --act-dtype --format --out --depth --columns --top --mode
+    analyze) options="--set --sweep --dtype --weight-dtype --act-dtype --format --out --depth --columns --top --width --mode
                       --optimizer --hw --kernels --set-hw --parallel --global-batch --tokens --model --limit" ;;
     serve) options="--prompt --generate --batch --kv-dtype --hw --kernels --dtype --weight-dtype --act-dtype --set
                     --sweep --format --model --limit" ;;

@@ -35,6 +35,7 @@ complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l out -x -a '(__fi
 complete -c nnscope -n "__fish_seen_subcommand_from analyze dot" -l depth -x -d 'collapse blocks deeper than N levels'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l columns -x -a 'params macs flops elementwise activation bytes intensity backward time bound' -d 'table columns, comma-separated'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l top -x -d 'the N heaviest ops with their share'
+complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l width -x -d 'the columns the table fits'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l mode -x -a 'infer train' -d 'infer or train'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze" -l optimizer -x -a 'sgd momentum adam adamw' -d 'training optimizer'
 complete -c nnscope -n "__fish_seen_subcommand_from analyze serve" -l kernels -x -a 'fused unfused' -d 'memory traffic of fused or unfused kernels'

@@ -57,7 +57,9 @@ Options for analyze and dot:
                           is the deepest depth that keeps it within 60 rows
   --columns LIST          (table) figure columns: params,macs,flops,elementwise,activation,bytes,intensity,
                           backward,time,bound (default params,macs,flops; backward with --mode train;
-                          time,bound with --hw); the table fits COLUMNS or the terminal (100 when piped)
+                          time,bound with --hw)
+  --width N               (table) the columns the table fits (default: COLUMNS, else the terminal's width;
+                          100 when written to a file or a pipe, -o FILE included)
   --top N                 (table) the N heaviest ops (by time with --hw, else FLOPs) with their share
   --mode M                infer (default) or train: add the backward pass, training memory and peak
   --optimizer O           (train) sgd, momentum, adam (default) or adamw: its state in the training memory
@@ -90,16 +92,22 @@ Options for serve (with --hw, --dtype, --weight-dtype, --act-dtype, --kernels, -
 Exit status: 0 success, 1 the model has an error, 2 bad command-line usage.
 )";
 
-// The table fits the terminal: COLUMNS when set, else the width of the terminal stdout is, else 100 columns (a
-// file or a pipe), so output written to files does not depend on the window it was made in.
-std::size_t terminal_width() {
+constexpr std::size_t kMaxWidth = 10'000;
+
+// The width the table fits (docs/table.md, "Width"): --width N when given, else COLUMNS when set, else the width of
+// the terminal when the table goes to a standard output that is one, else 100 columns. A table written to a file
+// (-o FILE, or standard output redirected) or a pipe never takes its width from the window the command ran in.
+std::size_t table_width(std::size_t width_option, bool to_stdout) {
+  if (width_option > 0) return width_option;
   if (const char* columns = std::getenv("COLUMNS")) {
     char* end = nullptr;
     long value = std::strtol(columns, &end, 10);
-    if (end != columns && *end == '\0' && value > 0) return static_cast<std::size_t>(std::min(value, 10'000L));
+    if (end != columns && *end == '\0' && value > 0) {
+      return static_cast<std::size_t>(std::min<long>(value, static_cast<long>(kMaxWidth)));
+    }
   }
   struct winsize size {};
-  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+  if (to_stdout && ::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
     return size.ws_col;
   }
   return 100;
@@ -108,7 +116,6 @@ std::size_t terminal_width() {
 emit::EmitOptions table_options() {
   emit::EmitOptions options;
   options.auto_depth = true;
-  options.width = terminal_width();
   return options;
 }
 
@@ -121,6 +128,7 @@ struct Options {
   std::string output_file;
   emit::EmitOptions emit = table_options();
   std::string table_only;                 // an option that only the table takes, if given
+  std::size_t width = 0;                  // --width N; 0: not given
   sym::Int global_batch = 0, tokens = 0;  // --global-batch, --tokens: parts of the --parallel plan
   analysis::ServeOptions serve;           // --prompt, --generate, --batch
 };
@@ -311,6 +319,12 @@ Options parse_options(const std::vector<std::string>& args) {
         start = comma + 1;
       }
       o.table_only = "--columns";
+    } else if (arg == "--width") {
+      sym::Int n = parse_value(value(), "--width");
+      if (n < 40 || n > static_cast<sym::Int>(kMaxWidth))
+        driver::usage_error("--width must be between 40 and " + std::to_string(kMaxWidth));
+      o.width = static_cast<std::size_t>(n);
+      o.table_only = "--width";
     } else if (arg == "--top") {
       sym::Int n = parse_value(value(), "--top");
       if (n < 1 || n > 1'000'000) driver::usage_error("--top must be between 1 and 1000000");
@@ -359,6 +373,7 @@ int analyze(Options& o, std::ostream& out, std::ostream& err, bool dot_command) 
     driver::usage_error(o.table_only + " applies to the table; --format " + std::string(o.format->name) +
                         " shows every column and layer");
   }
+  o.emit.width = table_width(o.width, o.output_file.empty() && &out == &std::cout);
   std::unique_ptr<driver::Report> report = driver::run(o.request);
   err << report->warnings;
   if (!o.out_dir.empty()) driver::write_out_dir(o.out_dir, *report, o.emit);

@@ -17,8 +17,16 @@ void write_text(std::ostream& out, const analysis::Analysis& a, const emit::Emit
 }
 
 template <std::string (*Emit)(const std::vector<emit::SweepPoint>&)>
-void write_sweep_text(std::ostream& out, const std::vector<emit::SweepPoint>& points) {
+void write_sweep_text(std::ostream& out, const std::vector<emit::SweepPoint>& points, const emit::EmitOptions&) {
   out << Emit(points);
+}
+
+void sweep_table(std::ostream& out, const std::vector<emit::SweepPoint>& points, const emit::EmitOptions& options) {
+  out << emit::sweep_table(points, options.width);
+}
+
+void sweep_xlsx(std::ostream& out, const std::vector<emit::SweepPoint>& points, const emit::EmitOptions&) {
+  emit::sweep_xlsx(out, points);
 }
 
 std::string summary(const analysis::Analysis& a, const emit::EmitOptions&) { return emit::summary_csv(a); }
@@ -88,13 +96,13 @@ void write_and_close(int fd, const OutputFile& file, Cleanup&& cleanup) {
 
 const std::vector<Format>& formats() {
   static const std::vector<Format> kFormats = {
-      {"table", "", write_text<emit::table>, write_sweep_text<emit::sweep_table>},
+      {"table", "", write_text<emit::table>, sweep_table},
       {"csv", ".details.csv", write_text<emit::details_csv>, write_sweep_text<emit::sweep_csv>},
       {"summary", ".summary.csv", write_text<summary>, write_sweep_text<emit::sweep_csv>},
       {"summary-long", "", write_text<summary_long>, nullptr},  // stdout only: --out writes the wide summary
       {"json", ".json", json_streamed, write_sweep_text<emit::sweep_json>},
       {"dot", ".dot", write_text<emit::dot>, nullptr},
-      {"xlsx", ".xlsx", emit::xlsx, emit::sweep_xlsx},
+      {"xlsx", ".xlsx", emit::xlsx, sweep_xlsx},
       {"html", ".html", emit::html, write_sweep_text<emit::sweep_html>},
   };
   return kFormats;
@@ -120,7 +128,7 @@ void write_report(std::ostream& out, const Report& report, const Format& format,
   if (!report.is_sweep()) {
     format.write(out, *report.analysis, options);
   } else if (format.write_sweep) {
-    format.write_sweep(out, report.sweep);
+    format.write_sweep(out, report.sweep, options);
   } else {
     usage_error("--format " + std::string(format.name) + " has no form for a --sweep");
   }

@@ -16,7 +16,8 @@ struct Format {
   std::string_view name;        // --format NAME
   std::string_view out_suffix;  // the file --out DIR writes: DIR/MODEL<suffix>; empty: none
   void (*write)(std::ostream& out, const analysis::Analysis& analysis, const emit::EmitOptions& options);
-  void (*write_sweep)(std::ostream& out, const std::vector<emit::SweepPoint>& points);  // null: no sweep form
+  // null: no sweep form. `options`: the table's width; the other sweep forms show every total.
+  void (*write_sweep)(std::ostream& out, const std::vector<emit::SweepPoint>& points, const emit::EmitOptions& options);
 };
 
 const std::vector<Format>& formats();

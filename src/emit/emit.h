@@ -14,7 +14,7 @@ struct EmitOptions {
   std::size_t depth = ~std::size_t{0};  // --depth: collapse blocks below this depth (0 = top level)
   // The terminal table only (docs/table.md):
   bool auto_depth = false;                // pick the deepest depth whose tree has at most kTableRows lines (no --depth)
-  std::size_t width = 100;                // columns to fit: COLUMNS, the terminal's width, or 100
+  std::size_t width = 100;                // columns to fit: --width, COLUMNS, the terminal's width, or 100
   std::vector<std::string> columns = {};  // --columns: figure columns by name (table_column_names()); empty: default
   std::size_t top = 0;                    // --top N: the N heaviest layers instead of the tree
 };
@@ -42,7 +42,8 @@ struct SweepPoint {
   std::vector<std::pair<std::string, sym::Int>> values;
   analysis::Analysis analysis;
 };
-std::string sweep_table(const std::vector<SweepPoint>& points);
+// Fits `width` columns as the per-layer table does: totals that do not fit are left out, named in a footer line.
+std::string sweep_table(const std::vector<SweepPoint>& points, std::size_t width);
 std::string sweep_csv(const std::vector<SweepPoint>& points);
 std::string sweep_json(const std::vector<SweepPoint>& points);
 void sweep_xlsx(std::ostream& out, const std::vector<SweepPoint>& points);

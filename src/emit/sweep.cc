@@ -4,12 +4,12 @@
 #include "emit/emit.h"
 #include "emit/format.h"
 #include "emit/spreadsheet.h"
+#include "emit/text_grid.h"
 #include "report/totals.h"
 
 namespace nnscope::emit {
 namespace {
 
-using detail::pad_left;
 using sym::Int;
 
 // The totals a sweep shows, in the order of report::totals(), for the first point's mode (every point of one
@@ -42,31 +42,48 @@ std::string value_of(const SweepPoint& point, const std::string& name) {
   return "";
 }
 
-void append_grid(std::string& out, const std::vector<std::vector<std::string>>& grid, std::size_t left_columns) {
-  std::vector<std::size_t> width;
-  for (const auto& row : grid) {
-    width.resize(std::max(width.size(), row.size()), 0);
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], detail::display_width(row[c]));
+// In a terminal too narrow for every total, the order in which a sweep table keeps them, highest last to go: the
+// work (MACs, FLOPs) and the time, then the training step, parameters and memory; the element-wise and activation
+// counts (both inside FLOPs) go first. A total not named here ranks in the middle.
+int sweep_keep(std::string_view key) {
+  static constexpr std::pair<std::string_view, int> kKeep[] = {
+      {"gemm_macs", 100},
+      {"est_time_s", 98},
+      {"flops", 96},
+      {"train_flops", 94},
+      {"params", 90},
+      {"train_memory_bytes", 85},
+      {"samples_per_s", 80},
+      {"peak_activation_bytes", 75},
+      {"backward_gemm_macs", 70},
+      {"weight_bytes", 65},
+      {"traffic_bytes", 55},
+      {"activation_bytes", 50},
+      {"elementwise_ops", 40},
+      {"activation_ops", 30},
+  };
+  for (const auto& [name, keep] : kKeep) {
+    if (name == key) return keep;
   }
-  for (std::size_t r = 0; r < grid.size(); ++r) {
-    std::string line;
-    for (std::size_t c = 0; c < grid[r].size(); ++c) {
-      if (c) line += c == left_columns ? "  │ " : "  ";
-      line += pad_left(grid[r][c], width[c]);
-    }
-    out += line + "\n";
-    if (r == 0) {
-      std::size_t total = detail::display_width(line);
-      for (std::size_t i = 0; i < total; ++i) out += "─";
-      out += "\n";
-    }
-  }
+  return 60;
+}
+
+// A header line, a rule as wide as the grid, then one line per point; the swept values are set off from the
+// totals by a divider. Totals that do not fit `width` are left out, named in a footer line.
+void append_grid(std::string& out, const std::vector<detail::GridColumn>& columns, const detail::GridCells& grid,
+                 std::size_t swept, std::size_t width) {
+  detail::GridCells rows(grid.begin() + 1, grid.end());
+  detail::GridLayout layout = detail::fit_grid(columns, rows, width, swept);
+  out += detail::grid_line(columns, grid.front(), layout) + "\n";
+  out += detail::repeated("─", layout.total) + "\n";
+  for (const auto& row : rows) out += detail::grid_line(columns, row, layout) + "\n";
+  out += detail::dropped_note(layout, width, "COLUMNS=N, --width N or --format csv");
 }
 
 }  // namespace
 
 // Two tables with the same rows: human units to read, exact integers to quote.
-std::string sweep_table(const std::vector<SweepPoint>& points) {
+std::string sweep_table(const std::vector<SweepPoint>& points, std::size_t width) {
   std::string out;
   if (points.empty()) return "sweep: no points\n";
   std::vector<std::string> names = swept_names(points);
@@ -76,7 +93,12 @@ std::string sweep_table(const std::vector<SweepPoint>& points) {
   for (bool exact : {false, true}) {
     std::vector<std::vector<std::string>> grid;
     std::vector<std::string> header = names;
-    for (const report::Total* total : shown) header.emplace_back(total->title);
+    std::vector<detail::GridColumn> columns;
+    for (const std::string& name : names) columns.push_back({name});
+    for (const report::Total* total : shown) {
+      header.emplace_back(total->title);
+      columns.push_back({std::string(total->title), false, 0, sweep_keep(total->key)});
+    }
     grid.push_back(header);
     for (const SweepPoint& p : points) {
       std::vector<std::string> row;
@@ -101,9 +123,9 @@ std::string sweep_table(const std::vector<SweepPoint>& points) {
       grid.push_back(row);
     }
     out += exact ? "\nExact values\n" : "";
-    append_grid(out, grid, names.size());
+    append_grid(out, columns, grid, names.size(), width);
   }
-  return out;
+  return detail::wrap_lines(out, std::max<std::size_t>(width, 40));
 }
 
 // Columns: the swept parameters (by name), then the totals of report::totals() that a sweep shows.

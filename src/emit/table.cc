@@ -7,13 +7,17 @@
 #include "emit/emit.h"
 #include "emit/format.h"
 #include "emit/parallel.h"
+#include "emit/text_grid.h"
 #include "report/columns.h"
 
 namespace nnscope::emit {
 namespace {
 
 using detail::display_width;
+using detail::fit_grid;
 using detail::GraphView;
+using detail::GridColumn;
+using detail::GridLayout;
 using detail::pad_left;
 using detail::pad_right;
 using detail::Row;
@@ -224,103 +228,20 @@ std::vector<const FigureColumn*> chosen_columns(const analysis::Analysis& a, con
   return chosen;
 }
 
-// A grid of text to lay out within a width: column 0 (the layer) always stays; the others have a priority.
-struct GridColumn {
-  std::string title;
-  bool left = false;       // left-aligned text (else right-aligned numbers)
-  std::size_t shrink = 0;  // may be cut (with an ellipsis) down to this width; 0: never cut
-  int keep = 1000;         // drop order when the width is short: lowest first
-};
-
-struct Layout {
-  std::vector<bool> kept;
-  std::vector<std::size_t> width;
-  std::size_t total = 0;
-  std::vector<std::string> dropped;
-};
-
-// Natural widths, then text columns cut to their minimum, then columns dropped by priority until the grid fits.
-Layout fit(const std::vector<GridColumn>& columns, const std::vector<std::vector<std::string>>& cells,
-           std::size_t width) {
-  std::size_t n = columns.size();
-  std::vector<std::size_t> natural(n);
-  for (std::size_t c = 0; c < n; ++c) natural[c] = display_width(columns[c].title);
-  for (const auto& row : cells) {
-    for (std::size_t c = 0; c < n; ++c) natural[c] = std::max(natural[c], display_width(row[c]));
-  }
-  Layout layout;
-  layout.kept.assign(n, true);
-  for (;;) {
-    layout.width = natural;
-    auto total = [&] {
-      std::size_t sum = 0, shown = 0;
-      for (std::size_t c = 0; c < n; ++c) {
-        if (layout.kept[c]) sum += layout.width[c], ++shown;
-      }
-      return sum + 2 * (shown ? shown - 1 : 0);
-    };
-    // Cut text columns from the last to the first (the layer names give way last).
-    for (std::size_t c = n; c-- > 0 && total() > width;) {
-      if (!layout.kept[c] || columns[c].shrink == 0 || layout.width[c] <= columns[c].shrink) continue;
-      layout.width[c] -= std::min(layout.width[c] - columns[c].shrink, total() - width);
-    }
-    layout.total = total();
-    if (layout.total <= width) break;
-    std::size_t drop = n;
-    for (std::size_t c = 1; c < n; ++c) {
-      if (layout.kept[c] && (drop == n || columns[c].keep < columns[drop].keep)) drop = c;
-    }
-    if (drop == n) {  // the layer column alone: cut it to the width
-      layout.width[0] = std::max<std::size_t>(8, width);
-      layout.total = layout.width[0];
-      break;
-    }
-    layout.kept[drop] = false;
-    layout.dropped.push_back(columns[drop].title);
-  }
-  return layout;
+// The layer grid between rules: a heavy rule, the header, a light rule, the rows, a light rule.
+void append_grid(std::string& out, const std::vector<GridColumn>& columns, const detail::GridCells& cells,
+                 const GridLayout& layout) {
+  std::vector<std::string> titles;
+  for (const GridColumn& c : columns) titles.push_back(c.title);
+  out += detail::repeated("═", layout.total) + "\n";
+  out += detail::grid_line(columns, titles, layout) + "\n";
+  out += detail::repeated("─", layout.total) + "\n";
+  for (const auto& row : cells) out += detail::grid_line(columns, row, layout) + "\n";
+  out += detail::repeated("─", layout.total) + "\n";
 }
 
-void append_grid(std::string& out, const std::vector<GridColumn>& columns,
-                 const std::vector<std::vector<std::string>>& cells, const Layout& layout) {
-  auto line = [&](auto&& text_of) {
-    std::string text;
-    bool first = true;
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      if (!layout.kept[c]) continue;
-      if (!first) text += "  ";
-      first = false;
-      std::string cell = detail::truncate(text_of(c), layout.width[c]);
-      text += columns[c].left ? pad_right(cell, layout.width[c]) : pad_left(cell, layout.width[c]);
-    }
-    while (!text.empty() && text.back() == ' ') text.pop_back();
-    out += text + "\n";
-  };
-  std::string heavy, light;
-  for (std::size_t i = 0; i < layout.total; ++i) {
-    heavy += "═";
-    light += "─";
-  }
-  out += heavy + "\n";
-  line([&](std::size_t c) { return columns[c].title; });
-  out += light + "\n";
-  for (const auto& row : cells) line([&](std::size_t c) { return row[c]; });
-  out += light + "\n";
-}
-
-std::string rule(std::size_t width) {
-  std::string heavy;
-  for (std::size_t i = 0; i < width; ++i) heavy += "═";
-  return heavy + "\n";
-}
-
-std::string dropped_note(const Layout& layout, std::size_t width) {
-  if (layout.dropped.empty()) return "";
-  std::string names;
-  for (std::size_t i = 0; i < layout.dropped.size(); ++i) names += (i ? ", " : "") + layout.dropped[i];
-  return "Left out to fit " + std::to_string(width) + " columns: " + names +
-         " (a wider terminal, COLUMNS=N or --columns shows them).\n";
-}
+// How to see the columns the width left out.
+constexpr const char* kShowColumns = "COLUMNS=N, --width N or --columns";
 
 // The depth the table shows without --depth: the deepest whose tree has at most kTableRows lines, so that
 // bert_large shows its 24 encoder layers as rows rather than 815 lines. Counts, per level, the runs of ops
@@ -382,7 +303,7 @@ void append_layer_table(std::string& out, const GraphView& view, const EmitOptio
     cells.push_back(std::move(row));
   }
   std::vector<GridColumn> columns = grid_columns(figures, true);
-  Layout layout = fit(columns, cells, options.width);
+  GridLayout layout = fit_grid(columns, cells, options.width);
   append_grid(out, columns, cells, layout);
   bool any_nc = false, any_partial = false;
   for (const Node& n : nodes) {
@@ -394,8 +315,8 @@ void append_layer_table(std::string& out, const GraphView& view, const EmitOptio
     out += "Blocks deeper than depth " + std::to_string(depth) + " are collapsed to keep the table within " +
            std::to_string(kTableRows) + " rows (--depth N shows more, --top N the heaviest ops).\n";
   }
-  out += dropped_note(layout, options.width);
-  out += rule(layout.total);
+  out += detail::dropped_note(layout, options.width, kShowColumns);
+  out += detail::repeated("═", layout.total) + "\n";
 }
 
 // --top N: the heaviest rows (ops, or blocks at --depth) by roofline time with --hw, else by FLOPs, each with its
@@ -444,11 +365,11 @@ void append_top(std::string& out, const GraphView& view, const EmitOptions& opti
   }
   out += "The " + std::to_string(ranked.size()) + " heaviest " + (depth == ~std::size_t{0} ? "ops" : "rows") + " by " +
          (by_time ? "estimated time" : "FLOPs") + ", with their share of the model's total\n";
-  Layout layout = fit(columns, cells, options.width);
+  GridLayout layout = fit_grid(columns, cells, options.width);
   append_grid(out, columns, cells, layout);
   append_legend(out, false, false);
-  out += dropped_note(layout, options.width);
-  out += rule(layout.total);
+  out += detail::dropped_note(layout, options.width, kShowColumns);
+  out += detail::repeated("═", layout.total) + "\n";
 }
 
 struct SummaryLine {

@@ -1,7 +1,12 @@
 #pragma once
 // Runs the nnscope binary (or another command) in a shell and captures its stdout, stderr and exit status.
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -47,6 +52,54 @@ inline CommandResult run_shell(const std::string& command) {
 // through run_shell.
 inline CommandResult run_nnscope(const std::string& arguments) {
   return run_shell(std::string("env -u COLUMNS '") + NNSCOPE_BINARY + "' " + arguments);
+}
+
+// `command` run by /bin/sh from the source directory with standard output (and error) on a pseudo-terminal `columns`
+// wide and COLUMNS unset, as a user at a terminal of that width runs it. Returns what the terminal received (its
+// "\r\n" line ends made "\n" again); status -1 when no pseudo-terminal could be had.
+inline CommandResult run_in_terminal(unsigned short columns, const std::string& command) {
+  CommandResult r;
+  int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) {
+    if (master >= 0) ::close(master);
+    return r;
+  }
+  std::string terminal = ::ptsname(master);
+  pid_t child = ::fork();
+  if (child < 0) {
+    ::close(master);
+    return r;
+  }
+  if (child == 0) {
+    ::setsid();
+    int slave = ::open(terminal.c_str(), O_RDWR);
+    if (slave < 0) ::_exit(127);
+    struct winsize size {};
+    size.ws_col = columns;
+    size.ws_row = 50;
+    ::ioctl(slave, TIOCSWINSZ, &size);
+    ::dup2(slave, STDOUT_FILENO);
+    ::dup2(slave, STDERR_FILENO);
+    ::close(master);
+    ::unsetenv("COLUMNS");
+    std::string full = "cd '" NNSCOPE_SOURCE_DIR "' && " + command;
+    ::execl("/bin/sh", "sh", "-c", full.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  char buffer[4096];
+  for (;;) {  // until the terminal's last writer closes it (EIO on Linux)
+    ssize_t n = ::read(master, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    for (ssize_t i = 0; i < n; ++i) {
+      if (buffer[i] != '\r') r.out += buffer[i];
+    }
+  }
+  ::close(master);
+  int raw = 0;
+  ::waitpid(child, &raw, 0);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  return r;
 }
 
 inline bool have_tool(const std::string& tool) { return run_shell("command -v " + tool).status == 0; }

@@ -227,13 +227,33 @@ TEST(SweepTable, HumanAndExact) {
     b.set("batch", batch);
     points.push_back({{{"batch", batch}}, analysis::analyze_at(g, b)});
   }
-  std::string text = sweep_table(points);
+  std::string text = sweep_table(points, 100);
   EXPECT_TRUE(has(text, "batch"));
   EXPECT_TRUE(has(text, "262.91 K"));
   EXPECT_TRUE(has(text, "262,912,000"));
   EXPECT_TRUE(has(text, "262.91 M"));
   EXPECT_TRUE(has(text, "1004.34 KiB"));
   EXPECT_TRUE(has(text, "peak act."));
+}
+
+TEST(SweepTable, FitsTheWidthLeavingOutTheLeastImportantTotals) {
+  ir::Graph g = tiny_graph();
+  std::vector<SweepPoint> points;
+  for (sym::Int batch : {1, 1000}) {
+    sym::Bindings b;
+    b.set("batch", batch);
+    points.push_back({{{"batch", batch}}, analysis::analyze_at(g, b)});
+  }
+  std::string wide = sweep_table(points, 200);
+  EXPECT_FALSE(has(wide, "Left out")) << wide;
+  std::string narrow = sweep_table(points, 60);
+  std::vector<std::string> narrow_lines = lines(narrow);
+  for (const std::string& l : narrow_lines) EXPECT_LE(detail::display_width(l), 60u) << l;
+  const std::string* note = line_with(narrow_lines, "Left out to fit 60 columns: act ops, elem ops");
+  EXPECT_NE(note, nullptr) << "the element-wise and activation counts go first\n" << narrow;
+  EXPECT_TRUE(has(narrow, "262.91 M")) << "the MACs stay";
+  EXPECT_TRUE(has(narrow, "262,912,000"));
+  EXPECT_TRUE(has(narrow, "batch  │")) << "the swept parameter stays, set off by the divider";
 }
 
 TEST(SweepCsv, OneRowPerPoint) {
