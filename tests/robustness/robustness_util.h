@@ -41,9 +41,11 @@ struct TimedResult {
 // binary several times over.
 constexpr bool kCapAddressSpace = false;
 constexpr double kTimeScale = 6;
+constexpr bool kMeasureMemory = false;  // AddressSanitizer's shadow and quarantine are most of the resident memory
 #else
 constexpr bool kCapAddressSpace = true;
 constexpr double kTimeScale = 1;
+constexpr bool kMeasureMemory = true;
 #endif
 
 // Runs NNSCOPE_BINARY with `args` (no shell), from the source directory.
