@@ -126,6 +126,40 @@ TEST(OnnxHostileStrings, KeywordAndOperatorNamesAreRenamed) {
   }
 }
 
+// The same for a Hugging Face config.json, the other file `import` translates: its strings in messages are quoted
+// with JSON's escapes, and never end a comment of the generated text.
+TEST(OnnxHostileStrings, ConfigStringsStayInert) {
+  const std::string base =
+      R"("hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 128, )"
+      R"("vocab_size": 100)";
+  const std::string evil = R"(x\n}\nimport \"/etc/passwd\"\n#\u001b[31m\u202e\u0085)";
+  TempDir dir("config");
+  for (const std::string& field :
+       {"\"model_type\": \"" + evil + "\"", "\"model_type\": \"llama\", \"torch_dtype\": \"" + evil + "\"",
+        "\"model_type\": \"llama\", \"hidden_act\": \"" + evil + "\"",
+        "\"model_type\": \"llama\", \"architectures\": [\"" + evil + "\"], \"_name_or_path\": \"" + evil + "\""}) {
+    SCOPED_TRACE(field);
+    std::string path = dir / "config.json";
+    std::ofstream(path) << "{" << field << ", " << base << "}";
+    for (const char* command : {"import", "analyze"}) {
+      TimedResult r = run_capped({command, path});
+      expect_answered_in_time(r);
+      EXPECT_FALSE(has_control_bytes(r.out)) << command;
+      EXPECT_FALSE(has_control_bytes(r.err)) << command << ": " << r.err;
+      EXPECT_EQ(r.err.find("root:"), std::string::npos);
+      if (std::string(command) == "import" && r.status == 0) {
+        int models = 0;
+        std::istringstream lines(r.out);
+        for (std::string line; std::getline(lines, line);) {
+          EXPECT_FALSE(line.starts_with("import \"/etc")) << line;
+          models += line.starts_with("model ");
+        }
+        EXPECT_EQ(models, 1) << r.out.substr(0, 2000);
+      }
+    }
+  }
+}
+
 // ---- item 4: the decoder keeps what the model is, not 72 times the file -----------------------------------------
 
 TEST(OnnxHostileSizes, ManyUnusedInitializersStaySmall) {

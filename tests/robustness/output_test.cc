@@ -21,25 +21,6 @@ namespace fs = std::filesystem;
 
 const std::string kTiny = "examples/mlp.nn";  // relative to the source directory, where run_capped runs
 
-// A fresh empty directory, removed at the end of the scope.
-class TempDir {
- public:
-  explicit TempDir(const std::string& name) : path_(temp_path(name)) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
 // Every entry of `dir` with its content ("<dir>" for a directory, "-> target" for a symbolic link).
 std::map<std::string, std::string> contents(const fs::path& dir) {
   std::map<std::string, std::string> all;

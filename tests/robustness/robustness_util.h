@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <string>
@@ -134,6 +135,25 @@ class TempFile {
 class TempModel : public TempFile {
  public:
   TempModel(const std::string& name, const std::string& content) : TempFile(name + ".nn", content) {}
+};
+
+// A fresh empty directory, removed at the end of the scope.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name) : path_(temp_path(name)) {
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all, std::filesystem::perm_options::add, ec);
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
 };
 
 // Bytes a terminal would act on (escape sequences, carriage returns, bells): none may come from an input.
