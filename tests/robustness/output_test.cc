@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -92,6 +93,20 @@ TEST(Outputs, ManyOpsUnderDeepPathsWriteLinearly) {
     TempModel m("deep_ops", "model m(batch = 1) {\n    input x: f32[batch, 4]\n    for i in 0..1000 {\n        x = \"" +
                                 text + "\": relu(x)\n    }\n    return x\n}\n");
     expect_out_dir_within_limits(m, std::uintmax_t{100} << 20);
+  }
+}
+
+TEST(Outputs, TheIssuesDeepLabelsAreRefusedBeforeAnyFileIsWritten) {
+  // The reproducer: 10,000 (and 20,000) levels in a 20 KB file, with --out writing every format.
+  for (int levels : {10000, 20000}) {
+    SCOPED_TRACE(levels);
+    std::string label;
+    for (int i = 1; i < levels; ++i) label += "a.";
+    TempModel m("issue_deep",
+                "model m(batch = 1) {\n    input x: f32[batch, 4]\n    return \"" + label + "a\": relu(x)\n}\n");
+    TempDir dir("issue_deep_out");
+    expect_located(run_capped({"analyze", m.path(), "--out", dir.path().string()}), m.path(), "path-depth");
+    EXPECT_TRUE(fs::is_empty(dir.path()));
   }
 }
 
@@ -277,6 +292,21 @@ TEST(Sweeps, PointsOfAConstParameterKeepOnlyTheirTotals) {
   // 1,000 points hold no more memory than 50 (each point is a graph of 500 to 530 ops).
   if (kMeasureMemory) {
     EXPECT_LT(many.peak_rss_kib, few.peak_rss_kib + 20 * 1024) << few.peak_rss_kib << " KiB for 50 points";
+  }
+  // The reproducer's model: bert_base over its encoder layers, 600 points against 30.
+  auto bert = [](int points) {
+    std::string values;
+    for (int i = 0; i < points; ++i) values += (i ? "," : "") + std::to_string(1 + i % 12);
+    return run_capped({"analyze", "bert_base", "--sweep", "layers=" + values, "--format", "csv"});
+  };
+  TimedResult bert_few = bert(30), bert_many = bert(600);
+  for (const TimedResult* r : {&bert_few, &bert_many}) {
+    expect_answered_in_time(*r);
+    EXPECT_EQ(r->status, 0) << r->err.substr(0, 2000);
+  }
+  EXPECT_EQ(std::count(bert_many.out.begin(), bert_many.out.end(), '\n'), 601);
+  if (kMeasureMemory) {
+    EXPECT_LT(bert_many.peak_rss_kib, bert_few.peak_rss_kib + 20 * 1024) << bert_few.peak_rss_kib << " KiB";
   }
   // Each layer: two 64x64 linear layers with bias and a layer norm of 64 (weight and bias).
   const std::int64_t per_layer = 2 * (64 * 64 + 64) + 2 * 64;
