@@ -81,7 +81,13 @@ template <typename Cleanup>
 void write_and_close(int fd, const OutputFile& file, Cleanup&& cleanup) {
   FileBuffer buffer(fd);
   std::ostream stream(&buffer);
-  file.write(stream);
+  try {
+    file.write(stream);
+  } catch (...) {  // a report that cannot be made (a Failure, or memory): no temporary file is left behind
+    ::close(fd);
+    cleanup();
+    throw;
+  }
   stream.flush();
   int error = buffer.error();
   if (error == 0 && stream.fail()) error = EIO;
@@ -163,15 +169,51 @@ void write_files(const std::vector<OutputFile>& files) {
     temporaries.push_back(temporary);
     write_and_close(fd, file, remove_temporaries);
   }
+  // Every file is written; now each replaces its target. A target rename() cannot replace (a directory) is
+  // found before any file is renamed. Should a rename fail all the same (a sticky directory, a mount point), the
+  // files renamed before it get their old content back from hard links made here, so the set is all old or all
+  // new, never mixed.
+  std::vector<std::filesystem::path> backups(files.size());
+  std::vector<bool> existed(files.size(), false);
+  auto remove_backups = [&] {
+    for (const std::filesystem::path& b : backups) {
+      if (!b.empty()) ::unlink(b.c_str());
+    }
+  };
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (temporaries[i].empty()) continue;
+    struct stat existing {};
+    if (::lstat(files[i].path.c_str(), &existing) != 0) continue;  // a new file: nothing to keep
+    existed[i] = true;
+    if (S_ISDIR(existing.st_mode)) {
+      remove_temporaries();
+      remove_backups();
+      cannot_write(files[i].path, EISDIR);
+    }
+    std::filesystem::path backup = temporaries[i];
+    backup += ".old";
+    // link() makes a second name for the file, or for a symbolic link itself: it follows none.
+    if (::link(files[i].path.c_str(), backup.c_str()) == 0) backups[i] = backup;
+  }
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (temporaries[i].empty()) continue;
     // rename() replaces a symbolic link at the target rather than following it.
     if (::rename(temporaries[i].c_str(), files[i].path.c_str()) != 0) {
       int error = errno;
+      for (std::size_t k = 0; k < i; ++k) {
+        if (temporaries[k].empty()) continue;
+        if (!existed[k]) {
+          ::unlink(files[k].path.c_str());
+        } else if (!backups[k].empty() && ::rename(backups[k].c_str(), files[k].path.c_str()) == 0) {
+          backups[k].clear();
+        }
+      }
       remove_temporaries();
+      remove_backups();
       cannot_write(files[i].path, error);
     }
   }
+  remove_backups();
 }
 
 void write_out_dir(const std::string& dir, const Report& report, const emit::EmitOptions& options) {

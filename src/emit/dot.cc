@@ -33,8 +33,16 @@ std::string label(const std::vector<std::string>& lines) {
   return out + "\"";
 }
 
+// A cluster's label is its path; past kMaxLabelPath bytes, "…" and the path's last kKeptPath bytes, so a path of
+// many parts labels its clusters in space linear in its length (each cluster would repeat its whole prefix).
+constexpr std::size_t kMaxLabelPath = 160, kKeptPath = 120;
+// Blocks nest as clusters this deep at most (an op deeper sits in its 32nd enclosing block's cluster): a cluster
+// per part of every path would make a graph of many deep paths hold their parts' count in clusters.
+constexpr std::size_t kMaxClusterDepth = 32;
+
 struct Cluster {
-  std::string path;
+  std::string path;  // the path, or its last kKeptPath bytes when `cut`
+  bool cut = false;
   std::vector<std::string> statements;  // node definitions, in order
   std::vector<std::unique_ptr<Cluster>> children;
   std::map<std::string, Cluster*> by_name;
@@ -42,13 +50,17 @@ struct Cluster {
 
 Cluster& cluster_for(Cluster& root, const std::vector<std::string>& segments, std::size_t count) {
   Cluster* c = &root;
-  std::string path;
   for (std::size_t k = 0; k < count; ++k) {
-    path += (k ? "." : "") + segments[k];
     auto it = c->by_name.find(segments[k]);
     if (it == c->by_name.end()) {
-      c->children.push_back(std::make_unique<Cluster>());
-      c->children.back()->path = path;
+      auto child = std::make_unique<Cluster>();
+      child->path = (k ? c->path + "." : "") + segments[k];  // built once, when the cluster is made
+      child->cut = c->cut;
+      if (child->path.size() > kMaxLabelPath) {
+        child->path.erase(0, child->path.size() - kKeptPath);
+        child->cut = true;
+      }
+      c->children.push_back(std::move(child));
       it = c->by_name.emplace(segments[k], c->children.back().get()).first;
     }
     c = it->second;
@@ -61,7 +73,7 @@ void write_cluster(std::string& out, const Cluster& c, std::size_t indent, std::
   for (const std::string& s : c.statements) out += pad + s + "\n";
   for (const auto& child : c.children) {
     out += pad + "subgraph cluster_" + std::to_string(next_id++) + " {\n";
-    out += pad + "  label=" + label({child->path}) + ";\n";
+    out += pad + "  label=" + label({(child->cut ? "…" : "") + child->path}) + ";\n";
     out += pad + "  style=\"rounded,dashed\"; color=\"#9a9a9a\"; fontcolor=\"#555555\";\n";
     write_cluster(out, *child, indent + 2, next_id);
     out += pad + "}\n";
@@ -90,7 +102,7 @@ std::string dot(const analysis::Analysis& analysis, const EmitOptions& options) 
     std::string id = "n" + std::to_string(r);
     for (std::size_t i : row.layers()) op_node[analysis.layers[i].op] = id;
     std::vector<std::string> segments = detail::split_path(row.group().path);
-    Cluster& c = cluster_for(root, segments, segments.size() - 1);
+    Cluster& c = cluster_for(root, segments, std::min(segments.size() - 1, kMaxClusterDepth));
     std::vector<std::string> lines = {segments.back()};
     std::string attributes;
     const analysis::LayerFigures& f = row.group().figures;

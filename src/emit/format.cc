@@ -359,7 +359,10 @@ void wrap_line(std::string& out, std::string_view line, std::size_t width) {
   if (lead == std::string_view::npos) lead = 0;
   std::size_t indent = std::min(lead + 2, width / 2);
   std::string prefix;
-  while (display_width(line) + prefix.size() > width) {
+  // The width left is kept up to date piece by piece: measuring the rest of the line on every cut would make a
+  // line of a megabyte take its length squared over the width.
+  std::size_t line_width = display_width(line);
+  while (line_width + prefix.size() > width) {
     std::size_t room = width - prefix.size();
     std::size_t limit = byte_offset(line, room);  // line[0, limit) fits
     // Break at the last space that fits and is past the indentation, preferring one before an operator.
@@ -377,8 +380,10 @@ void wrap_line(std::string& out, std::string_view line, std::size_t width) {
     out += prefix;
     out += head;
     out += '\n';
-    line.remove_prefix(cut == std::string_view::npos ? limit : cut);
-    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    std::size_t taken = cut == std::string_view::npos ? limit : cut;
+    while (taken < line.size() && line[taken] == ' ') ++taken;
+    line_width -= display_width(line.substr(0, taken));
+    line.remove_prefix(taken);
     prefix.assign(indent, ' ');
     lead = 0;
   }

@@ -23,6 +23,9 @@ using svg::escape;
 // top level has more, the first rows are shown), which keeps a 100,000-op model's page near 10 MiB.
 constexpr std::size_t kMaxPageRows = 10000;
 constexpr std::size_t kMaxStructureBoxes = 200;
+// Bytes of paths (in rows and the header rows of their blocks) a page writes at most: 10,000 rows of paths of
+// 1,600 characters. Past it the rest of the rows are left out, as past kMaxPageRows.
+constexpr std::size_t kMaxPagePathBytes = std::size_t{32} << 20;
 
 extern const char kStyle[];
 extern const char kScript[];
@@ -208,13 +211,19 @@ std::size_t structure_depth(const analysis::Analysis& a) {
   std::size_t deepest = 0;
   for (const ir::Op& op : a.graph->ops) deepest = std::max(deepest, op.depth());
   report::GraphView view(a);
-  std::size_t depth = 1;
-  for (; depth < deepest; ++depth) {
-    std::size_t rows = 0;
-    view.for_each_row(depth, [&](const report::Row&) { ++rows; });
-    if (rows >= kFewRows) break;
+  // The shallowest depth in 1..deepest with kFewRows rows (else `deepest`). Rows only multiply with depth, so a
+  // binary search finds it in a few passes over the ops, not one per level of a deep path.
+  std::size_t low = 1, high = std::max<std::size_t>(deepest, 1);
+  while (low < high) {
+    std::size_t middle = low + (high - low) / 2, rows = 0;
+    view.for_each_row(middle, [&](const report::Row&) { ++rows; });
+    if (rows >= kFewRows) {
+      high = middle;
+    } else {
+      low = middle + 1;
+    }
   }
-  return depth;
+  return low;
 }
 
 void write_structure(std::ostream& out, const analysis::Analysis& a) {
@@ -320,9 +329,20 @@ void html(std::ostream& out, const analysis::Analysis& a, const EmitOptions& opt
   std::size_t all_rows = count_rows(depth), row_count = all_rows;
   std::size_t first_depth = std::min(depth, deepest);
   bool collapsed_for_size = false;
-  for (std::size_t at = first_depth; row_count > kMaxPageRows && at-- > 0;) {
-    depth = at;
-    row_count = count_rows(at);
+  if (row_count > kMaxPageRows && first_depth > 0) {
+    // The deepest depth below first_depth with at most kMaxPageRows rows, else 0. Rows only multiply with depth,
+    // so a binary search finds it in a few passes over the ops, not one per level of a deep path.
+    std::size_t low = 0, high = first_depth - 1;
+    while (low < high) {
+      std::size_t middle = high - (high - low) / 2;
+      if (count_rows(middle) <= kMaxPageRows) {
+        low = middle;
+      } else {
+        high = middle - 1;
+      }
+    }
+    depth = low;
+    row_count = count_rows(low);
     collapsed_for_size = true;
   }
 
@@ -340,16 +360,35 @@ void html(std::ostream& out, const analysis::Analysis& a, const EmitOptions& opt
              (c->unit.empty() ? "" : "<br><small>" + std::string(c->unit) + "</small>") + "</th>";
   }
   table += "</tr></thead>\n<tbody>\n";
-  std::vector<std::string> open_blocks;  // the ancestors whose header rows are open, outermost first
+  // The last part of each ancestor whose header row is open, outermost first: a row's ancestors are compared part
+  // by part, so a path of many parts costs its length, not its length times its depth. Each header row repeats
+  // its block's path (folding finds a row's blocks by it), so the bytes of paths the page writes are bounded too:
+  // a path of many long parts would otherwise write its length times its depth.
+  std::vector<std::string> open_blocks;
+  std::size_t path_bytes = 0;
+  bool paths_full = false;
   rows.for_each([&](const report::ReportRow& row) {
-    if (chart_rows.size() >= kMaxPageRows) return;
+    if (chart_rows.size() >= kMaxPageRows || paths_full) return;
     const std::string& path = row.group().path;
     std::vector<std::size_t> ancestors = ancestor_lengths(path);
-    for (std::size_t k = 0; k < ancestors.size(); ++k) {
-      std::string prefix = path.substr(0, ancestors[k]);
-      if (k < open_blocks.size() && open_blocks[k] == prefix) continue;
+    std::size_t common = 0;
+    for (; common < ancestors.size() && common < open_blocks.size(); ++common) {
+      std::size_t start = common ? ancestors[common - 1] + 1 : 0;
+      if (open_blocks[common] != std::string_view(path).substr(start, ancestors[common] - start)) break;
+    }
+    std::size_t needed = 2 * path.size();
+    for (std::size_t k = common; k < ancestors.size(); ++k) needed += ancestors[k];
+    if (path_bytes + needed > kMaxPagePathBytes) {
+      paths_full = true;
+      return;
+    }
+    path_bytes += needed;
+    for (std::size_t k = common; k < ancestors.size(); ++k) {
+      std::size_t start = k ? ancestors[k - 1] + 1 : 0;
+      std::string_view part = std::string_view(path).substr(start, ancestors[k] - start);
       open_blocks.resize(k);
-      open_blocks.push_back(prefix);
+      open_blocks.emplace_back(part);
+      std::string_view prefix = std::string_view(path).substr(0, ancestors[k]);
       table += "<tr class=\"blk\" data-p=\"";
       svg::append_escaped(table, prefix);
       table += "\"><td class=\"p\" style=\"--d:" + std::to_string(k) + "\" colspan=\"" +
@@ -386,7 +425,10 @@ void html(std::ostream& out, const analysis::Analysis& a, const EmitOptions& opt
     out << ". This model has " << all_rows << " rows at the depth asked for; the page collapses blocks to depth "
         << depth << " to stay readable (at most " << kMaxPageRows << " rows). The CSV and JSON formats list every op";
   }
-  if (row_count > chart_rows.size()) {
+  if (paths_full) {
+    out << ". Only the first " << chart_rows.size() << " of " << row_count
+        << " rows are shown (their paths are too long for one page); the CSV and JSON formats list every op";
+  } else if (row_count > chart_rows.size()) {
     out << ". Only the first " << chart_rows.size() << " of " << row_count
         << " rows are shown (the model's top level alone has more); the CSV and JSON formats list every op";
   }

@@ -261,7 +261,11 @@ std::size_t readable_depth(const analysis::Analysis& a) {
     if (opened.size() < prefixes.size()) opened.resize(prefixes.size(), 0);
     bool same = true;
     for (std::size_t k = 0; k < prefixes.size(); ++k) {
-      same = same && k < previous.size() && previous[k] == prefixes[k] && k + 1 < prefixes.size();
+      // Equal prefixes up to k - 1: the last parts decide, so a deep path costs its length, not its length
+      // times its depth.
+      std::size_t part = k ? prefixes[k - 1].size() + 1 : 0;
+      same = same && k < previous.size() && previous[k].size() == prefixes[k].size() &&
+             previous[k].substr(part) == prefixes[k].substr(part) && k + 1 < prefixes.size();
       if (!same) ++opened[k];
     }
     previous = std::move(prefixes);

@@ -26,6 +26,9 @@ struct DetailsColumn {
   IntegerFigure figure;  // for kInteger columns
 };
 
+// About how many bytes the block header rows of the details sheet hold at most (their paths and level cells).
+constexpr std::size_t kMaxHeaderBytes = std::size_t{64} << 20;
+
 Style decimal_style(std::string_view unit) { return unit == "s" ? Style::kSeconds : Style::kDecimal; }
 
 // One row per layer at --depth, with the columns of the details CSV. Above a block's rows, a header row (bold,
@@ -89,15 +92,26 @@ Sheet details_sheet(const analysis::Analysis& analysis, const EmitOptions& optio
 
   std::vector<std::string> open;  // the segments of the blocks whose header rows are open
   std::size_t left_out = 0;
+  // Each header row repeats its block's path and levels, so what header rows hold is bounded too: a path of many
+  // long parts would otherwise write its length times its depth.
+  std::size_t header_bytes = 0;
+  bool headers_full = false;
   rows.for_each([&](const report::ReportRow& row) {
     std::vector<std::string> segments = detail::split_path(std::string(row.group().path));
     std::size_t common = 0;
     while (common < open.size() && common + 1 < segments.size() && open[common] == segments[common]) ++common;
+    std::size_t needed = 0, prefix = 0;
+    for (std::size_t k = 0; k + 1 < segments.size(); ++k) {
+      prefix += (k ? 1 : 0) + segments[k].size();
+      if (k >= common) needed += std::min(prefix, spreadsheet::kMaxCellText) + 48 * std::min(k + 1, levels);
+    }
+    headers_full = headers_full || header_bytes + needed > kMaxHeaderBytes;
     // Room for this row, its new headers and the closing note.
-    if (left_out > 0 || sheet.rows_left() < segments.size() - common + 1) {
+    if (left_out > 0 || headers_full || sheet.rows_left() < segments.size() - common + 1) {
       ++left_out;
       return;
     }
+    header_bytes += needed;
     open.resize(common);
     for (std::size_t k = common; k + 1 < segments.size(); ++k) {
       open.push_back(segments[k]);
@@ -139,7 +153,10 @@ Sheet details_sheet(const analysis::Analysis& analysis, const EmitOptions& optio
   if (left_out > 0) {
     sheet.begin_row();
     sheet.text(detail::thousands(static_cast<sym::Int>(left_out)) +
-               " more rows left out: a sheet holds 1,048,576 rows; a smaller --depth shows the whole model");
+               (headers_full
+                    ? " more rows left out: their blocks' paths are too long for one sheet; the CSV lists every op"
+                    : " more rows left out: a sheet holds 1,048,576 rows; a smaller --depth shows the whole "
+                      "model"));
   }
   return sheet;
 }

@@ -99,7 +99,7 @@ std::string Fields::one_of(std::string_view key, const std::vector<std::string>&
   }
   std::string list;
   for (const std::string& a : allowed) list += (list.empty() ? "\"" : ", \"") + a + "\"";
-  reject(key, "\"" + value + "\" is not supported for model_type " + type_ + " (supported: " + list + ")");
+  reject(key, json::quoted(value) + " is not supported for model_type " + type_ + " (supported: " + list + ")");
 }
 
 std::string float_literal(double value) {

@@ -326,7 +326,7 @@ Imported translate(const SourceManager& sources, FileId file, const std::string&
     std::string list;
     for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
     std::string hint = interp::closest_name(type->text, known);
-    throw DiagnosticError(type->location, "'model_type': unknown model type \"" + type->text + "\"" +
+    throw DiagnosticError(type->location, "'model_type': unknown model type " + json::quoted(type->text) +
                                               (hint.empty() ? "" : "; did you mean \"" + hint + "\"?") +
                                               " (known: " + list + ")");
   }

@@ -308,4 +308,33 @@ std::optional<double> Value::number() const {
 
 Value parse(const SourceManager& sources, FileId file) { return Parser(sources.file(file).text, file).document(); }
 
+std::string quoted(std::string_view text) {
+  static const char* kHex = "0123456789abcdef";
+  auto u_escape = [](std::string& out, unsigned code) {
+    out += "\\u";
+    for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(code >> shift) & 15];
+  };
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto b = static_cast<unsigned char>(text[i]);
+    auto next = [&](std::size_t k) { return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0u; };
+    if (b == '"' || b == '\\') {
+      out += '\\';
+      out += text[i];
+    } else if (b < 0x20 || b == 0x7f) {
+      u_escape(out, b);
+    } else if (b == 0xc2 && next(1) >= 0x80 && next(1) < 0xa0) {  // C1 controls, U+0080..U+009F
+      u_escape(out, next(1));
+      i += 1;
+    } else if (b == 0xe2 && ((next(1) == 0x80 && next(2) >= 0xaa && next(2) <= 0xae) ||
+                             (next(1) == 0x81 && next(2) >= 0xa6 && next(2) <= 0xa9))) {
+      u_escape(out, 0x2000u | ((next(1) & 0x3fu) << 6) | (next(2) & 0x3fu));  // bidirectional overrides
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out + "\"";
+}
+
 }  // namespace nnscope::json

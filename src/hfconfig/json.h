@@ -47,4 +47,8 @@ struct Member {
 // Parses the whole of `file` as one JSON value. Throws DiagnosticError at the first problem.
 Value parse(const SourceManager& sources, FileId file);
 
+// `text` (a string value) in double quotes as JSON writes it, with control characters as \u escapes: what a
+// message quotes of a config never moves the terminal's cursor or colours it.
+std::string quoted(std::string_view text);
+
 }  // namespace nnscope::json

@@ -10,7 +10,7 @@ RowSource::RowSource(const analysis::Analysis& analysis, std::size_t depth)
 std::size_t RowSource::levels() const {
   std::size_t levels = 0;
   view_.for_each_row(depth_, [&](const Row& row) { levels = std::max(levels, row.group.depth + 1); });
-  return levels;
+  return std::min(levels, kMaxLevelColumns);
 }
 
 const std::vector<std::vector<Int>>& RowSource::weight_shapes(const ir::OpCosts& costs) {

@@ -58,7 +58,10 @@ class RowSource {
   RowSource(const analysis::Analysis& analysis, std::size_t depth);
   const GraphView& view() const { return view_; }
   std::size_t depth() const { return depth_; }
-  // The deepest row's depth + 1: how many hierarchy levels the rows have.
+  // The deepest row's depth + 1: how many hierarchy levels the rows have, at most kMaxLevelColumns (the path
+  // column holds the deeper parts): a level column per part would make a report of deep paths grow with their
+  // depth times the number of rows.
+  static constexpr std::size_t kMaxLevelColumns = 32;
   std::size_t levels() const;
 
   template <typename Visit>

@@ -259,5 +259,28 @@ TEST(ResourceLimits, OverflowInTheAnalysisNamesTheOp) {
   expect_located(train, training.path(), "arithmetic overflow in the training figures of 'linear_");
 }
 
+// ---- the limits are documented ------------------------------------------------------------------------------
+
+TEST(ResourceLimits, EveryLimitIsInTheLanguageDocsWithItsDefault) {
+  TimedResult help = run_capped({"--help"});
+  ASSERT_EQ(help.status, 0);
+  std::size_t start = help.out.find("--limit NAME=N");
+  ASSERT_NE(start, std::string::npos);
+  std::string text = help.out.substr(start, help.out.find("\n  -", start + 1) - start);
+  std::string docs = read_text(NNSCOPE_SOURCE_DIR "/docs/language.md");
+  std::regex entry(R"(([a-z-]+) \((\d+)\))");
+  int limits = 0;
+  for (std::sregex_iterator it(text.begin(), text.end(), entry), end; it != end; ++it, ++limits) {
+    std::string name = (*it)[1], digits = (*it)[2];
+    for (std::size_t k = digits.size(); k > 3; k -= 3) digits.insert(k - 3, ",");  // 1048576 -> 1,048,576
+    SCOPED_TRACE(name);
+    EXPECT_NE(docs.find("| " + digits + " | `" + name + "` |"), std::string::npos) << "no row for " << digits;
+    // --limit takes the name.
+    EXPECT_EQ(run_capped({"check", "examples/mlp.nn", "--limit", name + "=5000000"}).status, 0);
+  }
+  EXPECT_EQ(limits, 8) << text;
+  EXPECT_EQ(run_capped({"check", "examples/mlp.nn", "--limit", "bogus=5"}).status, 2);
+}
+
 }  // namespace
 }  // namespace nnscope::testing
