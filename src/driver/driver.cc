@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 
 #include "check/check.h"
@@ -120,51 +121,68 @@ std::vector<emit::SweepPoint> sweep(const Request& request, const Loaded& loaded
     points *= values.size();
     if (points > 1'000'000) usage_error("--sweep: more than 1,000,000 points");
   }
-  // Without training or a roofline (which need every layer) a point needs only the totals, evaluated from
-  // formulas prepared once: a 1,000-point sweep then costs about one analysis, not a thousand.
-  std::optional<analysis::Analysis> base_analysis;
-  std::optional<analysis::TotalsEvaluator> totals_at;
-  if (!request.train && !hardware) {
-    base_analysis = analysis::analyze(base, request.kernels);
-    totals_at.emplace(*base_analysis);
-  }
-  std::vector<emit::SweepPoint> results;
-  results.reserve(points);
+  auto is_const = [&](const std::string& name) {
+    for (const ir::ModelParameter& p : base.parameters) {
+      if (p.name == name) return p.is_const;
+    }
+    return false;
+  };
+  // Each point's values, in --sweep order; points that give the const parameters (which change the graph's
+  // structure) the same values form a group, elaborated once.
+  std::vector<emit::SweepPoint> results(points);
+  std::map<std::vector<sym::Int>, std::vector<std::size_t>> groups;
   for (std::size_t index = 0; index < points; ++index) {
-    emit::SweepPoint point;
-    sym::Bindings bindings = base.bindings;
-    std::map<std::string, sym::Int> overrides = request.elaborate.overrides;
+    emit::SweepPoint& point = results[index];
+    std::vector<sym::Int> const_values;
     std::size_t rest = index;
-    bool needs_elaboration = false;
     for (auto it = request.sweeps.rbegin(); it != request.sweeps.rend(); ++it) {
       sym::Int v = it->second[rest % it->second.size()];
       rest /= it->second.size();
       point.values.insert(point.values.begin(), {it->first, v});
-      bindings.set(it->first, v);
-      overrides[it->first] = v;
-      for (const ir::ModelParameter& p : base.parameters) needs_elaboration |= p.name == it->first && p.is_const;
+      if (is_const(it->first)) const_values.insert(const_values.begin(), v);
+      if (v < 1 && !is_const(it->first)) usage_error("--sweep " + it->first + ": sizes must be at least 1");
     }
-    for (const auto& [name, v] : point.values) {
-      if (v < 1) {
-        for (const ir::ModelParameter& p : base.parameters) {
-          if (p.name == name && !p.is_const) usage_error("--sweep " + name + ": sizes must be at least 1");
-        }
+    groups[const_values].push_back(index);
+  }
+  auto overrides_at = [&](const emit::SweepPoint& point) {
+    std::map<std::string, sym::Int> overrides = request.elaborate.overrides;
+    for (const auto& [name, v] : point.values) overrides[name] = v;
+    return overrides;
+  };
+  auto elaborate_at = [&](const emit::SweepPoint& point) {
+    interp::ElaborateOptions options = request.elaborate;
+    options.overrides = overrides_at(point);
+    return std::make_unique<ir::Graph>(interp::elaborate(*loaded.program, *loaded.model, options));
+  };
+  // A group's graph lives only while its points are evaluated: a sweep keeps the totals of each point, never a
+  // graph or per-layer figures (20,000 points of a large model stay small). Without training or a roofline (which
+  // need every layer) a point needs only the totals, evaluated from formulas prepared once per graph: a
+  // 1,000-point sweep then costs about one analysis, not a thousand.
+  for (const auto& [const_values, indices] : groups) {
+    std::unique_ptr<ir::Graph> group_graph;
+    if (!const_values.empty()) group_graph = elaborate_at(results[indices.front()]);
+    const ir::Graph& graph = group_graph ? *group_graph : base;
+    std::optional<analysis::Analysis> graph_analysis;
+    std::optional<analysis::TotalsEvaluator> totals_at;
+    if (!request.train && !hardware) {
+      graph_analysis = analysis::analyze(graph, request.kernels);
+      totals_at.emplace(*graph_analysis);
+    }
+    for (std::size_t index : indices) {
+      emit::SweepPoint& point = results[index];
+      sym::Bindings bindings = graph.bindings;
+      for (const auto& [name, v] : point.values) bindings.set(name, v);
+      std::unique_ptr<ir::Graph> point_graph;  // outlives extend(), which reads the analysis' graph
+      if (analysis::assumptions_hold(graph, bindings)) {
+        point.analysis = totals_at ? totals_at->at(bindings) : analysis::analyze_at(graph, bindings, request.kernels);
+      } else {
+        // The sizes break an assumption the graph was built under (a branch on a size): elaborate this point.
+        point_graph = elaborate_at(point);
+        point.analysis = analysis::analyze(*point_graph, request.kernels);
       }
+      extend(point.analysis, request, hardware);
+      keep_totals_only(point.analysis, base);
     }
-    // A graph elaborated again for this point lives only while its totals are computed: a sweep keeps the
-    // totals of each point, never its graph or per-layer figures (20,000 points of a large model stay small).
-    std::unique_ptr<ir::Graph> regraph;
-    if (!needs_elaboration && analysis::assumptions_hold(base, bindings)) {
-      point.analysis = totals_at ? totals_at->at(bindings) : analysis::analyze_at(base, bindings, request.kernels);
-    } else {
-      interp::ElaborateOptions options = request.elaborate;
-      options.overrides = overrides;
-      regraph = std::make_unique<ir::Graph>(interp::elaborate(*loaded.program, *loaded.model, options));
-      point.analysis = analysis::analyze(*regraph, request.kernels);
-    }
-    extend(point.analysis, request, hardware);
-    keep_totals_only(point.analysis, base);
-    results.push_back(std::move(point));
   }
   return results;
 }

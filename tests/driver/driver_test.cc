@@ -83,6 +83,34 @@ TEST(Driver, SweepPointsKeepTotalsOnly) {
             2 * (4 * 768 * 768 + 4 * 768 + 2 * 768 * 3072 + 3072 + 768 + 4 * 768));
 }
 
+// Points sharing their const parameters' values share one elaboration, evaluated at each point's sizes: every
+// point of a layers x seq product must equal that point elaborated on its own (with --set), figure for figure.
+TEST(Driver, ConstTimesSizeSweepsEqualEachPointElaboratedAlone) {
+  Request request;
+  request.target = "bert_base";
+  request.sweeps = {{"layers", {2, 4, 2}}, {"seq", {128, 384}}};
+  request.train = true;
+  std::unique_ptr<Report> report = run(request);
+  ASSERT_EQ(report->sweep.size(), 6u);
+  for (const emit::SweepPoint& point : report->sweep) {
+    Request alone;
+    alone.target = "bert_base";
+    alone.train = true;
+    for (const auto& [name, value] : point.values) alone.elaborate.overrides[name] = value;
+    std::unique_ptr<Report> single = run(alone);
+    const analysis::Analysis &swept = point.analysis, &direct = *single->analysis;
+    SCOPED_TRACE(static_cast<long long>(point.values[0].second));
+    SCOPED_TRACE(static_cast<long long>(point.values[1].second));
+    EXPECT_EQ(swept.totals.figures.params, direct.totals.figures.params);
+    EXPECT_EQ(swept.totals.figures.gemm_macs, direct.totals.figures.gemm_macs);
+    EXPECT_EQ(swept.totals.figures.elementwise_ops, direct.totals.figures.elementwise_ops);
+    EXPECT_EQ(swept.totals.figures.traffic_bytes, direct.totals.figures.traffic_bytes);
+    EXPECT_EQ(swept.peak_activation_bytes(), direct.peak_activation_bytes());
+    EXPECT_EQ(swept.training->totals.train_flops, direct.training->totals.train_flops);
+    EXPECT_EQ(swept.training->totals.train_memory_bytes, direct.training->totals.train_memory_bytes);
+  }
+}
+
 TEST(Driver, EveryFormatIsInTheTable) {
   for (const char* name : {"table", "csv", "summary", "json", "dot"}) EXPECT_NE(find_format(name), nullptr) << name;
   EXPECT_EQ(find_format("xml"), nullptr);
