@@ -181,6 +181,9 @@ Roofline analyze_roofline(const Analysis& analysis, const HardwareProfile& profi
   r.layers.resize(analysis.layers.size());
   for (std::size_t i = 0; i < analysis.layers.size(); ++i) {
     const Layer& layer = analysis.layers[i];
+    // An op without a cost rule (nms) has no time: its work is unknown, and like its counts it is left out of
+    // the totals (the table shows n/c, CSV and JSON null).
+    if (!graph.ops[layer.op].costs().costed) continue;
     const LayerFigures& f = layer.figures;
     double gemm_flops = 2 * d(f.gemm_macs), elementwise = d(f.elementwise_ops), activation = d(f.activation_ops);
     // The kernel's traffic (analysis/traffic.h): a view moves nothing, an embedding reads the rows it gathers.
