@@ -2,7 +2,9 @@
 // Internal to the emitters: number and text formatting they share, and a read-only view of the graph
 // that answers the structural questions a collapsed row raises (which tensors cross its boundary).
 #include <cassert>
+#include <charconv>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <ostream>
@@ -87,6 +89,21 @@ class JsonWriter {
     commit(p + name.size() + 3);
     after_key_ = true;
     return *this;
+  }
+  // `"name": value` in one step (one separator, one reservation): a 1M-op report writes 19 million of them.
+  void plain_key_integer(std::string_view name, Int value) {
+    assert(plain_json_text(name));
+    if (value < INT64_MIN || value > INT64_MAX) [[unlikely]] {
+      plain_key(name).integer(value);
+      return;
+    }
+    constexpr std::size_t kDigits = 20;  // INT64_MIN: a sign and 19 digits
+    char* p = start(name.size() + 4 + kDigits);
+    *p++ = '"';
+    std::memcpy(p, name.data(), name.size());
+    std::memcpy(p + name.size(), "\": ", 3);
+    p += name.size() + 3;
+    commit(std::to_chars(p, p + kDigits, static_cast<std::int64_t>(value)).ptr);
   }
   void string(std::string_view text);
   void integer(Int value);

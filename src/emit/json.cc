@@ -65,14 +65,17 @@ void write_layer(JsonWriter& json, const std::vector<const report::Column*>& sho
     if (column->omit_empty && (value.missing || (value.kind == report::ValueKind::kText && value.text.empty()))) {
       continue;
     }
+    if (value.kind == report::ValueKind::kInteger) {
+      json.plain_key_integer(column->json_name(), value.integer);
+      continue;
+    }
     json.plain_key(column->json_name());
     switch (value.kind) {
       case report::ValueKind::kText:
       case report::ValueKind::kLevels:
         json.string(value.text);
         break;
-      case report::ValueKind::kInteger:
-        json.integer(value.integer);
+      case report::ValueKind::kInteger:  // written above
         break;
       case report::ValueKind::kDecimal:
         json.number(value.decimal, column->decimals);
