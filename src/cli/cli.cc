@@ -15,6 +15,10 @@
 namespace nnscope::cli {
 namespace {
 
+using driver::kExitModelError;
+using driver::kExitOk;
+using driver::kExitUsage;
+
 constexpr const char* kUsage = R"(usage: nnscope <command> [options]
 
 Commands:
