@@ -76,6 +76,9 @@ struct Report {
   Formulas formulas;
   std::vector<Layer> layers;
   std::vector<std::string> not_costed;  // paths of ops without a cost rule (absent from every total)
+  // The static checker's warnings (an unused variable, ...), rendered as the command line prints them to stderr;
+  // empty when there are none.
+  std::string warnings;
 
   // What render() formats; shared, so copying a Report is cheap.
   std::shared_ptr<const ReportState> state;
@@ -88,14 +91,16 @@ class Error : public std::runtime_error {
   std::string diagnostics() const { return what(); }
 };
 
-// Loads, elaborates and analyses `model_or_path`: a path to a .nn or .onnx file, or a standard-library name
-// ("resnet50"). Throws nnscope::Error on any error in the model or the options; figures that do not fit in 64
-// bits are an Error too (the command line prints them exactly).
+// Loads, checks, elaborates and analyses `model_or_path` as `nnscope analyze` does: a path to a .nn or .onnx file,
+// a Hugging Face config.json (its torch_dtype does not apply: Options::weight_dtype says the weights' dtype), or a
+// standard-library name ("resnet50"). Throws nnscope::Error on any error in the model or the options; figures that
+// do not fit in 64 bits are an Error too (the command line prints them exactly).
 Report analyze(const std::string& model_or_path, const Options& options = {});
 
-// The report as the command line formats it (the table as it prints to a file: 100 columns, docs/table.md):
-// "table", "csv" (per-layer details), "summary" (summary CSV), "json" (docs/json.md), "dot" or "html"
-// (docs/html.md). Throws nnscope::Error for another format.
+// The report as the command line formats it (the table as it prints to a file: 100 columns, docs/table.md), in any
+// format `--format` takes: "table", "csv" (per-layer details), "summary" (summary CSV), "summary-long", "json"
+// (docs/json.md), "dot", "xlsx" (the workbook's bytes, docs/xlsx.md) or "html" (docs/html.md). Throws
+// nnscope::Error for another format.
 std::string render(const Report& report, std::string_view format);
 
 }  // namespace nnscope

@@ -59,7 +59,16 @@ LifetimePlan plan_lifetimes(const ir::Graph& graph, Kernels kernels) {
   LifetimePlan plan;
   std::size_t n = graph.tensors.size();
   plan.bytes.reserve(n);
-  for (std::size_t t = 0; t < n; ++t) plan.bytes.push_back(tensor_bytes(graph.tensors[t]));
+  for (std::size_t t = 0; t < n; ++t) {
+    // A tensor usually has the shape and dtype of the one before it (a chain of layers): its formula is shared,
+    // not rebuilt as a product.
+    const ir::Tensor& tensor = graph.tensors[t];
+    if (t > 0 && tensor.dtype == graph.tensors[t - 1].dtype && tensor.shape == graph.tensors[t - 1].shape) {
+      plan.bytes.push_back(plan.bytes.back());
+    } else {
+      plan.bytes.push_back(tensor_bytes(tensor));
+    }
+  }
   plan.traffic = plan_traffic(graph, kernels, plan.bytes);
   plan.storage = std::move(plan.traffic.storage);  // kept once: a 1M-tensor graph saves 8 MB
   const std::vector<std::size_t>& storage = plan.storage;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_map>
 
 #include "ops/common.h"
 
@@ -93,6 +92,11 @@ Access access_of(std::string_view kind) {
 
 bool is_softmax(const ir::Op& op) { return op.kind == "softmax" || op.kind == "log_softmax"; }
 
+// Equal shapes (the usual epilogue: a bias or an activation after its GEMM) need no element-count product.
+bool same_element_count(const std::vector<sym::Expr>& a, const std::vector<sym::Expr>& b) {
+  return a == b || ops::numel(a) == ops::numel(b);
+}
+
 }  // namespace
 
 const char* kernels_name(Kernels kernels) { return kernels == Kernels::kFused ? "fused" : "unfused"; }
@@ -113,16 +117,20 @@ TrafficPlan plan_traffic(const ir::Graph& graph, Kernels kernels, const std::vec
   const std::size_t n_tensors = graph.tensors.size(), n_ops = graph.ops.size();
   std::vector<Access> access(n_ops);
   // Each kind is looked up in the table once (a 1M-op model has a few dozen kinds).
-  std::unordered_map<std::string_view, Access> by_kind;
+  // An op's kind views its operator's name in the registry, so a few dozen distinct pointers cover a model: a
+  // pointer compare finds a kind's answer where hashing its text cost more than the rest of the loop.
+  std::vector<std::pair<std::string_view, Access>> by_kind;
   for (std::size_t i = 0; i < n_ops; ++i) {
     const ir::Op& op = graph.ops[i];
     if (!op.outputs.empty() && graph.tensors[op.outputs.front()].view) {
       access[i] = Access::kView;
       continue;
     }
-    auto [it, added] = by_kind.try_emplace(op.kind, Access::kOther);
-    if (added) it->second = access_of(op.kind);
-    access[i] = it->second;
+    auto known = std::find_if(by_kind.begin(), by_kind.end(), [&](const auto& k) {
+      return k.first.data() == op.kind.data() && k.first.size() == op.kind.size();
+    });
+    if (known == by_kind.end()) known = by_kind.insert(known, {op.kind, access_of(op.kind)});
+    access[i] = known->second;
   }
 
   // A permute or transpose is a view when every op reading it, looking through further views, is a GEMM. Decided
@@ -185,7 +193,7 @@ TrafficPlan plan_traffic(const ir::Graph& graph, Kernels kernels, const std::vec
       const ir::Op& consumer = graph.ops[c];
       bool epilogue = access[c] == Access::kPointwise &&
                       (access[p] == Access::kGemm || access[p] == Access::kPointwise) && !consumer.outputs.empty() &&
-                      ops::numel(graph.tensors[t].shape) == ops::numel(graph.tensors[consumer.outputs.front()].shape);
+                      same_element_count(graph.tensors[t].shape, graph.tensors[consumer.outputs.front()].shape);
       bool flash = access[c] == Access::kGemm && is_softmax(graph.ops[p]);
       // The new keys and values are written by their producer straight into the cache.
       bool into_cache = append[c] && access[p] != Access::kOther;

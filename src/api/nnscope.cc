@@ -1,25 +1,18 @@
-// The public facade (include/nnscope/nnscope.h) over the internal pipeline: load, elaborate, analyse, emit.
-// It mirrors what `nnscope analyze` does, so render() prints byte for byte what the command line prints.
+// The public facade (include/nnscope/nnscope.h) over the pipeline library (src/driver/): analyze() is
+// driver::run() with the facade's options, render() is the driver's table of formats, so both give byte for byte
+// what `nnscope analyze` gives. This file only converts between the public types and the internal ones.
 #include "nnscope/nnscope.h"
 
-#include <filesystem>
 #include <limits>
 #include <sstream>
 
-#include "analysis/analysis.h"
-#include "analysis/training.h"
-#include "emit/emit.h"
-#include "interp/interpreter.h"
-#include "interp/program.h"
-#include "onnx/importer.h"
-#include "stdlib/embedded.h"
+#include "driver/driver.h"
+#include "driver/formats.h"
 
 namespace nnscope {
 
 struct ReportState {
-  std::unique_ptr<interp::Program> program;
-  ir::Graph graph;
-  analysis::Analysis analysis;  // points into graph: a ReportState is never moved once analysed
+  std::unique_ptr<driver::Report> report;  // its analysis points into its graph: held, never moved
 };
 
 namespace {
@@ -27,40 +20,21 @@ namespace {
 // Errors the facade finds itself read as the command line's: "nnscope: error: ...", one line.
 [[noreturn]] void fail(const std::string& message) { throw Error("nnscope: error: " + message + "\n"); }
 
+// Runs a step of the pipeline library, its failures (already rendered, with file, line and caret) as Errors.
+template <typename Step>
+auto as_errors(Step&& step) -> decltype(step()) {
+  try {
+    return step();
+  } catch (const driver::Failure& failure) {
+    throw Error(failure.text());
+  }
+}
+
 std::int64_t to_int64(sym::Int value, const std::string& what) {
   if (value > std::numeric_limits<std::int64_t>::max() || value < std::numeric_limits<std::int64_t>::min()) {
     fail(what + " = " + sym::to_string(value) + " does not fit in 64 bits");
   }
   return static_cast<std::int64_t>(value);
-}
-
-DType parse_dtype_option(const std::string& text, const char* option) {
-  std::optional<DType> dtype = parse_dtype(text);
-  if (!dtype || *dtype == DType::kI32 || *dtype == DType::kI64 || *dtype == DType::kBool) {
-    fail(std::string(option) + ": unknown dtype '" + text + "' (fp32 tf32 fp16 bf16 fp8 int8 int4)");
-  }
-  return *dtype;
-}
-
-std::unique_ptr<interp::Program> load(const std::string& target) {
-  bool found = true;
-  std::unique_ptr<interp::Program> program;
-  if (target.ends_with(".onnx") && std::filesystem::exists(target)) {
-    try {
-      program = interp::load_program_from_text(target, onnx::import_file(target));
-    } catch (const onnx::ImportError& error) {
-      fail(error.what());
-    }
-  } else {
-    program = interp::load_program(target, &found);
-  }
-  if (!found) {
-    std::string message = "'" + target + "' is neither a file nor a standard-library model";
-    std::string hint = interp::closest_name(target, stdlib::model_names());
-    if (!hint.empty()) message += "; did you mean '" + hint + "'?";
-    fail(message);
-  }
-  return program;
 }
 
 std::vector<std::vector<std::int64_t>> shapes_of(const analysis::ShapeList& shapes, const std::string& path) {
@@ -72,10 +46,11 @@ std::vector<std::vector<std::int64_t>> shapes_of(const analysis::ShapeList& shap
   return result;
 }
 
-void fill(Report& report, const ReportState& state) {
-  const analysis::Analysis& a = state.analysis;
-  report.model = state.graph.model_name;
-  for (const ir::ModelParameter& p : state.graph.parameters) report.parameters[p.name] = to_int64(p.value, p.name);
+void fill(Report& report, const driver::Report& state) {
+  const analysis::Analysis& a = *state.analysis;
+  report.model = state.graph->model_name;
+  report.warnings = state.warnings;
+  for (const ir::ModelParameter& p : state.graph->parameters) report.parameters[p.name] = to_int64(p.value, p.name);
   const analysis::LayerFigures& t = a.totals.figures;
   report.totals = {to_int64(t.params, "params"),
                    to_int64(t.gemm_macs, "gemm_macs"),
@@ -86,7 +61,7 @@ void fill(Report& report, const ReportState& state) {
                    to_int64(t.weight_bytes, "weight_bytes"),
                    to_int64(t.output_bytes, "output_bytes"),
                    to_int64(a.totals.activation_bytes, "activation_bytes"),
-                   to_int64(a.totals.peak_activation_bytes, "peak_activation_bytes"),
+                   to_int64(a.peak_activation_bytes(), "peak_activation_bytes"),
                    a.training ? to_int64(a.training->totals.train_flops, "train_flops") : 0};
   const analysis::TotalFormulas& f = a.formulas;
   auto ascii = [](const sym::Expr& e) { return e.to_string(sym::PrintStyle::kAscii); };
@@ -95,7 +70,7 @@ void fill(Report& report, const ReportState& state) {
                      ascii(f.flops)};
   report.layers.reserve(a.layers.size());
   for (const analysis::Layer& layer : a.layers) {
-    const ir::Op& op = state.graph.ops[layer.op];
+    const ir::Op& op = state.graph->ops[layer.op];
     const analysis::LayerFigures& l = layer.figures;
     report.layers.push_back(
         {op.path, std::string(op.kind), shapes_of(layer.input_shapes, op.path), shapes_of(layer.output_shapes, op.path),
@@ -113,59 +88,36 @@ void fill(Report& report, const ReportState& state) {
 std::string_view version() { return NNSCOPE_VERSION; }
 
 Report analyze(const std::string& model_or_path, const Options& options) {
-  interp::ElaborateOptions elaborate;
-  for (const auto& [name, value] : options.bindings) elaborate.overrides[name] = value;
-  elaborate.weight_dtype = parse_dtype_option(options.weight_dtype, "weight_dtype");
-  elaborate.activation_dtype = parse_dtype_option(options.activation_dtype, "activation_dtype");
-
   auto state = std::make_shared<ReportState>();
-  state->program = load(model_or_path);
-  interp::Program& program = *state->program;
-  const ast::Definition* model = program.ok() ? program.select_model(options.model) : nullptr;
-  if (!program.ok()) throw Error(render_all(program.diagnostics, program.sources));
-  try {
-    state->graph = interp::elaborate(program, *model, elaborate);
-    state->analysis = analysis::analyze(state->graph);
-    if (options.mode == Mode::kTrain) {
-      auto training = std::make_shared<analysis::Training>(analysis::analyze_training(state->analysis, {}));
-      // As the command line does: in training the peak is the one over the forward and the backward pass.
-      state->analysis.totals.peak_activation_bytes = training->totals.peak_activation_bytes;
-      state->analysis.totals.peak_after = training->totals.peak_at;
-      state->analysis.training = std::move(training);
-    }
-  } catch (const DiagnosticError& error) {
-    throw Error(render(error.diagnostic(), program.sources));
-  } catch (const sym::OverflowError& error) {
-    fail(std::string("arithmetic overflow: ") + error.what());
-  } catch (const sym::DomainError& error) {
-    fail(error.what());
-  }
+  as_errors([&] {
+    driver::Request request;
+    request.target = model_or_path;
+    request.model_name = options.model;
+    for (const auto& [name, value] : options.bindings) request.elaborate.overrides[name] = value;
+    request.elaborate.weight_dtype = driver::parse_storage_dtype(options.weight_dtype, "weight_dtype");
+    request.elaborate.activation_dtype = driver::parse_storage_dtype(options.activation_dtype, "activation_dtype");
+    request.weight_dtype_given = true;  // Options::weight_dtype always says it, fp32 by default
+    request.train = options.mode == Mode::kTrain;
+    state->report = driver::run(request);
+  });
   Report report;
-  fill(report, *state);
+  fill(report, *state->report);
   report.state = std::move(state);
   return report;
 }
 
-std::string render(const Report& report, std::string_view format) {
+std::string render(const Report& report, std::string_view format_name) {
   if (!report.state) fail("render: the report holds no analysis");
-  const analysis::Analysis& a = report.state->analysis;
+  const driver::Format* format = driver::find_format(format_name);
+  if (!format) {
+    fail("render: format must be " + driver::format_names() + "; got '" + std::string(format_name) + "'");
+  }
+  // As the command line prints it to a file or a pipe: 100 columns, the table at the depth that keeps it readable.
   emit::EmitOptions options;
-  if (format == "table") {
-    // As the command line prints it to a file or a pipe: 100 columns, at the depth that keeps it readable.
-    emit::EmitOptions table = options;
-    table.auto_depth = true;
-    return emit::table(a, table);
-  }
-  if (format == "csv") return emit::details_csv(a, options);
-  if (format == "summary") return emit::summary_csv(a);
-  if (format == "json") return emit::json(a, options);
-  if (format == "dot") return emit::dot(a, options);
-  if (format == "html") {
-    std::ostringstream out;
-    emit::html(out, a, options);
-    return out.str();
-  }
-  fail("render: format must be table, csv, summary, json, dot or html; got '" + std::string(format) + "'");
+  options.auto_depth = true;
+  std::ostringstream out;
+  as_errors([&] { driver::write_report(out, *report.state->report, *format, options); });
+  return out.str();
 }
 
 }  // namespace nnscope

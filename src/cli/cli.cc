@@ -9,20 +9,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
-#include <map>
-#include <optional>
 
-#include "driver/driver.h"
-#include "driver/formats.h"
-#include "emit/emit.h"
-#include "emit/serving.h"
-#include "ops/doc.h"
-#include "ops/registry.h"
-#include "source/suggest.h"
-#include "stdlib/embedded.h"
+#include "cli/options.h"
 
 namespace nnscope::cli {
 namespace {
+
+using driver::kExitModelError;
+using driver::kExitOk;
+using driver::kExitUsage;
 
 constexpr const char* kUsage = R"(usage: nnscope <command> [options]
 
@@ -92,8 +87,6 @@ Options for serve (with --hw, --dtype, --weight-dtype, --act-dtype, --kernels, -
 Exit status: 0 success, 1 the model has an error, 2 bad command-line usage.
 )";
 
-constexpr std::size_t kMaxWidth = 10'000;
-
 // The width the table fits (docs/table.md, "Width"): --width N when given, else COLUMNS when set, else the width of
 // the terminal when the table goes to a standard output that is one, else 100 columns. A table written to a file
 // (-o FILE, or standard output redirected) or a pipe never takes its width from the window the command ran in.
@@ -103,7 +96,7 @@ std::size_t table_width(std::size_t width_option, bool to_stdout) {
     char* end = nullptr;
     long value = std::strtol(columns, &end, 10);
     if (end != columns && *end == '\0' && value > 0) {
-      return static_cast<std::size_t>(std::min<long>(value, static_cast<long>(kMaxWidth)));
+      return static_cast<std::size_t>(std::min<long>(value, static_cast<long>(kMaxTableWidth)));
     }
   }
   struct winsize size {};
@@ -117,234 +110,6 @@ emit::EmitOptions table_options() {
   emit::EmitOptions options;
   options.auto_depth = true;
   return options;
-}
-
-struct Options {
-  std::string command;
-  std::vector<std::string> positional;
-  driver::Request request;
-  const driver::Format* format = driver::find_format("table");
-  std::string out_dir;
-  std::string output_file;
-  emit::EmitOptions emit = table_options();
-  std::string table_only;                 // an option that only the table takes, if given
-  std::size_t width = 0;                  // --width N; 0: not given
-  sym::Int global_batch = 0, tokens = 0;  // --global-batch, --tokens: parts of the --parallel plan
-  analysis::ServeOptions serve;           // --prompt, --generate, --batch
-};
-
-sym::Int parse_value(const std::string& text, const std::string& what) {
-  std::string cleaned;
-  for (char c : text) {
-    if (c != '_') cleaned += c;
-  }
-  sym::Int value;
-  if (cleaned.empty() || !sym::parse_int(cleaned, &value)) {
-    driver::usage_error(what + ": '" + text + "' is not an integer");
-  }
-  return value;
-}
-
-// Comma-separated integers (V1,V2,...), each as parse_value reads it.
-std::vector<sym::Int> parse_values(const std::string& list, const std::string& what) {
-  std::vector<sym::Int> values;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    std::size_t comma = list.find(',', start);
-    if (comma == std::string::npos) comma = list.size();
-    values.push_back(parse_value(list.substr(start, comma - start), what));
-    start = comma + 1;
-  }
-  return values;
-}
-
-DType parse_dtype_option(const std::string& text, const std::string& option) {
-  std::optional<DType> dtype = parse_dtype(text);
-  // Weights and activations are floating point or quantised integers; int32/int64/bool are index types.
-  if (dtype && (*dtype == DType::kI32 || *dtype == DType::kI64 || *dtype == DType::kBool)) dtype.reset();
-  if (!dtype) driver::usage_error(option + ": unknown dtype '" + text + "' (fp32 tf32 fp16 bf16 fp8 int8 int4)");
-  return *dtype;
-}
-
-Options parse_options(const std::vector<std::string>& args) {
-  Options o;
-  o.command = args.front();
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    std::string arg = args[i];
-    std::string inline_value;
-    bool has_inline = false;
-    if (arg.starts_with("--") && arg.find('=') != std::string::npos) {
-      inline_value = arg.substr(arg.find('=') + 1);
-      arg = arg.substr(0, arg.find('='));
-      has_inline = true;
-    }
-    auto value = [&]() -> std::string {
-      if (has_inline) return inline_value;
-      if (i + 1 >= args.size()) driver::usage_error(arg + " needs a value");
-      return args[++i];
-    };
-    if (arg == "--set") {
-      std::string v = value();
-      std::size_t eq = v.find('=');
-      if (eq == std::string::npos || eq == 0) driver::usage_error("--set needs NAME=VALUE, got '" + v + "'");
-      std::string name = v.substr(0, eq), text = v.substr(eq + 1);
-      // A comma makes a list (--set block_config=6,12,48,32; one item: 6,); the last --set of a name wins.
-      o.request.elaborate.overrides.erase(name);
-      o.request.elaborate.list_overrides.erase(name);
-      if (text.find(',') == std::string::npos) {
-        o.request.elaborate.overrides[name] = parse_value(text, "--set " + name);
-      } else {
-        if (text.back() == ',') text.pop_back();
-        o.request.elaborate.list_overrides[name] = parse_values(text, "--set " + name);
-      }
-    } else if (arg == "--sweep") {
-      std::string v = value();
-      std::size_t eq = v.find('=');
-      if (eq == std::string::npos || eq == 0) driver::usage_error("--sweep needs NAME=V1,V2,..., got '" + v + "'");
-      o.request.sweeps.emplace_back(v.substr(0, eq), parse_values(v.substr(eq + 1), "--sweep " + v.substr(0, eq)));
-    } else if (arg == "--dtype") {
-      o.request.elaborate.weight_dtype = o.request.elaborate.activation_dtype = parse_dtype_option(value(), "--dtype");
-      o.request.weight_dtype_given = true;
-    } else if (arg == "--weight-dtype") {
-      o.request.elaborate.weight_dtype = parse_dtype_option(value(), "--weight-dtype");
-      o.request.weight_dtype_given = true;
-    } else if (arg == "--act-dtype") {
-      o.request.elaborate.activation_dtype = parse_dtype_option(value(), "--act-dtype");
-    } else if (arg == "--format") {
-      std::string name = value();
-      o.format = driver::find_format(name);
-      if (!o.format) driver::usage_error("--format must be " + driver::format_names() + "; got '" + name + "'");
-    } else if (arg == "--out") {
-      o.out_dir = value();
-    } else if (arg == "-o" || arg == "--output") {
-      o.output_file = value();
-    } else if (arg == "--limit") {
-      std::string v = value();
-      std::size_t eq = v.find('=');
-      std::string name = v.substr(0, eq);
-      sym::Int n = eq == std::string::npos ? -1 : parse_value(v.substr(eq + 1), "--limit " + name);
-      if (n < 1 || n > (sym::Int(1) << 62)) driver::usage_error("--limit needs NAME=VALUE with a positive VALUE");
-      auto count = static_cast<std::uint64_t>(n);
-      if (name == "ops") {
-        o.request.elaborate.limits.max_ops = count;
-      } else if (name == "steps") {
-        o.request.elaborate.limits.max_steps = count;
-      } else if (name == "loop-trips") {
-        o.request.elaborate.limits.max_loop_trips = count;
-      } else if (name == "call-depth") {
-        o.request.elaborate.limits.max_call_depth = static_cast<std::uint32_t>(std::min<std::uint64_t>(count, 100'000));
-      } else if (name == "expr-size") {
-        o.request.elaborate.limits.max_expr_size = count;
-      } else if (name == "string-bytes") {
-        o.request.elaborate.limits.max_string_bytes = count;
-      } else if (name == "list-items") {
-        o.request.elaborate.limits.max_list_items = count;
-      } else if (name == "path-depth") {
-        o.request.elaborate.limits.max_path_depth = count;
-      } else {
-        driver::usage_error("--limit: unknown limit '" + name +
-                            "' (ops, steps, loop-trips, call-depth, expr-size, string-bytes, list-items, path-depth)");
-      }
-    } else if (arg == "--model") {
-      o.request.model_name = value();
-    } else if (arg == "--mode") {
-      std::string mode = value();
-      if (mode != "infer" && mode != "train") driver::usage_error("--mode must be infer or train; got '" + mode + "'");
-      o.request.train = mode == "train";
-    } else if (arg == "--optimizer") {
-      std::string name = value();
-      std::optional<analysis::Optimizer> optimizer = analysis::parse_optimizer(name);
-      if (!optimizer) driver::usage_error("--optimizer must be sgd, momentum, adam or adamw; got '" + name + "'");
-      o.request.train_options.optimizer = *optimizer;
-    } else if (arg == "--hw") {
-      o.request.hardware = value();
-    } else if (arg == "--set-hw") {
-      std::string v = value();
-      std::size_t eq = v.find('=');
-      std::string number = eq == std::string::npos ? "" : v.substr(eq + 1);
-      std::erase(number, '_');
-      char* end = nullptr;
-      double parsed = number.empty() ? -1 : std::strtod(number.c_str(), &end);
-      if (eq == 0 || number.empty() || *end != '\0' || !(parsed >= 0) || parsed > 1e30) {
-        driver::usage_error("--set-hw needs NAME=VALUE with a non-negative number, got '" + v + "'");
-      }
-      o.request.hardware_overrides.emplace_back(v.substr(0, eq), parsed);
-    } else if (arg == "--parallel") {
-      try {
-        o.request.parallel = analysis::parse_parallel_plan(value());
-      } catch (const std::invalid_argument& error) {
-        driver::usage_error(error.what());
-      }
-    } else if (arg == "--global-batch") {
-      o.global_batch = parse_value(value(), "--global-batch");
-      if (o.global_batch < 1) driver::usage_error("--global-batch must be at least 1");
-    } else if (arg == "--tokens") {
-      std::string text = value();
-      char* end = nullptr;
-      double tokens = std::strtod(text.c_str(), &end);  // 300e9 as well as 300000000000
-      if (text.find_first_not_of("0123456789_") != std::string::npos) {
-        if (*end != '\0' || !(tokens >= 1) || tokens > 1e30)
-          driver::usage_error("--tokens: '" + text + "' is not a count");
-        o.tokens = static_cast<sym::Int>(tokens);
-      } else {
-        o.tokens = parse_value(text, "--tokens");
-      }
-      if (o.tokens < 1) driver::usage_error("--tokens must be at least 1");
-    } else if (arg == "--prompt" || arg == "--generate" || arg == "--batch") {
-      sym::Int v = parse_value(value(), arg);
-      if (v < 1) driver::usage_error(arg + " must be at least 1");
-      (arg == "--prompt" ? o.serve.prompt : arg == "--generate" ? o.serve.generate : o.serve.batch) = v;
-    } else if (arg == "--kv-dtype") {
-      o.request.elaborate.kv_cache_dtype = parse_dtype_option(value(), "--kv-dtype");
-    } else if (arg == "--kernels") {
-      std::string name = value();
-      std::optional<analysis::Kernels> kernels = analysis::parse_kernels(name);
-      if (!kernels) driver::usage_error("--kernels must be fused or unfused; got '" + name + "'");
-      o.request.kernels = *kernels;
-    } else if (arg == "--depth") {
-      sym::Int d = parse_value(value(), "--depth");
-      if (d < 0 || d > 1000) driver::usage_error("--depth must be between 0 and 1000");
-      o.emit.depth = static_cast<std::size_t>(d);
-      o.emit.auto_depth = false;
-    } else if (arg == "--columns") {
-      o.emit.columns.clear();
-      std::string list = value();
-      for (std::size_t start = 0; start <= list.size();) {
-        std::size_t comma = std::min(list.find(',', start), list.size());
-        std::string name = list.substr(start, comma - start);
-        if (!emit::is_table_column(name)) {
-          driver::usage_error("--columns: unknown column '" + name + "' (" + emit::table_column_names() + ")");
-        }
-        o.emit.columns.push_back(name);
-        start = comma + 1;
-      }
-      o.table_only = "--columns";
-    } else if (arg == "--width") {
-      sym::Int n = parse_value(value(), "--width");
-      if (n < 40 || n > static_cast<sym::Int>(kMaxWidth))
-        driver::usage_error("--width must be between 40 and " + std::to_string(kMaxWidth));
-      o.width = static_cast<std::size_t>(n);
-      o.table_only = "--width";
-    } else if (arg == "--top") {
-      sym::Int n = parse_value(value(), "--top");
-      if (n < 1 || n > 1'000'000) driver::usage_error("--top must be between 1 and 1000000");
-      o.emit.top = static_cast<std::size_t>(n);
-      o.table_only = "--top";
-    } else if (arg == "--Werror") {
-      o.request.werror = true;
-    } else if (arg.starts_with("-") && arg != "-") {
-      driver::usage_error("unknown option '" + arg + "'");
-    } else {
-      o.positional.push_back(args[i]);
-    }
-  }
-  if ((o.global_batch || o.tokens) && !o.request.parallel)
-    driver::usage_error("--global-batch and --tokens need --parallel");
-  if (o.request.parallel) {
-    o.request.parallel->global_batch = o.global_batch;
-    o.request.parallel->tokens = o.tokens;
-  }
-  return o;
 }
 
 // Reports outlive run() in the nnscope executable (keep_results_until_exit()); the pointer keeps them reachable,
@@ -377,12 +142,8 @@ int analyze(Options& o, std::ostream& out, std::ostream& err, bool dot_command) 
   std::unique_ptr<driver::Report> report = driver::run(o.request);
   err << report->warnings;
   if (!o.out_dir.empty()) driver::write_out_dir(o.out_dir, *report, o.emit);
-  if (o.output_file.empty()) {
-    driver::write_report(out, *report, *o.format, o.emit);
-  } else {
-    driver::write_files(
-        {{o.output_file, [&](std::ostream& file) { driver::write_report(file, *report, *o.format, o.emit); }}});
-  }
+  driver::write_to(out, o.output_file,
+                   [&](std::ostream& stream) { driver::write_report(stream, *report, *o.format, o.emit); });
   retain(std::move(report));
   return kExitOk;
 }
@@ -390,25 +151,14 @@ int analyze(Options& o, std::ostream& out, std::ostream& err, bool dot_command) 
 int serve(Options& o, std::ostream& out) {
   if (o.positional.size() != 1) driver::usage_error("serve takes one MODEL (a decoder with batch, seq and past)");
   o.request.target = o.positional[0];
-  std::vector<analysis::Serving> points = driver::serve(o.request, o.serve);
-  if (o.format->name == "json") {
-    out << emit::serving_json(points);
-  } else if (o.format->name == "table") {
-    out << (o.request.sweeps.empty() ? emit::serving_table(points.front()) : emit::serving_sweep_table(points));
-  } else {
-    driver::usage_error("serve --format must be table or json");
-  }
+  driver::write_serving(out, driver::serve(o.request, o.serve), !o.request.sweeps.empty(), o.format->name);
   return kExitOk;
 }
 
 int import_model(const Options& o, std::ostream& out) {
   if (o.positional.size() != 1) driver::usage_error("import takes one FILE.onnx or config.json");
   std::string text = driver::import_model(o.positional[0]);
-  if (o.output_file.empty()) {
-    out << text;
-  } else {
-    driver::write_files({{o.output_file, [&](std::ostream& file) { file << text; }}});
-  }
+  driver::write_to(out, o.output_file, [&](std::ostream& stream) { stream << text; });
   return kExitOk;
 }
 
@@ -437,36 +187,16 @@ int list(std::ostream& out, std::ostream& err) {
   return kExitOk;
 }
 
-int show(const Options& o, std::ostream& out, std::ostream& err) {
+int show(const Options& o, std::ostream& out) {
   if (o.positional.size() != 1) driver::usage_error("show takes one standard-library model name");
-  const std::string_view* text = stdlib::find_file(o.positional[0] + ".nn");
-  if (!text) text = stdlib::find_file(o.positional[0]);
-  if (!text) {
-    std::string hint = interp::closest_name(o.positional[0], stdlib::model_names());
-    err << "nnscope: error: no standard-library model '" << o.positional[0] << "'";
-    if (!hint.empty()) err << "; did you mean '" << hint << "'?";
-    err << "\n";
-    return kExitUsage;
-  }
-  out << *text;
+  out << driver::stdlib_source(o.positional[0]);
   return kExitOk;
 }
 
-// `nnscope ops`: every operator; `nnscope ops NAME`: that one in full (ops/doc.h).
+// `nnscope ops`: every operator; `nnscope ops NAME`: that one in full.
 int list_ops(const Options& o, std::ostream& out) {
-  const ops::Registry& registry = ops::Registry::instance();
-  if (o.positional.empty()) {
-    out << ops::operator_list(registry);
-    return kExitOk;
-  }
   if (o.positional.size() > 1) driver::usage_error("ops takes at most one operator NAME");
-  const ops::OpDef* def = registry.find(o.positional[0]);
-  if (!def) {
-    std::vector<std::string> names;
-    for (const ops::OpDef& d : registry.all()) names.push_back(d.name);
-    driver::usage_error("no operator '" + o.positional[0] + "'" + did_you_mean(o.positional[0], names));
-  }
-  out << ops::describe(*def);
+  out << driver::operator_docs(o.positional.empty() ? "" : o.positional[0]);
   return kExitOk;
 }
 
@@ -480,18 +210,17 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
     out << "nnscope " << NNSCOPE_VERSION << "\n";
     return kExitOk;
   }
-  Options o = parse_options(args);
+  Options o = parse_options(args, table_options());
   if (command == "analyze") return analyze(o, out, err, false);
   if (command == "dot") return analyze(o, out, err, true);
   if (command == "check") return check(o, err);
   if (command == "list") return list(out, err);
-  if (command == "show") return show(o, out, err);
+  if (command == "show") return show(o, out);
   if (command == "ops") return list_ops(o, out);
   if (command == "import") return import_model(o, out);
   if (command == "serve") return serve(o, out);
-  std::string hint =
-      interp::closest_name(command, {"analyze", "check", "list", "show", "dot", "ops", "import", "serve"});
-  driver::usage_error("unknown command '" + command + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+  driver::usage_error("unknown command '" + command + "'" +
+                      did_you_mean(command, {"analyze", "check", "list", "show", "dot", "ops", "import", "serve"}));
 }
 
 }  // namespace

@@ -1,15 +1,11 @@
 #pragma once
 // The command line: parses arguments, runs the pipeline (load -> elaborate -> analyse -> emit) and maps
-// outcomes to exit codes: 0 success, 1 the model has an error, 2 bad command-line usage.
+// outcomes to exit codes (driver.h): 0 success, 1 the model has an error, 2 bad command-line usage.
 #include <ostream>
 #include <string>
 #include <vector>
 
 namespace nnscope::cli {
-
-constexpr int kExitOk = 0;
-constexpr int kExitModelError = 1;
-constexpr int kExitUsage = 2;
 
 // args excludes the program name. Never throws.
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

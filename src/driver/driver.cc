@@ -10,6 +10,8 @@
 #include "hfconfig/hf_config.h"
 #include "interp/overrides.h"
 #include "onnx/importer.h"
+#include "ops/doc.h"
+#include "ops/registry.h"
 #include "stdlib/embedded.h"
 
 namespace nnscope::driver {
@@ -60,8 +62,7 @@ std::unique_ptr<interp::Program> load_any(const std::string& target, bool* found
 }
 
 std::string not_found(const std::string& what, const std::string& target, const std::vector<std::string>& names) {
-  std::string hint = interp::closest_name(target, names);
-  return "nnscope: error: " + what + (hint.empty() ? "" : "; did you mean '" + hint + "'?");
+  return "nnscope: error: " + what + did_you_mean(target, names);
 }
 
 // The static checker (src/check/) over every block and model of a loaded program, before elaboration. Returns the
@@ -191,6 +192,39 @@ std::vector<emit::SweepPoint> sweep(const Request& request, const Loaded& loaded
 
 void usage_error(const std::string& message) {
   throw Failure(kExitUsage, "nnscope: error: " + message + "\n(see nnscope --help)\n");
+}
+
+DType parse_storage_dtype(const std::string& text, const std::string& option) {
+  std::optional<DType> dtype = parse_dtype(text);
+  if (dtype && (*dtype == DType::kI32 || *dtype == DType::kI64 || *dtype == DType::kBool)) dtype.reset();
+  if (!dtype) usage_error(option + ": unknown dtype '" + text + "' (fp32 tf32 fp16 bf16 fp8 int8 int4)");
+  return *dtype;
+}
+
+void set_limit(interp::Limits& limits, const std::string& name, sym::Int value) {
+  if (value < 1 || value > (sym::Int(1) << 62)) usage_error("--limit needs NAME=VALUE with a positive VALUE");
+  auto count = static_cast<std::uint64_t>(value);
+  static const std::pair<std::string_view, std::uint64_t interp::Limits::*> kLimits[] = {
+      {"ops", &interp::Limits::max_ops},
+      {"steps", &interp::Limits::max_steps},
+      {"loop-trips", &interp::Limits::max_loop_trips},
+      {"expr-size", &interp::Limits::max_expr_size},
+      {"string-bytes", &interp::Limits::max_string_bytes},
+      {"list-items", &interp::Limits::max_list_items},
+      {"path-depth", &interp::Limits::max_path_depth},
+  };
+  for (const auto& [limit, member] : kLimits) {
+    if (name == limit) {
+      limits.*member = count;
+      return;
+    }
+  }
+  if (name == "call-depth") {  // a 32-bit count: deeper than 100,000 would overflow the stack first anyway
+    limits.max_call_depth = static_cast<std::uint32_t>(std::min<std::uint64_t>(count, 100'000));
+    return;
+  }
+  usage_error("--limit: unknown limit '" + name +
+              "' (ops, steps, loop-trips, call-depth, expr-size, string-bytes, list-items, path-depth)");
 }
 
 Loaded load(const std::string& target, const std::string& model_name) {
@@ -438,6 +472,28 @@ std::vector<analysis::Serving> serve(const Request& request, const analysis::Ser
                               [&] { return analysis::analyze_serving(point, hardware, step_at); }));
   }
   return results;
+}
+
+std::string_view stdlib_source(const std::string& name) {
+  const std::string_view* text = stdlib::find_file(name + ".nn");
+  if (!text) text = stdlib::find_file(name);
+  if (!text) {
+    throw Failure(kExitUsage, "nnscope: error: no standard-library model '" + name + "'" +
+                                  did_you_mean(name, stdlib::model_names()) + "\n");
+  }
+  return *text;
+}
+
+std::string operator_docs(const std::string& name) {
+  const ops::Registry& registry = ops::Registry::instance();
+  if (name.empty()) return ops::operator_list(registry);
+  const ops::OpDef* def = registry.find(name);
+  if (!def) {
+    std::vector<std::string> names;
+    for (const ops::OpDef& d : registry.all()) names.push_back(d.name);
+    usage_error("no operator '" + name + "'" + did_you_mean(name, names));
+  }
+  return ops::describe(*def);
 }
 
 }  // namespace nnscope::driver

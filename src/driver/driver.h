@@ -45,6 +45,15 @@ class Failure : public std::exception {
 // Throws a Failure with kExitUsage: "nnscope: error: MESSAGE" and a pointer to --help.
 [[noreturn]] void usage_error(const std::string& message);
 
+// A weights', activations' or KV cache's dtype as the command line spells it: fp32 tf32 fp16 bf16 fp8 int8 int4
+// (int32, int64 and bool are index types, which hold no weights or activations). Throws Failure (usage) naming
+// `option`.
+DType parse_storage_dtype(const std::string& text, const std::string& option);
+
+// --limit NAME=N: raises the elaboration limit NAME (interp/limits.h; docs/language.md, "Limits"). Throws Failure
+// (usage) for an unknown NAME or an N below 1.
+void set_limit(interp::Limits& limits, const std::string& name, sym::Int value);
+
 // What the user asked for.
 struct Request {
   std::string target;      // MODEL: a .nn file, an .onnx file, a config.json or a standard-library name
@@ -113,5 +122,12 @@ struct ModelSummary {
   std::string error;  // set when the model does not elaborate (a bug in the library)
 };
 std::vector<ModelSummary> list_models();
+
+// `nnscope show`: a standard-library model's source. Throws Failure (usage) naming the closest model.
+std::string_view stdlib_source(const std::string& name);
+
+// `nnscope ops [NAME]`: every operator, one line each (an empty name), or NAME's arguments with their defaults,
+// cost formulas and backward rule (ops/doc.h). Throws Failure (usage) for an unknown NAME.
+std::string operator_docs(const std::string& name);
 
 }  // namespace nnscope::driver

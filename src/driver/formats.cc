@@ -8,6 +8,8 @@
 #include <cstring>
 #include <streambuf>
 
+#include "emit/serving.h"
+
 namespace nnscope::driver {
 namespace {
 
@@ -229,6 +231,25 @@ void write_out_dir(const std::string& dir, const Report& report, const emit::Emi
                      [&report, &format, &options](std::ostream& out) { write_report(out, report, format, options); }});
   }
   write_files(files);
+}
+
+void write_to(std::ostream& out, const std::string& file, const std::function<void(std::ostream&)>& write) {
+  if (file.empty()) {
+    write(out);
+  } else {
+    write_files({{file, write}});
+  }
+}
+
+void write_serving(std::ostream& out, const std::vector<analysis::Serving>& points, bool swept,
+                   std::string_view format) {
+  if (format == "json") {
+    out << emit::serving_json(points);
+  } else if (format == "table") {
+    out << (swept ? emit::serving_sweep_table(points) : emit::serving_table(points.front()));
+  } else {
+    usage_error("serve --format must be table or json");
+  }
 }
 
 }  // namespace nnscope::driver

@@ -41,4 +41,12 @@ void write_files(const std::vector<OutputFile>& files);
 // --out DIR: the directory (created if needed) and every format with a suffix, all or none.
 void write_out_dir(const std::string& dir, const Report& report, const emit::EmitOptions& options);
 
+// -o FILE: `write` to `file` as write_files does, or to `out` when no file is named.
+void write_to(std::ostream& out, const std::string& file, const std::function<void(std::ostream&)>& write);
+
+// `nnscope serve`'s formats: "table" (one point, or one row per point of a sweep) and "json". Throws Failure
+// (usage) for another format.
+void write_serving(std::ostream& out, const std::vector<analysis::Serving>& points, bool swept,
+                   std::string_view format);
+
 }  // namespace nnscope::driver

@@ -1,8 +1,11 @@
 #pragma once
 // Internal to the emitters: number and text formatting they share, and a read-only view of the graph
 // that answers the structural questions a collapsed row raises (which tensors cross its boundary).
+#include <array>
 #include <cassert>
+#include <charconv>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <ostream>
@@ -87,6 +90,43 @@ class JsonWriter {
     commit(p + name.size() + 3);
     after_key_ = true;
     return *this;
+  }
+  // A key made ready once (`"name": ` in a fixed-size buffer) for a writer that writes it a million times: then
+  // each write is a fixed-size copy, not a call to memcpy. Names longer than kMaxName are written as plain_key.
+  struct PreparedKey {
+    static constexpr std::size_t kBytes = 48, kMaxName = kBytes - 4;
+    explicit PreparedKey(std::string_view key) : name(key) {
+      assert(plain_json_text(key));
+      if (key.size() > kMaxName) return;
+      text[0] = '"';
+      std::memcpy(text.data() + 1, key.data(), key.size());
+      std::memcpy(text.data() + 1 + key.size(), "\": ", 3);
+      size = key.size() + 4;
+    }
+    std::string_view name;
+    std::array<char, kBytes> text{};
+    std::size_t size = 0;  // 0: too long to prepare
+  };
+  JsonWriter& key(const PreparedKey& prepared) {
+    if (prepared.size == 0) [[unlikely]]
+      return plain_key(prepared.name);
+    char* p = start(PreparedKey::kBytes);
+    std::memcpy(p, prepared.text.data(), PreparedKey::kBytes);
+    commit(p + prepared.size);
+    after_key_ = true;
+    return *this;
+  }
+  // `"name": value` in one step (one separator, one reservation): a 1M-op report writes 19 million of them.
+  void integer_member(const PreparedKey& prepared, Int value) {
+    if (prepared.size == 0 || value < INT64_MIN || value > INT64_MAX) [[unlikely]] {
+      key(prepared).integer(value);
+      return;
+    }
+    constexpr std::size_t kDigits = 20;  // INT64_MIN: a sign and 19 digits
+    char* p = start(PreparedKey::kBytes + kDigits);
+    std::memcpy(p, prepared.text.data(), PreparedKey::kBytes);
+    p += prepared.size;
+    commit(std::to_chars(p, p + kDigits, static_cast<std::int64_t>(value)).ptr);
   }
   void string(std::string_view text);
   void integer(Int value);

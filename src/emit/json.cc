@@ -53,26 +53,34 @@ void write_ops(JsonWriter& json, const std::vector<analysis::NotCosted>& ops) {
 }
 
 // The columns of report::columns() that JSON shows, in their order (docs/json.md).
-void write_layer(JsonWriter& json, const std::vector<const report::Column*>& shown, const report::ReportRow& row) {
+struct ShownColumn {
+  const report::Column* column;
+  JsonWriter::PreparedKey key;
+};
+
+void write_layer(JsonWriter& json, const std::vector<ShownColumn>& shown, const report::ReportRow& row) {
   json.begin_object();
   std::string prefixed;
-  for (const report::Column* column : shown) {
+  for (const auto& [column, key] : shown) {
     if (column->work && row.unknown_work()) {
-      json.plain_key(column->json_name()).null();
+      json.key(key).null();
       continue;
     }
     report::Value value = column->get(row);
     if (column->omit_empty && (value.missing || (value.kind == report::ValueKind::kText && value.text.empty()))) {
       continue;
     }
-    json.plain_key(column->json_name());
+    if (value.kind == report::ValueKind::kInteger) {
+      json.integer_member(key, value.integer);
+      continue;
+    }
+    json.key(key);
     switch (value.kind) {
       case report::ValueKind::kText:
       case report::ValueKind::kLevels:
         json.string(value.text);
         break;
-      case report::ValueKind::kInteger:
-        json.integer(value.integer);
+      case report::ValueKind::kInteger:  // written above
         break;
       case report::ValueKind::kDecimal:
         json.number(value.decimal, column->decimals);
@@ -237,10 +245,10 @@ void json(std::ostream& out, const analysis::Analysis& analysis, const EmitOptio
 
   json.key("layers").begin_array();
   {
-    std::vector<const report::Column*> shown;
+    std::vector<ShownColumn> shown;
     for (const report::Column& column : report::columns()) {
       if (report::shown(column, report::format::kJson, analysis.training != nullptr, analysis.roofline != nullptr)) {
-        shown.push_back(&column);
+        shown.push_back({&column, JsonWriter::PreparedKey(column.json_name())});
       }
     }
     rows.for_each([&](const report::ReportRow& row) { write_layer(json, shown, row); });

@@ -123,21 +123,35 @@ bool GraphBuilder::concrete_predicate(const sym::Expr& e, ir::Assumption::Kind k
 
 // ---- paths -----------------------------------------------------------------------------------------------
 
-void GraphBuilder::announce_path(const std::string& base) const {
+GraphBuilder::PathClaim GraphBuilder::announce_path(std::string base) {
+  PathClaim claim;
   auto known = next_suffix_.find(base);
-  used_paths_.prefetch(known == next_suffix_.end() ? base : base + "_" + std::to_string(known->second + 1));
+  if (known != next_suffix_.end()) {
+    claim.next = &known->second;
+    claim.next_seen = known->second;
+    claim.candidate = base + "_" + std::to_string(known->second + 1);
+  }
+  used_paths_.prefetch(claim.next ? claim.candidate : base);
+  claim.base = std::move(base);
+  return claim;
 }
 
-std::string GraphBuilder::unique_path(std::string base) {
+std::string GraphBuilder::claim_path(PathClaim claim) {
   // A base given before (every unlabelled relu) is known taken: skip probing the large path set for it.
-  auto known = next_suffix_.find(base);
-  if (known == next_suffix_.end() && used_paths_.insert(base)) return base;
-  std::size_t& next = known != next_suffix_.end() ? known->second : next_suffix_[base];
+  if (!claim.next) {
+    if (used_paths_.insert(claim.base)) return std::move(claim.base);
+    claim.next = &next_suffix_[claim.base];
+  } else if (*claim.next == claim.next_seen) {
+    ++*claim.next;
+    if (used_paths_.insert(claim.candidate)) return std::move(claim.candidate);
+  }
   for (;;) {
-    std::string candidate = base + "_" + std::to_string(++next);
+    std::string candidate = claim.base + "_" + std::to_string(++*claim.next);
     if (used_paths_.insert(candidate)) return candidate;
   }
 }
+
+std::string GraphBuilder::unique_path(std::string base) { return claim_path(announce_path(std::move(base))); }
 
 // ---- ops -------------------------------------------------------------------------------------------------
 
@@ -146,7 +160,7 @@ const ir::TensorIds& GraphBuilder::add_op(const ops::OpDef& def, RuleMemo::Argum
   if (graph_.ops.size() >= limits_.max_ops) {
     fail(at, "the graph has more than " + std::to_string(limits_.max_ops) + " ops (the limit)");
   }
-  announce_path(path_base);
+  PathClaim path = announce_path(std::move(path_base));
   std::size_t memo_key = RuleMemo::hash(def, given);
   const RuleMemo::Answer* answer = rule_memo_.find(memo_key, def, given);
   if (!answer) answer = &run_rule(def, given, memo_key, at);
@@ -154,7 +168,7 @@ const ir::TensorIds& GraphBuilder::add_op(const ops::OpDef& def, RuleMemo::Argum
   ir::Op op;
   op.kind = def.name;
   op.def = &def;
-  op.path = unique_path(std::move(path_base));
+  op.path = claim_path(std::move(path));
   op.inputs = std::move(inputs);
   op.location = at;
   op.shared_costs = answer->costs;

@@ -78,9 +78,18 @@ class GraphBuilder final : public ops::OpContext {
   void freeze_last_op_weights(bool frozen, bool explicit_argument, Location at);
 
  private:
-  // The path set's first probe for `base` is a cache miss in a large model; starting it early lets the miss
+  // The path an op will claim: its base, the base's suffix counter when the base was given before (every
+  // unlabelled relu) and the first candidate then ("relu_7"), found once for both announce and claim.
+  struct PathClaim {
+    std::string base;
+    std::size_t* next = nullptr;  // into next_suffix_ (its nodes never move)
+    std::size_t next_seen = 0;    // *next when `candidate` was made
+    std::string candidate;
+  };
+  // The path set's first probe for the claim is a cache miss in a large model; starting it early lets the miss
   // overlap an op's other work.
-  void announce_path(const std::string& base) const;
+  PathClaim announce_path(std::string base);
+  std::string claim_path(PathClaim claim);
   // Fails when a dimension, or the element count the analysis will build from them, passes the size limit.
   void check_shape(const ir::Shape& shape, const std::string& what, Location at);
   // errors_.fail, which never returns; GCC does not trust [[noreturn]] through a virtual call.

@@ -37,7 +37,7 @@ std::size_t RuleMemo::hash(const ops::OpDef& def, const Arguments& given) {
     for (const ops::TensorType* t : a->tensors) h = hash_type(h, *t);
     for (const sym::Expr& e : a->ints) h = mix(h, e.hash());
     h = mix(h, std::bit_cast<std::uint64_t>(a->number));
-    h = mix(h, std::hash<std::string_view>{}(a->string));
+    if (!a->string.empty()) h = mix(h, std::hash<std::string_view>{}(a->string));  // most arguments are not strings
     h = mix(h, (a->scalar_int ? 1 : 0) | (a->boolean ? 2 : 0) | (a->is_string ? 4 : 0));
   }
   return h;

@@ -1,7 +1,8 @@
 #pragma once
 // The one list of per-row columns every format reads (details CSV, JSON layers, and the formats to come): name,
 // unit, what kind of value it holds, which formats and modes show it, and how to get it from a ReportRow. Adding
-// a per-layer metric is one entry here.
+// a per-layer metric is one entry here. The terminal table's figure columns are its own list (emit/table.cc,
+// figure_columns()): its block header lines sum a subtree, which is not a ReportRow.
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -47,10 +48,6 @@ struct Column {
   int decimals = 6;
   Value (*get)(const ReportRow& row) = nullptr;
   std::string_view json_key = {};  // when JSON names it otherwise
-  // The terminal table's header for a column of the layer tree (empty: not in the table), and the figure the
-  // table sums for a tree node that is not itself a row (a block's header line).
-  std::string_view title = {};
-  sym::Int analysis::LayerFigures::*figure = nullptr;
 
   std::string_view json_name() const { return json_key.empty() ? key : json_key; }
 };
