@@ -78,6 +78,20 @@ Outcome translate_conv(Translator& t, std::size_t x_index, std::size_t w_index, 
   }
   if (any_not(dilations, 1)) rhs += ", dilation = " + spatial(dilations);
   if (group != 1) rhs += ", groups = " + std::to_string(group);
+  // A weight or bias other nodes read too is shared: the exporter merges identical initializers into one (an
+  // untrained model's zero biases, BatchNorm folded into them), and tied weights are one tensor. The bias is
+  // then added apart, so each tensor counts once: the convolution's parameters are its weight alone (tied_to
+  // the weight's first reader when shared), the bias a param read by every node that reads it.
+  if (bias && (t.is_shared(**weight) || t.is_shared(t.in(*b_index)))) {
+    Maybe<std::string> convolved = t.emit_temp(rhs + ", bias = false)", node.outputs[0] + "_conv", *weight);
+    if (!convolved) return convolved.why();
+    Maybe<std::string> b = t.tensor(*b_index);
+    if (!b) return b.why();
+    std::vector<std::int64_t> bias_shape(nd + 1, 1);
+    bias_shape[0] = out_channels;
+    return t.emit_tensor("add(" + *convolved + ", reshape(" + *b + ", " + ints_text(bias_shape) + "))",
+                         static_cast<int>(nd) + 2);
+  }
   rhs += std::string(", bias = ") + (bias ? "true" : "false") + ")";
   return t.emit_tensor(rhs, static_cast<int>(nd) + 2, bias ? nullptr : *weight);
 }
@@ -95,17 +109,20 @@ std::optional<std::size_t> bias_add(Translator& t, std::int64_t features) {
   const std::string& out = t.node().outputs[0];
   if (add.op_type != "Add" || add.inputs.size() != 2 || add.outputs.empty()) return std::nullopt;
   const Value* other = t.value_of(add.inputs[0] == out ? add.inputs[1] : add.inputs[0]);
-  if (!other || other->kind != Kind::kWeight || other->dims.size() != 1 || other->dims[0] != features) {
+  // A bias other nodes read too (merged identical initializers) stays a separate add, so it counts once.
+  if (!other || other->kind != Kind::kWeight || other->dims.size() != 1 || other->dims[0] != features ||
+      t.is_shared(*other)) {
     return std::nullopt;
   }
   return c;
 }
 
 // A projection by `weight`. A weight other nodes read too (tied embeddings) keeps its bias apart, so the
-// linear's parameters are the weight alone and are shared (tied_to) with the other readers.
+// linear's parameters are the weight alone and are shared (tied_to) with the other readers; so does a bias
+// other nodes read too (the exporter merges identical initializers, e.g. an untrained model's zero biases).
 Outcome linear(Translator& t, const std::string& x, int rank, const Value& weight, std::int64_t out_features,
                bool bias) {
-  bool shared = t.is_shared(weight);
+  bool shared = t.is_shared(weight) || (bias && t.is_shared(t.in(2)));
   std::optional<std::size_t> fold = bias || shared ? std::nullopt : bias_add(t, out_features);
   std::string features = std::to_string(out_features);
   if (bias && shared) {
