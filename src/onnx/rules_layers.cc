@@ -195,6 +195,23 @@ Outcome batchnorm(Translator& t) {
   Maybe<std::string> x = t.tensor(0);
   if (!x) return x.why();
   bool affine = t.in(1).kind == Kind::kWeight;
+  // A scale or bias other nodes read too (the exporter merges an untrained model's identical ones and zeros into
+  // one initializer) is applied apart, so each tensor counts once, as the file holds it.
+  const Value& scale = t.in(1);
+  if (affine && r >= 2 && scale.dims.size() == 1 && t.in(2).kind == Kind::kWeight &&
+      (t.is_shared(scale) || t.is_shared(t.in(2)))) {
+    Maybe<std::string> normalized = t.emit_temp("batchnorm(" + *x + ", eps = " + number_text(eps) + ", affine = false)",
+                                                t.node().outputs[0] + "_norm");
+    if (!normalized) return normalized.why();
+    Maybe<std::string> s = t.tensor(1), b = t.tensor(2);
+    if (!s) return s.why();
+    if (!b) return b.why();
+    std::vector<std::int64_t> shape(static_cast<std::size_t>(r - 1), 1);
+    shape[0] = scale.dims[0];
+    return t.emit_tensor("add(mul(" + *normalized + ", reshape(" + *s + ", " + ints_text(shape) + ")), reshape(" + *b +
+                             ", " + ints_text(shape) + "))",
+                         r);
+  }
   return t.emit_tensor("batchnorm(" + *x + ", eps = " + number_text(eps) + (affine ? "" : ", affine = false") + ")", r);
 }
 
@@ -217,6 +234,19 @@ Outcome layernorm(Translator& t) {
   std::string rhs = "layernorm(" + *x + ", normalized_shape = " + shape +
                     ", eps = " + number_text(t.node().float_attr("epsilon", 1e-5));
   if (scale.kind != Kind::kWeight) rhs += ", affine = false";
+  // A shared scale or bias (merged identical initializers) is applied apart, so it counts once.
+  bool bias_weight = t.has(2) && t.in(2).kind == Kind::kWeight;
+  if (scale.kind == Kind::kWeight && (t.is_shared(scale) || (bias_weight && t.is_shared(t.in(2))))) {
+    Maybe<std::string> normalized = t.emit_temp(rhs + ", affine = false)", t.node().outputs[0] + "_norm");
+    if (!normalized) return normalized.why();
+    Maybe<std::string> s = t.tensor(1);
+    if (!s) return s.why();
+    std::string scaled = "mul(" + *normalized + ", " + *s + ")";
+    if (!t.has(2)) return t.emit_tensor(scaled, *r);
+    Maybe<std::string> b = t.tensor(2);
+    if (!b) return b.why();
+    return t.emit_tensor("add(" + scaled + ", " + *b + ")", *r);
+  }
   if (scale.kind == Kind::kWeight && !t.has(2)) rhs += ", bias = false";
   return t.emit_tensor(rhs + ")", *r);
 }

@@ -13,7 +13,9 @@ compute two figures from the ONNX file alone, with the `onnx` package and nothin
 - params: the element count of every floating-point initializer that some node reads, each initializer counted
   once however many nodes read it (the exporter merges identical initializers, e.g. an untrained model's
   LayerNorm weights, all ones, into one tensor read by every LayerNorm) and whatever name it is read under
-  (an Identity of an initializer is the same tensor: an alias);
+  (an Identity of an initializer is the same tensor: an alias); a BatchNormalization's running mean and variance
+  are statistics, not parameters (PyTorch's parameters() and Keras' trainable count leave them out; a model
+  exported in eval mode has them only where BatchNorm could not be folded, as in DenseNet's BN-ReLU-Conv);
 - GEMM MACs: Conv (prod(output shape) x prod(weight shape[1:])), Gemm (M x N x K) and MatMul (broadcast batch x
   M x N x K), with the shapes onnx.shape_inference gives;
 
@@ -244,7 +246,9 @@ def onnx_figures(path):
     op_types = set()
     for node in all_nodes(graph):
         op_types.add(node.op_type)
-        for name in node.input:
+        for position, name in enumerate(node.input):
+            if node.op_type == "BatchNormalization" and position >= 3:
+                continue  # the running mean and variance: statistics, not parameters (PyTorch's, Keras' count)
             name = alias.get(name, name)
             if name in initializers and initializers[name][0] in FLOAT_TYPES:
                 read.add(name)
