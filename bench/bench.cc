@@ -142,6 +142,7 @@ long peak_rss_kib() {
 // One run of the nnscope executable, stdout to /dev/null: wall time and the child's peak resident memory.
 struct ProcessRun {
   double seconds = 0;
+  double cpu_seconds = 0;  // the child's user + system time: what it computed, whatever else the machine runs
   long peak_kib = 0;
   int status = 0;
 };
@@ -169,6 +170,8 @@ ProcessRun run_process(const std::string& exe, const std::vector<std::string>& a
   ProcessRun r;
   r.seconds = seconds_since(start);
   r.peak_kib = usage.ru_maxrss;
+  r.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                  1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   r.status = status;
   return r;
 }
@@ -278,11 +281,10 @@ std::string read_file(const std::string& path) {
 }
 
 // Issue 17's ONNX targets, on the files bench/export_onnx.py writes to `dir`: resnet50.onnx (with its weights,
-// 102 MB) in at most twice the time of the standard library's resnet50 (`measured`'s "resnet50 json", same run),
+// 102 MB) in at most twice the time of the standard library's resnet50 (both --format json, same run),
 // vgg11_bn.onnx (531 MB) in under 64 MiB of peak memory, and resnet50_external.onnx (weights in a data file)
 // with the same figures as resnet50.onnx. Returns the number of targets missed.
-int run_onnx_cases(const std::string& exe, const std::string& dir,
-                   const std::map<std::string, std::pair<double, long>>& measured) {
+int run_onnx_cases(const std::string& exe, const std::string& dir) {
   std::printf("ONNX files in %s (bench/export_onnx.py): %s analyze FILE --format json > /dev/null\n", dir.c_str(),
               exe.c_str());
   const std::string resnet50 = dir + "/resnet50.onnx", external = dir + "/resnet50_external.onnx",
@@ -309,19 +311,43 @@ int run_onnx_cases(const std::string& exe, const std::string& dir,
     }
     return {median(times), peak};
   };
-  auto [resnet_time, resnet_peak] = time_case("onnx resnet50 json", resnet50, 11);
-  if (resnet_time > 0) {
-    std::string target = "(no \"resnet50 json\" row to compare with)";
-    if (auto it = measured.find("resnet50 json"); it != measured.end()) {
-      double ratio = resnet_time / it->second.first;
-      char buffer[96];
-      std::snprintf(buffer, sizeof buffer, "%s x%.2f of \"resnet50 json\" (<= x2)", ratio <= 2 ? "ok  " : "MISS",
-                    ratio);
-      target = buffer;
+  // resnet50.onnx against the standard library's resnet50, runs interleaved so that the load of a shared machine
+  // falls on both alike (a ratio of two separate series swung between x0.8 and x1.7 on the 2-core VM).
+  constexpr int kPairs = 21;
+  if (access(resnet50.c_str(), R_OK) != 0) {
+    std::printf("%-24s skipped: %s: %s (run /usr/bin/python3 bench/export_onnx.py %s)\n", "onnx resnet50 json",
+                resnet50.c_str(), std::strerror(errno), dir.c_str());
+  } else {
+    std::vector<double> onnx_times, nn_times, onnx_cpu, nn_cpu;
+    long onnx_peak = 0, nn_peak = 0;
+    bool failed = false;
+    for (int r = 0; r < kPairs && !failed; ++r) {
+      ProcessRun nn = run_process(exe, {"analyze", "resnet50", "--format", "json"});
+      ProcessRun onnx = run_process(exe, {"analyze", resnet50, "--format", "json"});
+      failed = nn.status != 0 || onnx.status != 0;
+      nn_times.push_back(nn.seconds);
+      onnx_times.push_back(onnx.seconds);
+      nn_cpu.push_back(nn.cpu_seconds);
+      onnx_cpu.push_back(onnx.cpu_seconds);
+      nn_peak = std::max(nn_peak, nn.peak_kib);
+      onnx_peak = std::max(onnx_peak, onnx.peak_kib);
+    }
+    if (failed) {
+      std::printf("%-24s failed (exit status)\n", "onnx resnet50 json");
+      ++missed;
+    } else {
+      // Wall time is the target; CPU time (user + system) is printed too, because on a loaded machine a few
+      // milliseconds of run-queue waiting per process swamp the difference being measured.
+      double ratio = median(onnx_times) / median(nn_times);
+      double cpu_ratio = median(nn_cpu) > 0 ? median(onnx_cpu) / median(nn_cpu) : 0;
+      std::printf("%-24s %5d %10.2fms %9ld KiB   cpu %.2f ms\n", "resnet50 json (pairs)", kPairs,
+                  1e3 * median(nn_times), nn_peak, 1e3 * median(nn_cpu));
+      std::printf(
+          "%-24s %5d %10.2fms %9ld KiB   cpu %.2f ms; %s x%.2f of \"resnet50 json (pairs)\" (<= x2), cpu x%.2f\n",
+          "onnx resnet50 json", kPairs, 1e3 * median(onnx_times), onnx_peak, 1e3 * median(onnx_cpu),
+          ratio <= 2 ? "ok  " : "MISS", ratio, cpu_ratio);
       missed += ratio > 2;
     }
-    std::printf("%-24s %5d %10.2fms %9ld KiB   %s\n", "onnx resnet50 json", 11, 1e3 * resnet_time, resnet_peak,
-                target.c_str());
   }
   constexpr long kVggTargetKib = 64 * 1024;
   auto [vgg_time, vgg_peak] = time_case("onnx vgg11_bn json", vgg, 5);
@@ -332,7 +358,7 @@ int run_onnx_cases(const std::string& exe, const std::string& dir,
   }
   // The same figures: the CSV report (every row and total; it does not name the file) byte for byte.
   auto [external_time, external_peak] = time_case("onnx resnet50 external", external, 11);
-  if (external_time > 0 && resnet_time > 0) {
+  if (external_time > 0 && access(resnet50.c_str(), R_OK) == 0) {
     const std::string inline_csv = dir + "/resnet50.csv", external_csv = dir + "/resnet50_external.csv";
     ProcessRun a = run_process(exe, {"analyze", resnet50, "--format", "csv"}, inline_csv);
     ProcessRun b = run_process(exe, {"analyze", external, "--format", "csv"}, external_csv);
@@ -491,7 +517,7 @@ int main(int argc, char** argv) {
   if (cli && (onnx_asked || std::filesystem::exists(onnx_dir + "/resnet50.onnx"))) {
     if (onnx_asked || wanted("onnx resnet50 json") || wanted("onnx vgg11_bn json") ||
         wanted("onnx resnet50 external")) {
-      run_onnx_cases(exe, onnx_dir, measured);
+      run_onnx_cases(exe, onnx_dir);
     }
   }
   if (!phases) return 0;
