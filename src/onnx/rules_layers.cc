@@ -3,6 +3,7 @@
 // recurrent layers and Resize.
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "onnx/folding.h"
 #include "onnx/printer.h"
@@ -188,6 +189,60 @@ Outcome translate_matmul(Translator& t, std::size_t a_index, std::size_t b_index
 namespace {
 
 Outcome matmul(Translator& t) { return translate_matmul(t, 0, 1); }
+
+// Einsum of two operands whose equation is a batched matrix product (MaxViT's attention: "BGHID,BGHJD->BGHIJ" and
+// "BGHIJ,BGHJD->BGHID"): the same leading batch indices in both operands and the output, then one free index and
+// the contracted one in each operand, and the two free indices in the output. Written as matmul, with a permute
+// of the last two axes where an operand or the output has them the other way round. Other equations are left
+// not costed.
+Outcome einsum(Translator& t) {
+  std::string equation;
+  for (char c : t.node().string_attr("equation", "")) {
+    if (c != ' ') equation += c;
+  }
+  std::size_t arrow = equation.find("->");
+  std::size_t comma = equation.find(',');
+  if (t.node().inputs.size() != 2 || arrow == std::string::npos || comma == std::string::npos || comma > arrow ||
+      equation.find("...") != std::string::npos) {
+    return Unsupported{"Einsum other than a batched matrix product of two operands"};
+  }
+  std::string a = equation.substr(0, comma), b = equation.substr(comma + 1, arrow - comma - 1),
+              out = equation.substr(arrow + 2);
+  if (a.size() < 2 || a.size() != b.size() || a.size() != out.size() || t.rank_of(0) != static_cast<int>(a.size()) ||
+      t.rank_of(1) != static_cast<int>(b.size())) {
+    return Unsupported{"Einsum other than a batched matrix product of two operands"};
+  }
+  std::size_t batch = a.size() - 2;
+  std::set<char> seen(a.begin(), a.end());
+  bool batch_same = a.compare(0, batch, b, 0, batch) == 0 && a.compare(0, batch, out, 0, batch) == 0;
+  // The contracted index: in both operands' last two, not in the output's.
+  std::string a_last = a.substr(batch), b_last = b.substr(batch), out_last = out.substr(batch);
+  char k = 0;
+  for (char c : a_last) {
+    if (b_last.find(c) != std::string::npos && out_last.find(c) == std::string::npos) k = c;
+  }
+  if (!batch_same || seen.size() != a.size() || k == 0) {
+    return Unsupported{"Einsum other than a batched matrix product of two operands"};
+  }
+  char i = a_last[0] == k ? a_last[1] : a_last[0], j = b_last[0] == k ? b_last[1] : b_last[0];
+  if (i == j || !((out_last[0] == i && out_last[1] == j) || (out_last[0] == j && out_last[1] == i))) {
+    return Unsupported{"Einsum other than a batched matrix product of two operands"};
+  }
+  Maybe<std::string> x = t.tensor(0);
+  if (!x) return x.why();
+  Maybe<std::string> y = t.tensor(1);
+  if (!y) return y.why();
+  auto swap_last = [&](const std::string& v) {
+    std::vector<std::int64_t> perm;
+    for (std::size_t n = 0; n < a.size(); ++n) perm.push_back(static_cast<std::int64_t>(n));
+    std::swap(perm[batch], perm[batch + 1]);
+    return "permute(" + v + ", " + ints_text(perm) + ")";
+  };
+  std::string lhs = a_last[1] == k ? *x : swap_last(*x);  // [..., i, k]
+  std::string rhs = b_last[0] == k ? *y : swap_last(*y);  // [..., k, j]
+  std::string product = "matmul(" + lhs + ", " + rhs + ")";
+  return t.emit_tensor(out_last[0] == i ? product : swap_last(product), static_cast<int>(a.size()));
+}
 
 Outcome batchnorm(Translator& t) {
   double eps = t.node().float_attr("epsilon", 1e-5);
@@ -463,6 +518,7 @@ void add_layer_rules(RuleTable& table) {
   table["ConvTranspose"] = conv;
   table["Gemm"] = gemm;
   table["MatMul"] = matmul;
+  table["Einsum"] = einsum;
   table["BatchNormalization"] = batchnorm;
   table["LayerNormalization"] = layernorm;
   table["InstanceNormalization"] = instancenorm;

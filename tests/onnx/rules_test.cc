@@ -386,6 +386,16 @@ std::vector<RuleCase> cases() {
                {2, 5, 8},
                136});
   c.push_back({"MatMul of activations", "MatMul", two("MatMul", {"batch", 4, 4}), "matmul(x, y)", {2, 4, 4}});
+  // MaxViT's attention: scores "b h i d, b h j d -> b h i j" are q·kᵀ, [batch, 2, 5, 3]·[batch, 2, 3, 7].
+  c.push_back({"Einsum q·kᵀ",
+               "Einsum",
+               [](OnnxGraph& g) {
+                 g.input("q", kFloat, {"batch", 2, 5, 3}).input("k", kFloat, {"batch", 2, 7, 3});
+                 g.node("Einsum", {"q", "k"}, {"s"}, {string_attr("equation", "B H I D, B H J D -> B H I J")})
+                     .output("s");
+               },
+               "matmul(q, permute(k, [0, 1, 3, 2]))",
+               {2, 2, 5, 7}});
   // BatchNorm2d(4): weight and bias, 2·C parameters (the running statistics are buffers).
   c.push_back({"BatchNormalization",
                "BatchNormalization",

@@ -16,8 +16,9 @@ compute two figures from the ONNX file alone, with the `onnx` package and nothin
   (an Identity of an initializer is the same tensor: an alias); a BatchNormalization's running mean and variance
   are statistics, not parameters (PyTorch's parameters() and Keras' trainable count leave them out; a model
   exported in eval mode has them only where BatchNorm could not be folded, as in DenseNet's BN-ReLU-Conv);
-- GEMM MACs: Conv (prod(output shape) x prod(weight shape[1:])), Gemm (M x N x K) and MatMul (broadcast batch x
-  M x N x K), with the shapes onnx.shape_inference gives;
+- GEMM MACs: Conv (prod(output shape) x prod(weight shape[1:])), Gemm (M x N x K), MatMul (broadcast batch x
+  M x N x K) and two-operand Einsum (the product of every index's size), with the shapes onnx.shape_inference
+  gives;
 
 then runs `nnscope analyze FILE --format json` and compares totals.params and totals.gemm_macs, and requires
 nothing not costed (the JSON's not_costed list empty). The file (and its external data, which torch writes for
@@ -205,7 +206,20 @@ def fold_shape_subgraphs(model):
                 folded.append(node)
             else:
                 kept.append(node)
-        if not folded:
+        # onnx 1.12 infers no output shape for Einsum equations written with spaces or capitals (torch keeps
+        # MaxViT's "B G H I D, B G H J D -> B G H I J" as written): the output takes each letter's size.
+        added = False
+        for node in kept:
+            if node.op_type == "Einsum" and node.output[0] not in shapes and all(i in shapes for i in node.input):
+                equation = attribute_dict(node)["equation"].decode().replace(" ", "")
+                operands, result = equation.split("->")
+                sizes = {}
+                for letters, name in zip(operands.split(","), node.input):
+                    sizes.update(zip(letters, shapes[name]))
+                model.graph.value_info.append(onnx.helper.make_tensor_value_info(
+                    node.output[0], onnx.TensorProto.FLOAT, [sizes[letter] for letter in result]))
+                added = True
+        if not folded and not added:
             return inferred, shapes
         needed = {name for node in kept for name in node.input} | {o.name for o in model.graph.output}
         del model.graph.node[:]
@@ -285,6 +299,15 @@ def onnx_figures(path):
             batch_b = [1] * (rank - len(batch_b)) + batch_b
             batch = math.prod(max(x, y) for x, y in zip(batch_a, batch_b))
             macs += batch * a[-2] * b[-1] * a[-1]
+        elif node.op_type == "Einsum" and len(node.input) == 2:
+            # Two operands: every combination of the indices' values is one multiply-add (MaxViT's attention).
+            equation = attribute_dict(node)["equation"].decode().replace(" ", "")
+            operands = equation.split("->")[0].split(",")
+            sizes = {}
+            for letters, name in zip(operands, node.input):
+                for letter, size in zip(letters, shape_of(shapes, alias.get(name, name))):
+                    sizes[letter] = size
+            macs += math.prod(sizes.values())
         elif node.op_type in ("ConvTranspose", "Einsum", "QLinearConv", "QLinearMatMul", "ConvInteger",
                               "MatMulInteger"):
             raise RuntimeError(f"{node.op_type} is not counted by this script")
