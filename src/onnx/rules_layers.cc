@@ -403,17 +403,19 @@ Outcome reduce(Translator& t) {
   if (!axes) return axes.why();
   bool keep = node.int_attr("keepdims", 1) != 0;
   if (axes->empty() && node.int_attr("noop_with_empty_axes", 0)) return t.forward(0, t.in(0));
+  bool l2 = node.op_type == "ReduceL2";  // sqrt(sum(x²)): F.normalize, Swin V2's cosine attention
   std::string fn = node.op_type == "ReduceMean"  ? "reduce_mean"
                    : node.op_type == "ReduceSum" ? "reduce_sum"
                    : node.op_type == "ReduceMax" ? "reduce_max"
+                   : l2                          ? "reduce_sum"
                                                  : "reduce_min";
   Maybe<std::string> x = t.tensor(0);
   if (!x) return x.why();
-  std::string rhs = fn + "(" + *x;
+  std::string rhs = fn + "(" + (l2 ? "square(" + *x + ")" : *x);
   if (!axes->empty()) rhs += ", axis = " + (axes->size() == 1 ? std::to_string((*axes)[0]) : ints_text(*axes));
   rhs += std::string(", keepdim = ") + (keep ? "true" : "false") + ")";
   int out_rank = keep ? *r : (axes->empty() ? 0 : *r - static_cast<int>(axes->size()));
-  return t.emit_tensor(rhs, out_rank);
+  return t.emit_tensor(l2 ? "sqrt(" + rhs + ")" : rhs, out_rank);
 }
 
 Outcome recurrent(Translator& t) {
@@ -529,7 +531,7 @@ void add_layer_rules(RuleTable& table) {
   table["AveragePool"] = pool;
   table["GlobalAveragePool"] = global_pool;
   table["GlobalMaxPool"] = global_pool;
-  for (const char* op : {"ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin"}) table[op] = reduce;
+  for (const char* op : {"ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceL2"}) table[op] = reduce;
   for (const char* op : {"LSTM", "GRU", "RNN"}) table[op] = recurrent;
   table["Resize"] = resize;
   table["Upsample"] = resize;

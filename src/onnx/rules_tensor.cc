@@ -216,6 +216,19 @@ Outcome gather(Translator& t) {
       if (index.cdims.empty()) return t.emit_tensor("squeeze(" + sliced + ", " + std::to_string(*a) + ")", *r - 1);
       return t.emit_tensor(sliced, *r);
     }
+    // Rows of an activation picked by an index vector (Swin V2: the relative-position bias table, computed by an
+    // MLP, read at relative_position_index.view(-1)): gather_rows. A constant index is an integer tensor of its
+    // length; its values only pick rows.
+    bool vector_index = (index.kind == Kind::kConst && index.cdims.size() == 1 && !index.is_float) ||
+                        (index.kind == Kind::kTensor && t.rank_of(1) == 1);
+    if (*a == 0 && vector_index) {
+      Maybe<std::string> rows =
+          index.kind == Kind::kTensor
+              ? Maybe<std::string>(index.var)
+              : t.emit_temp("expand(arange(1), " + ints_text(index.cdims) + ")", t.node().inputs[1]);
+      if (!rows) return rows.why();
+      return t.emit_tensor("gather_rows(" + data.var + ", " + *rows + ")", *r);
+    }
   }
   return Unsupported{"Gather of this kind"};
 }

@@ -387,15 +387,15 @@ std::vector<RuleCase> cases() {
                136});
   c.push_back({"MatMul of activations", "MatMul", two("MatMul", {"batch", 4, 4}), "matmul(x, y)", {2, 4, 4}});
   // MaxViT's attention: scores "b h i d, b h j d -> b h i j" are q·kᵀ, [batch, 2, 5, 3]·[batch, 2, 3, 7].
-  c.push_back({"Einsum q·kᵀ",
-               "Einsum",
-               [](OnnxGraph& g) {
-                 g.input("q", kFloat, {"batch", 2, 5, 3}).input("k", kFloat, {"batch", 2, 7, 3});
-                 g.node("Einsum", {"q", "k"}, {"s"}, {string_attr("equation", "B H I D, B H J D -> B H I J")})
-                     .output("s");
-               },
-               "matmul(q, permute(k, [0, 1, 3, 2]))",
-               {2, 2, 5, 7}});
+  c.push_back(
+      {"Einsum q·kᵀ",
+       "Einsum",
+       [](OnnxGraph& g) {
+         g.input("q", kFloat, {"batch", 2, 5, 3}).input("k", kFloat, {"batch", 2, 7, 3});
+         g.node("Einsum", {"q", "k"}, {"s"}, {string_attr("equation", "B H I D, B H J D -> B H I J")}).output("s");
+       },
+       "matmul(q, permute(k, [0, 1, 3, 2]))",
+       {2, 2, 5, 7}});
   // BatchNorm2d(4): weight and bias, 2·C parameters (the running statistics are buffers).
   c.push_back({"BatchNormalization",
                "BatchNormalization",
@@ -469,6 +469,23 @@ std::vector<RuleCase> cases() {
                  0,
                  11});
   }
+  // ReduceL2 is sqrt(Σ x²) over the axes.
+  c.push_back({"ReduceL2",
+               "ReduceL2",
+               one("ReduceL2", {"batch", 3, 4}, {ints_attr("axes", {2}), int_attr("keepdims", 1)}),
+               "sqrt(reduce_sum(square(x), axis = 2, keepdim = true))",
+               {2, 3, 1},
+               0,
+               13});
+  // Rows of an activation [batch, 3] read at a constant index vector of 5: [5, 3].
+  c.push_back({"Gather of activation rows by an index vector",
+               "Gather",
+               [](OnnxGraph& g) {
+                 g.input("x", kFloat, {"batch", 3}).constant("i", {5}, {0, 1, 1, 0, 1});
+                 g.node("Gather", {"x", "i"}, {"y"}).output("y");
+               },
+               "gather_rows(x, ",
+               {5, 3}});
   // nn.LSTM(8, 16): 4·16·8 + 4·16·16 + 2·4·16 = 1664; ONNX's Y is [T, directions, N, H].
   c.push_back({"LSTM",
                "LSTM",

@@ -321,9 +321,16 @@ def export(name, directory):
     torch_params = sum(p.numel() for p in model.parameters())
     path = os.path.join(directory, name + ".onnx")
     # Not under torch.no_grad(): with gradients off, nn.MultiheadAttention (the ViTs) takes its fused fast path,
-    # aten::_native_multi_head_attention, which torch 1.13 cannot export.
-    torch.onnx.export(model, torch.zeros(1, 3, size, size), path, opset_version=14, do_constant_folding=True,
-                      input_names=["input"], output_names=["logits"])
+    # aten::_native_multi_head_attention, which torch 1.13 cannot export. And torch 1.13 cannot export
+    # Tensor.zero_ (aten::zero), which Swin V2 applies to the key part of its qkv bias: it is exported as mul_(0),
+    # the same values and the same graph around it.
+    zero = torch.Tensor.zero_
+    torch.Tensor.zero_ = lambda self: self.mul_(0)
+    try:
+        torch.onnx.export(model, torch.zeros(1, 3, size, size), path, opset_version=14, do_constant_folding=True,
+                          input_names=["input"], output_names=["logits"])
+    finally:
+        torch.Tensor.zero_ = zero
     del model
     gc.collect()
     return path, size, torch_params
