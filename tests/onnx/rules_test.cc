@@ -871,6 +871,18 @@ TEST(OnnxRules, AMergedBiasOrScaleCountsOnce) {
   EXPECT_EQ(run->graph.outputs.size(), 1u);
 }
 
+// Two LayerNormalizations (opset 17) reading one merged scale and one merged bias: 2·16 parameters, once.
+TEST(OnnxRules, AMergedLayerNormScaleCountsOnce) {
+  OnnxGraph g;
+  g.input("x", kFloat, {"batch", 5, 16}).weight("ones", {16}).weight("zeros", {16}).weight("w", {16, 16});
+  g.node("LayerNormalization", {"x", "ones", "zeros"}, {"n1"}, {}, "/ln1/LayerNormalization");
+  g.node("MatMul", {"n1", "w"}, {"h"}, {}, "/fc/MatMul");
+  g.node("LayerNormalization", {"h", "ones", "zeros"}, {"y"}, {}, "/ln2/LayerNormalization").output("y");
+  auto run = analyse(g);
+  EXPECT_EQ(run->analysis.totals.figures.params, 16 * 16 + 2 * 16);
+  EXPECT_EQ(run->analysis.totals.figures.gemm_macs, 2 * 5 * 16 * 16);
+}
+
 // The owner's path is what the language will call it: here its label is taken twice before (a nested
 // arange and a statement of the same label), so the reader must name "lookup_1", not "lookup".
 TEST(OnnxRules, TiedToNamesTheOwnersRealPath) {
