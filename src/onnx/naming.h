@@ -35,6 +35,8 @@ class Names {
   const std::string& model_name() const { return model_; }
   // A new variable for ONNX tensor `onnx_name`: "/layer1/Conv_output_0" -> "layer1_Conv" (then "_1", "_2").
   std::string fresh(const std::string& onnx_name);
+  // The name for variable `var` once nothing reads it: "_var" (unique), which the language does not warn about.
+  std::string unused(const std::string& var) { return unique("_" + var); }
   // The model parameter for symbolic dimension `dim_param`, one per distinct dim_param.
   std::string size_param(const std::string& dim_param);
   // A dim_param that is an expression of other dimensions ("past_seq + seq") as that expression of their size

@@ -3,6 +3,7 @@
 // recurrent layers and Resize.
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "onnx/folding.h"
 #include "onnx/printer.h"
@@ -78,6 +79,20 @@ Outcome translate_conv(Translator& t, std::size_t x_index, std::size_t w_index, 
   }
   if (any_not(dilations, 1)) rhs += ", dilation = " + spatial(dilations);
   if (group != 1) rhs += ", groups = " + std::to_string(group);
+  // A weight or bias other nodes read too is shared: the exporter merges identical initializers into one (an
+  // untrained model's zero biases, BatchNorm folded into them), and tied weights are one tensor. The bias is
+  // then added apart, so each tensor counts once: the convolution's parameters are its weight alone (tied_to
+  // the weight's first reader when shared), the bias a param read by every node that reads it.
+  if (bias && (t.is_shared(**weight) || t.is_shared(t.in(*b_index)))) {
+    Maybe<std::string> convolved = t.emit_temp(rhs + ", bias = false)", node.outputs[0] + "_conv", *weight);
+    if (!convolved) return convolved.why();
+    Maybe<std::string> b = t.tensor(*b_index);
+    if (!b) return b.why();
+    std::vector<std::int64_t> bias_shape(nd + 1, 1);
+    bias_shape[0] = out_channels;
+    return t.emit_tensor("add(" + *convolved + ", reshape(" + *b + ", " + ints_text(bias_shape) + "))",
+                         static_cast<int>(nd) + 2);
+  }
   rhs += std::string(", bias = ") + (bias ? "true" : "false") + ")";
   return t.emit_tensor(rhs, static_cast<int>(nd) + 2, bias ? nullptr : *weight);
 }
@@ -95,17 +110,20 @@ std::optional<std::size_t> bias_add(Translator& t, std::int64_t features) {
   const std::string& out = t.node().outputs[0];
   if (add.op_type != "Add" || add.inputs.size() != 2 || add.outputs.empty()) return std::nullopt;
   const Value* other = t.value_of(add.inputs[0] == out ? add.inputs[1] : add.inputs[0]);
-  if (!other || other->kind != Kind::kWeight || other->dims.size() != 1 || other->dims[0] != features) {
+  // A bias other nodes read too (merged identical initializers) stays a separate add, so it counts once.
+  if (!other || other->kind != Kind::kWeight || other->dims.size() != 1 || other->dims[0] != features ||
+      t.is_shared(*other)) {
     return std::nullopt;
   }
   return c;
 }
 
 // A projection by `weight`. A weight other nodes read too (tied embeddings) keeps its bias apart, so the
-// linear's parameters are the weight alone and are shared (tied_to) with the other readers.
+// linear's parameters are the weight alone and are shared (tied_to) with the other readers; so does a bias
+// other nodes read too (the exporter merges identical initializers, e.g. an untrained model's zero biases).
 Outcome linear(Translator& t, const std::string& x, int rank, const Value& weight, std::int64_t out_features,
                bool bias) {
-  bool shared = t.is_shared(weight);
+  bool shared = t.is_shared(weight) || (bias && t.is_shared(t.in(2)));
   std::optional<std::size_t> fold = bias || shared ? std::nullopt : bias_add(t, out_features);
   std::string features = std::to_string(out_features);
   if (bias && shared) {
@@ -172,12 +190,83 @@ namespace {
 
 Outcome matmul(Translator& t) { return translate_matmul(t, 0, 1); }
 
+// Einsum of two operands whose equation is a batched matrix product (MaxViT's attention: "BGHID,BGHJD->BGHIJ" and
+// "BGHIJ,BGHJD->BGHID"): the same leading batch indices in both operands and the output, then one free index and
+// the contracted one in each operand, and the two free indices in the output. Written as matmul, with a permute
+// of the last two axes where an operand or the output has them the other way round. Other equations are left
+// not costed.
+Outcome einsum(Translator& t) {
+  std::string equation;
+  for (char c : t.node().string_attr("equation", "")) {
+    if (c != ' ') equation += c;
+  }
+  std::size_t arrow = equation.find("->");
+  std::size_t comma = equation.find(',');
+  if (t.node().inputs.size() != 2 || arrow == std::string::npos || comma == std::string::npos || comma > arrow ||
+      equation.find("...") != std::string::npos) {
+    return Unsupported{"Einsum other than a batched matrix product of two operands"};
+  }
+  std::string a = equation.substr(0, comma), b = equation.substr(comma + 1, arrow - comma - 1),
+              out = equation.substr(arrow + 2);
+  if (a.size() < 2 || a.size() != b.size() || a.size() != out.size() || t.rank_of(0) != static_cast<int>(a.size()) ||
+      t.rank_of(1) != static_cast<int>(b.size())) {
+    return Unsupported{"Einsum other than a batched matrix product of two operands"};
+  }
+  std::size_t batch = a.size() - 2;
+  std::set<char> seen(a.begin(), a.end());
+  bool batch_same = a.compare(0, batch, b, 0, batch) == 0 && a.compare(0, batch, out, 0, batch) == 0;
+  // The contracted index: in both operands' last two, not in the output's.
+  std::string a_last = a.substr(batch), b_last = b.substr(batch), out_last = out.substr(batch);
+  char k = 0;
+  for (char c : a_last) {
+    if (b_last.find(c) != std::string::npos && out_last.find(c) == std::string::npos) k = c;
+  }
+  if (!batch_same || seen.size() != a.size() || k == 0) {
+    return Unsupported{"Einsum other than a batched matrix product of two operands"};
+  }
+  char i = a_last[0] == k ? a_last[1] : a_last[0], j = b_last[0] == k ? b_last[1] : b_last[0];
+  if (i == j || !((out_last[0] == i && out_last[1] == j) || (out_last[0] == j && out_last[1] == i))) {
+    return Unsupported{"Einsum other than a batched matrix product of two operands"};
+  }
+  Maybe<std::string> x = t.tensor(0);
+  if (!x) return x.why();
+  Maybe<std::string> y = t.tensor(1);
+  if (!y) return y.why();
+  auto swap_last = [&](const std::string& v) {
+    std::vector<std::int64_t> perm;
+    for (std::size_t n = 0; n < a.size(); ++n) perm.push_back(static_cast<std::int64_t>(n));
+    std::swap(perm[batch], perm[batch + 1]);
+    return "permute(" + v + ", " + ints_text(perm) + ")";
+  };
+  std::string lhs = a_last[1] == k ? *x : swap_last(*x);  // [..., i, k]
+  std::string rhs = b_last[0] == k ? *y : swap_last(*y);  // [..., k, j]
+  std::string product = "matmul(" + lhs + ", " + rhs + ")";
+  return t.emit_tensor(out_last[0] == i ? product : swap_last(product), static_cast<int>(a.size()));
+}
+
 Outcome batchnorm(Translator& t) {
   double eps = t.node().float_attr("epsilon", 1e-5);
   int r = t.rank_of(0);
   Maybe<std::string> x = t.tensor(0);
   if (!x) return x.why();
   bool affine = t.in(1).kind == Kind::kWeight;
+  // A scale or bias other nodes read too (the exporter merges an untrained model's identical ones and zeros into
+  // one initializer) is applied apart, so each tensor counts once, as the file holds it.
+  const Value& scale = t.in(1);
+  if (affine && r >= 2 && scale.dims.size() == 1 && t.in(2).kind == Kind::kWeight &&
+      (t.is_shared(scale) || t.is_shared(t.in(2)))) {
+    Maybe<std::string> normalized = t.emit_temp("batchnorm(" + *x + ", eps = " + number_text(eps) + ", affine = false)",
+                                                t.node().outputs[0] + "_norm");
+    if (!normalized) return normalized.why();
+    Maybe<std::string> s = t.tensor(1), b = t.tensor(2);
+    if (!s) return s.why();
+    if (!b) return b.why();
+    std::vector<std::int64_t> shape(static_cast<std::size_t>(r - 1), 1);
+    shape[0] = scale.dims[0];
+    return t.emit_tensor("add(mul(" + *normalized + ", reshape(" + *s + ", " + ints_text(shape) + ")), reshape(" + *b +
+                             ", " + ints_text(shape) + "))",
+                         r);
+  }
   return t.emit_tensor("batchnorm(" + *x + ", eps = " + number_text(eps) + (affine ? "" : ", affine = false") + ")", r);
 }
 
@@ -200,6 +289,19 @@ Outcome layernorm(Translator& t) {
   std::string rhs = "layernorm(" + *x + ", normalized_shape = " + shape +
                     ", eps = " + number_text(t.node().float_attr("epsilon", 1e-5));
   if (scale.kind != Kind::kWeight) rhs += ", affine = false";
+  // A shared scale or bias (merged identical initializers) is applied apart, so it counts once.
+  bool bias_weight = t.has(2) && t.in(2).kind == Kind::kWeight;
+  if (scale.kind == Kind::kWeight && (t.is_shared(scale) || (bias_weight && t.is_shared(t.in(2))))) {
+    Maybe<std::string> normalized = t.emit_temp(rhs + ", affine = false)", t.node().outputs[0] + "_norm");
+    if (!normalized) return normalized.why();
+    Maybe<std::string> s = t.tensor(1);
+    if (!s) return s.why();
+    std::string scaled = "mul(" + *normalized + ", " + *s + ")";
+    if (!t.has(2)) return t.emit_tensor(scaled, *r);
+    Maybe<std::string> b = t.tensor(2);
+    if (!b) return b.why();
+    return t.emit_tensor("add(" + scaled + ", " + *b + ")", *r);
+  }
   if (scale.kind == Kind::kWeight && !t.has(2)) rhs += ", bias = false";
   return t.emit_tensor(rhs + ")", *r);
 }
@@ -301,17 +403,19 @@ Outcome reduce(Translator& t) {
   if (!axes) return axes.why();
   bool keep = node.int_attr("keepdims", 1) != 0;
   if (axes->empty() && node.int_attr("noop_with_empty_axes", 0)) return t.forward(0, t.in(0));
+  bool l2 = node.op_type == "ReduceL2";  // sqrt(sum(x²)): F.normalize, Swin V2's cosine attention
   std::string fn = node.op_type == "ReduceMean"  ? "reduce_mean"
                    : node.op_type == "ReduceSum" ? "reduce_sum"
                    : node.op_type == "ReduceMax" ? "reduce_max"
+                   : l2                          ? "reduce_sum"
                                                  : "reduce_min";
   Maybe<std::string> x = t.tensor(0);
   if (!x) return x.why();
-  std::string rhs = fn + "(" + *x;
+  std::string rhs = fn + "(" + (l2 ? "square(" + *x + ")" : *x);
   if (!axes->empty()) rhs += ", axis = " + (axes->size() == 1 ? std::to_string((*axes)[0]) : ints_text(*axes));
   rhs += std::string(", keepdim = ") + (keep ? "true" : "false") + ")";
   int out_rank = keep ? *r : (axes->empty() ? 0 : *r - static_cast<int>(axes->size()));
-  return t.emit_tensor(rhs, out_rank);
+  return t.emit_tensor(l2 ? "sqrt(" + rhs + ")" : rhs, out_rank);
 }
 
 Outcome recurrent(Translator& t) {
@@ -416,6 +520,7 @@ void add_layer_rules(RuleTable& table) {
   table["ConvTranspose"] = conv;
   table["Gemm"] = gemm;
   table["MatMul"] = matmul;
+  table["Einsum"] = einsum;
   table["BatchNormalization"] = batchnorm;
   table["LayerNormalization"] = layernorm;
   table["InstanceNormalization"] = instancenorm;
@@ -426,7 +531,7 @@ void add_layer_rules(RuleTable& table) {
   table["AveragePool"] = pool;
   table["GlobalAveragePool"] = global_pool;
   table["GlobalMaxPool"] = global_pool;
-  for (const char* op : {"ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin"}) table[op] = reduce;
+  for (const char* op : {"ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceL2"}) table[op] = reduce;
   for (const char* op : {"LSTM", "GRU", "RNN"}) table[op] = recurrent;
   table["Resize"] = resize;
   table["Upsample"] = resize;

@@ -41,44 +41,88 @@ Maybe<SliceArgs> slice_args(Translator& t) {
   return s;
 }
 
-// Slicing a weight, a folded constant or a filled constant: by shape (constants of rank 1 by value).
+// The indices a Slice with known bounds reads along an axis of length n, in order (ONNX's clamping: a positive
+// step reads [start, end) clamped to [0, n]; a negative step reads down from start clamped to [0, n - 1] to just
+// above end clamped to [-1, n - 1]).
+std::vector<std::int64_t> slice_indices(std::int64_t start, std::int64_t end, std::int64_t step, std::int64_t n) {
+  if (start < 0) start = std::max(start, -n) + n;
+  if (end < 0) end = std::max(end, -n - 1) + n;
+  std::vector<std::int64_t> out;
+  if (step > 0) {
+    start = std::clamp<std::int64_t>(start, 0, n);
+    end = std::clamp<std::int64_t>(end, 0, n);
+    for (std::int64_t i = start; i < end; i += step) out.push_back(i);
+  } else {
+    start = std::clamp<std::int64_t>(start, 0, n - 1);
+    end = std::clamp<std::int64_t>(end, -1, n - 1);
+    for (std::int64_t i = start; i > end; i += step) out.push_back(i);
+  }
+  return out;
+}
+
+// Slicing a weight, a folded constant or a filled constant: by shape, and a constant's elements by value when
+// they are known (a negative step reverses them: torch.onnx writes F.pad's pads reversed that way).
 Outcome slice_folded(Translator& t, const SliceArgs& s, int r) {
   Value out = t.in(0);
   out.param_var.clear();
   out.weight_root.clear();  // a part of the weight
+  std::vector<std::int64_t> dims = out.kind == Kind::kWeight  ? out.dims
+                                   : out.kind == Kind::kConst ? out.cdims
+                                                              : std::vector<std::int64_t>{};
+  if (out.kind == Kind::kFilled) {
+    for (const IntElem& e : out.fill_shape) {
+      if (!e.v) return Unsupported{"Slice of a symbolic constant"};
+      dims.push_back(*e.v);
+    }
+  }
+  if (dims.size() != static_cast<std::size_t>(r)) return Unsupported{"Slice of a constant of unknown rank"};
+  std::vector<std::vector<std::int64_t>> picked(dims.size());
+  for (std::size_t k = 0; k < dims.size(); ++k) {
+    for (std::int64_t i = 0; i < dims[k]; ++i) picked[k].push_back(i);
+  }
   for (std::size_t k = 0; k < s.starts.size(); ++k) {
-    if (!s.axes[k].v || !s.starts[k].v || !s.ends[k].v || !s.steps[k].v || *s.steps[k].v != 1) {
+    if (!s.axes[k].v || !s.starts[k].v || !s.ends[k].v || !s.steps[k].v || *s.steps[k].v == 0 ||
+        *s.steps[k].v == INT64_MIN) {
       return Unsupported{"Slice of a constant with symbolic bounds"};
     }
     Maybe<std::int64_t> a = normalized_axis(*s.axes[k].v, r);
     if (!a) return a.why();
     if (*a >= r) return Unsupported{"Slice axis"};
     auto axis = static_cast<std::size_t>(*a);
-    std::int64_t n = 0;
-    if (out.kind == Kind::kWeight) n = out.dims[axis];
-    if (out.kind == Kind::kConst) n = out.cdims[axis];
-    if (out.kind == Kind::kFilled) {
-      if (!out.fill_shape[axis].v) return Unsupported{"Slice of a symbolic constant"};
-      n = *out.fill_shape[axis].v;
-    }
-    std::int64_t start = *s.starts[k].v, end = *s.ends[k].v;
-    if (start < 0) start = std::max(start, -n) + n;
-    if (end < 0) end = std::max(end, -n) + n;
-    start = std::clamp<std::int64_t>(start, 0, n);
-    end = std::clamp<std::int64_t>(end, start, n);
-    if (out.kind == Kind::kWeight) out.dims[axis] = end - start;
-    if (out.kind == Kind::kFilled) out.fill_shape[axis] = lit(end - start);
-    if (out.kind == Kind::kConst) {
-      if (out.cdims.size() != 1) return Unsupported{"Slice of a constant of rank > 1"};
-      if (out.ints.size() < static_cast<std::size_t>(end)) return Unsupported{"Slice of a constant's shape only"};
-      out.ints.assign(out.ints.begin() + start, out.ints.begin() + end);
-      if (out.floats.size() >= static_cast<std::size_t>(end)) {
-        out.floats.assign(out.floats.begin() + start, out.floats.begin() + end);
-      } else {
-        out.floats.clear();
+    picked[axis] = slice_indices(*s.starts[k].v, *s.ends[k].v, *s.steps[k].v, dims[axis]);
+  }
+  std::vector<std::int64_t> out_dims;
+  for (const auto& p : picked) out_dims.push_back(static_cast<std::int64_t>(p.size()));
+  if (out.kind == Kind::kWeight) out.dims = out_dims;
+  if (out.kind == Kind::kFilled) {
+    for (std::size_t k = 0; k < out_dims.size(); ++k) out.fill_shape[k] = lit(out_dims[k]);
+  }
+  if (out.kind == Kind::kConst) {
+    std::optional<std::int64_t> count = element_count(dims, static_cast<std::int64_t>(kMaxConstElements));
+    bool values = count && out.ints.size() == static_cast<std::size_t>(*count);
+    if (!values && dims.size() == 1) return Unsupported{"Slice of a constant's shape only"};
+    std::vector<IntElem> ints;
+    std::vector<double> floats;
+    bool with_floats = values && out.floats.size() == out.ints.size();
+    if (values) {
+      // Row-major walk over the output, reading the input element each output index maps to.
+      std::optional<std::int64_t> out_count = element_count(out_dims, static_cast<std::int64_t>(kMaxConstElements));
+      if (!out_count) return Unsupported{"Slice of a constant"};
+      std::vector<std::size_t> index(out_dims.size(), 0);
+      for (std::int64_t n = 0; n < *out_count; ++n) {
+        std::int64_t flat = 0;
+        for (std::size_t k = 0; k < dims.size(); ++k) flat = flat * dims[k] + picked[k][index[k]];
+        ints.push_back(out.ints[static_cast<std::size_t>(flat)]);
+        if (with_floats) floats.push_back(out.floats[static_cast<std::size_t>(flat)]);
+        for (std::size_t k = out_dims.size(); k-- > 0;) {
+          if (++index[k] < static_cast<std::size_t>(out_dims[k])) break;
+          index[k] = 0;
+        }
       }
-      out.cdims = {end - start};
     }
+    out.ints = std::move(ints);
+    out.floats = std::move(floats);
+    out.cdims = out_dims;
   }
   return t.forward(0, out);
 }
@@ -108,10 +152,12 @@ Outcome slice(Translator& t) {
   Maybe<std::string> x = Unsupported{""};
   if (v.kind == Kind::kConst || v.kind == Kind::kWeight || v.kind == Kind::kFilled) {
     Outcome folded = slice_folded(t, *s, *r);
-    if (folded.ok() || v.kind == Kind::kFilled) return folded;
+    if (folded.ok()) return folded;
     // Cut to a symbolic length (Hugging Face's position_ids[:, :seq], token_type_ids and causal-mask buffers; a
     // position table): sliced as a tensor. An integer buffer only indexes embeddings, so it becomes an integer
     // tensor of its shape; a weight stays whole in the parameters (param) and is read in part.
+    // A filled constant of symbolic shape (ConstantOfShape of sizes, e.g. Swin's attention mask) is a
+    // constant(...) tensor sliced as any other.
     x = v.kind == Kind::kConst && !v.is_float
             ? t.emit_temp("expand(arange(1), " + ints_text(v.cdims) + ")", t.node().inputs[0])
             : t.tensor(0);

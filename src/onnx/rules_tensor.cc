@@ -216,6 +216,19 @@ Outcome gather(Translator& t) {
       if (index.cdims.empty()) return t.emit_tensor("squeeze(" + sliced + ", " + std::to_string(*a) + ")", *r - 1);
       return t.emit_tensor(sliced, *r);
     }
+    // Rows of an activation picked by an index vector (Swin V2: the relative-position bias table, computed by an
+    // MLP, read at relative_position_index.view(-1)): gather_rows. A constant index is an integer tensor of its
+    // length; its values only pick rows.
+    bool vector_index = (index.kind == Kind::kConst && index.cdims.size() == 1 && !index.is_float) ||
+                        (index.kind == Kind::kTensor && t.rank_of(1) == 1);
+    if (*a == 0 && vector_index) {
+      Maybe<std::string> rows =
+          index.kind == Kind::kTensor
+              ? Maybe<std::string>(index.var)
+              : t.emit_temp("expand(arange(1), " + ints_text(index.cdims) + ")", t.node().inputs[1]);
+      if (!rows) return rows.why();
+      return t.emit_tensor("gather_rows(" + data.var + ", " + *rows + ")", *r);
+    }
   }
   return Unsupported{"Gather of this kind"};
 }
@@ -388,11 +401,32 @@ Outcome transpose(Translator& t) {
   }
   const Value& v = t.in(0);
   if (v.kind == Kind::kWeight || v.kind == Kind::kConst) {
-    if (v.kind == Kind::kConst && v.ints.size() > 1) return Unsupported{"Transpose of a constant"};
     Value out = v;
     out.param_var.clear();
     std::vector<std::int64_t> src = folded_dims(out);
     for (std::size_t k = 0; k < perm.size(); ++k) folded_dims(out)[k] = src[static_cast<std::size_t>(perm[k])];
+    if (v.kind == Kind::kConst && v.ints.size() > 1) {
+      // A constant's elements move with their axes (torch.onnx writes F.pad's pads through a Transpose).
+      const std::vector<std::int64_t>& dims = folded_dims(out);
+      std::optional<std::int64_t> count = element_count(src);
+      if (!count || static_cast<std::size_t>(*count) != v.ints.size()) return Unsupported{"Transpose of a constant"};
+      bool with_floats = v.floats.size() == v.ints.size();
+      out.ints.clear();
+      out.floats.clear();
+      std::vector<std::int64_t> stride(src.size(), 1);
+      for (std::size_t k = src.size(); k-- > 1;) stride[k - 1] = stride[k] * src[k];
+      std::vector<std::int64_t> index(dims.size(), 0);
+      for (std::int64_t n = 0; n < *count; ++n) {
+        std::int64_t flat = 0;
+        for (std::size_t k = 0; k < dims.size(); ++k) flat += index[k] * stride[static_cast<std::size_t>(perm[k])];
+        out.ints.push_back(v.ints[static_cast<std::size_t>(flat)]);
+        if (with_floats) out.floats.push_back(v.floats[static_cast<std::size_t>(flat)]);
+        for (std::size_t k = dims.size(); k-- > 0;) {
+          if (++index[k] < dims[k]) break;
+          index[k] = 0;
+        }
+      }
+    }
     return t.forward(0, out);
   }
   Maybe<std::string> x = t.tensor(0);
@@ -472,6 +506,28 @@ Outcome constant_of_shape(Translator& t) {
   return t.forward(0, out);
 }
 
+// ScatterND writes `updates` into a copy of `data` at `indices`, so its output has data's shape. torch.onnx writes it
+// for assignment to a slice (Swin's shifted-window mask: mask[h0:h1, w0:w1] = count, on a ConstantOfShape of the
+// padded sizes). The writes are copies, not arithmetic: the output is data itself, a constant made a tensor.
+Outcome scatter_nd(Translator& t) {
+  const Value& data = t.in(0);
+  if (data.kind == Kind::kMissing) return Unsupported{"input 0 is not available"};
+  if (data.kind == Kind::kWeight) return Unsupported{"ScatterND into a weight"};
+  Value out = data;
+  if (data.kind != Kind::kTensor) {
+    int rank = t.rank_of(0);
+    Maybe<std::string> x = t.tensor(0);
+    if (!x) return x.why();
+    out = Value{};
+    out.kind = Kind::kTensor;
+    out.var = *x;
+    out.rank = rank;
+  }
+  t.discard_input(1);
+  t.discard_input(2);
+  return t.forward(0, out);
+}
+
 Outcome range(Translator& t) {
   Maybe<std::vector<IntElem>> start = t.shape_arg(0), limit = t.shape_arg(1), delta = t.shape_arg(2);
   if (!start) return start.why();
@@ -522,6 +578,7 @@ void add_tensor_rules(RuleTable& table) {
   table["Expand"] = expand;
   table["ConstantOfShape"] = constant_of_shape;
   table["Range"] = range;
+  table["ScatterND"] = scatter_nd;
 }
 
 }  // namespace nnscope::onnx

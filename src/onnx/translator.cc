@@ -328,6 +328,22 @@ Maybe<std::vector<Value>> Translator::translate_body(const Graph& body, const st
   return outputs;
 }
 
+void Translator::discard_input(std::size_t i) {
+  if (i >= node_->inputs.size() || node_->inputs[i].empty() || graph_outputs_.count(node_->inputs[i])) return;
+  auto value = values_.find(node_->inputs[i]);
+  auto readers = consumers_.find(node_->inputs[i]);
+  if (value == values_.end() || value->second.kind != Kind::kTensor || readers == consumers_.end() ||
+      readers->second.size() != 1) {
+    return;
+  }
+  for (auto s = stmts_.rbegin(); s != stmts_.rend(); ++s) {
+    if (s->lhs != value->second.var) continue;
+    s->lhs = names_.unused(s->lhs);
+    value->second.var = s->lhs;
+    return;
+  }
+}
+
 void Translator::emit_line(const std::string& text) {
   Stmt s;
   s.rhs = text;

@@ -73,6 +73,9 @@ class Translator {
   bool is_shared(const Value& weight) const;
   // The node's output `k` becomes an existing value (pass-through).
   Outcome forward(std::size_t k, const Value& v);
+  // Input i is a tensor this node reads but does not use (ScatterND's indices and updates): when no other node
+  // reads it, its variable becomes `_name`, so the generated model does not warn that it is never used.
+  void discard_input(std::size_t i);
   // Marks node `index` (a later one) as done by this node: its output 0 becomes `v` (a folded bias Add).
   void absorb(std::size_t index, Value v);
   // The single later node that reads output 0, if exactly one does and output 0 is not a graph output.

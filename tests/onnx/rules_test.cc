@@ -386,6 +386,16 @@ std::vector<RuleCase> cases() {
                {2, 5, 8},
                136});
   c.push_back({"MatMul of activations", "MatMul", two("MatMul", {"batch", 4, 4}), "matmul(x, y)", {2, 4, 4}});
+  // MaxViT's attention: scores "b h i d, b h j d -> b h i j" are q·kᵀ, [batch, 2, 5, 3]·[batch, 2, 3, 7].
+  c.push_back(
+      {"Einsum q·kᵀ",
+       "Einsum",
+       [](OnnxGraph& g) {
+         g.input("q", kFloat, {"batch", 2, 5, 3}).input("k", kFloat, {"batch", 2, 7, 3});
+         g.node("Einsum", {"q", "k"}, {"s"}, {string_attr("equation", "B H I D, B H J D -> B H I J")}).output("s");
+       },
+       "matmul(q, permute(k, [0, 1, 3, 2]))",
+       {2, 2, 5, 7}});
   // BatchNorm2d(4): weight and bias, 2·C parameters (the running statistics are buffers).
   c.push_back({"BatchNormalization",
                "BatchNormalization",
@@ -459,6 +469,23 @@ std::vector<RuleCase> cases() {
                  0,
                  11});
   }
+  // ReduceL2 is sqrt(Σ x²) over the axes.
+  c.push_back({"ReduceL2",
+               "ReduceL2",
+               one("ReduceL2", {"batch", 3, 4}, {ints_attr("axes", {2}), int_attr("keepdims", 1)}),
+               "sqrt(reduce_sum(square(x), axis = 2, keepdim = true))",
+               {2, 3, 1},
+               0,
+               13});
+  // Rows of an activation [batch, 3] read at a constant index vector of 5: [5, 3].
+  c.push_back({"Gather of activation rows by an index vector",
+               "Gather",
+               [](OnnxGraph& g) {
+                 g.input("x", kFloat, {"batch", 3}).constant("i", {5}, {0, 1, 1, 0, 1});
+                 g.node("Gather", {"x", "i"}, {"y"}).output("y");
+               },
+               "gather_rows(x, ",
+               {5, 3}});
   // nn.LSTM(8, 16): 4·16·8 + 4·16·16 + 2·4·16 = 1664; ONNX's Y is [T, directions, N, H].
   c.push_back({"LSTM",
                "LSTM",
@@ -548,6 +575,33 @@ std::vector<RuleCase> cases() {
                  g.node("Slice", {"x", "s", "e", "a", "st"}, {"y"}).output("y");
                },
                "slice(x, 1, ",
+               {2, 4}});
+  // F.pad(x, (1, 2)) as torch.onnx writes it: the pads [1, 2, 0, 0, 0, 0, 0, 0] (torch order) reshaped to pairs
+  // [4, 2], the pairs reversed (Slice step -1 on axis 0), transposed to [2, 4] and flattened: ONNX's begins then
+  // ends, [0, 0, 0, 1, 0, 0, 0, 2]. The last axis grows by 1 + 2.
+  c.push_back({"Slice step -1 and Transpose of a 2-D constant (F.pad's pads)",
+               "Slice",
+               [](OnnxGraph& g) {
+                 g.input("x", kFloat, {"batch", 3, 5, 5}).constant("p", {8}, {1, 2, 0, 0, 0, 0, 0, 0});
+                 g.constant("pairs", {2}, {-1, 2}).node("Reshape", {"p", "pairs"}, {"p2"});
+                 g.constant("s", {1}, {-1}).constant("e", {1}, {INT64_MIN + 1});
+                 g.constant("a", {1}, {0}).constant("st", {1}, {-1});
+                 g.node("Slice", {"p2", "s", "e", "a", "st"}, {"reversed"});
+                 g.node("Transpose", {"reversed"}, {"columns"}, {ints_attr("perm", {1, 0})});
+                 g.constant("flat", {1}, {-1}).node("Reshape", {"columns", "flat"}, {"pads"});
+                 g.node("Pad", {"x", "pads"}, {"y"}).output("y");
+               },
+               "pad(x, [1, 2], mode = \"constant\")",
+               {2, 3, 5, 8}});
+  // mask[0:1] = u on a ConstantOfShape of x's shape (Swin's attention mask): the output is the data's shape.
+  c.push_back({"ScatterND into a constant",
+               "ScatterND",
+               [](OnnxGraph& g) {
+                 g.input("x", kFloat, {"batch", 4}).input("u", kFloat, {1, 4}).node("Shape", {"x"}, {"s"});
+                 g.node("ConstantOfShape", {"s"}, {"zeros"}).constant("i", {1, 1}, {0});
+                 g.node("ScatterND", {"zeros", "i", "u"}, {"y"}).output("y");
+               },
+               "constant([dim(x, 0), dim(x, 1)])",
                {2, 4}});
   for (bool condition : {true, false}) {
     c.push_back({condition ? "If with a constant true condition" : "If with a constant false condition",
@@ -797,6 +851,36 @@ TEST(OnnxRules, ASharedWeightKeepsItsBiasApart) {
   auto run = analyse(g);
   EXPECT_EQ(run->analysis.totals.figures.params, 1600 + 100);
   EXPECT_EQ(run->analysis.totals.figures.gemm_macs, 2 * 7 * 16 * 100);
+}
+
+// An untrained model's identical initializers are merged by the exporter: two convolutions with BatchNorm
+// folded read one zero bias, two BatchNorms one scale and one bias. Each tensor counts once, as the file holds it.
+TEST(OnnxRules, AMergedBiasOrScaleCountsOnce) {
+  OnnxGraph g;
+  g.input("x", kFloat, {"batch", 3, 8, 8}).weight("w1", {4, 3, 3, 3}).weight("w2", {4, 4, 1, 1}).weight("b", {4});
+  for (const char* w : {"scale", "shift", "mean", "var"}) g.weight(w, {4});
+  g.node("Conv", {"x", "w1", "b"}, {"c1"}, {ints_attr("pads", {1, 1, 1, 1})}, "/conv1/Conv");
+  g.node("BatchNormalization", {"c1", "scale", "shift", "mean", "var"}, {"n1"}, {}, "/bn1/BatchNormalization");
+  g.node("Conv", {"n1", "w2", "b"}, {"c2"}, {}, "/conv2/Conv");
+  g.node("BatchNormalization", {"c2", "scale", "shift", "mean", "var"}, {"y"}, {}, "/bn2/BatchNormalization")
+      .output("y");
+  auto run = analyse(g);
+  // Weights 108 + 16, the bias 4 once, the scale and shift 4 + 4 once (mean and variance are statistics).
+  EXPECT_EQ(run->analysis.totals.figures.params, 108 + 16 + 4 + 8);
+  EXPECT_EQ(run->analysis.totals.figures.gemm_macs, 2 * 8 * 8 * 4 * (27 + 4));
+  EXPECT_EQ(run->graph.outputs.size(), 1u);
+}
+
+// Two LayerNormalizations (opset 17) reading one merged scale and one merged bias: 2·16 parameters, once.
+TEST(OnnxRules, AMergedLayerNormScaleCountsOnce) {
+  OnnxGraph g;
+  g.input("x", kFloat, {"batch", 5, 16}).weight("ones", {16}).weight("zeros", {16}).weight("w", {16, 16});
+  g.node("LayerNormalization", {"x", "ones", "zeros"}, {"n1"}, {}, "/ln1/LayerNormalization");
+  g.node("MatMul", {"n1", "w"}, {"h"}, {}, "/fc/MatMul");
+  g.node("LayerNormalization", {"h", "ones", "zeros"}, {"y"}, {}, "/ln2/LayerNormalization").output("y");
+  auto run = analyse(g);
+  EXPECT_EQ(run->analysis.totals.figures.params, 16 * 16 + 2 * 16);
+  EXPECT_EQ(run->analysis.totals.figures.gemm_macs, 2 * 5 * 16 * 16);
 }
 
 // The owner's path is what the language will call it: here its label is taken twice before (a nested
