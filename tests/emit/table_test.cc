@@ -219,14 +219,20 @@ TEST(Table, AutomaticDepthKeepsBigModelsShort) {
   EXPECT_TRUE(has(table(a, options), "op9"));
 }
 
-TEST(SweepTable, HumanAndExact) {
-  ir::Graph g = tiny_graph();
+// The tiny graph swept over batch 1 and 1000 (the points point into `g`).
+std::vector<SweepPoint> batch_points(const ir::Graph& g) {
   std::vector<SweepPoint> points;
   for (sym::Int batch : {1, 1000}) {
     sym::Bindings b;
     b.set("batch", batch);
     points.push_back({{{"batch", batch}}, analysis::analyze_at(g, b)});
   }
+  return points;
+}
+
+TEST(SweepTable, HumanAndExact) {
+  ir::Graph g = tiny_graph();
+  std::vector<SweepPoint> points = batch_points(g);
   std::string text = sweep_table(points, 100);
   EXPECT_TRUE(has(text, "batch"));
   EXPECT_TRUE(has(text, "262.91 K"));
@@ -238,12 +244,7 @@ TEST(SweepTable, HumanAndExact) {
 
 TEST(SweepTable, FitsTheWidthLeavingOutTheLeastImportantTotals) {
   ir::Graph g = tiny_graph();
-  std::vector<SweepPoint> points;
-  for (sym::Int batch : {1, 1000}) {
-    sym::Bindings b;
-    b.set("batch", batch);
-    points.push_back({{{"batch", batch}}, analysis::analyze_at(g, b)});
-  }
+  std::vector<SweepPoint> points = batch_points(g);
   std::string wide = sweep_table(points, 200);
   EXPECT_FALSE(has(wide, "Left out")) << wide;
   std::string narrow = sweep_table(points, 60);
