@@ -8,8 +8,8 @@
 // Backward, per operand gradient (E = output elements, e = the operand's elements; a broadcast operand's
 // gradient is summed back to its shape, E - e adds): add: E - e; sub: x E - e, y E (negate) + E - e; mul, maximum,
 // minimum: E (multiply by the other operand / select) + E - e, keeps both; div: x E + E - e, y 3E + E - e
-// (-dy·x/y²), keeps both. neg 1, abs 1, square 2 per element (abs and square keep x). rotary: the inverse
-// rotation, as forward. causal_mask: one select per element.
+// (-dy·x/y²), keeps both. Times or over a number, mul and div keep nothing. neg 1, abs 1, square 2 per element (abs and
+// square keep x). rotary: the inverse rotation, as forward. causal_mask: one select per element.
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -42,7 +42,10 @@ Backward binary_backward(Binary kind, const TensorType& x, const TensorType* y, 
   };
   bool keeps = kind == Binary::kMul || kind == Binary::kDiv || kind == Binary::kSelect;
   b.input.push_back(operand(x, false));
-  b.saves_input.push_back(keeps);
+  // Times or over a number (attention's 1/sqrt(d) scale), x's gradient needs only the number, and there is no
+  // gradient of the number: x is not kept (PyTorch's MulBackward1 / DivBackward1 save the scalar alone). A
+  // select (maximum, minimum) still needs x to know where it won.
+  b.saves_input.push_back(kind == Binary::kSelect || (keeps && y != nullptr));
   if (y) {
     b.input.push_back(operand(*y, true));
     b.saves_input.push_back(keeps);
@@ -165,9 +168,11 @@ void register_elementwise_ops(Registry& registry) {
   add_binary(registry, "sub", "x - y with broadcasting", Binary::kSub,
              "x: element-wise " + reduce + "; y: O (negate) + " + reduce + ". Keeps nothing.");
   add_binary(registry, "mul", "x * y with broadcasting", Binary::kMul,
-             "per operand element-wise O (multiply by the other operand) + " + reduce + ". Keeps both operands.");
+             "per operand element-wise O (multiply by the other operand) + " + reduce +
+                 ". Keeps both operands; times a number, nothing.");
   add_binary(registry, "div", "x / y with broadcasting", Binary::kDiv,
-             "x: element-wise O + " + reduce + "; y: 3·O (−dy·x/y²) + " + reduce + ". Keeps both operands.");
+             "x: element-wise O + " + reduce + "; y: 3·O (−dy·x/y²) + " + reduce +
+                 ". Keeps both operands; over a number, nothing.");
   add_binary(registry, "maximum", "element-wise max(x, y) with broadcasting", Binary::kSelect,
              "per operand element-wise O (select) + " + reduce + ". Keeps both operands.");
   add_binary(registry, "minimum", "element-wise min(x, y) with broadcasting", Binary::kSelect,

@@ -81,13 +81,14 @@ TEST(ParallelPlan, Gpt3ActivationsPerLayer) {
   // nnscope's own figure, from its operators' backward rules (docs/parallel.md): the same 34·s·b·h outside the
   // attention core (layer-norm inputs 2+2, QKV and MLP inputs 2+2, Q K V 6, context 2, GELU input and output 8+8,
   // two dropout masks 1+1) plus the layer norms' fp16 mean and rstd (2 norms × 2 × 2 bytes × s·b), and in the core
-  // 4·a·s²·b (the scores the scaling mul keeps and the softmax output) where Korthikanti has 5·a·s²·b (no attention
-  // dropout here). Split by t with sp; selective recomputation drops the core.
+  // 2·a·s²·b (the softmax output; the mul scaling the scores by a number keeps nothing, as PyTorch's MulBackward1)
+  // where Korthikanti has 5·a·s²·b (its 3·a·s²·b more are the attention dropout's mask and output, which this
+  // model does not have). Split by t with sp; selective recomputation drops the core.
   const Parallel& q = p;
-  EXPECT_EQ(q.measured.total, 34 * sbh + 4 * a * s * s * b + 8 * s * b);
-  EXPECT_EQ(q.measured_layer_bytes, (34 * sbh + 4 * a * s * s * b + 8 * s * b) / t);
+  EXPECT_EQ(q.measured.total, 34 * sbh + 2 * a * s * s * b + 8 * s * b);
+  EXPECT_EQ(q.measured_layer_bytes, (34 * sbh + 2 * a * s * s * b + 8 * s * b) / t);
   const Parallel& sel = selective.parallel();
-  EXPECT_EQ(sel.measured.attention_core, 4 * a * s * s * b);
+  EXPECT_EQ(sel.measured.attention_core, 2 * a * s * s * b);
   EXPECT_EQ(sel.measured_layer_bytes, (34 * sbh + 8 * s * b) / t);  // Korthikanti's s·b·h·34/t + the norms' stats
   // No sp: the layer norms', dropouts' and residual stream's tensors stay whole on every tensor-parallel rank.
   EXPECT_GT(no_sp.parallel().measured_layer_bytes, q.measured_layer_bytes);

@@ -39,6 +39,26 @@ TEST(Elementwise, ScalarOperandKeepsShape) {
   EXPECT_EQ(r.forward.elementwise, 768 * kBatch);
 }
 
+// What backward keeps follows the derivative: d(x·c)/dx = c and d(x/c)/dx = 1/c need only the number (PyTorch's
+// MulBackward1 and DivBackward1 save the scalar alone), while x·y needs each operand for the other's gradient, and
+// max(x, c) needs x to know where it won.
+TEST(Elementwise, BackwardKeepsWhatTheDerivativeReads) {
+  for (const char* op : {"mul", "div"}) {
+    OpResult by_number = Call(op).tensor("x", shape({kBatch, 12, kSeq, kSeq})).number("y", 0.125).run();
+    EXPECT_EQ(by_number.backward.saves_input, std::vector<bool>{false}) << op;
+    OpResult by_tensor = Call(op).tensor("x", shape({4, 8})).tensor("y", shape({8})).run();
+    EXPECT_EQ(by_tensor.backward.saves_input, (std::vector<bool>{true, true})) << op;
+  }
+  for (const char* op : {"maximum", "minimum"}) {
+    OpResult by_number = Call(op).tensor("x", shape({4, 8})).number("y", 0.0).run();
+    EXPECT_EQ(by_number.backward.saves_input, std::vector<bool>{true}) << op;
+  }
+  for (const char* op : {"add", "sub"}) {
+    OpResult by_tensor = Call(op).tensor("x", shape({4, 8})).tensor("y", shape({8})).run();
+    EXPECT_EQ(by_tensor.backward.saves_input, (std::vector<bool>{false, false})) << op;
+  }
+}
+
 TEST(Elementwise, AllBinaryOpsCostOnePerOutput) {
   for (const char* op : {"add", "sub", "mul", "div", "maximum", "minimum"}) {
     OpResult r = Call(op).tensor("x", shape({3, 1})).tensor("y", shape({5})).run();
