@@ -29,7 +29,9 @@ LayerFormulas layer_formulas(const ir::Graph& graph, const ir::Op& op, const std
   Expr weight_elements;
   for (const ir::Weight& w : costs.weights) weight_elements += ops::numel(w.shape);
   f.weight_bytes = weight_elements * weight_size;
-  f.gathered_bytes = costs.gathered_elements * weight_size;
+  // An embedding gathers rows of its weights; a graph op gathers rows of activations, in their own dtype.
+  f.gathered_bytes = costs.gathered_elements *
+                     (costs.gathered_dtype ? Expr::constant(dtype_bytes(*costs.gathered_dtype)) : weight_size);
   f.gemm_macs = costs.forward.gemm_macs;
   f.elementwise_ops = costs.forward.elementwise;
   f.activation_ops = costs.forward.activation;

@@ -236,6 +236,7 @@ const RuleMemo::Answer& GraphBuilder::run_rule(const ops::OpDef& def, const Rule
   costs.backward = std::move(result.backward);
   costs.costed = result.costed;
   costs.gathered_elements = std::move(result.gathered_elements);
+  costs.gathered_dtype = result.gathered_dtype;
   costs.idle_params = std::move(result.idle_params);
   answer.costs = cost_table_.intern(std::move(costs));
   if (!result.display.empty()) answer.display = std::make_shared<const ir::DisplayHints>(std::move(result.display));

@@ -37,6 +37,7 @@ bool same_cost(const Cost& a, const Cost& b) {
 std::size_t OpCosts::hash() const {
   std::size_t h = mix(mix(params.hash(), gathered_elements.hash()), std::hash<std::string>{}(tied_to));
   h = mix(mix(h, idle_params.hash()), frozen);
+  h = mix(h, gathered_dtype ? 1 + static_cast<std::size_t>(*gathered_dtype) : 0);
   for (bool weight_only : backward.weight_only_saves) h = mix(h, weight_only);
   for (const Weight& w : weights) {
     h = mix(h, std::hash<std::string>{}(w.name));
@@ -58,7 +59,7 @@ bool operator==(const OpCosts& a, const OpCosts& b) {
     if (!same_cost(a.backward.input[i], b.backward.input[i])) return false;
   }
   return a.params == b.params && a.tied_to == b.tied_to && a.gathered_elements == b.gathered_elements &&
-         a.idle_params == b.idle_params && a.frozen == b.frozen &&
+         a.gathered_dtype == b.gathered_dtype && a.idle_params == b.idle_params && a.frozen == b.frozen &&
          a.backward.weight_only_saves == b.backward.weight_only_saves && a.costed == b.costed &&
          same_cost(a.forward, b.forward) && same_cost(a.backward.common, b.backward.common) &&
          same_cost(a.backward.weight, b.backward.weight) && a.backward.saves_input == b.backward.saves_input &&

@@ -3,6 +3,7 @@
 // tensors are values produced by ops (or the model's inputs). Shapes and costs are symbolic; the bindings
 // say what each size symbol is bound to in this run.
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -40,6 +41,7 @@ struct OpCosts {
   Backward backward;
   bool costed = true;
   sym::Expr gathered_elements;
+  std::optional<DType> gathered_dtype;  // unset: the gathered elements are weights (ops::OpResult)
   sym::Expr idle_params;  // of params, those one token does not use (ops::OpResult::idle_params); 0 when tied
   bool frozen = false;    // the weights are not trained (frozen = true in the model): no weight gradient
 

@@ -72,6 +72,7 @@ OpResult gather_rows(const OpArgs& args, OpContext& context) {
   OpResult result;
   result.outputs.push_back(TensorType{std::move(out), x.dtype});
   result.gathered_elements = edges * row_elements(x);
+  result.gathered_dtype = x.dtype;
   result.backward.input = {Cost{{}, result.gathered_elements, {}}, Cost{}};
   result.backward.saves_input = {false, true};
   return result;
@@ -91,6 +92,7 @@ OpResult scatter(const OpArgs& args, OpContext& context) {
   OpResult result;
   result.outputs.push_back(TensorType{std::move(out), src.dtype});
   result.gathered_elements = moved;
+  result.gathered_dtype = src.dtype;
   result.forward.elementwise = moved;
   Cost src_gradient;
   if (reduce == "mean") {
@@ -113,6 +115,7 @@ OpResult edge_softmax(const OpArgs& args, OpContext& context) {
   result.forward.elementwise = 4 * elements - 2 * rows;
   result.forward.activation = elements;
   result.gathered_elements = 2 * elements;
+  result.gathered_dtype = scores.dtype;
   result.backward.input = {Cost{{}, 4 * elements - rows, {}}, Cost{}};
   result.backward.saves_input = {false, true};
   result.backward.saves_output = true;

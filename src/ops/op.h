@@ -150,6 +150,8 @@ struct OpResult {
   Backward backward;
   bool costed = true;      // false: no cost rule, the op is listed as "not costed"
   Expr gathered_elements;  // embeddings: elements of the table rows actually read (x weight dtype = bytes)
+  // The dtype of the gathered elements when they are not the weights' (a graph gather of activation rows).
+  std::optional<DType> gathered_dtype;
   // Of the weights' elements, those one token does not use: the experts a mixture of experts does not route it to.
   // 0 for every dense op; parameters minus idle_params are the op's active parameters.
   Expr idle_params;

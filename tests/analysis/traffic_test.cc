@@ -101,6 +101,29 @@ model m(s = 64) {
 }
 )";
 
+// An embedding gathers rows of its weights (weight dtype); a graph gather reads rows of activations, in the
+// activations' dtype: fp16 activations with fp32 weights gather 2 bytes an element, the table 4.
+TEST(TrafficTest, GathersReadRowsInTheirOwnDtype) {
+  interp::ElaborateOptions options;
+  options.weight_dtype = DType::kF32;
+  options.activation_dtype = DType::kF16;
+  auto b = build(R"(
+model m(nodes = 10, edges = 30) {
+    input x: f32[nodes, 8]
+    input src: i64[edges]
+    input ids: i64[4]
+    e = table: embedding(ids, 100, 8)
+    h = gather: gather_rows(x, src)
+    return h, e
+}
+)",
+                 options);
+  Analysis a = analyze(b->graph);
+  ASSERT_EQ(a.layers.size(), 2u);
+  EXPECT_EQ(a.layers[0].figures.gathered_bytes, 4 * 8 * 4);   // 4 ids x 8 features, fp32 weights
+  EXPECT_EQ(a.layers[1].figures.gathered_bytes, 30 * 8 * 2);  // 30 edges x 8 features, fp16 activations
+}
+
 TEST(TrafficTest, FusedAttentionNeverWritesTheScores) {
   auto b = build(kAttention);
   Int s = 64, qkv = 2 * s * 32, scores = 2 * 4 * s * s;
