@@ -138,6 +138,12 @@ int analyze(Options& o, std::ostream& out, std::ostream& err, bool dot_command) 
     driver::usage_error(o.table_only + " applies to the table; --format " + std::string(o.format->name) +
                         " shows every column and layer");
   }
+  // Rather than be ignored silently: a sweep's reports have one row of totals per point and no layers.
+  if (!o.per_layer_only.empty() && !o.request.sweeps.empty()) {
+    driver::usage_error(o.per_layer_only +
+                        " applies to the layers of one analysis; a --sweep reports one row of "
+                        "totals per point");
+  }
   o.emit.width = table_width(o.width, o.output_file.empty() && &out == &std::cout);
   std::unique_ptr<driver::Report> report = driver::run(o.request);
   err << report->warnings;

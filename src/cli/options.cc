@@ -156,6 +156,7 @@ Options parse_options(const std::vector<std::string>& args, const emit::EmitOpti
       if (d < 0 || d > 1000) driver::usage_error("--depth must be between 0 and 1000");
       o.emit.depth = static_cast<std::size_t>(d);
       o.emit.auto_depth = false;
+      o.per_layer_only = "--depth";
     } else if (arg == "--columns") {
       o.emit.columns.clear();
       std::string list = value();
@@ -168,7 +169,7 @@ Options parse_options(const std::vector<std::string>& args, const emit::EmitOpti
         o.emit.columns.push_back(name);
         start = comma + 1;
       }
-      o.table_only = "--columns";
+      o.table_only = o.per_layer_only = "--columns";
     } else if (arg == "--width") {
       sym::Int n = parse_value(value(), "--width");
       if (n < 40 || n > static_cast<sym::Int>(kMaxTableWidth))
@@ -179,7 +180,7 @@ Options parse_options(const std::vector<std::string>& args, const emit::EmitOpti
       sym::Int n = parse_value(value(), "--top");
       if (n < 1 || n > 1'000'000) driver::usage_error("--top must be between 1 and 1000000");
       o.emit.top = static_cast<std::size_t>(n);
-      o.table_only = "--top";
+      o.table_only = o.per_layer_only = "--top";
     } else if (arg == "--Werror") {
       o.request.werror = true;
     } else if (arg.starts_with("-") && arg != "-") {

@@ -22,6 +22,7 @@ struct Options {
   emit::EmitOptions emit;
   std::string table_only;        // an option that only the table takes, if given
   std::size_t width = 0;         // --width N; 0: not given
+  std::string per_layer_only;    // an option about the layers (--depth, --columns, --top), if given: a sweep has none
   analysis::ServeOptions serve;  // --prompt, --generate, --batch
 };
 

@@ -326,6 +326,12 @@ TEST(TableWidth, TopAndColumns) {
   EXPECT_EQ(run_nnscope("analyze resnet50 --columns params,mac").status, 2);
   EXPECT_EQ(run_nnscope("analyze resnet50 --top 3 --format csv").status, 2);
   EXPECT_EQ(run_nnscope("analyze resnet50 --top 0").status, 2);
+  // A sweep has no layers: the options about them are usage errors, not silently ignored.
+  for (const char* option : {"--top 3", "--columns flops", "--depth 1", "--depth 1 --format csv"}) {
+    CommandResult sweep = run_nnscope(std::string("analyze bert_base --sweep seq=128,256 ") + option);
+    EXPECT_EQ(sweep.status, 2) << option;
+    EXPECT_NE(sweep.err.find("a --sweep reports one row of totals per point"), std::string::npos) << sweep.err;
+  }
 }
 
 }  // namespace
