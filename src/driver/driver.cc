@@ -1,5 +1,6 @@
 #include "driver/driver.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -115,33 +116,35 @@ void keep_totals_only(analysis::Analysis& a, const ir::Graph& base) {
 std::vector<emit::SweepPoint> sweep(const Request& request, const Loaded& loaded, const ir::Graph& base,
                                     const analysis::HardwareProfile* hardware) {
   std::size_t points = 1;
+  std::vector<bool> axis_is_const;  // per --sweep, in order: its parameter is const (changes the graph's structure)
   for (const auto& [name, values] : request.sweeps) {
-    bool known = false;
-    for (const ir::ModelParameter& p : base.parameters) known |= p.name == name;
-    if (!known) usage_error("--sweep " + name + ": model '" + base.model_name + "' has no parameter '" + name + "'");
+    auto parameter = std::find_if(base.parameters.begin(), base.parameters.end(),
+                                  [&](const ir::ModelParameter& p) { return p.name == name; });
+    if (parameter == base.parameters.end()) {
+      usage_error("--sweep " + name + ": model '" + base.model_name + "' has no parameter '" + name + "'");
+    }
+    axis_is_const.push_back(parameter->is_const);
     points *= values.size();
     if (points > 1'000'000) usage_error("--sweep: more than 1,000,000 points");
   }
-  auto is_const = [&](const std::string& name) {
-    for (const ir::ModelParameter& p : base.parameters) {
-      if (p.name == name) return p.is_const;
-    }
-    return false;
-  };
-  // Each point's values, in --sweep order; points that give the const parameters (which change the graph's
-  // structure) the same values form a group, elaborated once.
+  // Each point's values, in --sweep order; points that give the const parameters the same values form a group,
+  // elaborated once.
   std::vector<emit::SweepPoint> results(points);
   std::map<std::vector<sym::Int>, std::vector<std::size_t>> groups;
   for (std::size_t index = 0; index < points; ++index) {
     emit::SweepPoint& point = results[index];
     std::vector<sym::Int> const_values;
     std::size_t rest = index;
-    for (auto it = request.sweeps.rbegin(); it != request.sweeps.rend(); ++it) {
-      sym::Int v = it->second[rest % it->second.size()];
-      rest /= it->second.size();
-      point.values.insert(point.values.begin(), {it->first, v});
-      if (is_const(it->first)) const_values.insert(const_values.begin(), v);
-      if (v < 1 && !is_const(it->first)) usage_error("--sweep " + it->first + ": sizes must be at least 1");
+    for (std::size_t axis = request.sweeps.size(); axis-- > 0;) {
+      const auto& [name, values] = request.sweeps[axis];
+      sym::Int v = values[rest % values.size()];
+      rest /= values.size();
+      point.values.insert(point.values.begin(), {name, v});
+      if (axis_is_const[axis]) {
+        const_values.insert(const_values.begin(), v);
+      } else if (v < 1) {
+        usage_error("--sweep " + name + ": sizes must be at least 1");
+      }
     }
     groups[const_values].push_back(index);
   }
