@@ -119,7 +119,7 @@ std::vector<emit::SweepPoint> sweep(const Request& request, const Loaded& loaded
   std::vector<bool> axis_is_const;  // per --sweep, in order: its parameter is const (changes the graph's structure)
   for (const auto& [name, values] : request.sweeps) {
     auto parameter = std::find_if(base.parameters.begin(), base.parameters.end(),
-                                  [&](const ir::ModelParameter& p) { return p.name == name; });
+                                  [&swept = name](const ir::ModelParameter& p) { return p.name == swept; });
     if (parameter == base.parameters.end()) {
       usage_error("--sweep " + name + ": model '" + base.model_name + "' has no parameter '" + name + "'");
     }
